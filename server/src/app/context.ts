@@ -1,0 +1,17 @@
+import type { Logger } from "../infra/logger";
+import type { Topic } from "../infra/pubsub";
+import type { InstrumentService } from "../market";
+
+/** The services resolvers may call. Built once per process; per-request state lives in Context. */
+export interface Services {
+  instruments: InstrumentService;
+}
+
+/** Built fresh for every HTTP request and for every subscription operation. */
+export interface Context {
+  requestId: string;
+  log: Logger;
+  services: Services;
+  /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
+  subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
+}

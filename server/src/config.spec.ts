@@ -1,0 +1,34 @@
+import { expect } from "chai";
+import { ConfigError, loadConfig } from "./config";
+
+describe("config", () => {
+  it("when nothing is configured, then the embedded database, in-process pub/sub and demo users are chosen", () => {
+    const config = loadConfig({});
+    expect(config.database.kind).to.equal("pglite");
+    expect(config.redis.kind).to.equal("memory");
+    expect(config.seedDemo).to.equal(true);
+    expect(config).to.include({ host: "127.0.0.1", port: 4000, bcryptCost: 11 });
+  });
+
+  it("when DATABASE_URL and REDIS_URL are set, then they are used and demo users are off unless asked for", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://u@db:5432/bg", REDIS_URL: "redis://cache:6379" });
+    expect(config.database).to.deep.include({ kind: "postgres", url: "postgres://u@db:5432/bg" });
+    expect(config.redis).to.deep.equal({ kind: "redis", url: "redis://cache:6379" });
+    expect(config.seedDemo).to.equal(false);
+    expect(loadConfig({ DATABASE_URL: "postgres://u@db/bg", SEED_DEMO: "true" }).seedDemo).to.equal(true);
+  });
+
+  it("when a value is malformed, then loading fails naming every bad variable", () => {
+    expect(() => loadConfig({ PORT: "70000", DATABASE_URL: "mysql://x", SEED_DEMO: "yes" }))
+      .to.throw(ConfigError)
+      .with.property("issues")
+      .that.satisfies((issues: string[]) =>
+        ["PORT", "DATABASE_URL", "SEED_DEMO"].every((name) => issues.some((issue) => issue.startsWith(name))),
+      );
+  });
+
+  it("when bcrypt cost is below 10 outside tests, then the server refuses to start", () => {
+    expect(() => loadConfig({ BCRYPT_COST: "4" })).to.throw(ConfigError, /BCRYPT_COST/);
+    expect(loadConfig({ BCRYPT_COST: "4", NODE_ENV: "test" }).bcryptCost).to.equal(4);
+  });
+});

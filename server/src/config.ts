@@ -1,0 +1,89 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** The repository root: `server/src/config.ts` and `server/dist/config.js` sit two levels below it. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+const booleanString = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, ".data")),
+  WEB_DIST_DIR: z.string().min(1).default(path.join(REPO_ROOT, "web", "dist")),
+  SEED_DEMO: booleanString.optional(),
+  /** 11 keeps a login near 100 ms on this machine class (docs/security.md); 10 is the floor outside tests. */
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
+  INSTANCE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,48}$/)
+    .default("blockguardian"),
+});
+
+/** Raw environment variables, as `process.env` holds them. */
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  logLevel: string;
+  instanceName: string;
+  database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string };
+  redis: { kind: "redis"; url: string } | { kind: "memory" };
+  dataDir: string;
+  webDistDir: string;
+  seedDemo: boolean;
+  bcryptCost: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * The one reader of the environment. Every variable is validated here at boot; a bad value
+ * stops the process with a message naming the variable, never a surprise later.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const v = parsed.data;
+  if (v.BCRYPT_COST < 10 && v.NODE_ENV !== "test") {
+    throw new ConfigError(["BCRYPT_COST: must be at least 10 outside tests"]);
+  }
+  const embeddedDatabase = v.DATABASE_URL === undefined;
+  return {
+    env: v.NODE_ENV,
+    host: v.HOST,
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    instanceName: v.INSTANCE_NAME,
+    database: embeddedDatabase
+      ? { kind: "pglite", dataDir: path.join(v.DATA_DIR, "pglite") }
+      : { kind: "postgres", url: v.DATABASE_URL!, poolSize: v.DATABASE_POOL_SIZE },
+    redis: v.REDIS_URL ? { kind: "redis", url: v.REDIS_URL } : { kind: "memory" },
+    dataDir: v.DATA_DIR,
+    webDistDir: v.WEB_DIST_DIR,
+    // Demo accounts are for laptops: on by default only with the embedded database.
+    seedDemo: v.SEED_DEMO ?? embeddedDatabase,
+    bcryptCost: v.BCRYPT_COST,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,5 @@
+import { Instruments1732420000000 } from "./1732420000000-instruments";
+import { Users1732420000001 } from "./1732420000001-users";
+
+/** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
+export const migrations = [Instruments1732420000000, Users1732420000001];

@@ -1,0 +1,2 @@
+export { createPubSub, type PubSub } from "./pubsub";
+export * from "./topics";

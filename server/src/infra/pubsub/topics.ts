@@ -1,0 +1,70 @@
+/**
+ * Every pub/sub topic and the payload it carries. Payloads are small JSON: decimals are strings,
+ * times are ISO strings (they cross Redis as JSON, where a Date would not survive).
+ */
+export interface QuoteEvent {
+  symbol: string;
+  bid: string | null;
+  ask: string | null;
+  last: string;
+  timestamp: string;
+}
+
+export interface TradeEvent {
+  id: string;
+  symbol: string;
+  price: string;
+  quantity: string;
+  aggressorSide: "BUY" | "SELL";
+  executedAt: string;
+  sequence: string;
+}
+
+export interface BookLevelEvent {
+  price: string;
+  quantity: string;
+  orderCount: number;
+}
+
+export interface BookEvent {
+  symbol: string;
+  bids: BookLevelEvent[];
+  asks: BookLevelEvent[];
+  sequence: string;
+  timestamp: string;
+}
+
+export interface OrderEvent {
+  userId: string;
+  portfolioId: string;
+  orderId: string;
+  fillId: string | null;
+  sequence: string;
+}
+
+export interface ValuationEvent {
+  portfolioId: string;
+  userId: string;
+  totalValue: string;
+  cashBalance: string;
+  unrealizedPnl: string;
+  realizedPnl: string;
+  timestamp: string;
+}
+
+/** A concrete topic name (`quotes.AAPL`), branded with the payload it carries. */
+export type Topic<P> = string & { readonly __payload?: P };
+
+function topic<P>(family: string, key: string): Topic<P> {
+  // Keys become Redis channel names; refuse anything that could smuggle a pattern or a separator.
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(key)) throw new Error(`invalid ${family} topic key`);
+  return `${family}.${key}` as Topic<P>;
+}
+
+export const topics = {
+  quotes: (symbol: string) => topic<QuoteEvent>("quotes", symbol),
+  trades: (symbol: string) => topic<TradeEvent>("trades", symbol),
+  book: (symbol: string) => topic<BookEvent>("book", symbol),
+  orders: (userId: string) => topic<OrderEvent>("orders", userId),
+  valuation: (portfolioId: string) => topic<ValuationEvent>("valuation", portfolioId),
+};

@@ -1,0 +1,148 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { startServer, type RunningServer } from "../src/app/server";
+import { type Env, loadConfig } from "../src/config";
+import { createLogger } from "../src/infra/logger";
+
+/** The services the suite runs against: real ones when configured (CI), embedded otherwise. */
+export const services = {
+  databaseUrl: process.env.DATABASE_URL,
+  redisUrl: process.env.REDIS_URL,
+};
+
+export function tempDir(prefix = "bg-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Environment for a server under test: port 0, quiet logs, cheap bcrypt, its own data folder. */
+export function testEnv(overrides: Env = {}): Env {
+  return {
+    NODE_ENV: "test",
+    PORT: "0",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    BCRYPT_COST: "4",
+    DATA_DIR: tempDir(),
+    SEED_DEMO: "false",
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    ...overrides,
+  };
+}
+
+export async function startTestServer(overrides: Env = {}): Promise<RunningServer> {
+  const config = loadConfig(testEnv(overrides));
+  return startServer(config, createLogger(config.logLevel));
+}
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown>; path?: string[] }>;
+}
+
+export async function gql<T = Record<string, any>>(
+  server: { url: string },
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: GraphQLResponse["errors"] };
+  return { status: response.status, headers: response.headers, ...body };
+}
+
+export function wsClient(server: { url: string }, options: Partial<Parameters<typeof createClient>[0]> = {}): Client {
+  return createClient({
+    url: `${server.url.replace(/^http/, "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    // Closing is part of what the tests exercise; the default would print every close event.
+    onNonLazyError: () => {},
+    ...options,
+  });
+}
+
+/** A subscription whose events are awaited one by one, with the error if it fails. */
+export function subscribe<T = any>(client: Client, query: string, variables?: Record<string, unknown>) {
+  const events: T[] = [];
+  const waiters: Array<() => void> = [];
+  let failure: unknown;
+  let completed = false;
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  const dispose = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        if (value.errors) failure = value.errors;
+        else events.push(value.data as T);
+        wake();
+      },
+      error: (error) => {
+        failure = error;
+        wake();
+      },
+      complete: () => {
+        completed = true;
+        wake();
+      },
+    },
+  );
+  return {
+    events,
+    dispose,
+    get completed() {
+      return completed;
+    },
+    /** Resolves with the n-th event (1-based), rejects with the subscription's error. */
+    async nth(n: number, timeoutMs = 10_000): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length < n) {
+        if (failure) throw failure;
+        if (completed) throw new Error("subscription completed before the event");
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no event #${n} within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return events[n - 1];
+    },
+    async failed(timeoutMs = 10_000): Promise<unknown> {
+      const deadline = Date.now() + timeoutMs;
+      while (!failure && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - Date.now());
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return failure;
+    },
+  };
+}
+
+/** Resolves once the WebSocket client has been acknowledged by the server. */
+export function connected(client: Client): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const offConnected = client.on("connected", () => {
+      offConnected();
+      resolve();
+    });
+    client.on("error", reject);
+  });
+}

@@ -1,0 +1,108 @@
+import { expect } from "chai";
+import Redis from "ioredis";
+import { Client as PgClient } from "pg";
+import { topics } from "../src/infra/pubsub";
+import { services, subscribe, tempDir, wsClient } from "./helpers";
+import { DisposableRedis, freePort, spawnServer } from "./processes";
+
+const QUOTES = `subscription { quotes(symbols: ["AAPL"]) { symbol last } }`;
+const event = (last: string) =>
+  JSON.stringify({ symbol: "AAPL", bid: null, ask: null, last, timestamp: "2026-11-24T10:00:00.000Z" });
+
+describe("process lifecycle", () => {
+  it("when SIGTERM reaches a server with open subscriptions, then subscribers get a close, connections are released and it exits 0 within 5 s", async function () {
+    if (!services.databaseUrl || !services.redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set for this test");
+    this.timeout(60_000);
+    const instance = `bg-shutdown-${process.pid}-${Date.now()}`;
+    const server = await spawnServer({
+      NODE_ENV: "test",
+      PORT: "0",
+      DATA_DIR: tempDir(),
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+      INSTANCE_NAME: instance,
+      SEED_DEMO: "false",
+      BCRYPT_COST: "4",
+    });
+    const closes: number[] = [];
+    const client = wsClient(server, { on: { closed: (e) => closes.push((e as { code: number }).code) } });
+    const sub = subscribe(client, QUOTES);
+    const redis = new Redis(services.redisUrl);
+    const pg = new PgClient({ connectionString: services.databaseUrl });
+    await pg.connect();
+    try {
+      while (sub.events.length === 0) {
+        await redis.publish(topics.quotes("AAPL"), event("227.50"));
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const sessions = async () =>
+        Number((await pg.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", [instance])).rows[0].count);
+      const redisClients = async () => ((await redis.client("LIST")) as string).split("\n").filter((line) => line.includes(`name=${instance}:`)).length;
+      expect(await sessions()).to.be.greaterThan(0);
+      expect(await redisClients()).to.equal(2);
+
+      server.child.kill("SIGTERM");
+      const code = await Promise.race([
+        server.exited,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("did not exit within 5 s")), 5_000)),
+      ]);
+      expect(code).to.equal(0);
+      expect(closes).to.deep.equal([1001]);
+      expect(await sessions()).to.equal(0);
+      expect(await redisClients()).to.equal(0);
+    } finally {
+      server.child.kill("SIGKILL");
+      sub.dispose();
+      await client.dispose();
+      redis.disconnect();
+      await pg.end();
+    }
+  });
+
+  it("when Redis restarts under an open subscription, then the server reconnects and the subscriber keeps receiving events", async function () {
+    this.timeout(60_000);
+    const redisServer = new DisposableRedis(await freePort());
+    await redisServer.start();
+    const server = await spawnServer({
+      NODE_ENV: "test",
+      PORT: "0",
+      DATA_DIR: tempDir(),
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: redisServer.url,
+      SEED_DEMO: "false",
+      BCRYPT_COST: "4",
+    });
+    const client = wsClient(server);
+    const sub = subscribe(client, QUOTES);
+    // PUBLISH answers with the number of subscribers that got the message: 1 once the server's
+    // subscriber connection is (re)subscribed.
+    const publishUntilDelivered = async (last: string) => {
+      const publisher = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+      try {
+        while ((await publisher.publish(topics.quotes("AAPL"), event(last))) === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        publisher.disconnect();
+      }
+    };
+    try {
+      await publishUntilDelivered("1.00");
+      expect((await sub.nth(1)).quotes.last).to.equal("1");
+
+      await redisServer.kill();
+      const ready = async () => (await fetch(`${server.url}/readyz`)).status;
+      while ((await ready()) !== 503) await new Promise((resolve) => setTimeout(resolve, 20));
+      await redisServer.start();
+
+      await publishUntilDelivered("2.00");
+      expect((await sub.nth(2)).quotes.last).to.equal("2");
+      while ((await ready()) !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      sub.dispose();
+      await client.dispose();
+      server.child.kill("SIGKILL");
+      await redisServer.kill();
+    }
+  });
+});
