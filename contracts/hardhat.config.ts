@@ -1,0 +1,30 @@
+import { createRequire } from "node:module";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Compiles offline: solc-js from the `solc` npm package, so Hardhat downloads no compiler
+ * (this machine reaches only the npm registry). The version must be the package's own;
+ * Hardhat accepts a mismatched one silently (../shared/TOOLCHAIN.md).
+ */
+const solcVersion: string = require("solc/package.json").version;
+
+export default defineConfig({
+  plugins: [hardhatMocha, hardhatViem, hardhatViemAssertions],
+  solidity: {
+    version: solcVersion,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      // Hardhat's default EVM table stops before solc 0.8.37: name the target explicitly.
+      evmVersion: "osaka",
+      optimizer: { enabled: true, runs: 200 },
+    },
+  },
+  paths: {
+    tests: { mocha: "test" },
+  },
+});
