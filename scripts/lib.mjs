@@ -1,0 +1,53 @@
+// Helpers shared by the root scripts (start, dev, test, bench). Plain Node, no dependencies,
+// run by the Node 22 that the `node` devDependency puts first on npm scripts' PATH.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Runs a command to completion, inheriting the terminal; resolves with its exit code. */
+export function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", cwd: ROOT, ...options });
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.once("error", () => resolve(127));
+  });
+}
+
+/** The newest modification time of any file under `entries` (folders are walked). */
+export function newestMtime(entries) {
+  let newest = 0;
+  const visit = (entry) => {
+    if (!fs.existsSync(entry)) return;
+    const stat = fs.statSync(entry);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(entry)) if (name !== "node_modules" && name !== "dist") visit(path.join(entry, name));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  entries.forEach(visit);
+  return newest;
+}
+
+/** True when something listens on host:port. */
+export function reachable(port, host = "127.0.0.1", timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/** Forwards SIGINT/SIGTERM to children so Ctrl-C and `kill` stop everything gracefully. */
+export function forwardSignals(children) {
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => children.forEach((child) => child.exitCode === null && child.kill(signal)));
+  }
+}
