@@ -29,6 +29,9 @@ const schema = z.object({
     .default("blockguardian"),
 });
 
+/** Every variable the server reads; the README's configuration table and docker-compose.yml use these names. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 /** Raw environment variables, as `process.env` holds them. */
 export type Env = Record<string, string | undefined>;
 
