@@ -1,6 +1,7 @@
 // Helpers shared by the root scripts (start, dev, test, bench). Plain Node, no dependencies,
 // run by the Node 22 that the `node` devDependency puts first on npm scripts' PATH.
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -50,4 +51,24 @@ export function forwardSignals(children) {
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => children.forEach((child) => child.exitCode === null && child.kill(signal)));
   }
+}
+
+/**
+ * Fills in DATABASE_URL and REDIS_URL in `env` from services on 127.0.0.1 when they are not
+ * configured: a fresh database named `database` (dropped and created) and the local Redis.
+ * Returns the names still missing.
+ */
+export async function provideLocalServices(env, database) {
+  if (!env.DATABASE_URL && (await reachable(5432))) {
+    const { Client } = createRequire(import.meta.url)("pg");
+    const user = env.PGUSER ?? "root";
+    const admin = new Client({ host: "127.0.0.1", port: 5432, user, database: "postgres" });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    env.DATABASE_URL = `postgres://${user}@127.0.0.1:5432/${database}`;
+  }
+  if (!env.REDIS_URL && (await reachable(6379))) env.REDIS_URL = "redis://127.0.0.1:6379";
+  return ["DATABASE_URL", "REDIS_URL"].filter((name) => !env[name]);
 }

@@ -3,24 +3,13 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { reachable, ROOT } from "./lib.mjs";
+import { provideLocalServices, ROOT } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const env = { ...process.env };
 
-/** Without DATABASE_URL, a local PostgreSQL gets a fresh test database; without REDIS_URL, a local Redis is used. */
 async function provideServices() {
-  if (!env.DATABASE_URL && (await reachable(5432))) {
-    const { Client } = require("pg");
-    const admin = new Client({ host: "127.0.0.1", port: 5432, user: env.PGUSER ?? "root", database: "postgres" });
-    await admin.connect();
-    await admin.query("DROP DATABASE IF EXISTS blockguardian_test WITH (FORCE)");
-    await admin.query("CREATE DATABASE blockguardian_test");
-    await admin.end();
-    env.DATABASE_URL = `postgres://${env.PGUSER ?? "root"}@127.0.0.1:5432/blockguardian_test`;
-  }
-  if (!env.REDIS_URL && (await reachable(6379))) env.REDIS_URL = "redis://127.0.0.1:6379";
-  const missing = ["DATABASE_URL", "REDIS_URL"].filter((name) => !env[name]);
+  const missing = await provideLocalServices(env, "blockguardian_test");
   if (missing.length) console.log(`note: ${missing.join(" and ")} not set and no local service found; the tests that need them will fail`);
 }
 
