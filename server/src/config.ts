@@ -21,6 +21,21 @@ const schema = z.object({
   SEED_DEMO: booleanString.optional(),
   /** 11 keeps a login near 100 ms on this machine class (docs/security.md); 10 is the floor outside tests. */
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(11),
+  /** HMAC key for access tokens, at least 32 bytes of base64. Generated and kept in DATA_DIR when embedded. */
+  JWT_SECRET: z.string().min(43).optional(),
+  /** Field encryption key ring: `id:base64key,id2:base64key` (32-byte keys). */
+  ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=]{43,44})*$/, "expected id:base64key[,id:base64key...]")
+    .optional(),
+  /** Which key of ENCRYPTION_KEYS encrypts new values; the others only decrypt. Defaults to the last. */
+  ENCRYPTION_ACTIVE_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/).optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  RATE_LIMIT_CAPACITY: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(100),
+  QUERY_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
@@ -47,6 +62,9 @@ export interface Config {
   webDistDir: string;
   seedDemo: boolean;
   bcryptCost: number;
+  secrets: { jwtSecret?: string; encryptionKeys?: string; activeKeyId?: string };
+  tokens: { accessTtlSeconds: number; refreshTtlDays: number };
+  limits: { capacity: number; restorePerSecond: number; maxCost: number; maxDepth: number };
   shutdownGraceMs: number;
 }
 
@@ -87,6 +105,14 @@ export function loadConfig(env: Env = process.env): Config {
     // Demo accounts are for laptops: on by default only with the embedded database.
     seedDemo: v.SEED_DEMO ?? embeddedDatabase,
     bcryptCost: v.BCRYPT_COST,
+    secrets: { jwtSecret: v.JWT_SECRET, encryptionKeys: v.ENCRYPTION_KEYS, activeKeyId: v.ENCRYPTION_ACTIVE_KEY },
+    tokens: { accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS, refreshTtlDays: v.REFRESH_TOKEN_TTL_DAYS },
+    limits: {
+      capacity: v.RATE_LIMIT_CAPACITY,
+      restorePerSecond: v.RATE_LIMIT_RESTORE_PER_SECOND,
+      maxCost: v.QUERY_MAX_COST,
+      maxDepth: v.QUERY_MAX_DEPTH,
+    },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
   };
 }

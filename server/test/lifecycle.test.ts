@@ -39,7 +39,7 @@ describe("process lifecycle", () => {
         Number((await pg.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", [instance])).rows[0].count);
       const redisClients = async () => ((await redis.client("LIST")) as string).split("\n").filter((line) => line.includes(`name=${instance}:`)).length;
       expect(await sessions()).to.be.greaterThan(0);
-      expect(await redisClients()).to.equal(2);
+      expect(await redisClients()).to.equal(3);
 
       server.child.kill("SIGTERM");
       const code = await Promise.race([

@@ -20,7 +20,7 @@ describe("platform over HTTP", () => {
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({
       status: "ready",
-      checks: { server: "ok", database: "ok", pubsub: "ok" },
+      checks: { server: "ok", database: "ok", pubsub: "ok", store: "ok" },
     });
   });
 

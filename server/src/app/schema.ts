@@ -1,5 +1,7 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { AuditResolver } from "../audit";
+import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
 
@@ -21,7 +23,8 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [MarketResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver],
+    authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: contextPubSub,

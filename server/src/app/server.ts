@@ -1,27 +1,34 @@
-import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { type GraphQLFormattedError, GraphQLError } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { AuditLogRow } from "../audit";
 import type { Config } from "../config";
+import { ApiKeyRow, type Authentication, type DemoLogin, ensureDemoUsers, MfaChallenge, RefreshToken, User } from "../identity";
 import { type Database, openDatabase } from "../infra/database/database";
+import { createKeyValueStore, type KeyValueStore } from "../infra/kv";
 import { createLogger, currentRequestId, type Logger } from "../infra/logger";
 import { createPubSub, type PubSub } from "../infra/pubsub";
-import { type DemoLogin, ensureDemoUsers, User } from "../identity";
-import { Instrument, InstrumentService } from "../market";
+import { loadSecrets } from "../infra/secrets";
+import { Instrument } from "../market";
+import { AbuseGuard, type CostReport } from "./abuse/abuse-guard";
+import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
 import { formatError } from "./errors";
 import { createHttpApp, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { getSchema } from "./schema";
+import { createServices } from "./services";
 import { trackSubscription } from "./subscriptions";
+import { attachGraphqlWs } from "./websocket";
 
-export const ENTITIES = [Instrument, User];
+export const ENTITIES = [Instrument, User, RefreshToken, MfaChallenge, ApiKeyRow, AuditLogRow];
+
+/** Fields per operation and aliases: generous for real screens, small for amplification attacks. */
+const MAX_ALIASES = 30;
+const MAX_NODES = 500;
 
 export interface RunningServer {
   readonly url: string;
@@ -29,94 +36,83 @@ export interface RunningServer {
   readonly config: Config;
   readonly database: Database;
   readonly pubsub: PubSub;
+  readonly kv: KeyValueStore;
+  readonly services: Services;
   readonly demoLogins: DemoLogin[];
-  /** Stops intake, drains HTTP and WebSocket, then closes pub/sub and the database. Idempotent. */
+  /** Stops intake, drains HTTP and WebSocket, then closes pub/sub, the store and the database. Idempotent. */
   stop(): Promise<void>;
+}
+
+interface Infrastructure {
+  database: Database;
+  pubsub: PubSub;
+  kv: KeyValueStore;
 }
 
 /** config -> infrastructure -> app -> listen. Used by main.ts and by tests (with port 0). */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const secrets = await loadSecrets(config, log);
   const database = await openDatabase(config, ENTITIES, log);
-  const pubsub = createPubSub(config, log);
+  const infra: Infrastructure = { database, pubsub: createPubSub(config, log), kv: createKeyValueStore(config, log) };
   try {
-    const demoLogins = config.seedDemo
-      ? await ensureDemoUsers(database.dataSource, config.dataDir, config.bcryptCost)
-      : [];
-    const services: Services = { instruments: new InstrumentService(database.dataSource) };
-    const running = await listen(config, log, database, pubsub, services);
-    return { ...running, config, database, pubsub, demoLogins };
+    const demoLogins = config.seedDemo ? await ensureDemoUsers(database.dataSource, config.dataDir, config.bcryptCost) : [];
+    const services = createServices(config, database, infra.pubsub, infra.kv, secrets);
+    const running = await listen(config, log, infra, services);
+    return { ...running, ...infra, config, services, demoLogins };
   } catch (error) {
-    await pubsub.close();
-    await database.close();
+    await closeInfrastructure(infra);
     throw error;
   }
 }
 
-async function listen(config: Config, log: Logger, database: Database, pubsub: PubSub, services: Services) {
+async function listen(config: Config, log: Logger, infra: Infrastructure, services: Services) {
+  const { database, pubsub, kv } = infra;
   const schema = await getSchema();
   const metrics = new Metrics();
+  const limiter = new AdaptiveRateLimiter(kv, config.limits.capacity, config.limits.restorePerSecond);
+  const guard = new AbuseGuard(schema, limiter, config.limits.maxCost, {
+    maxDepth: config.limits.maxDepth,
+    maxAliases: MAX_ALIASES,
+    maxNodes: MAX_NODES,
+  });
   let stopping = false;
 
   const app = createHttpApp(metrics, {
     ready: async () => {
       const checks: Record<string, string> = { server: stopping ? "stopping" : "ok" };
-      await Promise.all([
-        database.ping().then(
-          () => (checks.database = "ok"),
-          (err: Error) => (checks.database = err.message),
-        ),
-        pubsub.ping().then(
-          () => (checks.pubsub = "ok"),
-          (err: Error) => (checks.pubsub = err.message),
-        ),
-      ]);
+      const probe = (name: string, check: () => Promise<void>) =>
+        check().then(
+          () => (checks[name] = "ok"),
+          (err: Error) => (checks[name] = err.message),
+        );
+      await Promise.all([probe("database", database.ping), probe("pubsub", () => pubsub.ping()), probe("store", () => kv.ping())]);
       return { ok: Object.values(checks).every((value) => value === "ok"), checks };
     },
   });
   const httpServer = createServer(app);
-  const context = (requestId: string): Context => ({
+  const context = (requestId: string, auth: Authentication): Context & { cost?: CostReport } => ({
     requestId,
     log: log.child({ requestId }),
+    session: auth.session,
+    access: auth.access,
     services,
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   });
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql", maxPayload: 1024 * 1024 });
-  const wsFormat = (errors: readonly GraphQLError[], requestId: string): GraphQLFormattedError[] =>
-    errors.map((error) => formatError(error.toJSON(), error, log, requestId));
-  const ws = useServer<Record<string, unknown>, { requestIds: Map<string, string> }>(
-    {
-      schema,
-      context: (ctx, id) => context(operationRequestId(ctx.extra, id)),
-      onConnect: (ctx) => {
-        if (stopping) return false;
-        ctx.extra.requestIds = new Map();
-        metrics.webSocketConnections.inc();
-        return true;
-      },
-      onClose: (ctx) => {
-        if (ctx.extra.requestIds) metrics.webSocketConnections.dec();
-      },
-      onError: (ctx, id, _payload, errors) => wsFormat(errors, operationRequestId(ctx.extra, id)),
-      onNext: (ctx, id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: wsFormat(result.errors, operationRequestId(ctx.extra, id)) } : undefined,
-      onComplete: (ctx, id) => {
-        ctx.extra.requestIds?.delete(id);
-      },
-    },
-    wsServer,
-  );
+  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping });
 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    validationRules: guard.validationRules,
     // We own SIGTERM: Apollo re-raising it would kill the process before Redis and the database close.
     stopOnTerminationSignals: false,
     formatError: (formatted, raw) => formatError(formatted, raw, log, currentRequestId()),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       metrics.apolloPlugin(),
+      guard.apolloPlugin(),
       { serverWillStart: async () => ({ drainServer: async () => ws.dispose() }) },
     ],
   });
@@ -124,7 +120,12 @@ async function listen(config: Config, log: Logger, database: Database, pubsub: P
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
-    expressMiddleware(apollo, { context: async ({ res }) => context(String(res.locals.requestId)) }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const auth = await services.authenticator.authenticate(req.headers.authorization, req.ip ?? "unknown");
+        return context(String(res.locals.requestId), auth);
+      },
+    }),
   );
   serveWebApp(app, config.webDistDir);
 
@@ -145,22 +146,17 @@ async function listen(config: Config, log: Logger, database: Database, pubsub: P
       // finish within the grace period, then disposes graphql-ws (close 1001 to subscribers).
       await apollo.stop();
       await closeServer(httpServer);
-      await pubsub.close();
-      await database.close();
+      limiter.stop();
+      await closeInfrastructure(infra);
       log.info("stopped");
     })());
   return { url, port, stop };
 }
 
-/** One request id per WebSocket operation, so each subscription's log lines can be followed. */
-function operationRequestId(extra: { requestIds?: Map<string, string> }, operationId: string): string {
-  const ids = (extra.requestIds ??= new Map());
-  let requestId = ids.get(operationId);
-  if (!requestId) {
-    requestId = randomUUID();
-    ids.set(operationId, requestId);
-  }
-  return requestId;
+async function closeInfrastructure({ database, pubsub, kv }: Infrastructure): Promise<void> {
+  await pubsub.close();
+  await kv.close();
+  await database.close();
 }
 
 function closeServer(server: Server): Promise<void> {

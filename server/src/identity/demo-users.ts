@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import bcrypt from "bcrypt";
 import type { DataSource } from "typeorm";
-import { Role } from "./role";
+import { Role } from "../infra/auth";
 import { User } from "./user.entity";
 
 export interface DemoLogin {

@@ -1,3 +1,16 @@
-export { Role } from "./role";
+export { Role, Scope } from "../infra/auth";
+export { KycStatus, AmlRiskLevel } from "./user-status";
 export { User } from "./user.entity";
+export { ApiKeyRow, MfaChallenge, RefreshToken } from "./credential.entities";
 export { ensureDemoUsers, type DemoLogin } from "./demo-users";
+export { Session, type Principal } from "./session";
+export { Authenticator, type Authentication } from "./authenticator";
+export { createAuthChecker } from "./auth-checker";
+export { AuthService } from "./auth.service";
+export { MfaService } from "./mfa.service";
+export { ApiKeyService } from "./api-key.service";
+export { UserService } from "./user.service";
+export { TokenService, type AccessClaims } from "./token.service";
+export { LoginGuard } from "./login-guard";
+export { IdentityResolver } from "./identity.resolver";
+export { totpAt } from "./totp";

@@ -52,6 +52,14 @@ export interface ValuationEvent {
   timestamp: string;
 }
 
+/** Credentials withdrawn: every process closes the WebSockets they opened. */
+export interface SessionRevokedEvent {
+  tokenId?: string;
+  familyId?: string;
+  apiKeyId?: string;
+  userId?: string;
+}
+
 /** A concrete topic name (`quotes.AAPL`), branded with the payload it carries. */
 export type Topic<P> = string & { readonly __payload?: P };
 
@@ -67,4 +75,6 @@ export const topics = {
   book: (symbol: string) => topic<BookEvent>("book", symbol),
   orders: (userId: string) => topic<OrderEvent>("orders", userId),
   valuation: (portfolioId: string) => topic<ValuationEvent>("valuation", portfolioId),
+  /** Internal: never exposed as a GraphQL subscription. */
+  sessionsRevoked: () => topic<SessionRevokedEvent>("sessions", "revoked"),
 };

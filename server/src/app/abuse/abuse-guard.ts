@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import type { Session } from "../../identity";
+import { AppError } from "../../infra/errors";
+import { operationCost } from "./query-cost";
+import { queryShapeRule, type ShapeLimits } from "./query-shape";
+import type { AdaptiveRateLimiter, ThrottleStatus } from "./rate-limiter";
+
+export interface CostReport {
+  requestedQueryCost: number | null;
+  throttleStatus: ThrottleStatus | null;
+}
+
+/** Outcomes that count against a principal's restore rate. */
+const REJECTION_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"]);
+
+/**
+ * Query limits and the rate limiter, applied the same way to HTTP operations (an Apollo
+ * plugin) and WebSocket subscriptions (graphql-ws onSubscribe).
+ */
+export class AbuseGuard {
+  readonly validationRules: ValidationRule[];
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly limiter: AdaptiveRateLimiter,
+    private readonly maxCost: number,
+    shape: ShapeLimits,
+  ) {
+    this.validationRules = [queryShapeRule(shape)];
+  }
+
+  /** Prices the operation and charges the caller's bucket; throws when it is too costly or the bucket is empty. */
+  async admit(session: Session, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, report: CostReport): Promise<void> {
+    const cost = operationCost(this.schema, document, variables, operationName);
+    report.requestedQueryCost = cost;
+    if (cost > this.maxCost) {
+      throw new AppError("BAD_USER_INPUT", `Query cost ${cost} exceeds the maximum of ${this.maxCost}; ask for smaller pages`, { cost, maxCost: this.maxCost });
+    }
+    const charge = await this.limiter.charge(session.rateLimitKey, cost);
+    report.throttleStatus = charge.status;
+    if (!charge.allowed) {
+      throw new AppError("RATE_LIMITED", `Rate limited: this operation costs ${cost}; retry in ${charge.retryAfterSeconds} s`, {
+        retryAfterSeconds: charge.retryAfterSeconds,
+        http: { status: 429, headers: new Map([["retry-after", String(charge.retryAfterSeconds)]]) },
+      });
+    }
+  }
+
+  async noteOutcome(session: Session, codes: Array<string | undefined>): Promise<void> {
+    if (codes.some((code) => code !== undefined && REJECTION_CODES.has(code))) await this.limiter.noteRejection(session.rateLimitKey);
+  }
+
+  apolloPlugin(): ApolloServerPlugin<{ session: Session; cost?: CostReport }> {
+    return {
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ contextValue, document, request }) => {
+          contextValue.cost = { requestedQueryCost: null, throttleStatus: null };
+          await this.admit(contextValue.session, document, request.variables, request.operationName, contextValue.cost);
+        },
+        willSendResponse: async ({ contextValue, response, errors }) => {
+          if (response.body.kind === "single") {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, cost: contextValue.cost ?? { requestedQueryCost: null, throttleStatus: null } };
+          }
+          if (contextValue.session && errors?.length) {
+            await this.noteOutcome(contextValue.session, errors.map((error) => error.extensions?.code as string | undefined));
+          }
+        },
+      }),
+    };
+  }
+}

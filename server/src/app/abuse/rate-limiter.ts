@@ -1,0 +1,74 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import type { KeyValueStore } from "../../infra/kv";
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+export interface Charge {
+  allowed: boolean;
+  status: ThrottleStatus;
+  /** When refused: seconds until the bucket holds the cost again at the current restore rate. */
+  retryAfterSeconds: number;
+}
+
+/** How long a rejection weighs on its principal's restore rate. */
+const REJECTION_WINDOW_MS = 60_000;
+
+/**
+ * A cost-based token bucket per principal (user, API key, or anonymous address), kept in the
+ * shared store. Adaptive: a principal whose recent requests were refused (failed auth, limit
+ * hits, bad input) refills more slowly, and everyone refills more slowly while the event loop
+ * lags, so load sheds before latency collapses.
+ */
+export class AdaptiveRateLimiter {
+  private readonly lag: IntervalHistogram;
+  private loadFactorValue = 1;
+  private readonly sampler: NodeJS.Timeout;
+
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly capacity: number,
+    private readonly restorePerSecond: number,
+  ) {
+    this.lag = monitorEventLoopDelay({ resolution: 20 });
+    this.lag.enable();
+    this.sampler = setInterval(() => this.sampleLoad(), 1_000).unref();
+  }
+
+  /** 1 when the event loop is healthy; 0.5 above 100 ms p99 lag; 0.25 above 250 ms. */
+  get loadFactor(): number {
+    return this.loadFactorValue;
+  }
+
+  async charge(principalKey: string, cost: number): Promise<Charge> {
+    const rejections = await this.kv.get(`rl:rej:${principalKey}`);
+    // Five recent rejections halve the restore rate; it never falls below a tenth.
+    const principalFactor = Math.max(0.1, 1 / (1 + rejections / 5));
+    const restoreRate = Math.max(1, Math.round(this.restorePerSecond * principalFactor * this.loadFactorValue));
+    const result = await this.kv.takeTokens(`rl:bucket:${principalKey}`, cost, this.capacity, restoreRate);
+    const available = Math.floor(result.available);
+    return {
+      allowed: result.allowed,
+      status: { maximumAvailable: this.capacity, currentlyAvailable: available, restoreRate },
+      retryAfterSeconds: result.allowed ? 0 : Math.max(1, Math.ceil((cost - result.available) / restoreRate)),
+    };
+  }
+
+  async noteRejection(principalKey: string): Promise<void> {
+    await this.kv.increment(`rl:rej:${principalKey}`, REJECTION_WINDOW_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.sampler);
+    this.lag.disable();
+  }
+
+  private sampleLoad(): void {
+    const p99Ms = this.lag.percentile(99) / 1e6;
+    this.loadFactorValue = p99Ms > 250 ? 0.25 : p99Ms > 100 ? 0.5 : 1;
+    this.lag.reset();
+  }
+}

@@ -1,0 +1,29 @@
+import { AuditService } from "../audit";
+import type { Config } from "../config";
+import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, TokenService, UserService } from "../identity";
+import type { Database } from "../infra/database/database";
+import type { KeyValueStore } from "../infra/kv";
+import type { PubSub } from "../infra/pubsub";
+import type { Secrets } from "../infra/secrets";
+import { InstrumentService } from "../market";
+import type { Services } from "./context";
+
+/** The composition root of the features: every service, wired once per process. */
+export function createServices(config: Config, database: Database, pubsub: PubSub, kv: KeyValueStore, secrets: Secrets): Services {
+  const { dataSource } = database;
+  const audit = new AuditService(dataSource);
+  const tokens = new TokenService(dataSource, secrets.jwtSecret, kv, pubsub, audit, {
+    accessSeconds: config.tokens.accessTtlSeconds,
+    refreshDays: config.tokens.refreshTtlDays,
+  });
+  const mfa = new MfaService(dataSource, secrets.cipher, audit);
+  return {
+    audit,
+    authenticator: new Authenticator(dataSource, tokens),
+    auth: new AuthService(dataSource, tokens, mfa, new LoginGuard(kv, audit), audit, secrets.cipher, config.bcryptCost),
+    mfa,
+    apiKeys: new ApiKeyService(dataSource, audit, pubsub),
+    users: new UserService(dataSource, audit, pubsub, config.bcryptCost),
+    instruments: new InstrumentService(dataSource),
+  };
+}

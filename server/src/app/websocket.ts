@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import { type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
+import { CloseCode } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Authentication } from "../identity";
+import type { Logger } from "../infra/logger";
+import { type PubSub, type SessionRevokedEvent, topics } from "../infra/pubsub";
+import type { AbuseGuard, CostReport } from "./abuse/abuse-guard";
+import type { Context, Services } from "./context";
+import { formatError } from "./errors";
+import type { Metrics } from "./metrics";
+
+interface Connection {
+  socket: WebSocket;
+  auth?: Authentication;
+  expiryTimer?: NodeJS.Timeout;
+  requestIds: Map<string, string>;
+}
+
+export interface WebSocketDeps {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: Services;
+  pubsub: PubSub;
+  guard: AbuseGuard;
+  metrics: Metrics;
+  log: Logger;
+  context(requestId: string, auth: Authentication): Context;
+  isStopping(): boolean;
+}
+
+/**
+ * graphql-ws on the HTTP server's port and path. A connection authenticates once, with the
+ * `authorization` field of connection_init; it is closed (4401) when its token expires or its
+ * credentials are revoked anywhere in the cluster.
+ */
+export async function attachGraphqlWs(deps: WebSocketDeps) {
+  const { log, metrics, guard } = deps;
+  const connections = new Set<Connection>();
+  const wsServer = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: 1024 * 1024 });
+  const format = (errors: readonly GraphQLError[], requestId: string): GraphQLFormattedError[] =>
+    errors.map((error) => formatError(error.toJSON(), error, log, requestId));
+  const requestIdOf = (connection: Connection, operationId: string) => {
+    let requestId = connection.requestIds.get(operationId);
+    if (!requestId) connection.requestIds.set(operationId, (requestId = randomUUID()));
+    return requestId;
+  };
+  const closeConnection = (connection: Connection, reason: string) => connection.socket.close(CloseCode.Unauthorized, reason);
+
+  const server = useServer<Record<string, unknown>, { connection: Connection }>(
+    {
+      schema: deps.schema,
+      onConnect: async (ctx) => {
+        if (deps.isStopping()) return false;
+        const connection: Connection = { socket: ctx.extra.socket, requestIds: new Map() };
+        ctx.extra.connection = connection;
+        connections.add(connection);
+        ctx.extra.socket.once("close", () => {
+          clearTimeout(connection.expiryTimer);
+          connections.delete(connection);
+        });
+        const ip = ctx.extra.request.socket.remoteAddress ?? "unknown";
+        try {
+          connection.auth = await deps.services.authenticator.authenticate(ctx.connectionParams?.authorization, ip);
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+        const principal = connection.auth.session.principal;
+        if (principal.kind === "user") {
+          connection.expiryTimer = setTimeout(() => closeConnection(connection, "Token expired"), Math.max(0, principal.expiresAt.getTime() - Date.now()));
+          connection.expiryTimer.unref();
+        }
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const connection = ctx.extra.connection!;
+        const requestId = requestIdOf(connection, id);
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(deps.schema, document, [...specifiedRules, ...guard.validationRules]);
+        if (errors.length > 0) return errors;
+        const contextValue = deps.context(requestId, connection.auth!);
+        const report: CostReport = { requestedQueryCost: null, throttleStatus: null };
+        try {
+          await guard.admit(contextValue.session, document, payload.variables ?? undefined, payload.operationName, report);
+        } catch (error) {
+          await guard.noteOutcome(contextValue.session, [(error as GraphQLError).extensions?.code as string]);
+          return [error as GraphQLError];
+        }
+        return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue } satisfies ExecutionArgs;
+      },
+      onError: (ctx, id, _payload, errors) => format(errors, requestIdOf(ctx.extra.connection!, id)),
+      onNext: (ctx, id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors, requestIdOf(ctx.extra.connection!, id)) } : undefined,
+      onComplete: (ctx, id) => {
+        ctx.extra.connection?.requestIds.delete(id);
+      },
+    },
+    wsServer,
+  );
+
+  wsServer.on("connection", (socket) => {
+    metrics.webSocketConnections.inc();
+    socket.once("close", () => metrics.webSocketConnections.dec());
+  });
+  const revocations = deps.pubsub.subscribe([topics.sessionsRevoked()]);
+  void (async () => {
+    for await (const event of revocations) {
+      for (const connection of connections) if (matches(connection, event)) closeConnection(connection, "Credentials revoked");
+    }
+  })().catch((error: unknown) => log.error({ err: error }, "revocation listener stopped"));
+
+  return {
+    dispose: async () => {
+      await revocations.return?.();
+      await server.dispose();
+    },
+  };
+}
+
+function matches(connection: Connection, event: SessionRevokedEvent): boolean {
+  const principal = connection.auth?.session.principal;
+  if (!principal || principal.kind === "anonymous") return false;
+  if (event.userId && principal.userId === event.userId) return true;
+  if (principal.kind === "apiKey") return event.apiKeyId === principal.apiKeyId;
+  return event.tokenId === principal.tokenId || event.familyId === connection.auth?.access?.familyId;
+}

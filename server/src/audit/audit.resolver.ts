@@ -1,0 +1,28 @@
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { Context } from "../app/context";
+import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
+import { Role } from "../infra/auth";
+import { AuditChainVerification, AuditEventConnection } from "./audit.types";
+
+@Resolver()
+export class AuditResolver {
+  @Authorized(Role.ADMIN, Role.COMPLIANCE_OFFICER)
+  @Query(() => AuditEventConnection, { description: "The audit trail, newest first." })
+  async auditLog(
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("eventType", () => String, { nullable: true }) eventType?: string,
+  ): Promise<AuditEventConnection> {
+    const size = pageSize(first, 50, 500);
+    const page = await ctx.services.audit.page(size, decodeCursor(after, /^\d{1,19}$/), eventType ?? null);
+    const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.seq), node: row }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @Authorized(Role.ADMIN, Role.COMPLIANCE_OFFICER)
+  @Query(() => AuditChainVerification, { description: "Walks the whole chain and names the first broken link." })
+  verifyAuditChain(@Ctx() ctx: Context): Promise<AuditChainVerification> {
+    return ctx.services.audit.verify();
+  }
+}

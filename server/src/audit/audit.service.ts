@@ -1,0 +1,96 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { GENESIS_HASH, chainHash } from "./audit-chain";
+import { AuditLogRow } from "./audit.entity";
+
+/** An event to record. Payloads hold ids and outcomes, never secrets or personal data. */
+export interface AuditEventInput {
+  eventType: string;
+  userId?: string | null;
+  entityType?: string | null;
+  entityId?: string | null;
+  payload?: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  rows: AuditLogRow[];
+  hasNextPage: boolean;
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  checkedEvents: number;
+  firstInvalidSeq: string | null;
+}
+
+/**
+ * One lock key for every appender in every process: appends take it for the rest of their
+ * transaction, so the chain never forks and seq never skips.
+ */
+const APPEND_LOCK = 0x6267_6175; // "bgau"
+const VERIFY_BATCH = 1_000;
+
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Appends inside the caller's transaction, so the record commits or rolls back with the change
+   * it records. Pass the transaction's manager.
+   */
+  async append(manager: EntityManager, input: AuditEventInput): Promise<AuditLogRow> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error("audit append needs the caller's transaction");
+    await manager.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
+    const [last] = await manager.query("SELECT seq, hash FROM audit_logs ORDER BY seq DESC LIMIT 1");
+    const event = {
+      seq: last ? String(BigInt(last.seq) + 1n) : "1",
+      // Millisecond precision: what a Date and timestamptz both keep exactly.
+      timestamp: new Date(),
+      eventType: input.eventType,
+      userId: input.userId ?? null,
+      entityType: input.entityType ?? null,
+      entityId: input.entityId ?? null,
+      payload: input.payload ?? {},
+    };
+    const prevHash = last ? String(last.hash) : GENESIS_HASH;
+    const row = manager.create(AuditLogRow, { ...event, prevHash, hash: chainHash(prevHash, event) });
+    await manager.insert(AuditLogRow, row);
+    return row;
+  }
+
+  /** Appends in a transaction of its own, for events that accompany no other change. */
+  record(input: AuditEventInput): Promise<AuditLogRow> {
+    return this.dataSource.transaction((manager) => this.append(manager, input));
+  }
+
+  /** Newest first; `after` is the seq of the last row of the previous page. */
+  async page(first: number, after: string | null, eventType: string | null): Promise<AuditPage> {
+    const query = this.dataSource.getRepository(AuditLogRow).createQueryBuilder("a").orderBy("a.seq", "DESC").take(first + 1);
+    if (after) query.andWhere("a.seq < :after", { after });
+    if (eventType) query.andWhere("a.event_type = :eventType", { eventType });
+    const rows = await query.getMany();
+    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+
+  /** Walks the whole chain in seq order and names the first row whose link or hash is wrong. */
+  async verify(): Promise<ChainVerification> {
+    const repository = this.dataSource.getRepository(AuditLogRow);
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1n;
+    let checked = 0;
+    for (;;) {
+      const rows = await repository
+        .createQueryBuilder("a")
+        .where("a.seq >= :from", { from: String(expectedSeq) })
+        .orderBy("a.seq", "ASC")
+        .take(VERIFY_BATCH)
+        .getMany();
+      for (const row of rows) {
+        const broken = BigInt(row.seq) !== expectedSeq || row.prevHash !== prevHash || row.hash !== chainHash(prevHash, row);
+        if (broken) return { valid: false, checkedEvents: checked, firstInvalidSeq: String(expectedSeq) };
+        prevHash = row.hash;
+        expectedSeq++;
+        checked++;
+      }
+      if (rows.length < VERIFY_BATCH) return { valid: true, checkedEvents: checked, firstInvalidSeq: null };
+    }
+  }
+}

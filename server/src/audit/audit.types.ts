@@ -1,0 +1,60 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar } from "../infra/graphql/scalars";
+import { PageInfo } from "../infra/graphql/pagination";
+
+@ObjectType({ description: "One link of the tamper-evident audit chain." })
+export class AuditEvent {
+  @Field()
+  seq!: string;
+
+  @Field(() => DateTimeScalar)
+  timestamp!: Date;
+
+  @Field()
+  eventType!: string;
+
+  @Field(() => ID, { nullable: true })
+  userId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  entityType!: string | null;
+
+  @Field(() => String, { nullable: true })
+  entityId!: string | null;
+
+  @Field()
+  hash!: string;
+
+  @Field()
+  prevHash!: string;
+}
+
+@ObjectType()
+export class AuditEventEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => AuditEvent)
+  node!: AuditEvent;
+}
+
+@ObjectType()
+export class AuditEventConnection {
+  @Field(() => [AuditEventEdge])
+  edges!: AuditEventEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType()
+export class AuditChainVerification {
+  @Field()
+  valid!: boolean;
+
+  @Field(() => Int)
+  checkedEvents!: number;
+
+  @Field(() => String, { nullable: true, description: "The first seq whose link or content does not verify." })
+  firstInvalidSeq!: string | null;
+}

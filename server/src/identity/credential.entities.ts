@@ -1,0 +1,85 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+/** An opaque refresh token, stored as its SHA-256. Rotation marks the old one and issues a sibling in the same family. */
+@Entity({ name: "refresh_tokens" })
+export class RefreshToken {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "user_id", type: "uuid" })
+  userId!: string;
+
+  @Column({ name: "family_id", type: "uuid" })
+  familyId!: string;
+
+  @Column({ name: "token_hash", type: "char", length: 64 })
+  tokenHash!: string;
+
+  @Column({ name: "expires_at", type: "timestamptz" })
+  expiresAt!: Date;
+
+  @Column({ name: "rotated_at", type: "timestamptz", nullable: true })
+  rotatedAt!: Date | null;
+
+  @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
+  revokedAt!: Date | null;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}
+
+/** The second step of a login with MFA: short-lived, single use, a few attempts. */
+@Entity({ name: "mfa_challenges" })
+export class MfaChallenge {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "user_id", type: "uuid" })
+  userId!: string;
+
+  @Column({ name: "token_hash", type: "char", length: 64 })
+  tokenHash!: string;
+
+  @Column({ name: "expires_at", type: "timestamptz" })
+  expiresAt!: Date;
+
+  @Column({ type: "integer", default: 0 })
+  attempts!: number;
+
+  @Column({ name: "consumed_at", type: "timestamptz", nullable: true })
+  consumedAt!: Date | null;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}
+
+/** A partner API key: the prefix finds it, the secret is kept only as a SHA-256. */
+@Entity({ name: "api_keys" })
+export class ApiKeyRow {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "user_id", type: "uuid" })
+  userId!: string;
+
+  @Column({ type: "varchar", length: 100 })
+  name!: string;
+
+  @Column({ type: "varchar", length: 16 })
+  prefix!: string;
+
+  @Column({ name: "secret_hash", type: "char", length: 64 })
+  secretHash!: string;
+
+  @Column({ type: "text", array: true })
+  scopes!: string[];
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+
+  @Column({ name: "last_used_at", type: "timestamptz", nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
+  revokedAt!: Date | null;
+}

@@ -1,0 +1,81 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { Context } from "../app/context";
+import { Role, Scope, scope } from "../infra/auth";
+import { ApiKey, ApiKeyWithSecret, AuthPayload, LoginResult, MfaSetup, RegisterInput, UserView } from "./identity.types";
+
+@Resolver()
+export class IdentityResolver {
+  @Mutation(() => AuthPayload, { description: "Creates a TRADER account and signs it in." })
+  register(@Arg("input", () => RegisterInput) input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.register(input);
+  }
+
+  @Mutation(() => LoginResult)
+  login(@Arg("email") email: string, @Arg("password") password: string, @Ctx() ctx: Context): Promise<LoginResult> {
+    return ctx.services.auth.login(email, password, ctx.session);
+  }
+
+  @Mutation(() => AuthPayload, { description: "Completes a login that asked for a second factor: a TOTP code or a backup code." })
+  verifyMfa(@Arg("mfaChallenge") challenge: string, @Arg("code") code: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.verifyMfa(challenge, code, ctx.session);
+  }
+
+  @Mutation(() => AuthPayload, { description: "Rotates: the token given is spent; presenting it again revokes the session." })
+  refreshToken(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.refresh(refreshToken);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: "Ends the session: its refresh tokens and the access token used here stop working." })
+  logout(@Ctx() ctx: Context, @Arg("refreshToken", () => String, { nullable: true }) refreshToken?: string): Promise<boolean> {
+    return ctx.services.auth.logout(refreshToken ?? null, ctx.session, ctx.access);
+  }
+
+  @Authorized(scope(Scope.READ_PROFILE))
+  @Query(() => UserView)
+  me(@Ctx() ctx: Context): Promise<UserView> {
+    return ctx.services.users.me(ctx.session);
+  }
+
+  @Authorized()
+  @Mutation(() => MfaSetup, { description: "Starts TOTP enrolment; confirmMfa with a first code turns it on." })
+  enableMfa(@Ctx() ctx: Context): Promise<MfaSetup> {
+    return ctx.services.mfa.enable(ctx.session.requireUser());
+  }
+
+  @Authorized()
+  @Mutation(() => [String], { description: "Confirms the first TOTP code and returns the one-time backup codes, shown once." })
+  confirmMfa(@Arg("code") code: string, @Ctx() ctx: Context): Promise<string[]> {
+    return ctx.services.mfa.confirm(ctx.session.requireUser(), code);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: "Turns MFA off; needs a current TOTP code." })
+  disableMfa(@Arg("code") code: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.mfa.disable(ctx.session.requireUser(), code);
+  }
+
+  @Authorized()
+  @Query(() => [ApiKey], { description: "The caller's API keys, revoked ones included." })
+  apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.services.apiKeys.list(ctx.session);
+  }
+
+  @Authorized()
+  @Mutation(() => ApiKeyWithSecret)
+  createApiKey(@Arg("name") name: string, @Arg("scopes", () => [String]) scopes: string[], @Ctx() ctx: Context): Promise<ApiKeyWithSecret> {
+    return ctx.services.apiKeys.create(ctx.session, name, scopes);
+  }
+
+  @Authorized()
+  @Mutation(() => ApiKey)
+  revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    return ctx.services.apiKeys.revoke(ctx.session, id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UserView, { description: "ADMIN only." })
+  setUserRoles(@Arg("userId", () => ID) userId: string, @Arg("roles", () => [Role]) roles: Role[], @Ctx() ctx: Context): Promise<UserView> {
+    return ctx.services.users.setRoles(ctx.session, userId, roles);
+  }
+}

@@ -1,0 +1,58 @@
+import { AppError, notFound } from "../infra/errors";
+import type { Role } from "../infra/auth";
+
+export type Principal =
+  | { kind: "anonymous" }
+  | { kind: "user"; userId: string; roles: Role[]; tokenId: string; expiresAt: Date }
+  | { kind: "apiKey"; userId: string; roles: Role[]; apiKeyId: string; scopes: string[] };
+
+/** Who is calling, decided once per request (or per WebSocket connection). */
+export class Session {
+  constructor(
+    readonly principal: Principal,
+    /** The caller's address, for per-IP limits on anonymous traffic and logins. */
+    readonly ip: string,
+  ) {}
+
+  static anonymous(ip: string): Session {
+    return new Session({ kind: "anonymous" }, ip);
+  }
+
+  get userId(): string | null {
+    return this.principal.kind === "anonymous" ? null : this.principal.userId;
+  }
+
+  get roles(): Role[] {
+    return this.principal.kind === "anonymous" ? [] : this.principal.roles;
+  }
+
+  hasRole(...roles: Role[]): boolean {
+    return roles.some((role) => this.roles.includes(role));
+  }
+
+  /** The signed-in user's id, or UNAUTHENTICATED. */
+  requireUser(): string {
+    if (this.principal.kind === "anonymous") throw new AppError("UNAUTHENTICATED", "Sign in first");
+    return this.principal.userId;
+  }
+
+  /**
+   * The one ownership check. Someone else's resource answers exactly as a missing one does,
+   * so ids cannot be probed for existence.
+   */
+  assertOwns(resource: { userId: string } | null | undefined, what: string): asserts resource is { userId: string } {
+    if (!resource || resource.userId !== this.requireUser()) throw notFound(what);
+  }
+
+  /** The key the rate limiter charges: the user, the API key, or the address of an anonymous caller. */
+  get rateLimitKey(): string {
+    switch (this.principal.kind) {
+      case "user":
+        return `user:${this.principal.userId}`;
+      case "apiKey":
+        return `key:${this.principal.apiKeyId}`;
+      default:
+        return `ip:${this.ip}`;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import { jwtVerify, SignJWT } from "jose";
+import { type DataSource, type EntityManager, IsNull } from "typeorm";
+import type { AuditService } from "../audit";
+import { AppError } from "../infra/errors";
+import type { KeyValueStore } from "../infra/kv";
+import { type PubSub, topics } from "../infra/pubsub";
+import { RefreshToken } from "./credential.entities";
+import type { Role } from "../infra/auth";
+import { newSecret, sha256 } from "./secret-tokens";
+
+const ISSUER = "blockguardian";
+const AUDIENCE = "blockguardian-api";
+
+export interface AccessClaims {
+  userId: string;
+  tokenId: string;
+  familyId: string;
+  expiresAt: Date;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+}
+
+const invalidToken = () => new AppError("UNAUTHENTICATED", "The access token is invalid or expired", { http: { status: 401 } });
+const invalidRefresh = () => new AppError("UNAUTHENTICATED", "The refresh token is invalid, expired or already used");
+
+/**
+ * Short-lived access JWTs (HS256) and opaque, rotating refresh tokens. A refresh token used a
+ * second time means it was copied: the whole family (every token descended from that login)
+ * is revoked, and so are its access tokens.
+ */
+export class TokenService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secret: Uint8Array,
+    private readonly kv: KeyValueStore,
+    private readonly pubsub: PubSub,
+    private readonly audit: AuditService,
+    private readonly ttl: { accessSeconds: number; refreshDays: number },
+  ) {}
+
+  /** Issues a fresh pair; `familyId` continues a rotation, none starts a new login. */
+  async issue(manager: EntityManager, user: { id: string; roles: Role[] }, familyId: string = randomUUID()): Promise<IssuedTokens> {
+    const accessTokenExpiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + this.ttl.accessSeconds * 1000);
+    const accessToken = await new SignJWT({ roles: user.roles, fam: familyId })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(user.id)
+      .setJti(randomUUID())
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(accessTokenExpiresAt)
+      .sign(this.secret);
+    const refreshToken = newSecret();
+    await manager.insert(RefreshToken, {
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.ttl.refreshDays * 86_400_000),
+    });
+    return { accessToken, accessTokenExpiresAt, refreshToken };
+  }
+
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    let claims: AccessClaims;
+    try {
+      const { payload } = await jwtVerify(token, this.secret, { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
+      if (!payload.sub || !payload.jti || typeof payload.fam !== "string" || !payload.exp) throw invalidToken();
+      claims = { userId: payload.sub, tokenId: payload.jti, familyId: payload.fam, expiresAt: new Date(payload.exp * 1000) };
+    } catch {
+      throw invalidToken();
+    }
+    const [tokenDenied, familyDenied] = await Promise.all([
+      this.kv.isFlagged(`deny:jti:${claims.tokenId}`),
+      this.kv.isFlagged(`deny:fam:${claims.familyId}`),
+    ]);
+    if (tokenDenied || familyDenied) throw invalidToken();
+    return claims;
+  }
+
+  /** Exchanges a refresh token for a new pair in the same family; a reused one burns the family. */
+  async rotate(refreshToken: string, loadUser: (manager: EntityManager, userId: string) => Promise<{ id: string; roles: Role[] } | null>) {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const row = await manager
+        .getRepository(RefreshToken)
+        .createQueryBuilder("t")
+        .setLock("pessimistic_write")
+        .where("t.token_hash = :hash", { hash: sha256(refreshToken) })
+        .getOne();
+      if (!row) return { kind: "invalid" as const };
+      if (row.rotatedAt || row.revokedAt) {
+        if (!row.revokedAt) await this.revokeFamily(manager, row.familyId, row.userId, "refresh token reused");
+        return { kind: "reused" as const, familyId: row.familyId };
+      }
+      if (row.expiresAt.getTime() <= Date.now()) return { kind: "invalid" as const };
+      const user = await loadUser(manager, row.userId);
+      if (!user) return { kind: "invalid" as const };
+      await manager.update(RefreshToken, { id: row.id }, { rotatedAt: new Date() });
+      return { kind: "ok" as const, user, tokens: await this.issue(manager, user, row.familyId) };
+    });
+    if (outcome.kind === "reused") await this.afterFamilyRevoked(outcome.familyId);
+    if (outcome.kind !== "ok") throw invalidRefresh();
+    return outcome;
+  }
+
+  /** Logout: the refresh token's family ends, and the access token presented with it stops working now. */
+  async revoke(refreshToken: string | null, access: AccessClaims | null, userId: string): Promise<void> {
+    let familyId: string | null = access?.familyId ?? null;
+    await this.dataSource.transaction(async (manager) => {
+      if (refreshToken) {
+        const row = await manager.findOneBy(RefreshToken, { tokenHash: sha256(refreshToken), userId });
+        if (row) familyId = row.familyId;
+      }
+      if (familyId) {
+        await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        await this.audit.append(manager, { eventType: "auth.logout", userId, entityType: "token_family", entityId: familyId });
+      }
+    });
+    if (access) {
+      await this.kv.flag(`deny:jti:${access.tokenId}`, access.expiresAt.getTime() - Date.now());
+      await this.pubsub.publish(topics.sessionsRevoked(), { tokenId: access.tokenId });
+    }
+    if (familyId) await this.afterFamilyRevoked(familyId);
+  }
+
+  private async revokeFamily(manager: EntityManager, familyId: string, userId: string, reason: string): Promise<void> {
+    await manager.update(RefreshToken, { familyId }, { revokedAt: new Date() });
+    await this.audit.append(manager, { eventType: "auth.token_family_revoked", userId, entityType: "token_family", entityId: familyId, payload: { reason } });
+  }
+
+  /** Access tokens of a revoked family die with it, here and on every open WebSocket. */
+  private async afterFamilyRevoked(familyId: string): Promise<void> {
+    await this.kv.flag(`deny:fam:${familyId}`, this.ttl.accessSeconds * 1000);
+    await this.pubsub.publish(topics.sessionsRevoked(), { familyId });
+  }
+}

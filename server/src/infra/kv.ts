@@ -1,0 +1,171 @@
+import Redis from "ioredis";
+import type { Config } from "../config";
+import type { Logger } from "./logger";
+
+export interface BucketResult {
+  allowed: boolean;
+  /** Tokens left after this request (before it, when refused). */
+  available: number;
+}
+
+/**
+ * Small shared state with expiry: counters, flags and token buckets. Redis when configured, so
+ * every process sees the same limits and revocations; an in-process map when embedded.
+ */
+export interface KeyValueStore {
+  /** Increments and returns the counter; the first increment starts its time-to-live. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  get(key: string): Promise<number>;
+  flag(key: string, ttlMs: number): Promise<void>;
+  isFlagged(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Atomically refills the bucket at `refillPerSecond` up to `capacity`, then takes `cost` if it can. */
+  takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createKeyValueStore(config: Config, log: Logger): KeyValueStore {
+  return config.redis.kind === "redis" ? new RedisStore(config.redis.url, config.instanceName, log) : new MemoryStore();
+}
+
+const PREFIX = "bg:";
+
+// Redis's own clock, so processes with skewed clocks share one notion of "now".
+const TAKE_TOKENS = `
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2]) / 1000
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or capacity
+local ts = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
+local allowed = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
+return { allowed, tostring(tokens) }
+`;
+
+class RedisStore implements KeyValueStore {
+  private readonly redis: Redis;
+
+  constructor(url: string, instanceName: string, log: Logger) {
+    this.redis = new Redis(url, {
+      connectionName: `${instanceName}:kv`,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+      // A limit check must not hang a request while Redis is away: fail fast instead.
+      maxRetriesPerRequest: 1,
+    });
+    this.redis.on("error", (err) => log.warn({ err: { message: err.message } }, "redis kv connection error"));
+    this.redis.defineCommand("takeTokens", { numberOfKeys: 1, lua: TAKE_TOKENS });
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const [[, count]] = (await this.redis.multi().incr(PREFIX + key).pexpire(PREFIX + key, ttlMs, "NX").exec()) as [[null, number]];
+    return count;
+  }
+
+  async get(key: string): Promise<number> {
+    return Number((await this.redis.get(PREFIX + key)) ?? 0);
+  }
+
+  async flag(key: string, ttlMs: number): Promise<void> {
+    await this.redis.set(PREFIX + key, "1", "PX", Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async isFlagged(key: string): Promise<boolean> {
+    return (await this.redis.exists(PREFIX + key)) === 1;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(PREFIX + key);
+  }
+
+  async takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult> {
+    const [allowed, tokens] = (await (this.redis as unknown as { takeTokens: (...args: unknown[]) => Promise<[number, string]> }).takeTokens(
+      PREFIX + key,
+      capacity,
+      refillPerSecond,
+      cost,
+    )) as [number, string];
+    return { allowed: allowed === 1, available: Number(tokens) };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+interface Entry {
+  value: number;
+  expiresAt: number;
+  ts?: number;
+}
+
+class MemoryStore implements KeyValueStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sweeper = setInterval(() => this.sweep(), 30_000).unref();
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const entry = this.live(key) ?? { value: 0, expiresAt: Date.now() + ttlMs };
+    entry.value++;
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  async get(key: string): Promise<number> {
+    return this.live(key)?.value ?? 0;
+  }
+
+  async flag(key: string, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value: 1, expiresAt: Date.now() + ttlMs });
+  }
+
+  async isFlagged(key: string): Promise<boolean> {
+    return this.live(key) !== undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult> {
+    const now = Date.now();
+    const entry = this.live(key) ?? { value: capacity, ts: now, expiresAt: 0 };
+    let tokens = Math.min(capacity, entry.value + Math.max(0, now - (entry.ts ?? now)) * (refillPerSecond / 1000));
+    const allowed = tokens >= cost;
+    if (allowed) tokens -= cost;
+    this.entries.set(key, { value: tokens, ts: now, expiresAt: now + Math.ceil((capacity / refillPerSecond) * 1000) + 1000 });
+    return { allowed, available: tokens };
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}
