@@ -13,7 +13,7 @@ describe("config", () => {
   it("when DATABASE_URL and REDIS_URL are set, then they are used and demo users are off unless asked for", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://u@db:5432/bg", REDIS_URL: "redis://cache:6379" });
     expect(config.database).to.deep.include({ kind: "postgres", url: "postgres://u@db:5432/bg" });
-    expect(config.redis).to.deep.equal({ kind: "redis", url: "redis://cache:6379" });
+    expect(config.redis).to.deep.equal({ kind: "redis", url: "redis://cache:6379", keyPrefix: "bg:" });
     expect(config.seedDemo).to.equal(false);
     expect(loadConfig({ DATABASE_URL: "postgres://u@db/bg", SEED_DEMO: "true" }).seedDemo).to.equal(true);
   });

@@ -16,6 +16,8 @@ const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Namespaces this deployment's keys (limits, denylist) when several share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,32}$/).default("bg:"),
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, ".data")),
   WEB_DIST_DIR: z.string().min(1).default(path.join(REPO_ROOT, "web", "dist")),
   SEED_DEMO: booleanString.optional(),
@@ -57,7 +59,7 @@ export interface Config {
   logLevel: string;
   instanceName: string;
   database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string };
-  redis: { kind: "redis"; url: string } | { kind: "memory" };
+  redis: { kind: "redis"; url: string; keyPrefix: string } | { kind: "memory" };
   dataDir: string;
   webDistDir: string;
   seedDemo: boolean;
@@ -99,7 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: embeddedDatabase
       ? { kind: "pglite", dataDir: path.join(v.DATA_DIR, "pglite") }
       : { kind: "postgres", url: v.DATABASE_URL!, poolSize: v.DATABASE_POOL_SIZE },
-    redis: v.REDIS_URL ? { kind: "redis", url: v.REDIS_URL } : { kind: "memory" },
+    redis: v.REDIS_URL ? { kind: "redis", url: v.REDIS_URL, keyPrefix: v.REDIS_KEY_PREFIX } : { kind: "memory" },
     dataDir: v.DATA_DIR,
     webDistDir: v.WEB_DIST_DIR,
     // Demo accounts are for laptops: on by default only with the embedded database.

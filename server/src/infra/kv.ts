@@ -26,10 +26,8 @@ export interface KeyValueStore {
 }
 
 export function createKeyValueStore(config: Config, log: Logger): KeyValueStore {
-  return config.redis.kind === "redis" ? new RedisStore(config.redis.url, config.instanceName, log) : new MemoryStore();
+  return config.redis.kind === "redis" ? new RedisStore(config.redis.url, config.redis.keyPrefix, config.instanceName, log) : new MemoryStore();
 }
-
-const PREFIX = "bg:";
 
 // Redis's own clock, so processes with skewed clocks share one notion of "now".
 const TAKE_TOKENS = `
@@ -55,8 +53,9 @@ return { allowed, tostring(tokens) }
 class RedisStore implements KeyValueStore {
   private readonly redis: Redis;
 
-  constructor(url: string, instanceName: string, log: Logger) {
+  constructor(url: string, keyPrefix: string, instanceName: string, log: Logger) {
     this.redis = new Redis(url, {
+      keyPrefix,
       connectionName: `${instanceName}:kv`,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
       // A limit check must not hang a request while Redis is away: fail fast instead.
@@ -67,29 +66,29 @@ class RedisStore implements KeyValueStore {
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    const [[, count]] = (await this.redis.multi().incr(PREFIX + key).pexpire(PREFIX + key, ttlMs, "NX").exec()) as [[null, number]];
+    const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, ttlMs, "NX").exec()) as [[null, number]];
     return count;
   }
 
   async get(key: string): Promise<number> {
-    return Number((await this.redis.get(PREFIX + key)) ?? 0);
+    return Number((await this.redis.get(key)) ?? 0);
   }
 
   async flag(key: string, ttlMs: number): Promise<void> {
-    await this.redis.set(PREFIX + key, "1", "PX", Math.max(1, Math.ceil(ttlMs)));
+    await this.redis.set(key, "1", "PX", Math.max(1, Math.ceil(ttlMs)));
   }
 
   async isFlagged(key: string): Promise<boolean> {
-    return (await this.redis.exists(PREFIX + key)) === 1;
+    return (await this.redis.exists(key)) === 1;
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(PREFIX + key);
+    await this.redis.del(key);
   }
 
   async takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult> {
     const [allowed, tokens] = (await (this.redis as unknown as { takeTokens: (...args: unknown[]) => Promise<[number, string]> }).takeTokens(
-      PREFIX + key,
+      key,
       capacity,
       refillPerSecond,
       cost,
