@@ -32,7 +32,7 @@ const schema = z.object({
     .optional(),
   /** Which key of ENCRYPTION_KEYS encrypts new values; the others only decrypt. Defaults to the last. */
   ENCRYPTION_ACTIVE_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/).optional(),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   RATE_LIMIT_CAPACITY: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(100),

@@ -184,3 +184,24 @@ describe("abuse protection", () => {
   });
 
 });
+
+describe("token expiry on WebSocket", () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer({ ACCESS_TOKEN_TTL_SECONDS: "5" });
+  });
+  after(() => server?.stop());
+
+  it("when the access token of an open WebSocket expires, then the server closes it with 4401", async function () {
+    this.timeout(30_000);
+    const user = await registerUser(server);
+    const closed = new Promise<number>((resolve) => {
+      const client = wsClient(server, {
+        connectionParams: { authorization: `Bearer ${user.accessToken}` },
+        on: { closed: (e) => resolve((e as { code: number }).code) },
+      });
+      subscribe(client, QUOTES);
+    });
+    expect(await closed).to.equal(4401);
+  });
+});

@@ -4,6 +4,10 @@ import type { Role } from "../infra/auth";
 import { AppError } from "../infra/errors";
 import type { Session } from "./session";
 
+/** The messages of the checker's own refusals, told apart from a service's UNAUTHENTICATED (a wrong password). */
+export const SIGN_IN_FIRST = "Sign in first";
+export const NOT_ALLOWED = "Not allowed";
+
 /**
  * The one auth checker behind every `@Authorized(...)`. Rule entries are roles (any one
  * suffices; none means any signed-in caller) and `scope:<name>` entries, which an API key
@@ -12,7 +16,7 @@ import type { Session } from "./session";
 export function createAuthChecker(): AuthChecker<{ session: Session; services: { audit: AuditService } }, string> {
   return async ({ context, info }, rules) => {
     const { principal } = context.session;
-    if (principal.kind === "anonymous") throw new AppError("UNAUTHENTICATED", "Sign in first");
+    if (principal.kind === "anonymous") throw new AppError("UNAUTHENTICATED", SIGN_IN_FIRST);
     const roles = rules.filter((rule) => !rule.startsWith("scope:")) as Role[];
     const scopes = rules.filter((rule) => rule.startsWith("scope:")).map((rule) => rule.slice("scope:".length));
     const roleAllowed = roles.length === 0 || roles.some((role) => principal.roles.includes(role));
@@ -24,6 +28,6 @@ export function createAuthChecker(): AuthChecker<{ session: Session; services: {
       userId: principal.userId,
       payload: { field, via: principal.kind, ...(principal.kind === "apiKey" ? { apiKeyId: principal.apiKeyId } : {}) },
     });
-    throw new AppError("FORBIDDEN", `Not allowed: ${field}`);
+    throw new AppError("FORBIDDEN", `${NOT_ALLOWED}: ${field}`);
   };
 }

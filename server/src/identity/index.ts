@@ -5,7 +5,7 @@ export { ApiKeyRow, MfaChallenge, RefreshToken } from "./credential.entities";
 export { ensureDemoUsers, type DemoLogin } from "./demo-users";
 export { Session, type Principal } from "./session";
 export { Authenticator, type Authentication } from "./authenticator";
-export { createAuthChecker } from "./auth-checker";
+export { createAuthChecker, NOT_ALLOWED, SIGN_IN_FIRST } from "./auth-checker";
 export { AuthService } from "./auth.service";
 export { MfaService } from "./mfa.service";
 export { ApiKeyService } from "./api-key.service";

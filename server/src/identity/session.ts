@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../infra/errors";
+import { SIGN_IN_FIRST } from "./auth-checker";
 import type { Role } from "../infra/auth";
 
 export type Principal =
@@ -32,7 +33,7 @@ export class Session {
 
   /** The signed-in user's id, or UNAUTHENTICATED. */
   requireUser(): string {
-    if (this.principal.kind === "anonymous") throw new AppError("UNAUTHENTICATED", "Sign in first");
+    if (this.principal.kind === "anonymous") throw new AppError("UNAUTHENTICATED", SIGN_IN_FIRST);
     return this.principal.userId;
   }
 
