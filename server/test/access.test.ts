@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
-import { bearer, codeOf, connected, gql, registerUser, startTestServer, subscribe, wsClient } from "./helpers";
+import { bearer, codeOf, grantRole, connected, gql, registerUser, startTestServer, subscribe, wsClient } from "./helpers";
 
 const ME = "{ me { id } }";
 const CREATE_KEY = `mutation ($n: String!, $s: [String!]!) { createApiKey(name: $n, scopes: $s) { secret apiKey { id name prefix scopes revokedAt } } }`;
@@ -63,7 +63,7 @@ describe("access control", () => {
   describe("roles", () => {
     it("when an ADMIN sets roles, then they change; a TRADER trying the same is FORBIDDEN and the denial is audited", async () => {
       const admin = await registerUser(server);
-      await server.services.users.createOrPromote({ email: admin.email, password: admin.password, role: Role.ADMIN });
+      await grantRole(server, admin.email, Role.ADMIN);
       const target = await registerUser(server);
       const SET = `mutation ($u: ID!, $r: [Role!]!) { setUserRoles(userId: $u, roles: $r) { id roles } }`;
       const done = await gql(server, SET, { u: target.id, r: ["ANALYST", "TRADER"] }, bearer(admin.accessToken));

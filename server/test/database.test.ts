@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect } from "chai";
-import { ENTITIES } from "../src/app/server";
+import { ENTITIES } from "../src/app/entities";
 import { loadConfig } from "../src/config";
 import { type Database, openDatabase } from "../src/infra/database/database";
 import { createLogger } from "../src/infra/logger";

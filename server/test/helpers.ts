@@ -5,6 +5,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { startServer, type RunningServer } from "../src/app/server";
 import { type Env, loadConfig } from "../src/config";
+import { createOrPromoteUser, type Role } from "../src/identity";
 import { createLogger } from "../src/infra/logger";
 
 /** The services the suite runs against: real ones when configured (CI), embedded otherwise. */
@@ -19,6 +20,14 @@ export function tempDir(prefix = "bg-test-"): string {
 
 let serverCounter = 0;
 
+/**
+ * Test-only keys, the same for every server of the suite: they share one database, and a row
+ * encrypted by one must open in another (as in a real deployment, where every process has the
+ * same key ring). Never used outside tests.
+ */
+export const TEST_ENCRYPTION_KEYS = "test:dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
+const TEST_JWT_SECRET = "dGVzdC1vbmx5LWp3dC1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u";
+
 /** Environment for a server under test: port 0, quiet logs, cheap bcrypt, its own data folder. */
 export function testEnv(overrides: Env = {}): Env {
   return {
@@ -28,6 +37,8 @@ export function testEnv(overrides: Env = {}): Env {
     BCRYPT_COST: "4",
     DATA_DIR: tempDir(),
     SEED_DEMO: "false",
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+    JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     // Each test server has its own limits and denylist, however often the suite runs.
@@ -187,3 +198,8 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 /** The error code of the first error, or undefined when the operation succeeded. */
 export const codeOf = (response: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
   response.errors?.[0]?.extensions?.code as string | undefined;
+
+/** Gives an existing user a role, as `npm run user:create` would. */
+export async function grantRole(server: RunningServer, email: string, role: Role): Promise<void> {
+  await createOrPromoteUser(server.database.dataSource, server.services.audit, 4, { email, password: "unused-for-existing", role });
+}

@@ -4,15 +4,13 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { AuditLogRow } from "../audit";
 import type { Config } from "../config";
-import { ApiKeyRow, type Authentication, type DemoLogin, ensureDemoUsers, MfaChallenge, RefreshToken, User } from "../identity";
+import { type Authentication, type DemoLogin, ensureDemoUsers } from "../identity";
 import { type Database, openDatabase } from "../infra/database/database";
 import { createKeyValueStore, type KeyValueStore } from "../infra/kv";
 import { createLogger, currentRequestId, type Logger } from "../infra/logger";
 import { createPubSub, type PubSub } from "../infra/pubsub";
 import { loadSecrets } from "../infra/secrets";
-import { Instrument } from "../market";
 import { AbuseGuard, type CostReport } from "./abuse/abuse-guard";
 import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
@@ -20,11 +18,11 @@ import { formatError } from "./errors";
 import { createHttpApp, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { getSchema } from "./schema";
+import { ENTITIES } from "./entities";
 import { createServices } from "./services";
 import { trackSubscription } from "./subscriptions";
 import { attachGraphqlWs } from "./websocket";
 
-export const ENTITIES = [Instrument, User, RefreshToken, MfaChallenge, ApiKeyRow, AuditLogRow];
 
 /** Fields per operation and aliases: generous for real screens, small for amplification attacks. */
 const MAX_ALIASES = 30;

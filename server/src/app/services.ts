@@ -23,7 +23,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     auth: new AuthService(dataSource, tokens, mfa, new LoginGuard(kv, audit), audit, secrets.cipher, config.bcryptCost),
     mfa,
     apiKeys: new ApiKeyService(dataSource, audit, pubsub),
-    users: new UserService(dataSource, audit, pubsub, config.bcryptCost),
+    users: new UserService(dataSource, audit, pubsub),
     instruments: new InstrumentService(dataSource),
   };
 }

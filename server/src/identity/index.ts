@@ -10,6 +10,8 @@ export { AuthService } from "./auth.service";
 export { MfaService } from "./mfa.service";
 export { ApiKeyService } from "./api-key.service";
 export { UserService } from "./user.service";
+export { createOrPromoteUser, type CreateOrPromoteInput } from "./user-admin";
+export { reencryptUserFields } from "./reencrypt";
 export { TokenService, type AccessClaims } from "./token.service";
 export { LoginGuard } from "./login-guard";
 export { IdentityResolver } from "./identity.resolver";

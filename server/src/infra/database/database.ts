@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import path from "node:path";
 import { DataSource, type EntitySchema, type MixedList } from "typeorm";
 import type { Config } from "../../config";
 import type { Logger } from "../logger";
@@ -40,7 +41,11 @@ export async function openDatabase(config: Config, entities: EntityList, logger:
     const { PGlite } = await import("@electric-sql/pglite");
     const { createPgConfig } = await import("@electric-sql/pglite/node-postgres");
     await fs.mkdir(config.database.dataDir, { recursive: true });
-    const pglite = await PGlite.create(config.database.dataDir);
+    const releaseLock = await lockDataDir(config.database.dataDir);
+    const pglite = await PGlite.create(config.database.dataDir).catch(async (error: unknown) => {
+      await releaseLock();
+      throw error;
+    });
     // PGlite is one session. Going through node-postgres with a pool of one makes every
     // TypeORM query runner wait for the session, so transactions are serialised and never
     // interleave (a shared session would let one transaction see another's uncommitted rows).
@@ -49,7 +54,10 @@ export async function openDatabase(config: Config, entities: EntityList, logger:
       poolSize: 1,
       extra: { ...createPgConfig(pglite), connectionTimeoutMillis: 30_000 },
     });
-    closeEngine = () => pglite.close();
+    closeEngine = async () => {
+      await pglite.close();
+      await releaseLock();
+    };
   }
   await dataSource.initialize();
   try {
@@ -71,4 +79,36 @@ export async function openDatabase(config: Config, entities: EntityList, logger:
       await closeEngine();
     },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt
+ * it. A lock file with the owner's pid keeps a second server (or `npm run user:create`) out
+ * while the first runs, and is taken over when its owner is gone.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lock = path.join(dataDir, "..", "pglite.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lock, String(process.pid), { flag: "wx" });
+      return () => fs.rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(await fs.readFile(lock, "utf8").catch(() => "0"));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`the embedded database in ${dataDir} is in use by process ${owner}; stop it first, or set DATABASE_URL`);
+      }
+      await fs.rm(lock, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
