@@ -2,16 +2,12 @@
 // graphql-ws subscriber cost, next to the bare transport underneath (GET /healthz and a raw
 // Redis PUBLISH -> SUBSCRIBE), measured in one run against the built server in its own process.
 //   npm run bench foundation          (needs PostgreSQL and Redis on 127.0.0.1, as in CI)
-import { spawn } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
-import readline from "node:readline";
 import { createClient } from "graphql-ws";
 import Redis from "ioredis";
 import WebSocket from "ws";
-import { buildStale } from "../build.mjs";
-import { provideLocalServices, ROOT } from "../lib.mjs";
-import { machine, ms, summarize, writeSection } from "./report.mjs";
+import { provideLocalServices } from "../lib.mjs";
+import { machine, ms, now, sequential, startBuiltServer, summarize, throughput, writeSection } from "./report.mjs";
 
 const env = { ...process.env };
 const missing = await provideLocalServices(env, "blockguardian_bench");
@@ -22,49 +18,6 @@ const EVENTS = 2_000;
 const CONCURRENCY = 16;
 const THROUGHPUT_SECONDS = 5;
 const QUERY = JSON.stringify({ query: "{ instruments { symbol tickSize lotSize lastPrice } }" });
-
-async function startServer() {
-  await buildStale();
-  const child = spawn(process.execPath, [path.join(ROOT, "server/dist/main.js")], {
-    env: { PATH: process.env.PATH, PORT: "0", LOG_LEVEL: "warn", DATABASE_URL, REDIS_URL, SEED_DEMO: "false", NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    readline.createInterface({ input: child.stdout }).on("line", (line) => {
-      const match = /running at (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]);
-    });
-  });
-  return { child, url };
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-async function sequential(request) {
-  const samples = [];
-  for (let i = 0; i < 200; i++) await request(); // warm-up
-  for (let i = 0; i < SEQUENTIAL; i++) {
-    const started = now();
-    await request();
-    samples.push(now() - started);
-  }
-  return summarize(samples);
-}
-
-async function throughput(request) {
-  let done = 0;
-  const deadline = now() + THROUGHPUT_SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (now() < deadline) {
-        await request();
-        done++;
-      }
-    }),
-  );
-  return done / THROUGHPUT_SECONDS;
-}
 
 /** Round trips of one event at a time: publish, wait for it to arrive, publish the next. */
 async function eventRoundTrips(publish, onEvent) {
@@ -80,16 +33,17 @@ async function eventRoundTrips(publish, onEvent) {
 }
 
 async function main() {
-  const server = await startServer();
+  // The limiter stays on with a budget the load cannot exhaust: this measures its cost, not its refusals.
+  const server = await startBuiltServer({ DATABASE_URL, REDIS_URL, RATE_LIMIT_CAPACITY: "1000000", RATE_LIMIT_RESTORE_PER_SECOND: "1000000" });
   const publisher = new Redis(REDIS_URL);
   try {
     const health = () => fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer());
     const graphql = () =>
       fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: QUERY }).then((r) => r.arrayBuffer());
-    const healthLatency = await sequential(health);
-    const graphqlLatency = await sequential(graphql);
-    const healthRate = await throughput(health);
-    const graphqlRate = await throughput(graphql);
+    const healthLatency = await sequential(health, SEQUENTIAL);
+    const graphqlLatency = await sequential(graphql, SEQUENTIAL);
+    const healthRate = await throughput(health, CONCURRENCY, THROUGHPUT_SECONDS);
+    const graphqlRate = await throughput(graphql, CONCURRENCY, THROUGHPUT_SECONDS);
 
     // Bare Redis: PUBLISH on one connection, SUBSCRIBE on another, no server in between.
     const subscriber = new Redis(REDIS_URL);

@@ -1,8 +1,11 @@
 // Writes one benchmark's section into docs/benchmarks.md, between its own markers, so each
 // benchmark can be re-run alone without disturbing the others' figures.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
+import { buildStale } from "../build.mjs";
 import { ROOT } from "../lib.mjs";
 
 const FILE = path.join(ROOT, "docs", "benchmarks.md");
@@ -40,4 +43,50 @@ export function writeSection(name, markdown) {
   const until = text.indexOf(end);
   text = at >= 0 && until > at ? text.slice(0, at) + block + text.slice(until + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   fs.writeFileSync(FILE, text);
+}
+
+export const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** The built server in its own process, on a free port; `env` adds to a quiet production-like setup. */
+export async function startBuiltServer(env) {
+  await buildStale();
+  const child = spawn(process.execPath, [path.join(ROOT, "server/dist/main.js")], {
+    env: { PATH: process.env.PATH, PORT: "0", LOG_LEVEL: "warn", SEED_DEMO: "false", DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "bg-bench-")), ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    readline.createInterface({ input: child.stdout }).on("line", (line) => {
+      const match = /running at (http:\/\/\S+)/.exec(line);
+      if (match) resolve(match[1]);
+    });
+  });
+  return { child, url };
+}
+
+/** Latency of `count` requests one at a time, after a warm-up. */
+export async function sequential(request, count, warmup = 200) {
+  const samples = [];
+  for (let i = 0; i < warmup; i++) await request();
+  for (let i = 0; i < count; i++) {
+    const started = now();
+    await request();
+    samples.push(now() - started);
+  }
+  return summarize(samples);
+}
+
+/** Completed requests per second with `concurrency` callers for `seconds`. */
+export async function throughput(request, concurrency, seconds) {
+  let done = 0;
+  const deadline = now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (now() < deadline) {
+        await request();
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
 }

@@ -27,6 +27,8 @@ describe("docker-compose.yml", () => {
   it("when the server is configured, then every variable is one config.ts reads and the URLs name compose services", () => {
     const env = services.server.environment as Record<string, string>;
     expect(Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name))).to.deep.equal([]);
+    // Production refuses to start without its keys.
+    if (env.NODE_ENV === "production") expect(env).to.include.keys("JWT_SECRET", "ENCRYPTION_KEYS");
     expect(new URL(env.DATABASE_URL).hostname).to.equal("postgres");
     expect(new URL(env.REDIS_URL).hostname).to.equal("redis");
     const postgresEnv = services.postgres.environment;
@@ -40,5 +42,12 @@ describe("docker-compose.yml", () => {
       if (!service.build) continue;
       expect(dockerfile, name).to.match(new RegExp(`^FROM .+ AS ${service.build.target}$`, "m"));
     }
+  });
+});
+
+describe("README", () => {
+  it("when the configuration is documented, then every variable config.ts reads is in the README's table", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    expect(CONFIG_VARIABLES.filter((name) => !readme.includes(`| \`${name}\` |`))).to.deep.equal([]);
   });
 });

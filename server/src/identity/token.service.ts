@@ -74,11 +74,7 @@ export class TokenService {
     } catch {
       throw invalidToken();
     }
-    const [tokenDenied, familyDenied] = await Promise.all([
-      this.kv.isFlagged(`deny:jti:${claims.tokenId}`),
-      this.kv.isFlagged(`deny:fam:${claims.familyId}`),
-    ]);
-    if (tokenDenied || familyDenied) throw invalidToken();
+    if (await this.kv.anyFlagged([`deny:jti:${claims.tokenId}`, `deny:fam:${claims.familyId}`])) throw invalidToken();
     return claims;
   }
 

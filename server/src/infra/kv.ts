@@ -18,6 +18,8 @@ export interface KeyValueStore {
   get(key: string): Promise<number>;
   flag(key: string, ttlMs: number): Promise<void>;
   isFlagged(key: string): Promise<boolean>;
+  /** True when any of the keys is flagged: one round trip for several checks. */
+  anyFlagged(keys: string[]): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Atomically refills the bucket at `refillPerSecond` up to `capacity`, then takes `cost` if it can. */
   takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult>;
@@ -56,6 +58,8 @@ class RedisStore implements KeyValueStore {
   constructor(url: string, keyPrefix: string, instanceName: string, log: Logger) {
     this.redis = new Redis(url, {
       keyPrefix,
+      // Commands issued in the same tick by concurrent requests share one write to the socket.
+      enableAutoPipelining: true,
       connectionName: `${instanceName}:kv`,
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
       // A limit check must not hang a request while Redis is away: fail fast instead.
@@ -80,6 +84,10 @@ class RedisStore implements KeyValueStore {
 
   async isFlagged(key: string): Promise<boolean> {
     return (await this.redis.exists(key)) === 1;
+  }
+
+  async anyFlagged(keys: string[]): Promise<boolean> {
+    return (await this.redis.exists(...keys)) > 0;
   }
 
   async delete(key: string): Promise<void> {
@@ -141,6 +149,10 @@ class MemoryStore implements KeyValueStore {
 
   async isFlagged(key: string): Promise<boolean> {
     return this.live(key) !== undefined;
+  }
+
+  async anyFlagged(keys: string[]): Promise<boolean> {
+    return keys.some((key) => this.live(key) !== undefined);
   }
 
   async delete(key: string): Promise<void> {
