@@ -162,9 +162,27 @@ describe("identity over HTTP", () => {
       expect(events.map((e: { event_type: string }) => e.event_type)).to.include.members(["auth.mfa_enabled", "auth.backup_code_used"]);
     });
 
+    it("when wrong codes are tried across fresh challenges, then the password does not reset the count and the account locks", async () => {
+      const { user, setup } = await enrol();
+      const login = () => gql(server, LOGIN, { email: user.email, password: user.password });
+      const now = Math.floor(Date.now() / 1000);
+      const valid = new Set([-30, 0, 30, 60].map((drift) => totpAt(setup.secret, now + drift)));
+      const wrong = ["000000", "111111", "222222"].find((code) => !valid.has(code))!;
+      for (let i = 0; i < 5; i++) {
+        const challenge = (await login()).data!.login.mfaChallenge;
+        await gql(server, VERIFY, { c: challenge, code: wrong });
+      }
+      expect(codeOf(await login())).to.equal("UNAUTHENTICATED");
+      const [row] = await server.database.dataSource.query("SELECT locked_until FROM users WHERE id = $1", [user.id]);
+      expect(row.locked_until).not.to.equal(null);
+    });
+
     it("when MFA is disabled, then a current code is required", async () => {
       const { user, setup } = await enrol();
-      const wrong = await gql(server, `mutation { disableMfa(code: "000000") }`, {}, bearer(user.accessToken));
+      const now = Math.floor(Date.now() / 1000);
+      const valid = new Set([-30, 0, 30, 60].map((drift) => totpAt(setup.secret, now + drift)));
+      const badCode = ["000000", "111111", "222222"].find((code) => !valid.has(code))!;
+      const wrong = await gql(server, `mutation ($c: String!) { disableMfa(code: $c) }`, { c: badCode }, bearer(user.accessToken));
       expect(codeOf(wrong)).to.equal("BAD_USER_INPUT");
       const code = totpAt(setup.secret, Math.floor(Date.now() / 1000) + 30);
       const ok = await gql(server, `mutation ($c: String!) { disableMfa(code: $c) }`, { c: code }, bearer(user.accessToken));

@@ -61,13 +61,15 @@ export class AuthService {
       throw loginFailed();
     }
     return this.dataSource.transaction(async (manager) => {
-      await this.guard.recordSuccess(manager, user!);
       if (user!.mfaEnabled) {
+        // The failure count is not reset yet: a known password must not buy fresh guesses at
+        // the second factor. It resets when the second factor succeeds.
         const challenge = newSecret();
         await manager.insert(MfaChallenge, { userId: user!.id, tokenHash: sha256(challenge), expiresAt: new Date(Date.now() + MFA_CHALLENGE_MS) });
         await this.audit.append(manager, { eventType: "auth.mfa_challenged", userId: user!.id });
         return { mfaRequired: true, mfaChallenge: challenge, auth: null };
       }
+      await this.guard.recordSuccess(manager, user!);
       await this.audit.append(manager, { eventType: "auth.login_succeeded", userId: user!.id, payload: { ip: session.ip } });
       return { mfaRequired: false, mfaChallenge: null, auth: await this.payload(manager, user!) };
     });
@@ -85,12 +87,14 @@ export class AuthService {
       if (!row || row.consumedAt || row.expiresAt.getTime() <= Date.now() || row.attempts >= MFA_CHALLENGE_ATTEMPTS) return null;
       await manager.update(MfaChallenge, { id: row.id }, { attempts: row.attempts + 1 });
       const user = await manager.getRepository(User).createQueryBuilder("u").setLock("pessimistic_write").where("u.id = :id", { id: row.userId }).getOneOrFail();
+      if (this.guard.isLocked(user) || !user.isActive) return null;
       const method = await this.mfa.acceptCode(manager, user, code);
       if (!method) {
         await this.guard.recordFailure(manager, user, session.ip, "wrong second factor");
         return { failed: true as const };
       }
       await manager.update(MfaChallenge, { id: row.id }, { consumedAt: new Date() });
+      await this.guard.recordSuccess(manager, user);
       await this.audit.append(manager, { eventType: "auth.login_succeeded", userId: user.id, payload: { ip: session.ip, mfa: method } });
       return { failed: false as const, payload: await this.payload(manager, user) };
     });
