@@ -38,6 +38,17 @@ const schema = z.object({
   RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(100),
   QUERY_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  /** `simulator`: this process produces reference prices; `off`: it only listens (other processes or a real feed publish). */
+  MARKET_FEED: z.enum(["simulator", "off"]).default("simulator"),
+  MARKET_TICKS_PER_SECOND: z.coerce.number().min(0.1).max(100).default(2),
+  /** Seed of the simulator's random walk; unset: a new walk each start. */
+  MARKET_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).optional(),
+  /** Market seconds per wall-clock second in the simulator (60: prices move as in a minute per second). */
+  MARKET_TIME_SCALE: z.coerce.number().min(1).max(100_000).default(60),
+  /** Valuation runs in one process per deployment; `false` on the others. */
+  VALUATION_ENABLED: booleanString.default(true),
+  VALUATION_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  VALUATION_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
@@ -67,6 +78,8 @@ export interface Config {
   secrets: { jwtSecret?: string; encryptionKeys?: string; activeKeyId?: string };
   tokens: { accessTtlSeconds: number; refreshTtlDays: number };
   limits: { capacity: number; restorePerSecond: number; maxCost: number; maxDepth: number };
+  market: { feed: "simulator" | "off"; ticksPerSecond: number; seed: number; timeScale: number };
+  valuation: { enabled: boolean; publishIntervalMs: number; snapshotIntervalMs: number };
   shutdownGraceMs: number;
 }
 
@@ -109,6 +122,13 @@ export function loadConfig(env: Env = process.env): Config {
     bcryptCost: v.BCRYPT_COST,
     secrets: { jwtSecret: v.JWT_SECRET, encryptionKeys: v.ENCRYPTION_KEYS, activeKeyId: v.ENCRYPTION_ACTIVE_KEY },
     tokens: { accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS, refreshTtlDays: v.REFRESH_TOKEN_TTL_DAYS },
+    market: {
+      feed: v.MARKET_FEED,
+      ticksPerSecond: v.MARKET_TICKS_PER_SECOND,
+      seed: v.MARKET_SEED ?? Math.floor(Math.random() * 2 ** 32),
+      timeScale: v.MARKET_TIME_SCALE,
+    },
+    valuation: { enabled: v.VALUATION_ENABLED, publishIntervalMs: v.VALUATION_PUBLISH_INTERVAL_MS, snapshotIntervalMs: v.VALUATION_SNAPSHOT_INTERVAL_MS },
     limits: {
       capacity: v.RATE_LIMIT_CAPACITY,
       restorePerSecond: v.RATE_LIMIT_RESTORE_PER_SECOND,

@@ -37,6 +37,8 @@ export function testEnv(overrides: Env = {}): Env {
     BCRYPT_COST: "4",
     DATA_DIR: tempDir(),
     SEED_DEMO: "false",
+    // Tests publish the quotes they need; a running simulator would interleave its own.
+    MARKET_FEED: "off",
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: services.databaseUrl,

@@ -23,6 +23,7 @@ describe("process lifecycle", () => {
       INSTANCE_NAME: instance,
       SEED_DEMO: "false",
       BCRYPT_COST: "4",
+      MARKET_FEED: "off",
     });
     const closes: number[] = [];
     const client = wsClient(server, { on: { closed: (e) => closes.push((e as { code: number }).code) } });
@@ -71,15 +72,18 @@ describe("process lifecycle", () => {
       REDIS_URL: redisServer.url,
       SEED_DEMO: "false",
       BCRYPT_COST: "4",
+      MARKET_FEED: "off",
     });
     const client = wsClient(server);
     const sub = subscribe(client, QUOTES);
-    // PUBLISH answers with the number of subscribers that got the message: 1 once the server's
-    // subscriber connection is (re)subscribed.
-    const publishUntilDelivered = async (last: string) => {
+    // Publishes until the subscriber has seen `count` events: the server's SUBSCRIBE (first, and
+    // again after the restart) may still be in flight, and PUBLISH's receiver count cannot tell,
+    // since the server's market data already listens on the channel.
+    const publishUntilDelivered = async (last: string, count: number) => {
       const publisher = new Redis(redisServer.url, { maxRetriesPerRequest: null });
       try {
-        while ((await publisher.publish(topics.quotes("AAPL"), event(last))) === 0) {
+        while (sub.events.length < count) {
+          await publisher.publish(topics.quotes("AAPL"), event(last));
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       } finally {
@@ -87,7 +91,7 @@ describe("process lifecycle", () => {
       }
     };
     try {
-      await publishUntilDelivered("1.00");
+      await publishUntilDelivered("1.00", 1);
       expect((await sub.nth(1)).quotes.last).to.equal("1");
 
       await redisServer.kill();
@@ -95,8 +99,9 @@ describe("process lifecycle", () => {
       while ((await ready()) !== 503) await new Promise((resolve) => setTimeout(resolve, 20));
       await redisServer.start();
 
-      await publishUntilDelivered("2.00");
-      expect((await sub.nth(2)).quotes.last).to.equal("2");
+      const before = sub.events.length;
+      await publishUntilDelivered("2.00", before + 1);
+      expect((await sub.nth(before + 1)).quotes.last).to.equal("2");
       while ((await ready()) !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       sub.dispose();

@@ -26,6 +26,14 @@ type Rule = { who: "public" } | { who: "signed-in" | Role[]; scope?: string };
 
 const PERMISSIONS: Record<string, Rule> = {
   "Query.instruments": { who: "public" },
+  "Query.priceHistory": { who: "public" },
+  "Query.portfolios": { who: "signed-in", scope: "read:portfolios" },
+  "Query.portfolio": { who: "signed-in", scope: "read:portfolios" },
+  "Mutation.createPortfolio": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
+  "Mutation.deposit": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
+  "Mutation.withdraw": { who: [Role.TRADER, Role.PARTNER] },
+  "Mutation.setTargetAllocation": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
+  "Subscription.portfolioValuation": { who: "signed-in", scope: "read:portfolios" },
   "Query.me": { who: "signed-in", scope: "read:profile" },
   "Query.apiKeys": { who: "signed-in" },
   "Query.auditLog": { who: [Role.ADMIN, Role.COMPLIANCE_OFFICER] },

@@ -35,6 +35,7 @@ async function startServer(distDir) {
       LOG_LEVEL: "info",
       BCRYPT_COST: "4",
       SEED_DEMO: "false",
+      MARKET_FEED: "off",
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "bg-e2e-")),
       WEB_DIST_DIR: distDir,
       DATABASE_URL: process.env.DATABASE_URL,

@@ -2,7 +2,9 @@ import type { AuditService } from "../audit";
 import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
-import type { InstrumentService } from "../market";
+import type { InstrumentService, MarketDataService } from "../market";
+import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
+import type { ValuationEngine } from "../valuation";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
 export interface Services {
@@ -13,6 +15,10 @@ export interface Services {
   apiKeys: ApiKeyService;
   users: UserService;
   instruments: InstrumentService;
+  marketData: MarketDataService;
+  ledger: LedgerService;
+  portfolios: PortfolioService;
+  valuation: ValuationEngine;
 }
 
 /** Built fresh for every HTTP request and for every subscription operation. */
@@ -23,6 +29,8 @@ export interface Context {
   /** The access token's claims when the caller sent one. */
   access: AccessClaims | null;
   services: Services;
+  /** Per-request batching: one statement per kind of row, however many parents ask. */
+  loaders: PortfolioLoaders;
   /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
 }

@@ -4,6 +4,7 @@ import { AuditResolver } from "../audit";
 import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
+import { PortfolioResolver } from "../portfolio";
 
 /**
  * type-graphql insists on a schema-wide pub/sub, but ours belongs to a server instance: every
@@ -23,7 +24,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

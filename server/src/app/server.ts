@@ -17,6 +17,8 @@ import type { Context, Services } from "./context";
 import { formatError } from "./errors";
 import { createHttpApp, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
+import { type PriceFeed, PriceSimulator } from "../market";
+import { createPortfolioLoaders } from "../portfolio";
 import { getSchema } from "./schema";
 import { ENTITIES } from "./entities";
 import { createServices } from "./services";
@@ -54,7 +56,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const infra: Infrastructure = { database, pubsub: createPubSub(config, log), kv: createKeyValueStore(config, log) };
   try {
     const demoLogins = config.seedDemo ? await ensureDemoUsers(database.dataSource, config.dataDir, config.bcryptCost) : [];
-    const services = createServices(config, database, infra.pubsub, infra.kv, secrets);
+    const services = createServices(config, database, infra.pubsub, infra.kv, secrets, log);
+    await startBackgroundWork(config, services);
     const running = await listen(config, log, infra, services);
     return { ...running, ...infra, config, services, demoLogins };
   } catch (error) {
@@ -94,6 +97,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     session: auth.session,
     access: auth.access,
     services,
+    loaders: createPortfolioLoaders(database.dataSource),
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   });
 
@@ -120,7 +124,12 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const auth = await services.authenticator.authenticate(req.headers.authorization, req.ip ?? "unknown");
+        const ip = req.ip ?? "unknown";
+        const auth = await services.authenticator.authenticate(req.headers.authorization, ip).catch(async (error: unknown) => {
+          // Bad credentials fail before the limiter's plugin runs; they still weigh on the address.
+          await limiter.noteRejection(`ip:${ip}`);
+          throw error;
+        });
         return context(String(res.locals.requestId), auth);
       },
     }),
@@ -145,10 +154,26 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await apollo.stop();
       await closeServer(httpServer);
       limiter.stop();
+      await services.valuation.stop();
+      await services.marketData.stop();
       await closeInfrastructure(infra);
       log.info("stopped");
     })());
   return { url, port, stop };
+}
+
+/** Market data (and the price feed, when this process runs it) and live valuation. */
+async function startBackgroundWork(config: Config, services: Services): Promise<void> {
+  let feed: PriceFeed | undefined;
+  if (config.market.feed === "simulator") {
+    const instruments = [...(await services.instruments.bySymbol()).values()];
+    feed = new PriceSimulator(
+      instruments.filter((i) => i.lastPrice).map((i) => ({ symbol: i.symbol, price: i.lastPrice!, tickSize: i.tickSize, volatility: Number(i.volatility) })),
+      { ticksPerSecond: config.market.ticksPerSecond, seed: config.market.seed, timeScale: config.market.timeScale },
+    );
+  }
+  await services.marketData.start(feed);
+  if (config.valuation.enabled) await services.valuation.start();
 }
 
 async function closeInfrastructure({ database, pubsub, kv }: Infrastructure): Promise<void> {

@@ -5,11 +5,14 @@ import type { Database } from "../infra/database/database";
 import type { KeyValueStore } from "../infra/kv";
 import type { PubSub } from "../infra/pubsub";
 import type { Secrets } from "../infra/secrets";
-import { InstrumentService } from "../market";
+import type { Logger } from "../infra/logger";
+import { InstrumentService, MarketDataService } from "../market";
+import { LedgerService, PortfolioService } from "../portfolio";
+import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
 
 /** The composition root of the features: every service, wired once per process. */
-export function createServices(config: Config, database: Database, pubsub: PubSub, kv: KeyValueStore, secrets: Secrets): Services {
+export function createServices(config: Config, database: Database, pubsub: PubSub, kv: KeyValueStore, secrets: Secrets, log: Logger): Services {
   const { dataSource } = database;
   const audit = new AuditService(dataSource);
   const tokens = new TokenService(dataSource, secrets.jwtSecret, kv, pubsub, audit, {
@@ -17,6 +20,9 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     refreshDays: config.tokens.refreshTtlDays,
   });
   const mfa = new MfaService(dataSource, secrets.cipher, audit);
+  const instruments = new InstrumentService(dataSource);
+  const marketData = new MarketDataService(dataSource, pubsub, log);
+  const ledger = new LedgerService(dataSource, audit, pubsub);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),
@@ -24,6 +30,10 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     mfa,
     apiKeys: new ApiKeyService(dataSource, audit, pubsub),
     users: new UserService(dataSource, audit, pubsub),
-    instruments: new InstrumentService(dataSource),
+    instruments,
+    marketData,
+    ledger,
+    portfolios: new PortfolioService(dataSource, audit, ledger, instruments, marketData),
+    valuation: new ValuationEngine(dataSource, pubsub, marketData, log, config.valuation),
   };
 }

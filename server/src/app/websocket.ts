@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
+import proxyAddr from "proxy-addr";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Authentication } from "../identity";
 import type { Logger } from "../infra/logger";
@@ -17,7 +18,14 @@ interface Connection {
   auth?: Authentication;
   expiryTimer?: NodeJS.Timeout;
   requestIds: Map<string, string>;
+  /** Set the moment credentials are withdrawn: nothing more runs on this socket. */
+  revoked: boolean;
+  /** Revocations that arrived while the connection was still authenticating. */
+  pendingRevocations: SessionRevokedEvent[];
 }
+
+/** The same notion of the client's address as express's `trust proxy: loopback`. */
+const trustLoopback = proxyAddr.compile("loopback");
 
 export interface WebSocketDeps {
   httpServer: Server;
@@ -47,26 +55,32 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
     if (!requestId) connection.requestIds.set(operationId, (requestId = randomUUID()));
     return requestId;
   };
-  const closeConnection = (connection: Connection, reason: string) => connection.socket.close(CloseCode.Unauthorized, reason);
+  const closeConnection = (connection: Connection, reason: string) => {
+    connection.revoked = true;
+    connection.socket.close(CloseCode.Unauthorized, reason);
+    // A peer that ignores the close frame would keep the socket (and its messages) for 30 s.
+    setTimeout(() => connection.socket.terminate(), 1_000).unref();
+  };
 
   const server = useServer<Record<string, unknown>, { connection: Connection }>(
     {
       schema: deps.schema,
       onConnect: async (ctx) => {
         if (deps.isStopping()) return false;
-        const connection: Connection = { socket: ctx.extra.socket, requestIds: new Map() };
+        const connection: Connection = { socket: ctx.extra.socket, requestIds: new Map(), revoked: false, pendingRevocations: [] };
         ctx.extra.connection = connection;
         connections.add(connection);
         ctx.extra.socket.once("close", () => {
           clearTimeout(connection.expiryTimer);
           connections.delete(connection);
         });
-        const ip = ctx.extra.request.socket.remoteAddress ?? "unknown";
+        const ip = proxyAddr(ctx.extra.request, trustLoopback);
         try {
           connection.auth = await deps.services.authenticator.authenticate(ctx.connectionParams?.authorization, ip);
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
+        if (connection.pendingRevocations.some((event) => matches(connection, event))) return false;
         const principal = connection.auth.session.principal;
         if (principal.kind === "user") {
           connection.expiryTimer = setTimeout(() => closeConnection(connection, "Token expired"), Math.max(0, principal.expiresAt.getTime() - Date.now()));
@@ -76,6 +90,7 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
       },
       onSubscribe: async (ctx, id, payload) => {
         const connection = ctx.extra.connection!;
+        if (connection.revoked) return [new GraphQLError("Credentials revoked", { extensions: { code: "UNAUTHENTICATED" } })];
         const requestId = requestIdOf(connection, id);
         let document;
         try {
@@ -112,7 +127,10 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
   const revocations = deps.pubsub.subscribe([topics.sessionsRevoked()]);
   void (async () => {
     for await (const event of revocations) {
-      for (const connection of connections) if (matches(connection, event)) closeConnection(connection, "Credentials revoked");
+      for (const connection of connections) {
+        if (!connection.auth) connection.pendingRevocations.push(event);
+        else if (matches(connection, event)) closeConnection(connection, "Credentials revoked");
+      }
     }
   })().catch((error: unknown) => log.error({ err: error }, "revocation listener stopped"));
 

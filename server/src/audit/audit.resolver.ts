@@ -14,7 +14,7 @@ export class AuditResolver {
     @Arg("after", () => String, { nullable: true }) after?: string,
     @Arg("eventType", () => String, { nullable: true }) eventType?: string,
   ): Promise<AuditEventConnection> {
-    const size = pageSize(first, 50, 500);
+    const size = pageSize(first, 20, 500);
     const page = await ctx.services.audit.page(size, decodeCursor(after, /^\d{1,19}$/), eventType ?? null);
     const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.seq), node: row }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

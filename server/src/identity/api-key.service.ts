@@ -35,6 +35,8 @@ export class ApiKeyService {
     if (unique.length === 0) throw badUserInput("Give the key at least one scope", "scopes");
     if (unknown.length > 0) throw badUserInput(`Unknown scope: ${unknown.join(", ")}; known: ${ALL_SCOPES.join(", ")}`, "scopes");
     return this.dataSource.transaction(async (manager) => {
+      // Serialise key creation per user, so parallel calls cannot all pass the count.
+      await manager.query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [userId]);
       const active = await manager.countBy(ApiKeyRow, { userId, revokedAt: IsNull() });
       if (active >= MAX_ACTIVE_KEYS) throw new AppError("CONFLICT", `At most ${MAX_ACTIVE_KEYS} active API keys; revoke one first`);
       const prefix = `bgk_${randomBytes(6).toString("hex")}`;
@@ -58,7 +60,7 @@ export class ApiKeyService {
       }
       return row;
     });
-    await this.pubsub.publish(topics.sessionsRevoked(), { apiKeyId: id });
+    await this.pubsub.publish(topics.sessionsRevoked(), { apiKeyId: revoked.id });
     return ApiKey.from(revoked);
   }
 }

@@ -37,7 +37,8 @@ export class AuthService {
     checkPasswordPolicy(input.password, email);
     const profile = validateProfile(input);
     const passwordHash = await hashPassword(input.password, this.bcryptCost);
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource
+      .transaction(async (manager) => {
       if (await manager.existsBy(User, { email })) throw new AppError("CONFLICT", "An account with this email already exists");
       const user = manager.create(User, { email, passwordHash, ...profile, roles: [Role.TRADER] });
       await manager.insert(User, user);
@@ -46,11 +47,18 @@ export class AuthService {
       await manager.update(User, { id: user.id }, { dateOfBirth: user.dateOfBirth, phoneNumber: user.phoneNumber });
       await this.audit.append(manager, { eventType: "user.registered", userId: user.id, entityType: "user", entityId: user.id });
       return this.payload(manager, await manager.findOneByOrFail(User, { id: user.id }));
-    });
+      })
+      .catch((error: unknown) => {
+        // Two registrations racing for one email: the unique index decides, the loser hears CONFLICT.
+        if ((error as { driverError?: { code?: string } }).driverError?.code === "23505") {
+          throw new AppError("CONFLICT", "An account with this email already exists");
+        }
+        throw error;
+      });
   }
 
   async login(rawEmail: string, password: string, session: Session): Promise<LoginResult> {
-    await this.guard.assertAddressAllowed(session.ip);
+    await this.guard.admitAttempt(session.ip);
     const email = rawEmail.trim().toLowerCase();
     const user = await this.dataSource.getRepository(User).findOneBy({ email });
     // Compare even when there is no account or it is locked: every failure costs one bcrypt.
@@ -60,6 +68,7 @@ export class AuthService {
       await this.dataSource.transaction((manager) => this.guard.recordFailure(manager, user, session.ip, refusal));
       throw loginFailed();
     }
+    await this.guard.forgiveAttempt(session.ip);
     return this.dataSource.transaction(async (manager) => {
       if (user!.mfaEnabled) {
         // The failure count is not reset yet: a known password must not buy fresh guesses at
@@ -77,6 +86,7 @@ export class AuthService {
 
   /** The second step: a TOTP code (once) or an unused backup code, within the challenge's life and attempts. */
   async verifyMfa(challenge: string, code: string, session: Session): Promise<AuthPayload> {
+    await this.guard.admitAttempt(session.ip);
     const outcome = await this.dataSource.transaction(async (manager) => {
       const row = await manager
         .getRepository(MfaChallenge)
@@ -100,6 +110,7 @@ export class AuthService {
     });
     if (!outcome) throw new AppError("UNAUTHENTICATED", "The sign-in challenge is invalid, used or expired; sign in again");
     if (outcome.failed) throw new AppError("UNAUTHENTICATED", "The code is not valid");
+    await this.guard.forgiveAttempt(session.ip);
     return outcome.payload;
   }
 

@@ -18,6 +18,10 @@ export class RefreshToken {
   @Column({ name: "expires_at", type: "timestamptz" })
   expiresAt!: Date;
 
+  /** When the user last proved their password for this family (rotation keeps it). */
+  @Column({ name: "auth_time", type: "timestamptz" })
+  authTime!: Date;
+
   @Column({ name: "rotated_at", type: "timestamptz", nullable: true })
   rotatedAt!: Date | null;
 

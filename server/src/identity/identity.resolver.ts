@@ -40,13 +40,13 @@ export class IdentityResolver {
   @Authorized()
   @Mutation(() => MfaSetup, { description: "Starts TOTP enrolment; confirmMfa with a first code turns it on." })
   enableMfa(@Ctx() ctx: Context): Promise<MfaSetup> {
-    return ctx.services.mfa.enable(ctx.session.requireUser());
+    return ctx.services.mfa.enable(ctx.session.requireUser(), ctx.access);
   }
 
   @Authorized()
   @Mutation(() => [String], { description: "Confirms the first TOTP code and returns the one-time backup codes, shown once." })
   confirmMfa(@Arg("code") code: string, @Ctx() ctx: Context): Promise<string[]> {
-    return ctx.services.mfa.confirm(ctx.session.requireUser(), code);
+    return ctx.services.mfa.confirm(ctx.session.requireUser(), code, ctx.access);
   }
 
   @Authorized()

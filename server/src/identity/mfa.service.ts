@@ -5,6 +5,7 @@ import type { AuditService } from "../audit";
 import type { FieldCipher } from "../infra/crypto/field-cipher";
 import { AppError } from "../infra/errors";
 import { MfaSetup } from "./identity.types";
+import type { AccessClaims } from "./token.service";
 import { sameHash, sha256 } from "./secret-tokens";
 import { generateTotpSecret, matchTotpStep, otpauthUrl } from "./totp";
 import { type BackupCode, User } from "./user.entity";
@@ -12,6 +13,9 @@ import { type BackupCode, User } from "./user.entity";
 const BACKUP_CODES = 10;
 // Crockford-style alphabet: no 0/O or 1/I/L to misread when typing a code from paper.
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
+
+/** Changing MFA needs a sign-in this recent: a stolen, refreshed session alone cannot enrol its own device. */
+export const RECENT_SIGN_IN_MS = 15 * 60_000;
 
 const secretContext = (userId: string) => `users.mfa_secret:${userId}`;
 const invalidCode = () => new AppError("BAD_USER_INPUT", "The code is not valid", { field: "code" });
@@ -25,8 +29,16 @@ export class MfaService {
     private readonly now: () => number = () => Date.now() / 1000,
   ) {}
 
+  /** Refuses unless the caller proved their password within RECENT_SIGN_IN_MS. */
+  assertRecentSignIn(access: AccessClaims | null): void {
+    if (!access || Date.now() - access.authTime.getTime() > RECENT_SIGN_IN_MS) {
+      throw new AppError("FORBIDDEN", "Sign in again to change MFA: it needs a sign-in from the last 15 minutes", { reason: "REAUTHENTICATE" });
+    }
+  }
+
   /** Starts enrolment: a new secret, kept pending (encrypted) until a first code confirms it. */
-  async enable(userId: string): Promise<MfaSetup> {
+  async enable(userId: string, access: AccessClaims | null): Promise<MfaSetup> {
+    this.assertRecentSignIn(access);
     const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
     if (user.mfaEnabled) throw new AppError("CONFLICT", "MFA is already on; turn it off first to enrol a new device");
     const secret = generateTotpSecret();
@@ -36,7 +48,8 @@ export class MfaService {
   }
 
   /** Turns MFA on with the first code from the new device; returns the backup codes, shown this once. */
-  async confirm(userId: string, code: string): Promise<string[]> {
+  async confirm(userId: string, code: string, access: AccessClaims | null): Promise<string[]> {
+    this.assertRecentSignIn(access);
     return this.dataSource.transaction(async (manager) => {
       const user = await lockUser(manager, userId);
       if (user.mfaEnabled) throw new AppError("CONFLICT", "MFA is already on");

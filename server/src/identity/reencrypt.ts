@@ -34,7 +34,8 @@ export async function reencryptUserFields(dataSource: DataSource, cipher: FieldC
           } catch {
             throw new Error(`cannot decrypt users.${column} of ${row.id}: is its key (${row.value.split(".")[1]}) missing from ENCRYPTION_KEYS?`);
           }
-          await manager.query(`UPDATE users SET ${column} = $1 WHERE id = $2`, [cipher.encrypt(plain, `${context}:${row.id}`), row.id]);
+          // Only if unchanged since it was read: a value the user replaced meanwhile is left alone.
+          await manager.query(`UPDATE users SET ${column} = $1 WHERE id = $2 AND ${column} = $3`, [cipher.encrypt(plain, `${context}:${row.id}`), row.id, row.value]);
         }
       });
       changed += stale.length;

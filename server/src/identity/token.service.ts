@@ -17,6 +17,8 @@ export interface AccessClaims {
   tokenId: string;
   familyId: string;
   expiresAt: Date;
+  /** When the password was last proven in this session (OIDC `auth_time`). */
+  authTime: Date;
 }
 
 export interface IssuedTokens {
@@ -44,9 +46,9 @@ export class TokenService {
   ) {}
 
   /** Issues a fresh pair; `familyId` continues a rotation, none starts a new login. */
-  async issue(manager: EntityManager, user: { id: string; roles: Role[] }, familyId: string = randomUUID()): Promise<IssuedTokens> {
+  async issue(manager: EntityManager, user: { id: string; roles: Role[] }, familyId: string = randomUUID(), authTime = new Date()): Promise<IssuedTokens> {
     const accessTokenExpiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + this.ttl.accessSeconds * 1000);
-    const accessToken = await new SignJWT({ roles: user.roles, fam: familyId })
+    const accessToken = await new SignJWT({ roles: user.roles, fam: familyId, auth_time: Math.floor(authTime.getTime() / 1000) })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(user.id)
       .setJti(randomUUID())
@@ -60,6 +62,7 @@ export class TokenService {
       userId: user.id,
       familyId,
       tokenHash: sha256(refreshToken),
+      authTime,
       expiresAt: new Date(Date.now() + this.ttl.refreshDays * 86_400_000),
     });
     return { accessToken, accessTokenExpiresAt, refreshToken };
@@ -69,8 +72,14 @@ export class TokenService {
     let claims: AccessClaims;
     try {
       const { payload } = await jwtVerify(token, this.secret, { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
-      if (!payload.sub || !payload.jti || typeof payload.fam !== "string" || !payload.exp) throw invalidToken();
-      claims = { userId: payload.sub, tokenId: payload.jti, familyId: payload.fam, expiresAt: new Date(payload.exp * 1000) };
+      if (!payload.sub || !payload.jti || typeof payload.fam !== "string" || !payload.exp || typeof payload.auth_time !== "number") throw invalidToken();
+      claims = {
+        userId: payload.sub,
+        tokenId: payload.jti,
+        familyId: payload.fam,
+        expiresAt: new Date(payload.exp * 1000),
+        authTime: new Date(payload.auth_time * 1000),
+      };
     } catch {
       throw invalidToken();
     }
@@ -96,7 +105,7 @@ export class TokenService {
       const user = await loadUser(manager, row.userId);
       if (!user) return { kind: "invalid" as const };
       await manager.update(RefreshToken, { id: row.id }, { rotatedAt: new Date() });
-      return { kind: "ok" as const, user, tokens: await this.issue(manager, user, row.familyId) };
+      return { kind: "ok" as const, user, tokens: await this.issue(manager, user, row.familyId, row.authTime) };
     });
     if (outcome.kind === "reused") await this.afterFamilyRevoked(outcome.familyId);
     if (outcome.kind !== "ok") throw invalidRefresh();
@@ -105,14 +114,15 @@ export class TokenService {
 
   /** Logout: the refresh token's family ends, and the access token presented with it stops working now. */
   async revoke(refreshToken: string | null, access: AccessClaims | null, userId: string): Promise<void> {
-    let familyId: string | null = access?.familyId ?? null;
+    // Both the access token's session and the refresh token's (they may differ) end.
+    const families = new Set<string>(access ? [access.familyId] : []);
     await this.dataSource.transaction(async (manager) => {
       if (refreshToken) {
         const row = await manager.findOneBy(RefreshToken, { tokenHash: sha256(refreshToken), userId });
-        if (row) familyId = row.familyId;
+        if (row) families.add(row.familyId);
       }
-      if (familyId) {
-        await manager.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      for (const familyId of families) {
+        await manager.update(RefreshToken, { familyId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
         await this.audit.append(manager, { eventType: "auth.logout", userId, entityType: "token_family", entityId: familyId });
       }
     });
@@ -120,7 +130,7 @@ export class TokenService {
       await this.kv.flag(`deny:jti:${access.tokenId}`, access.expiresAt.getTime() - Date.now());
       await this.pubsub.publish(topics.sessionsRevoked(), { tokenId: access.tokenId });
     }
-    if (familyId) await this.afterFamilyRevoked(familyId);
+    for (const familyId of families) await this.afterFamilyRevoked(familyId);
   }
 
   private async revokeFamily(manager: EntityManager, familyId: string, userId: string, reason: string): Promise<void> {

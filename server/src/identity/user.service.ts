@@ -24,23 +24,24 @@ export class UserService {
   async setRoles(session: Session, userId: string, roles: Role[]): Promise<UserView> {
     const unique = [...new Set(roles)];
     if (unique.length === 0) throw badUserInput("Give at least one role", "roles");
-    if (userId === session.userId && !unique.includes(Role.ADMIN)) {
-      throw new AppError("CONFLICT", "Administrators cannot remove their own ADMIN role");
-    }
     const updated = await this.dataSource.transaction(async (manager) => {
       const user = /^[0-9a-f-]{36}$/i.test(userId) ? await manager.findOneBy(User, { id: userId }) : null;
       if (!user) throw notFound("User");
-      await manager.update(User, { id: userId }, { roles: unique });
+      // Compared after the lookup: the database's spelling of the id, whatever case was sent.
+      if (user.id === session.userId && !unique.includes(Role.ADMIN)) {
+        throw new AppError("CONFLICT", "Administrators cannot remove their own ADMIN role");
+      }
+      await manager.update(User, { id: user.id }, { roles: unique });
       await this.audit.append(manager, {
         eventType: "user.roles_changed",
         userId: session.userId,
         entityType: "user",
-        entityId: userId,
+        entityId: user.id,
         payload: { from: user.roles, to: unique },
       });
       return { ...user, roles: unique };
     });
-    await this.pubsub.publish(topics.sessionsRevoked(), { userId });
+    await this.pubsub.publish(topics.sessionsRevoked(), { userId: updated.id });
     return UserView.from(updated);
   }
 }

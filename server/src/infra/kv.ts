@@ -13,8 +13,8 @@ export interface BucketResult {
  * every process sees the same limits and revocations; an in-process map when embedded.
  */
 export interface KeyValueStore {
-  /** Increments and returns the counter; the first increment starts its time-to-live. */
-  increment(key: string, ttlMs: number): Promise<number>;
+  /** Adds `by` (default 1) and returns the counter; the first change starts its time-to-live. */
+  increment(key: string, ttlMs: number, by?: number): Promise<number>;
   get(key: string): Promise<number>;
   flag(key: string, ttlMs: number): Promise<void>;
   isFlagged(key: string): Promise<boolean>;
@@ -69,8 +69,8 @@ class RedisStore implements KeyValueStore {
     this.redis.defineCommand("takeTokens", { numberOfKeys: 1, lua: TAKE_TOKENS });
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
-    const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, ttlMs, "NX").exec()) as [[null, number]];
+  async increment(key: string, ttlMs: number, by = 1): Promise<number> {
+    const [[, count]] = (await this.redis.multi().incrby(key, by).pexpire(key, ttlMs, "NX").exec()) as [[null, number]];
     return count;
   }
 
@@ -132,9 +132,9 @@ class MemoryStore implements KeyValueStore {
     return entry;
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
+  async increment(key: string, ttlMs: number, by = 1): Promise<number> {
     const entry = this.live(key) ?? { value: 0, expiresAt: Date.now() + ttlMs };
-    entry.value++;
+    entry.value += by;
     this.entries.set(key, entry);
     return entry.value;
   }

@@ -44,6 +44,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           "headers.authorization",
           "req.headers.authorization",
           "variables.password",
+          // TypeORM errors carry the statement's parameters (emails, hashes, names).
+          "err.parameters",
+          "err.driverError",
+          "err.query",
         ],
         censor: "[redacted]",
       },

@@ -37,9 +37,12 @@ export class Instrument {
   @Column({ name: "lot_size", type: "numeric", precision: 30, scale: 10 })
   lotSize!: string;
 
-  @Field(() => DecimalScalar, { nullable: true, description: "The last traded or reference price; null before the first." })
+  /** The price at the last flush; GraphQL's lastPrice reads the live one from market data. */
   @Column({ name: "last_price", type: "numeric", precision: 30, scale: 10, nullable: true })
   lastPrice!: string | null;
+
+  @Column({ type: "numeric", precision: 6, scale: 4 })
+  volatility!: string;
 
   @Field({ description: "False while trading in the instrument is halted." })
   @Column({ name: "is_tradable", type: "boolean" })

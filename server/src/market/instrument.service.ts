@@ -1,5 +1,4 @@
 import type { DataSource, Repository } from "typeorm";
-import { In } from "typeorm";
 import { badUserInput } from "../infra/errors";
 import { AssetClass, Instrument } from "./instrument.entity";
 
@@ -7,6 +6,8 @@ const CLASS_ORDER = [AssetClass.EQUITY, AssetClass.CRYPTO, AssetClass.TOKENIZED]
 
 export class InstrumentService {
   private readonly instruments: Repository<Instrument>;
+  /** Reference data changes only with migrations: read once, served from memory. */
+  private cache?: Promise<Map<string, Instrument>>;
 
   constructor(dataSource: DataSource) {
     this.instruments = dataSource.getRepository(Instrument);
@@ -18,11 +19,20 @@ export class InstrumentService {
     return rows.sort((a, b) => CLASS_ORDER.indexOf(a.assetClass) - CLASS_ORDER.indexOf(b.assetClass));
   }
 
+  /** The instrument of `symbol`, from memory, or undefined. */
+  async get(symbol: string): Promise<Instrument | undefined> {
+    return (await this.bySymbol()).get(symbol);
+  }
+
+  bySymbol(): Promise<Map<string, Instrument>> {
+    this.cache ??= this.instruments.find().then((rows) => new Map(rows.map((row) => [row.symbol, row])));
+    return this.cache;
+  }
+
   /** Checks that every symbol names an instrument; the error names the unknown ones. */
   async requireSymbols(symbols: readonly string[]): Promise<string[]> {
     const unique = [...new Set(symbols)];
-    const found = await this.instruments.find({ where: { symbol: In(unique) }, select: { symbol: true } });
-    const known = new Set(found.map((row) => row.symbol));
+    const known = await this.bySymbol();
     const unknown = unique.filter((symbol) => !known.has(symbol));
     if (unknown.length > 0) throw badUserInput(`Unknown symbol: ${unknown.join(", ")}`, "symbols");
     return unique;

@@ -1,6 +1,8 @@
-import { Arg, Ctx, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../app/context";
 import { badUserInput } from "../infra/errors";
+import { formatFixed } from "../infra/fixed";
+import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { type QuoteEvent, topics } from "../infra/pubsub";
 import { Instrument } from "./instrument.entity";
 import { Quote } from "./quote.type";
@@ -8,11 +10,69 @@ import { Quote } from "./quote.type";
 /** How many symbols one `quotes` subscription may watch; more is a fan-out cost, not a need. */
 const MAX_QUOTE_SYMBOLS = 50;
 
-@Resolver()
+/** Longest priceHistory answer: a day of minute bars. */
+const MAX_BARS = 1_440;
+
+@ObjectType({ description: "One minute of trading: open, high, low, close and traded volume." })
+export class PriceBar {
+  @Field(() => DateTimeScalar, { description: "Start of the minute." })
+  time!: Date;
+
+  @Field(() => DecimalScalar)
+  open!: string;
+
+  @Field(() => DecimalScalar)
+  high!: string;
+
+  @Field(() => DecimalScalar)
+  low!: string;
+
+  @Field(() => DecimalScalar)
+  close!: string;
+
+  @Field(() => DecimalScalar)
+  volume!: string;
+}
+
+@Resolver(() => Instrument)
 export class MarketResolver {
   @Query(() => [Instrument], { description: "Every instrument the platform lists." })
   instruments(@Ctx() ctx: Context): Promise<Instrument[]> {
     return ctx.services.instruments.list();
+  }
+
+  @FieldResolver(() => DecimalScalar, { nullable: true, description: "The last traded or reference price; null before the first." })
+  lastPrice(@Root() instrument: Instrument, @Ctx() ctx: Context): string | null {
+    return ctx.services.marketData.lastPrice(instrument.symbol) ?? instrument.lastPrice;
+  }
+
+  @Query(() => [PriceBar], {
+    description: "1-minute bars of a symbol between two times (default: the last hour), oldest first.",
+    // An hour of bars costs what one object of fields does.
+    complexity: ({ args, childComplexity }) => 1 + childComplexity * Math.ceil(((args.limit as number | undefined) ?? MAX_BARS) / 60),
+  })
+  async priceHistory(
+    @Arg("symbol") symbol: string,
+    @Ctx() ctx: Context,
+    @Arg("from", () => DateTimeScalar, { nullable: true }) from?: Date,
+    @Arg("to", () => DateTimeScalar, { nullable: true }) to?: Date,
+    @Arg("limit", () => Int, { nullable: true }) limit?: number,
+  ): Promise<PriceBar[]> {
+    await ctx.services.instruments.requireSymbols([symbol]);
+    const until = to ?? new Date();
+    const since = from ?? new Date(until.getTime() - 3_600_000);
+    if (since >= until) throw badUserInput("from must be before to", "from");
+    const max = limit ?? MAX_BARS;
+    if (max < 1 || max > MAX_BARS) throw badUserInput(`limit must be between 1 and ${MAX_BARS}`, "limit");
+    const bars = await ctx.services.marketData.history(symbol, since, until, max);
+    return bars.map((bar) => ({
+      time: bar.bucket,
+      open: formatFixed(bar.open),
+      high: formatFixed(bar.high),
+      low: formatFixed(bar.low),
+      close: formatFixed(bar.close),
+      volume: formatFixed(bar.volume),
+    }));
   }
 
   @Subscription(() => Quote, {

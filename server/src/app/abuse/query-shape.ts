@@ -6,10 +6,16 @@ export interface ShapeLimits {
   maxNodes: number;
 }
 
+interface Shape {
+  depth: number;
+  nodes: number;
+  aliases: number;
+}
+
 /**
  * Refuses documents that are cheap to send and expensive to answer: too deep, too many
- * aliases (a batching amplifier), too many fields. Introspection subtrees do not count
- * toward depth, so GraphiQL's schema query still works.
+ * aliases (a batching amplifier), too many fields once fragments are expanded. Introspection
+ * subtrees do not count toward depth, so GraphiQL's schema query still works.
  */
 export function queryShapeRule(limits: ShapeLimits): ValidationRule {
   return (context) => {
@@ -17,45 +23,55 @@ export function queryShapeRule(limits: ShapeLimits): ValidationRule {
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
+    // Each fragment is measured once and reused at every spread: a chain of fragments that
+    // spread the next one twice expands exponentially, but measuring it stays linear.
+    const measured = new Map<string, Shape>();
+    const measuring = new Set<string>();
+    const fragmentShape = (name: string): Shape => {
+      const known = measured.get(name);
+      if (known) return known;
+      const fragment = fragments.get(name);
+      // Unknown fragments and cycles are reported by graphql-js's own rules.
+      if (!fragment || measuring.has(name)) return { depth: 0, nodes: 0, aliases: 0 };
+      measuring.add(name);
+      const shape = measure(fragment.selectionSet, fragmentShape);
+      measuring.delete(name);
+      measured.set(name, shape);
+      return shape;
+    };
     return {
       OperationDefinition(operation) {
-        const totals = { aliases: 0, nodes: 0 };
-        const depth = measure(operation.selectionSet, fragments, totals, new Set());
+        const shape = measure(operation.selectionSet, fragmentShape);
         const report = (message: string, node: ASTNode) =>
           context.reportError(new GraphQLError(message, { nodes: [node], extensions: { code: "BAD_USER_INPUT" } }));
-        if (depth > limits.maxDepth) report(`Query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, operation);
-        if (totals.aliases > limits.maxAliases) report(`${totals.aliases} aliases exceed the maximum of ${limits.maxAliases}`, operation);
-        if (totals.nodes > limits.maxNodes) report(`${totals.nodes} fields exceed the maximum of ${limits.maxNodes}`, operation);
+        if (shape.depth > limits.maxDepth) report(`Query depth ${shape.depth} exceeds the maximum of ${limits.maxDepth}`, operation);
+        if (shape.aliases > limits.maxAliases) report(`${shape.aliases} aliases exceed the maximum of ${limits.maxAliases}`, operation);
+        if (shape.nodes > limits.maxNodes) report(`${shape.nodes} fields exceed the maximum of ${limits.maxNodes}`, operation);
       },
     };
   };
 }
 
-function measure(
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  totals: { aliases: number; nodes: number },
-  visiting: Set<string>,
-): number {
-  let deepest = 0;
+function measure(selectionSet: SelectionSetNode, fragmentShape: (name: string) => Shape): Shape {
+  const total: Shape = { depth: 0, nodes: 0, aliases: 0 };
+  const add = (shape: Shape, depthOffset: number) => {
+    total.nodes += shape.nodes;
+    total.aliases += shape.aliases;
+    total.depth = Math.max(total.depth, shape.depth + depthOffset);
+  };
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      totals.nodes++;
-      if (selection.alias) totals.aliases++;
+      total.nodes++;
+      if (selection.alias) total.aliases++;
       if (selection.name.value.startsWith("__")) continue;
-      const below = selection.selectionSet ? measure(selection.selectionSet, fragments, totals, visiting) : 0;
-      deepest = Math.max(deepest, 1 + below);
+      const below = selection.selectionSet ? measure(selection.selectionSet, fragmentShape) : { depth: 0, nodes: 0, aliases: 0 };
+      add(below, 1);
+      total.depth = Math.max(total.depth, 1);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, measure(selection.selectionSet, fragments, totals, visiting));
+      add(measure(selection.selectionSet, fragmentShape), 0);
     } else {
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      // Fragment cycles are reported by graphql-js's own rule; do not recurse into one.
-      if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      deepest = Math.max(deepest, measure(fragment.selectionSet, fragments, totals, visiting));
-      visiting.delete(name);
+      add(fragmentShape(selection.name.value), 0);
     }
   }
-  return deepest;
+  return total;
 }

@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 const VERSION = "v1";
 const IV_BYTES = 12; // the GCM standard nonce size
 const KEY_BYTES = 32; // AES-256
+const TAG_BYTES = 16;
 
 /**
  * AES-256-GCM for personal data and secrets at rest. Each ciphertext names the key that made
@@ -48,10 +49,12 @@ export class FieldCipher {
   decrypt(sealed: string, context: string): string {
     const [version, keyId, iv, tag, data] = sealed.split(".");
     const key = this.keys.get(keyId);
-    if (version !== VERSION || !key || !iv || !tag || data === undefined) throw new Error("unreadable ciphertext");
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    const tagBytes = tag ? Buffer.from(tag, "base64url") : Buffer.alloc(0);
+    // A full 16-byte tag only: GCM would accept a truncated one, which is far easier to forge.
+    if (version !== VERSION || !key || !iv || tagBytes.length !== TAG_BYTES || data === undefined) throw new Error("unreadable ciphertext");
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(context));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
   }
 

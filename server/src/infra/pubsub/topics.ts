@@ -60,6 +60,11 @@ export interface SessionRevokedEvent {
   userId?: string;
 }
 
+/** A portfolio's cash or positions changed; valuation reloads it. */
+export interface PortfolioChangedEvent {
+  portfolioId: string;
+}
+
 /** A concrete topic name (`quotes.AAPL`), branded with the payload it carries. */
 export type Topic<P> = string & { readonly __payload?: P };
 
@@ -77,4 +82,6 @@ export const topics = {
   valuation: (portfolioId: string) => topic<ValuationEvent>("valuation", portfolioId),
   /** Internal: never exposed as a GraphQL subscription. */
   sessionsRevoked: () => topic<SessionRevokedEvent>("sessions", "revoked"),
+  /** Internal: never exposed as a GraphQL subscription. */
+  portfolioChanged: () => topic<PortfolioChangedEvent>("portfolios", "changed"),
 };

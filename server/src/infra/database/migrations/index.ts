@@ -2,6 +2,17 @@ import { Instruments1732420000000 } from "./1732420000000-instruments";
 import { Users1732420000001 } from "./1732420000001-users";
 import { Identity1732420000002 } from "./1732420000002-identity";
 import { AuditLog1732420000003 } from "./1732420000003-audit-log";
+import { Portfolios1732420000004 } from "./1732420000004-portfolios";
+import { MarketData1732420000005 } from "./1732420000005-market-data";
+import { AuthTime1732420000006 } from "./1732420000006-auth-time";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
-export const migrations = [Instruments1732420000000, Users1732420000001, Identity1732420000002, AuditLog1732420000003];
+export const migrations = [
+  Instruments1732420000000,
+  Users1732420000001,
+  Identity1732420000002,
+  AuditLog1732420000003,
+  Portfolios1732420000004,
+  MarketData1732420000005,
+  AuthTime1732420000006,
+];

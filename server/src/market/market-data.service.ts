@@ -1,0 +1,189 @@
+import type { DataSource } from "typeorm";
+import { type Fixed, formatFixed, maxFixed, minFixed, parseFixed } from "../infra/fixed";
+import type { Logger } from "../infra/logger";
+import { type PubSub, type QuoteEvent, topics } from "../infra/pubsub";
+import { Instrument } from "./instrument.entity";
+import type { PriceFeed, PriceTick } from "./price-feed";
+
+/** Half the simulated spread: 2.5 basis points of the price, at least one tick. */
+const HALF_SPREAD_BPS = 25n;
+/** How often the forming bars and last prices are written to the database. */
+const FLUSH_INTERVAL_MS = 5_000;
+const BAR_MS = 60_000;
+
+interface Bar {
+  bucket: number;
+  open: Fixed;
+  high: Fixed;
+  low: Fixed;
+  close: Fixed;
+  volume: Fixed;
+}
+
+export interface PriceChange {
+  symbol: string;
+  last: Fixed;
+}
+
+/**
+ * The platform's view of prices. A feed (the simulator, or a real one) produces reference
+ * prices; the last trade from our own matching engine overrides the reference as "last".
+ * Every process learns prices from the `quotes.<symbol>` topics, so with several processes
+ * only one runs the feed and all agree. The feed's process also keeps 1-minute OHLCV bars.
+ */
+export class MarketDataService {
+  private readonly instruments = new Map<string, { tick: Fixed }>();
+  private readonly quotes = new Map<string, QuoteEvent>();
+  private readonly lastTrades = new Map<string, Fixed>();
+  private readonly bars = new Map<string, Bar>();
+  private readonly dirtyBars = new Map<string, Bar[]>();
+  private readonly listeners: Array<(change: PriceChange) => void> = [];
+  private subscription?: AsyncIterableIterator<QuoteEvent>;
+  private flushTimer?: NodeJS.Timeout;
+  private feed?: PriceFeed;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads instruments and their last prices, listens to quotes, and starts `feed` when given. */
+  async start(feed?: PriceFeed): Promise<void> {
+    const rows = await this.dataSource.getRepository(Instrument).find();
+    for (const row of rows) {
+      this.instruments.set(row.symbol, { tick: parseFixed(row.tickSize) });
+      if (row.lastPrice) this.remember({ symbol: row.symbol, bid: null, ask: null, last: formatFixed(parseFixed(row.lastPrice)), timestamp: row.updatedAt.toISOString() });
+    }
+    this.subscription = this.pubsub.subscribe(rows.map((row) => topics.quotes(row.symbol)));
+    void this.consume(this.subscription);
+    if (feed) {
+      this.feed = feed;
+      feed.start((tick) => void this.onReference(tick).catch((error: unknown) => this.log.error({ err: error }, "publishing a price failed")));
+      this.flushTimer = setInterval(() => void this.flush().catch((error: unknown) => this.log.error({ err: error }, "writing bars failed")), FLUSH_INTERVAL_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.feed?.stop();
+    clearInterval(this.flushTimer);
+    await this.subscription?.return?.();
+    if (this.feed) await this.flush().catch(() => {});
+  }
+
+  /** Called for every price change this process learns of (valuation listens here). */
+  onPriceChange(listener: (change: PriceChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  lastPrice(symbol: string): string | null {
+    return this.quotes.get(symbol)?.last ?? null;
+  }
+
+  quote(symbol: string): QuoteEvent | null {
+    return this.quotes.get(symbol) ?? null;
+  }
+
+  /** The matching engine's trades: the traded price becomes "last" and counts toward the bar's volume. */
+  async recordTrade(symbol: string, price: string, quantity: string, at: Date): Promise<void> {
+    const last = parseFixed(price);
+    this.lastTrades.set(symbol, last);
+    this.addToBar(symbol, last, parseFixed(quantity), at.getTime());
+    const current = this.quotes.get(symbol);
+    await this.publish({ symbol, bid: current?.bid ?? null, ask: current?.ask ?? null, last: formatFixed(last), timestamp: at.toISOString() });
+  }
+
+  /** Bars of `symbol` between two times, oldest first, at most `limit`. */
+  async history(symbol: string, from: Date, to: Date, limit: number): Promise<Array<Omit<Bar, "bucket"> & { bucket: Date }>> {
+    const rows: Array<Record<string, string | Date>> = await this.dataSource.query(
+      `SELECT bucket, open, high, low, close, volume FROM price_bars WHERE symbol = $1 AND bucket >= $2 AND bucket < $3 ORDER BY bucket LIMIT $4`,
+      [symbol, from, to, limit],
+    );
+    const stored = rows.map((row) => ({
+      bucket: row.bucket as Date,
+      open: parseFixed(row.open as string),
+      high: parseFixed(row.high as string),
+      low: parseFixed(row.low as string),
+      close: parseFixed(row.close as string),
+      volume: parseFixed(row.volume as string),
+    }));
+    // The forming bar lives in memory until the next flush; show it too.
+    const forming = this.bars.get(symbol);
+    if (forming && forming.bucket >= from.getTime() && forming.bucket < to.getTime() && !stored.some((bar) => bar.bucket.getTime() === forming.bucket)) {
+      stored.push({ ...forming, bucket: new Date(forming.bucket) });
+    }
+    return stored.slice(0, limit);
+  }
+
+  private async onReference(tick: PriceTick): Promise<void> {
+    const instrument = this.instruments.get(tick.symbol);
+    if (!instrument) return;
+    const reference = parseFixed(tick.price);
+    const half = maxFixed(instrument.tick, roundToStep((reference * HALF_SPREAD_BPS) / 10_000n, instrument.tick));
+    const last = this.lastTrades.get(tick.symbol) ?? reference;
+    this.addToBar(tick.symbol, last, 0n, tick.at.getTime());
+    await this.publish({
+      symbol: tick.symbol,
+      bid: formatFixed(maxFixed(instrument.tick, reference - half)),
+      ask: formatFixed(reference + half),
+      last: formatFixed(last),
+      timestamp: tick.at.toISOString(),
+    });
+  }
+
+  private publish(quote: QuoteEvent): Promise<void> {
+    return this.pubsub.publish(topics.quotes(quote.symbol), quote);
+  }
+
+  private async consume(events: AsyncIterableIterator<QuoteEvent>): Promise<void> {
+    for await (const quote of events) this.remember(quote);
+  }
+
+  private remember(quote: QuoteEvent): void {
+    const previous = this.quotes.get(quote.symbol);
+    this.quotes.set(quote.symbol, quote);
+    if (previous?.last === quote.last) return;
+    const change = { symbol: quote.symbol, last: parseFixed(quote.last) };
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private addToBar(symbol: string, price: Fixed, volume: Fixed, atMs: number): void {
+    const bucket = Math.floor(atMs / BAR_MS) * BAR_MS;
+    const bar = this.bars.get(symbol);
+    if (!bar || bar.bucket !== bucket) {
+      if (bar) this.dirtyBars.set(symbol, [...(this.dirtyBars.get(symbol) ?? []), bar]);
+      this.bars.set(symbol, { bucket, open: price, high: price, low: price, close: price, volume });
+      return;
+    }
+    bar.high = maxFixed(bar.high, price);
+    bar.low = minFixed(bar.low, price);
+    bar.close = price;
+    bar.volume += volume;
+  }
+
+  /** Upserts finished bars and the forming ones, and the last prices, in one transaction. */
+  private async flush(): Promise<void> {
+    const bars = [...this.dirtyBars.entries()].flatMap(([symbol, list]) => list.map((bar) => ({ symbol, bar })));
+    this.dirtyBars.clear();
+    for (const [symbol, bar] of this.bars) bars.push({ symbol, bar: { ...bar } });
+    if (bars.length === 0) return;
+    await this.dataSource.transaction(async (manager) => {
+      for (const { symbol, bar } of bars) {
+        await manager.query(
+          `INSERT INTO price_bars (symbol, bucket, open, high, low, close, volume) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (symbol, bucket) DO UPDATE SET high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume`,
+          [symbol, new Date(bar.bucket), formatFixed(bar.open), formatFixed(bar.high), formatFixed(bar.low), formatFixed(bar.close), formatFixed(bar.volume)],
+        );
+      }
+      for (const [symbol, quote] of this.quotes) {
+        await manager.query(`UPDATE instruments SET last_price = $1, updated_at = now() WHERE symbol = $2`, [quote.last, symbol]);
+      }
+    });
+  }
+}
+
+/** Rounds `value` down to a whole number of `step`s. */
+function roundToStep(value: Fixed, step: Fixed): Fixed {
+  return (value / step) * step;
+}

@@ -1,0 +1,1 @@
+export { ValuationEngine, type ValuationOptions } from "./valuation.engine";

@@ -1,0 +1,256 @@
+import type { DataSource } from "typeorm";
+import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
+import type { Logger } from "../infra/logger";
+import { type PortfolioChangedEvent, type PubSub, type Topic, type ValuationEvent, topics } from "../infra/pubsub";
+import type { MarketDataService, PriceChange } from "../market";
+import { product20, round20 } from "../portfolio";
+
+interface HoldingState {
+  quantity: Fixed;
+  averageCost: Fixed;
+}
+
+interface PortfolioState {
+  id: string;
+  userId: string;
+  cash: Fixed;
+  realized: Fixed;
+  holdings: Map<string, HoldingState>;
+  /** Σ quantity × price and Σ quantity × average cost, exact at scale 20. */
+  market20: bigint;
+  cost20: bigint;
+  lastPublishedAt: number;
+  /** When the oldest change not yet published happened (for the delay figure), or null. */
+  pendingSince: number | null;
+}
+
+export interface ValuationOptions {
+  /** The least time between two publications of one portfolio. */
+  publishIntervalMs: number;
+  snapshotIntervalMs: number;
+  /** Notified with tick-to-publish delays (the benchmark listens). */
+  onPublished?: (delayMs: number) => void;
+}
+
+const SCAN_INTERVAL_MS = 25;
+const SNAPSHOT_BATCH = 1_000;
+
+/**
+ * Live portfolio valuation. All portfolios with their cash and holdings live in memory, indexed
+ * by symbol; a price change touches only the portfolios holding that symbol, adding
+ * quantity × (new − old price) to an exact running sum. Each portfolio publishes on
+ * `valuation.<id>` right away when it has been quiet, otherwise once per publish interval with
+ * its latest value (coalescing). Ledger changes arrive as `portfolios.changed` and reload the
+ * one portfolio from the database.
+ */
+export class ValuationEngine {
+  private readonly portfolios = new Map<string, PortfolioState>();
+  private readonly holders = new Map<string, Set<PortfolioState>>();
+  private readonly prices = new Map<string, Fixed>();
+  private readonly pending = new Set<PortfolioState>();
+  private changes?: AsyncIterableIterator<PortfolioChangedEvent>;
+  private scanner?: NodeJS.Timeout;
+  private snapshotter?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+    private readonly marketData: MarketDataService,
+    private readonly log: Logger,
+    private readonly options: ValuationOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.changes = this.pubsub.subscribe([topics.portfolioChanged()]);
+    void this.consumeChanges(this.changes);
+    this.marketData.onPriceChange((change) => this.onPrice(change));
+    await this.loadAll();
+    this.scanner = setInterval(() => this.publishDue(Date.now()), SCAN_INTERVAL_MS);
+    this.scanner.unref();
+    this.snapshotter = setInterval(() => void this.snapshot().catch((error: unknown) => this.log.error({ err: error }, "valuation snapshot failed")), this.options.snapshotIntervalMs);
+    this.snapshotter.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.scanner);
+    clearInterval(this.snapshotter);
+    await this.changes?.return?.();
+  }
+
+  /** The portfolio's current valuation, computed from the in-memory state. */
+  current(portfolioId: string): ValuationEvent | null {
+    const state = this.portfolios.get(portfolioId);
+    return state ? this.event(state, Date.now()) : null;
+  }
+
+  /** A subscription's stream: the current value first, then every publication, only ever the owner's. */
+  watch(portfolioId: string, userId: string, subscribe: (list: Topic<ValuationEvent>[]) => AsyncIterableIterator<ValuationEvent>): AsyncIterableIterator<ValuationEvent> {
+    const source = subscribe([topics.valuation(portfolioId)]);
+    const first = this.current(portfolioId);
+    let sentFirst = first === null;
+    return {
+      next: async () => {
+        if (!sentFirst) {
+          sentFirst = true;
+          return { done: false, value: first! };
+        }
+        for (;;) {
+          const result = await source.next();
+          // Defence in depth: the topic is per portfolio, and the subscriber was checked at
+          // start; an event for another user is never delivered even if one appeared there.
+          if (result.done || result.value.userId === userId) return result;
+        }
+      },
+      return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+      throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Applies one price change to the portfolios that hold the symbol. Synchronous: no I/O. */
+  onPrice(change: PriceChange, now = Date.now()): void {
+    const previous = this.prices.get(change.symbol);
+    this.prices.set(change.symbol, change.last);
+    const holders = this.holders.get(change.symbol);
+    if (!holders) return;
+    for (const state of holders) {
+      const holding = state.holdings.get(change.symbol)!;
+      state.market20 += product20(holding.quantity, change.last - (previous ?? holding.averageCost));
+      this.markPending(state, now);
+    }
+  }
+
+  /** Publishes every pending portfolio whose interval has passed. */
+  publishDue(now: number): void {
+    for (const state of this.pending) {
+      if (now - state.lastPublishedAt < this.options.publishIntervalMs) continue;
+      this.pending.delete(state);
+      const delay = now - (state.pendingSince ?? now);
+      state.pendingSince = null;
+      state.lastPublishedAt = now;
+      void this.pubsub.publish(topics.valuation(state.id), this.event(state, now)).catch((error: unknown) => this.log.warn({ err: error }, "valuation publish failed"));
+      this.options.onPublished?.(delay);
+    }
+  }
+
+  /** Replaces one portfolio's state from the database (after a deposit, a fill, ...). */
+  async reload(portfolioId: string): Promise<void> {
+    const [row] = await this.dataSource.query(`SELECT id, user_id, cash_balance, realized_pnl FROM portfolios WHERE id = $1`, [portfolioId]);
+    const positions = await this.dataSource.query(`SELECT portfolio_id, symbol, quantity, average_cost FROM positions WHERE portfolio_id = $1 AND quantity > 0`, [portfolioId]);
+    this.remove(portfolioId);
+    if (row) this.add(row, positions, Date.now());
+  }
+
+  /** Loads every portfolio, in pages, when the process starts. */
+  private async loadAll(): Promise<void> {
+    let after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const rows = await this.dataSource.query(`SELECT id, user_id, cash_balance, realized_pnl FROM portfolios WHERE id > $1 ORDER BY id LIMIT 5000`, [after]);
+      if (rows.length === 0) break;
+      const ids = rows.map((row: { id: string }) => row.id);
+      const positions: Array<Record<string, string>> = await this.dataSource.query(
+        `SELECT portfolio_id, symbol, quantity, average_cost FROM positions WHERE portfolio_id = ANY($1::uuid[]) AND quantity > 0`,
+        [ids],
+      );
+      const byPortfolio = new Map<string, Array<Record<string, string>>>();
+      for (const position of positions) byPortfolio.set(position.portfolio_id, [...(byPortfolio.get(position.portfolio_id) ?? []), position]);
+      for (const row of rows) this.add(row, byPortfolio.get(row.id) ?? [], 0);
+      after = ids[ids.length - 1];
+    }
+    this.log.info({ portfolios: this.portfolios.size }, "valuation loaded");
+  }
+
+  private add(row: Record<string, string>, positions: Array<Record<string, string>>, now: number): void {
+    const state: PortfolioState = {
+      id: row.id,
+      userId: row.user_id,
+      cash: parseFixed(row.cash_balance),
+      realized: parseFixed(row.realized_pnl),
+      holdings: new Map(),
+      market20: 0n,
+      cost20: 0n,
+      lastPublishedAt: 0,
+      pendingSince: null,
+    };
+    for (const position of positions) {
+      const holding = { quantity: parseFixed(position.quantity), averageCost: parseFixed(position.average_cost) };
+      state.holdings.set(position.symbol, holding);
+      const price = this.priceOf(position.symbol);
+      // Remember the price this holding was valued at: the next change is applied as a delta from it.
+      if (price !== null && !this.prices.has(position.symbol)) this.prices.set(position.symbol, price);
+      state.market20 += product20(holding.quantity, price ?? holding.averageCost);
+      state.cost20 += product20(holding.quantity, holding.averageCost);
+      let set = this.holders.get(position.symbol);
+      if (!set) this.holders.set(position.symbol, (set = new Set()));
+      set.add(state);
+    }
+    this.portfolios.set(state.id, state);
+    if (now > 0) this.markPending(state, now);
+  }
+
+  private remove(portfolioId: string): void {
+    const state = this.portfolios.get(portfolioId);
+    if (!state) return;
+    for (const symbol of state.holdings.keys()) this.holders.get(symbol)?.delete(state);
+    this.pending.delete(state);
+    this.portfolios.delete(portfolioId);
+  }
+
+  private priceOf(symbol: string): Fixed | null {
+    const known = this.prices.get(symbol);
+    if (known !== undefined) return known;
+    const last = this.marketData.lastPrice(symbol);
+    return last ? parseFixed(last) : null;
+  }
+
+  private markPending(state: PortfolioState, now: number): void {
+    state.pendingSince ??= now;
+    this.pending.add(state);
+  }
+
+  private event(state: PortfolioState, now: number): ValuationEvent {
+    const market = round20(state.market20);
+    return {
+      portfolioId: state.id,
+      userId: state.userId,
+      totalValue: formatFixed(state.cash + market),
+      cashBalance: formatFixed(state.cash),
+      unrealizedPnl: formatFixed(round20(state.market20 - state.cost20)),
+      realizedPnl: formatFixed(state.realized),
+      timestamp: new Date(now).toISOString(),
+    };
+  }
+
+  private async consumeChanges(events: AsyncIterableIterator<PortfolioChangedEvent>): Promise<void> {
+    for await (const event of events) {
+      await this.reload(event.portfolioId).catch((error: unknown) => this.log.error({ err: error, portfolioId: event.portfolioId }, "valuation reload failed"));
+    }
+  }
+
+  /** Stores every portfolio's value for analytics, and refreshes the portfolios row's figures. */
+  private async snapshot(): Promise<void> {
+    const takenAt = new Date();
+    const states = [...this.portfolios.values()];
+    for (let i = 0; i < states.length; i += SNAPSHOT_BATCH) {
+      const batch = states.slice(i, i + SNAPSHOT_BATCH).map((state) => this.event(state, takenAt.getTime()));
+      const values: unknown[] = [];
+      const tuples = batch.map((event, j) => {
+        values.push(event.portfolioId, takenAt, event.totalValue, event.cashBalance, event.unrealizedPnl, event.realizedPnl);
+        const k = j * 6;
+        return `($${k + 1}::uuid, $${k + 2}::timestamptz, $${k + 3}::numeric, $${k + 4}::numeric, $${k + 5}::numeric, $${k + 6}::numeric)`;
+      });
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(`INSERT INTO valuation_snapshots (portfolio_id, taken_at, total_value, cash_balance, unrealized_pnl, realized_pnl) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`, values);
+        await manager.query(
+          `UPDATE portfolios p SET total_value = v.total_value, unrealized_pnl = v.unrealized_pnl
+             FROM (VALUES ${tuples.join(", ")}) AS v(portfolio_id, taken_at, total_value, cash_balance, unrealized_pnl, realized_pnl)
+            WHERE p.id = v.portfolio_id`,
+          values,
+        );
+      });
+    }
+    this.log.debug({ portfolios: states.length }, "valuation snapshot stored");
+  }
+}
