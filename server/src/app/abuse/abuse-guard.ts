@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { type DocumentNode, GraphQLError, type GraphQLSchema, type ValidationRule } from "graphql";
 import type { Session } from "../../identity";
 import { AppError } from "../../infra/errors";
 import { operationCost } from "./query-cost";
@@ -32,7 +32,14 @@ export class AbuseGuard {
 
   /** Prices the operation and charges the caller's bucket; throws when it is too costly or the bucket is empty. */
   async admit(session: Session, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, report: CostReport): Promise<void> {
-    const cost = operationCost(this.schema, document, variables, operationName);
+    let cost: number;
+    try {
+      cost = operationCost(this.schema, document, variables, operationName);
+    } catch (error) {
+      // Pricing coerces the variables first; a value of the wrong type is the caller's mistake.
+      if (error instanceof GraphQLError) throw new AppError("BAD_USER_INPUT", error.message);
+      throw error;
+    }
     report.requestedQueryCost = cost;
     if (cost > this.maxCost) {
       throw new AppError("BAD_USER_INPUT", `Query cost ${cost} exceeds the maximum of ${this.maxCost}; ask for smaller pages`, { cost, maxCost: this.maxCost });
