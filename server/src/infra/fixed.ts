@@ -29,9 +29,15 @@ export function parseFixed(text: string): Fixed {
 export function formatFixed(value: Fixed): string {
   const negative = value < 0n;
   const magnitude = negative ? -value : value;
-  const whole = magnitude / ONE;
-  const fraction = (magnitude % ONE).toString().padStart(SCALE, "0");
-  return canonicalDecimal(`${negative ? "-" : ""}${whole}.${fraction}`);
+  const whole = (magnitude / ONE).toString();
+  const remainder = magnitude % ONE;
+  // Hot on the valuation path: built directly rather than through a regex round trip.
+  if (remainder === 0n) return negative && whole !== "0" ? `-${whole}` : whole;
+  let fraction = remainder.toString().padStart(SCALE, "0");
+  let end = fraction.length;
+  while (fraction.charCodeAt(end - 1) === 48) end--;
+  fraction = fraction.slice(0, end);
+  return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
 /** Decimal places a step such as a tick (0.01) or lot (0.0001) has. */

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { type PortfolioChangedEvent, type PubSub, type Topic, type ValuationEvent, topics } from "../infra/pubsub";
+import { type PortfolioChangedEvent, type PubSub, type Topic, type ValuationEvent, type ValuationWatchEvent, topics } from "../infra/pubsub";
 import type { MarketDataService, PriceChange } from "../market";
 import { product20, round20 } from "../portfolio";
 
@@ -34,21 +34,29 @@ export interface ValuationOptions {
 
 const SCAN_INTERVAL_MS = 25;
 const SNAPSHOT_BATCH = 1_000;
+/** A subscription announces itself this often; the engine forgets a watch not renewed in twice that. */
+export const WATCH_RENEW_MS = 20_000;
+const WATCH_TTL_MS = 2 * WATCH_RENEW_MS;
 
 /**
  * Live portfolio valuation. All portfolios with their cash and holdings live in memory, indexed
  * by symbol; a price change touches only the portfolios holding that symbol, adding
  * quantity × (new − old price) to an exact running sum. Each portfolio publishes on
  * `valuation.<id>` right away when it has been quiet, otherwise once per publish interval with
- * its latest value (coalescing). Ledger changes arrive as `portfolios.changed` and reload the
- * one portfolio from the database.
+ * its latest value (coalescing), and only while a `portfolioValuation` subscription on some
+ * process watches it: values nobody watches are kept current but never published. Ledger
+ * changes arrive as `portfolios.changed` and reload the one portfolio from the database.
  */
 export class ValuationEngine {
   private readonly portfolios = new Map<string, PortfolioState>();
-  private readonly holders = new Map<string, Set<PortfolioState>>();
+  /** symbol -> the portfolios holding it, each with its holding (no lookups on the hot path). */
+  private readonly holders = new Map<string, Map<PortfolioState, HoldingState>>();
+  /** portfolio id -> until when some subscription watches it. */
+  private readonly watchedUntil = new Map<string, number>();
   private readonly prices = new Map<string, Fixed>();
   private readonly pending = new Set<PortfolioState>();
   private changes?: AsyncIterableIterator<PortfolioChangedEvent>;
+  private watches?: AsyncIterableIterator<ValuationWatchEvent>;
   private scanner?: NodeJS.Timeout;
   private snapshotter?: NodeJS.Timeout;
 
@@ -63,6 +71,8 @@ export class ValuationEngine {
   async start(): Promise<void> {
     this.changes = this.pubsub.subscribe([topics.portfolioChanged()]);
     void this.consumeChanges(this.changes);
+    this.watches = this.pubsub.subscribe([topics.valuationWatch()]);
+    void this.consumeWatches(this.watches);
     this.marketData.onPriceChange((change) => this.onPrice(change));
     await this.loadAll();
     this.scanner = setInterval(() => this.publishDue(Date.now()), SCAN_INTERVAL_MS);
@@ -75,6 +85,12 @@ export class ValuationEngine {
     clearInterval(this.scanner);
     clearInterval(this.snapshotter);
     await this.changes?.return?.();
+    await this.watches?.return?.();
+  }
+
+  /** Marks a portfolio as watched (subscriptions announce themselves through pub/sub). */
+  noteWatched(portfolioId: string, now = Date.now()): void {
+    this.watchedUntil.set(portfolioId, now + WATCH_TTL_MS);
   }
 
   /** The portfolio's current valuation, computed from the in-memory state. */
@@ -83,9 +99,17 @@ export class ValuationEngine {
     return state ? this.event(state, Date.now()) : null;
   }
 
-  /** A subscription's stream: the current value first, then every publication, only ever the owner's. */
+  /**
+   * A subscription's stream: the current value first, then every publication, only ever the
+   * owner's. It announces itself on `valuations.watch` (and again every WATCH_RENEW_MS), so the
+   * engine, on whichever process runs it, publishes this portfolio while it is watched.
+   */
   watch(portfolioId: string, userId: string, subscribe: (list: Topic<ValuationEvent>[]) => AsyncIterableIterator<ValuationEvent>): AsyncIterableIterator<ValuationEvent> {
     const source = subscribe([topics.valuation(portfolioId)]);
+    const announce = () => void this.pubsub.publish(topics.valuationWatch(), { portfolioId }).catch(() => {});
+    announce();
+    const renew = setInterval(announce, WATCH_RENEW_MS);
+    renew.unref();
     const first = this.current(portfolioId);
     let sentFirst = first === null;
     return {
@@ -101,8 +125,14 @@ export class ValuationEngine {
           if (result.done || result.value.userId === userId) return result;
         }
       },
-      return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-      throw: (error?: unknown) => source.throw?.(error) ?? Promise.reject(error),
+      return: (value?: unknown) => {
+        clearInterval(renew);
+        return source.return?.(value) ?? Promise.resolve({ done: true, value: undefined });
+      },
+      throw: (error?: unknown) => {
+        clearInterval(renew);
+        return source.throw?.(error) ?? Promise.reject(error);
+      },
       [Symbol.asyncIterator]() {
         return this;
       },
@@ -115,18 +145,22 @@ export class ValuationEngine {
     this.prices.set(change.symbol, change.last);
     const holders = this.holders.get(change.symbol);
     if (!holders) return;
-    for (const state of holders) {
-      const holding = state.holdings.get(change.symbol)!;
+    for (const [state, holding] of holders) {
       state.market20 += product20(holding.quantity, change.last - (previous ?? holding.averageCost));
-      this.markPending(state, now);
+      if (state.pendingSince === null) this.markPending(state, now);
     }
   }
 
-  /** Publishes every pending portfolio whose interval has passed. */
+  /** Publishes every pending, watched portfolio whose interval has passed. */
   publishDue(now: number): void {
     for (const state of this.pending) {
       if (now - state.lastPublishedAt < this.options.publishIntervalMs) continue;
       this.pending.delete(state);
+      if ((this.watchedUntil.get(state.id) ?? 0) < now) {
+        // Nobody is watching: the value stays current in memory for the next subscriber.
+        state.pendingSince = null;
+        continue;
+      }
       const delay = now - (state.pendingSince ?? now);
       state.pendingSince = null;
       state.lastPublishedAt = now;
@@ -182,9 +216,9 @@ export class ValuationEngine {
       if (price !== null && !this.prices.has(position.symbol)) this.prices.set(position.symbol, price);
       state.market20 += product20(holding.quantity, price ?? holding.averageCost);
       state.cost20 += product20(holding.quantity, holding.averageCost);
-      let set = this.holders.get(position.symbol);
-      if (!set) this.holders.set(position.symbol, (set = new Set()));
-      set.add(state);
+      let holders = this.holders.get(position.symbol);
+      if (!holders) this.holders.set(position.symbol, (holders = new Map()));
+      holders.set(state, holding);
     }
     this.portfolios.set(state.id, state);
     if (now > 0) this.markPending(state, now);
@@ -223,6 +257,10 @@ export class ValuationEngine {
     };
   }
 
+  private async consumeWatches(events: AsyncIterableIterator<ValuationWatchEvent>): Promise<void> {
+    for await (const event of events) this.noteWatched(event.portfolioId);
+  }
+
   private async consumeChanges(events: AsyncIterableIterator<PortfolioChangedEvent>): Promise<void> {
     for await (const event of events) {
       await this.reload(event.portfolioId).catch((error: unknown) => this.log.error({ err: error, portfolioId: event.portfolioId }, "valuation reload failed"));
@@ -232,6 +270,7 @@ export class ValuationEngine {
   /** Stores every portfolio's value for analytics, and refreshes the portfolios row's figures. */
   private async snapshot(): Promise<void> {
     const takenAt = new Date();
+    for (const [portfolioId, until] of this.watchedUntil) if (until < takenAt.getTime()) this.watchedUntil.delete(portfolioId);
     const states = [...this.portfolios.values()];
     for (let i = 0; i < states.length; i += SNAPSHOT_BATCH) {
       const batch = states.slice(i, i + SNAPSHOT_BATCH).map((state) => this.event(state, takenAt.getTime()));

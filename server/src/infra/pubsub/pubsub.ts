@@ -53,7 +53,8 @@ class RedisBackedPubSub implements PubSub {
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
       maxRetriesPerRequest: null,
     };
-    this.publisher = new Redis(url, { ...base, connectionName: `${instanceName}:pub` });
+    // Publications issued in the same tick (a burst of valuations) share socket writes.
+    this.publisher = new Redis(url, { ...base, connectionName: `${instanceName}:pub`, enableAutoPipelining: true });
     // Upstream bug: a subscriber that sends SUBSCRIBE during the connect handshake fails the
     // ready check ("Can't execute 'info'"); skipping the check and CLIENT SETINFO avoids it.
     this.subscriber = new Redis(url, {

@@ -65,6 +65,11 @@ export interface PortfolioChangedEvent {
   portfolioId: string;
 }
 
+/** A `portfolioValuation` subscription is open on some process (repeated while it stays open). */
+export interface ValuationWatchEvent {
+  portfolioId: string;
+}
+
 /** A concrete topic name (`quotes.AAPL`), branded with the payload it carries. */
 export type Topic<P> = string & { readonly __payload?: P };
 
@@ -84,4 +89,6 @@ export const topics = {
   sessionsRevoked: () => topic<SessionRevokedEvent>("sessions", "revoked"),
   /** Internal: never exposed as a GraphQL subscription. */
   portfolioChanged: () => topic<PortfolioChangedEvent>("portfolios", "changed"),
+  /** Internal: never exposed as a GraphQL subscription. */
+  valuationWatch: () => topic<ValuationWatchEvent>("valuations", "watch"),
 };
