@@ -130,7 +130,7 @@ describe("positions, valuation and rebalancing", () => {
   let server: RunningServer;
   let user: TestUser;
   before(async () => {
-    server = await startTestServer({ VALUATION_PUBLISH_INTERVAL_MS: "50" });
+    server = await startTestServer({ VALUATION_PUBLISH_INTERVAL_MS: "50", VALUATION_SNAPSHOT_INTERVAL_MS: "1000" });
     user = await registerUser(server);
   });
   after(() => server?.stop());
@@ -234,5 +234,17 @@ describe("positions, valuation and rebalancing", () => {
         { symbol: "BTC-USD", side: "BUY", quantity: "0.05", estimatedPrice: "50000" },
       ],
     });
+  });
+
+  it("when time passes, then every portfolio's valuation is stored as a snapshot for analytics", async () => {
+    const portfolio = await newPortfolio(server, user);
+    await gql(server, DEPOSIT, { p: portfolio.id, a: "123.45" }, bearer(user.accessToken));
+    let rows: Array<{ total_value: string; cash_balance: string }> = [];
+    // Snapshots are taken every second here; wait for one that has seen the deposit.
+    while (!rows.some((row) => parseFixed(row.cash_balance) === parseFixed("123.45"))) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      rows = await server.database.dataSource.query("SELECT total_value, cash_balance FROM valuation_snapshots WHERE portfolio_id = $1", [portfolio.id]);
+    }
+    expect(parseFixed(rows.at(-1)!.total_value)).to.equal(parseFixed("123.45"));
   });
 });
