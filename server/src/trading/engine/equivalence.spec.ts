@@ -1,0 +1,44 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { createOrderBook, createReferenceOrderBook, type Command } from ".";
+
+/** Commands over a few accounts and a narrow price band, so orders cross, stop, cancel and self-match often. */
+const command = (maxId: number): fc.Arbitrary<Command> =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.record({
+      type: fc.constant("submit" as const),
+      id: fc.integer({ min: 1, max: maxId }),
+      account: fc.integer({ min: 1, max: 4 }),
+      side: fc.constantFrom("BUY" as const, "SELL" as const),
+      kind: fc.constantFrom("LIMIT" as const, "LIMIT" as const, "MARKET" as const, "STOP" as const, "STOP_LIMIT" as const),
+      tif: fc.constantFrom("GTC" as const, "IOC" as const, "FOK" as const, "DAY" as const),
+      quantity: fc.integer({ min: 1, max: 20 }),
+      price: fc.integer({ min: 95, max: 105 }),
+      stopPrice: fc.integer({ min: 95, max: 105 }),
+    }).map((c) => ({
+      ...c,
+      price: c.kind === "LIMIT" || c.kind === "STOP_LIMIT" ? c.price : undefined,
+      stopPrice: c.kind === "STOP" || c.kind === "STOP_LIMIT" ? c.stopPrice : undefined,
+    })) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant("cancel" as const), id: fc.integer({ min: 1, max: maxId }) }) },
+    { weight: 1, arbitrary: fc.constant({ type: "expireDay" as const }) },
+  );
+
+describe("fast book against the reference book", () => {
+  it("when both receive the same random command stream, then they emit identical events and show identical depth", () => {
+    fc.assert(
+      fc.property(fc.array(command(120), { minLength: 1, maxLength: 300 }), (commands) => {
+        const fast = createOrderBook();
+        const reference = createReferenceOrderBook();
+        for (const [i, c] of commands.entries()) {
+          const clean = JSON.parse(JSON.stringify(c)) as Command;
+          expect(fast.apply(clean), `command #${i} ${JSON.stringify(clean)}`).to.deep.equal(reference.apply(clean));
+          expect(fast.depth(50)).to.deep.equal(reference.depth(50));
+        }
+        expect([...fast.openOrders()].sort()).to.deep.equal([...reference.openOrders()].sort());
+        expect(fast.lastTradePrice).to.equal(reference.lastTradePrice);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,179 @@
+import { crosses, type RestingOrder, type RestingOrders } from "./resting-orders";
+import type { CancelReason, Command, Depth, EngineEvent, OrderBook, Side, SubmitCommand, TimeInForce } from "./types";
+
+type Emit = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, "seq"> : never) : never;
+
+interface PendingStop {
+  command: SubmitCommand;
+  /** Acceptance order: triggered stops enter the book in the order they were accepted. */
+  arrival: number;
+}
+
+/**
+ * Price-time priority matching for one instrument: pure and synchronous, integers only.
+ *
+ * Rules, exactly:
+ * - An incoming order trades with the best opposite order while prices cross, at the resting
+ *   order's price, partially where quantities differ.
+ * - LIMIT GTC/DAY: the unfilled rest rests. IOC: the rest is cancelled. FOK: unless the book can
+ *   fill all of it at once (not counting the account's own orders), it is cancelled untouched.
+ * - MARKET never rests: the rest is cancelled (NO_LIQUIDITY); FOK is honoured.
+ * - Self-trade prevention: a resting order of the incoming order's own account that would trade
+ *   is cancelled instead (SELF_TRADE), and matching goes on.
+ * - STOP / STOP_LIMIT wait as PENDING_TRIGGER. A BUY stop triggers once a trade prints at or
+ *   above its stop price; a SELL stop once a trade prints at or below it. A stop accepted when
+ *   the last trade already satisfies its condition triggers at once. Triggered stops become
+ *   MARKET (STOP) or LIMIT at their price (STOP_LIMIT) and run one at a time in the order they
+ *   were accepted; each may print trades that trigger more (cascade), re-checked after each.
+ * - expireDay: every DAY order, resting or waiting, expires in arrival order.
+ */
+export class MatchingEngine implements OrderBook {
+  private seq = 0;
+  private arrivals = 0;
+  private last: number | null = null;
+  private events: EngineEvent[] = [];
+  private readonly stops = new Map<number, PendingStop>();
+  /** Every id ever accepted: ids are never reused. */
+  private readonly known = new Set<number>();
+
+  constructor(private readonly book: RestingOrders) {}
+
+  get lastTradePrice(): number | null {
+    return this.last;
+  }
+
+  get sequence(): number {
+    return this.seq;
+  }
+
+  apply(command: Command): EngineEvent[] {
+    this.events = [];
+    if (command.type === "submit") this.submit(command);
+    else if (command.type === "cancel") this.cancel(command.id);
+    else this.expireDay();
+    return this.events;
+  }
+
+  depth(levels: number): Depth {
+    return { bids: this.book.depth("BUY", levels), asks: this.book.depth("SELL", levels) };
+  }
+
+  openOrders(): Map<number, number> {
+    const open = new Map<number, number>();
+    for (const order of this.book.all()) open.set(order.id, order.remaining);
+    for (const [id, stop] of this.stops) open.set(id, stop.command.quantity);
+    return open;
+  }
+
+  private emit(event: Emit): void {
+    this.events.push({ ...event, seq: ++this.seq } as EngineEvent);
+  }
+
+  private submit(command: SubmitCommand): void {
+    if (this.known.has(command.id)) return this.emit({ type: "rejected", id: command.id, reason: "DUPLICATE_ID" });
+    if (!isValid(command)) return this.emit({ type: "rejected", id: command.id, reason: "INVALID_ORDER" });
+    this.known.add(command.id);
+    if (command.kind === "STOP" || command.kind === "STOP_LIMIT") {
+      this.emit({ type: "accepted", id: command.id, pendingTrigger: true });
+      this.stops.set(command.id, { command, arrival: ++this.arrivals });
+    } else {
+      this.emit({ type: "accepted", id: command.id, pendingTrigger: false });
+      this.execute(command, command.kind === "LIMIT" ? command.price! : null);
+    }
+    this.runTriggers();
+  }
+
+  /** Matches an order that is live now (new, or a stop just triggered). */
+  private execute(command: SubmitCommand, limit: number | null): void {
+    const tif: TimeInForce = limit === null && command.tif !== "FOK" ? "IOC" : command.tif;
+    const opposite: Side = command.side === "BUY" ? "SELL" : "BUY";
+    if (tif === "FOK" && this.book.available(opposite, limit, command.account, command.quantity) < command.quantity) {
+      return this.emit({ type: "cancelled", id: command.id, reason: "FOK_UNFILLABLE", remaining: command.quantity });
+    }
+    let remaining = command.quantity;
+    for (let maker = this.book.best(opposite); remaining > 0 && maker && crosses(command.side, limit, maker.price); maker = this.book.best(opposite)) {
+      if (maker.account === command.account) {
+        this.book.remove(maker);
+        this.emit({ type: "cancelled", id: maker.id, reason: "SELF_TRADE", remaining: maker.remaining });
+        continue;
+      }
+      const quantity = Math.min(remaining, maker.remaining);
+      remaining -= quantity;
+      const makerRemaining = maker.remaining - quantity;
+      if (makerRemaining === 0) this.book.remove(maker);
+      else this.book.reduce(maker, quantity);
+      this.last = maker.price;
+      this.emit({ type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
+    }
+    if (remaining === 0) return;
+    if (limit === null) return this.emit({ type: "cancelled", id: command.id, reason: reasonForRest(tif, true), remaining });
+    if (tif === "IOC" || tif === "FOK") return this.emit({ type: "cancelled", id: command.id, reason: reasonForRest(tif, false), remaining });
+    this.book.add({ id: command.id, account: command.account, side: command.side, price: limit, remaining, tif, arrival: ++this.arrivals });
+  }
+
+  private runTriggers(): void {
+    for (;;) {
+      let next: PendingStop | undefined;
+      for (const stop of this.stops.values()) {
+        if (this.isTriggered(stop.command) && (!next || stop.arrival < next.arrival)) next = stop;
+      }
+      if (!next) return;
+      this.stops.delete(next.command.id);
+      this.emit({ type: "triggered", id: next.command.id });
+      this.execute(next.command, next.command.kind === "STOP_LIMIT" ? next.command.price! : null);
+    }
+  }
+
+  private isTriggered(command: SubmitCommand): boolean {
+    if (this.last === null) return false;
+    return command.side === "BUY" ? this.last >= command.stopPrice! : this.last <= command.stopPrice!;
+  }
+
+  private cancel(id: number): void {
+    const resting = this.book.get(id);
+    if (resting) {
+      this.book.remove(resting);
+      return this.emit({ type: "cancelled", id, reason: "USER", remaining: resting.remaining });
+    }
+    const stop = this.stops.get(id);
+    if (stop) {
+      this.stops.delete(id);
+      return this.emit({ type: "cancelled", id, reason: "USER", remaining: stop.command.quantity });
+    }
+    this.emit({ type: "rejected", id, reason: "UNKNOWN_ORDER" });
+  }
+
+  private expireDay(): void {
+    const expiring: Array<{ arrival: number; id: number; remaining: number; resting?: RestingOrder }> = [];
+    for (const order of this.book.all()) if (order.tif === "DAY") expiring.push({ arrival: order.arrival, id: order.id, remaining: order.remaining, resting: order });
+    for (const stop of this.stops.values()) if (stop.command.tif === "DAY") expiring.push({ arrival: stop.arrival, id: stop.command.id, remaining: stop.command.quantity });
+    expiring.sort((a, b) => a.arrival - b.arrival);
+    for (const entry of expiring) {
+      if (entry.resting) this.book.remove(entry.resting);
+      else this.stops.delete(entry.id);
+      this.emit({ type: "expired", id: entry.id, remaining: entry.remaining });
+    }
+  }
+}
+
+function reasonForRest(tif: TimeInForce, market: boolean): CancelReason {
+  if (tif === "FOK") return "FOK_UNFILLABLE";
+  return market ? "NO_LIQUIDITY" : "IOC_REMAINDER";
+}
+
+const positiveInt = (value: number | undefined): value is number => value !== undefined && Number.isSafeInteger(value) && value > 0;
+
+/** Structural checks the gateway already made; the engine refuses rather than trusts. */
+function isValid(command: SubmitCommand): boolean {
+  if (!positiveInt(command.quantity) || !Number.isSafeInteger(command.id)) return false;
+  switch (command.kind) {
+    case "MARKET":
+      return command.price === undefined && command.stopPrice === undefined;
+    case "LIMIT":
+      return positiveInt(command.price) && command.stopPrice === undefined;
+    case "STOP":
+      return command.price === undefined && positiveInt(command.stopPrice);
+    case "STOP_LIMIT":
+      return positiveInt(command.price) && positiveInt(command.stopPrice);
+  }
+}

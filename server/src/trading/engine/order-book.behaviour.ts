@@ -1,0 +1,229 @@
+import { expect } from "chai";
+import type { Command, EngineEvent, OrderBook, SubmitCommand } from "./types";
+
+/** The behaviour every book implementation must show; run against each of them. */
+export function orderBookBehaviour(create: () => OrderBook): void {
+  let book: OrderBook;
+  let nextId = 1;
+  beforeEach(() => {
+    book = create();
+    nextId = 1;
+  });
+
+  const submit = (order: Partial<SubmitCommand>): EngineEvent[] =>
+    book.apply({ type: "submit", id: nextId++, account: 1, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 1, ...order } as SubmitCommand);
+  const limit = (side: "BUY" | "SELL", price: number, quantity: number, extra: Partial<SubmitCommand> = {}) =>
+    submit({ side, price, quantity, kind: "LIMIT", ...extra });
+  const fills = (events: EngineEvent[]) =>
+    events.filter((e) => e.type === "fill").map((e) => (e.type === "fill" ? [e.makerId, e.price, e.quantity] : []));
+  const types = (events: EngineEvent[]) => events.map((e) => (e.type === "cancelled" ? `cancelled:${e.reason}` : e.type));
+  const apply = (command: Command) => book.apply(command);
+
+  describe("limit orders and price-time priority", () => {
+    it("when orders rest, then depth shows price levels best first with quantities and counts", () => {
+      limit("BUY", 99, 5, { account: 2 });
+      limit("BUY", 100, 3, { account: 2 });
+      limit("BUY", 100, 2, { account: 3 });
+      limit("SELL", 102, 4, { account: 4 });
+      limit("SELL", 101, 1, { account: 4 });
+      expect(book.depth(10)).to.deep.equal({
+        bids: [
+          { price: 100, quantity: 5, orderCount: 2 },
+          { price: 99, quantity: 5, orderCount: 1 },
+        ],
+        asks: [
+          { price: 101, quantity: 1, orderCount: 1 },
+          { price: 102, quantity: 4, orderCount: 1 },
+        ],
+      });
+      expect(book.depth(1).bids).to.have.length(1);
+    });
+
+    it("when a buy crosses, then it fills best price first, earliest first within a price, at the resting price", () => {
+      limit("SELL", 101, 2, { account: 2 }); // id 1
+      limit("SELL", 100, 1, { account: 3 }); // id 2
+      limit("SELL", 100, 1, { account: 4 }); // id 3
+      const events = limit("BUY", 101, 3, { account: 9 });
+      expect(fills(events)).to.deep.equal([
+        [2, 100, 1],
+        [3, 100, 1],
+        [1, 101, 1],
+      ]);
+      expect(book.depth(5).asks).to.deep.equal([{ price: 101, quantity: 1, orderCount: 1 }]);
+      expect(book.lastTradePrice).to.equal(101);
+    });
+
+    it("when an order fills partly, then its remainder rests and the maker keeps its place", () => {
+      limit("SELL", 100, 5, { account: 2 }); // id 1
+      const events = limit("BUY", 100, 2, { account: 3 });
+      expect(events.find((e) => e.type === "fill")).to.deep.include({ makerId: 1, quantity: 2, makerRemaining: 3, takerRemaining: 0 });
+      limit("SELL", 100, 1, { account: 4 }); // id 3 queues behind id 1
+      expect(fills(limit("BUY", 100, 4, { account: 5 }))).to.deep.equal([
+        [1, 100, 3],
+        [3, 100, 1],
+      ]);
+    });
+
+    it("when a limit does not cross, then it rests and nothing trades", () => {
+      limit("SELL", 101, 1, { account: 2 });
+      const events = limit("BUY", 100, 1, { account: 3 });
+      expect(types(events)).to.deep.equal(["accepted"]);
+      expect(book.depth(5).bids).to.deep.equal([{ price: 100, quantity: 1, orderCount: 1 }]);
+    });
+
+    it("when every event is emitted, then sequence numbers rise by one per event", () => {
+      limit("SELL", 100, 1, { account: 2 });
+      const events = limit("BUY", 100, 1, { account: 3 });
+      const all = [...events];
+      expect(all.map((e) => e.seq)).to.deep.equal([2, 3]);
+      expect(book.sequence).to.equal(3);
+    });
+  });
+
+  describe("time in force", () => {
+    it("when an IOC order cannot fill entirely, then what filled stays filled and the rest is cancelled", () => {
+      limit("SELL", 100, 2, { account: 2 });
+      const events = limit("BUY", 100, 5, { account: 3, tif: "IOC" });
+      expect(types(events)).to.deep.equal(["accepted", "fill", "cancelled:IOC_REMAINDER"]);
+      expect(events.at(-1)).to.deep.include({ remaining: 3 });
+      expect(book.depth(5).bids).to.deep.equal([]);
+    });
+
+    it("when a FOK order cannot fill entirely, then nothing fills and the book is untouched", () => {
+      limit("SELL", 100, 2, { account: 2 });
+      limit("SELL", 101, 2, { account: 2 });
+      const events = limit("BUY", 100, 3, { account: 3, tif: "FOK" });
+      expect(types(events)).to.deep.equal(["accepted", "cancelled:FOK_UNFILLABLE"]);
+      expect(book.depth(5).asks).to.have.length(2);
+      expect(fills(limit("BUY", 101, 4, { account: 3, tif: "FOK" }))).to.deep.equal([
+        [1, 100, 2],
+        [2, 101, 2],
+      ]);
+    });
+
+    it("when a FOK order could fill only with the account's own orders, then it is unfillable and they stay", () => {
+      limit("SELL", 100, 5, { account: 3 });
+      const events = limit("BUY", 100, 2, { account: 3, tif: "FOK" });
+      expect(types(events)).to.deep.equal(["accepted", "cancelled:FOK_UNFILLABLE"]);
+      expect(book.depth(5).asks).to.deep.equal([{ price: 100, quantity: 5, orderCount: 1 }]);
+    });
+
+    it("when the trading day closes, then DAY orders expire, resting or waiting, and GTC orders stay", () => {
+      limit("BUY", 90, 1, { account: 2, tif: "DAY" }); // 1
+      limit("BUY", 91, 1, { account: 2, tif: "GTC" }); // 2
+      submit({ side: "SELL", kind: "STOP", stopPrice: 80, quantity: 1, account: 2, tif: "DAY" }); // 3
+      const events = apply({ type: "expireDay" });
+      expect(events.map((e) => (e.type === "expired" ? e.id : -1))).to.deep.equal([1, 3]);
+      expect(book.depth(5).bids).to.deep.equal([{ price: 91, quantity: 1, orderCount: 1 }]);
+    });
+  });
+
+  describe("market orders", () => {
+    it("when a market order meets liquidity, then it fills across prices and never rests", () => {
+      limit("SELL", 100, 1, { account: 2 });
+      limit("SELL", 105, 1, { account: 2 });
+      const events = submit({ side: "BUY", kind: "MARKET", quantity: 3, account: 3, tif: "GTC" });
+      expect(fills(events)).to.deep.equal([
+        [1, 100, 1],
+        [2, 105, 1],
+      ]);
+      expect(events.at(-1)).to.deep.include({ type: "cancelled", reason: "NO_LIQUIDITY", remaining: 1 });
+      expect(book.depth(5)).to.deep.equal({ bids: [], asks: [] });
+    });
+
+    it("when a market order finds an empty book, then it is cancelled whole", () => {
+      const events = submit({ side: "SELL", kind: "MARKET", quantity: 2 });
+      expect(types(events)).to.deep.equal(["accepted", "cancelled:NO_LIQUIDITY"]);
+    });
+  });
+
+  describe("stop orders", () => {
+    it("when the last trade crosses a buy stop, then it triggers and executes as a market order", () => {
+      limit("SELL", 101, 5, { account: 2 }); // 1
+      const stop = submit({ side: "BUY", kind: "STOP", stopPrice: 100, quantity: 2, account: 3 }); // 2
+      expect(stop).to.deep.equal([{ type: "accepted", id: 2, pendingTrigger: true, seq: 2 }]);
+      limit("SELL", 100, 1, { account: 4 }); // 3
+      const events = limit("BUY", 100, 1, { account: 5 }); // 4: trade at 100 triggers the stop
+      expect(types(events)).to.deep.equal(["accepted", "fill", "triggered", "fill"]);
+      expect(fills(events)).to.deep.equal([
+        [3, 100, 1],
+        [1, 101, 2],
+      ]);
+    });
+
+    it("when a sell stop-limit triggers, then it enters as a limit at its price and rests what it cannot fill", () => {
+      limit("BUY", 95, 1, { account: 2 }); // 1
+      submit({ side: "SELL", kind: "STOP_LIMIT", stopPrice: 96, price: 94, quantity: 3, account: 3 }); // 2
+      limit("BUY", 96, 1, { account: 4 }); // 3
+      const events = limit("SELL", 96, 1, { account: 5 }); // trades at 96: triggers
+      expect(types(events)).to.deep.equal(["accepted", "fill", "triggered", "fill"]);
+      expect(book.depth(5).asks).to.deep.equal([{ price: 94, quantity: 2, orderCount: 1 }]);
+    });
+
+    it("when stops cascade, then they trigger in acceptance order, each re-checked after the last trade", () => {
+      limit("SELL", 100, 1, { account: 2 }); // 1
+      limit("SELL", 102, 1, { account: 2 }); // 2
+      limit("SELL", 104, 1, { account: 2 }); // 3
+      submit({ side: "BUY", kind: "STOP", stopPrice: 102, quantity: 1, account: 3 }); // 4: waits for 102
+      submit({ side: "BUY", kind: "STOP", stopPrice: 100, quantity: 1, account: 3 }); // 5: waits for 100
+      const events = submit({ side: "BUY", kind: "MARKET", quantity: 1, account: 6 }); // trades at 100
+      // 5 triggers first (only it is crossed at 100), trades at 102, which then triggers 4.
+      expect(events.filter((e) => e.type === "triggered").map((e) => (e.type === "triggered" ? e.id : 0))).to.deep.equal([5, 4]);
+      expect(fills(events)).to.deep.equal([
+        [1, 100, 1],
+        [2, 102, 1],
+        [3, 104, 1],
+      ]);
+    });
+
+    it("when a stop is accepted after the market already passed it, then it triggers at once", () => {
+      limit("SELL", 100, 1, { account: 2 });
+      limit("BUY", 100, 1, { account: 3 }); // last = 100
+      limit("SELL", 101, 1, { account: 2 });
+      const events = submit({ side: "BUY", kind: "STOP", stopPrice: 99, quantity: 1, account: 4 });
+      expect(types(events)).to.deep.equal(["accepted", "triggered", "fill"]);
+    });
+
+    it("when a waiting stop is cancelled, then it never triggers", () => {
+      submit({ side: "BUY", kind: "STOP", stopPrice: 100, quantity: 1, account: 3 }); // 1
+      expect(apply({ type: "cancel", id: 1 })).to.deep.equal([{ type: "cancelled", id: 1, reason: "USER", remaining: 1, seq: 2 }]);
+      limit("SELL", 100, 1, { account: 2 });
+      const events = limit("BUY", 100, 1, { account: 4 });
+      expect(types(events)).to.deep.equal(["accepted", "fill"]);
+    });
+  });
+
+  describe("cancel and self-trade prevention", () => {
+    it("when a resting order is cancelled, then it leaves the book; cancelling it again is UNKNOWN_ORDER", () => {
+      limit("BUY", 100, 4, { account: 2 });
+      expect(apply({ type: "cancel", id: 1 })).to.deep.equal([{ type: "cancelled", id: 1, reason: "USER", remaining: 4, seq: 2 }]);
+      expect(book.depth(5).bids).to.deep.equal([]);
+      expect(apply({ type: "cancel", id: 1 })[0]).to.deep.include({ type: "rejected", reason: "UNKNOWN_ORDER" });
+    });
+
+    it("when an order would trade with its own account's resting order, then that order is cancelled and matching goes on", () => {
+      limit("SELL", 100, 1, { account: 7 }); // 1: own
+      limit("SELL", 100, 1, { account: 2 }); // 2
+      const events = limit("BUY", 100, 1, { account: 7 });
+      expect(types(events)).to.deep.equal(["accepted", "cancelled:SELF_TRADE", "fill"]);
+      expect(fills(events)).to.deep.equal([[2, 100, 1]]);
+    });
+
+    it("when an id is reused or an order is malformed, then it is rejected and nothing changes", () => {
+      limit("BUY", 100, 1, { account: 2 });
+      expect(book.apply({ type: "submit", id: 1, account: 2, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 1, price: 100 })[0]).to.deep.include({ reason: "DUPLICATE_ID" });
+      for (const bad of [
+        { quantity: 0, price: 100 },
+        { quantity: 1.5, price: 100 },
+        { quantity: 1, price: -1 },
+        { quantity: 1 },
+        { quantity: 1, price: 100, kind: "MARKET" },
+        { quantity: 1, kind: "STOP" },
+        { quantity: Number.MAX_SAFE_INTEGER + 2, price: 1 },
+      ] as Array<Partial<SubmitCommand>>) {
+        expect(submit({ kind: "LIMIT", ...bad })[0], JSON.stringify(bad)).to.deep.include({ type: "rejected", reason: "INVALID_ORDER" });
+      }
+      expect(book.depth(5).bids).to.deep.equal([{ price: 100, quantity: 1, orderCount: 1 }]);
+    });
+  });
+}

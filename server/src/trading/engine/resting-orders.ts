@@ -1,0 +1,42 @@
+import type { DepthLevel, Side, TimeInForce } from "./types";
+
+/** An order in the book: a limit order resting at its price. */
+export interface RestingOrder {
+  id: number;
+  account: number;
+  side: Side;
+  price: number;
+  remaining: number;
+  tif: TimeInForce;
+  /** Arrival in the book; earlier wins at equal price. */
+  arrival: number;
+}
+
+/**
+ * Storage of resting orders with price-time priority. The matching engine does the rest; two
+ * stores exist: a plain one that is obviously right, and a fast one (O(1) add at an existing
+ * price, O(1) cancel and fill).
+ */
+export interface RestingOrders {
+  add(order: RestingOrder): void;
+  get(id: number): RestingOrder | undefined;
+  /** Removes a resting order (cancelled, expired or filled). */
+  remove(order: RestingOrder): void;
+  /** Lowers a resting order's remaining quantity after a partial fill. */
+  reduce(order: RestingOrder, quantity: number): void;
+  /** The order with priority on `side`: best price, then earliest arrival. */
+  best(side: Side): RestingOrder | undefined;
+  /**
+   * Quantity on `side` that an incoming order limited at `limit` (null: any price) could
+   * trade with, ignoring `account`'s own orders, stopping once `enough` is reached.
+   */
+  available(side: Side, limit: number | null, account: number, enough: number): number;
+  depth(side: Side, levels: number): DepthLevel[];
+  all(): RestingOrder[];
+}
+
+/** Does a resting price satisfy an incoming order's limit? */
+export function crosses(incoming: Side, limit: number | null, restingPrice: number): boolean {
+  if (limit === null) return true;
+  return incoming === "BUY" ? restingPrice <= limit : restingPrice >= limit;
+}
