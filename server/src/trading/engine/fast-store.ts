@@ -87,7 +87,19 @@ export class FastStore implements RestingOrders {
 
   add(order: RestingOrder): void {
     const level = this.sides[order.side].levelFor(order.price);
-    const node: Node = { ...order, prev: level.tail, next: null, level };
+    // A literal of one fixed shape, not a spread: this runs for every order that rests.
+    const node: Node = {
+      id: order.id,
+      account: order.account,
+      side: order.side,
+      price: order.price,
+      remaining: order.remaining,
+      tif: order.tif,
+      arrival: order.arrival,
+      prev: level.tail,
+      next: null,
+      level,
+    };
     if (level.tail) level.tail.next = node;
     else level.head = node;
     level.tail = node;

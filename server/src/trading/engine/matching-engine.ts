@@ -1,7 +1,5 @@
 import { crosses, type RestingOrder, type RestingOrders } from "./resting-orders";
-import type { CancelReason, Command, Depth, EngineEvent, OrderBook, Side, SubmitCommand, TimeInForce } from "./types";
-
-type Emit = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, "seq"> : never) : never;
+import type { CancelReason, Command, Depth, EngineEvent, OrderBook, RejectReason, Side, SubmitCommand, TimeInForce } from "./types";
 
 interface PendingStop {
   command: SubmitCommand;
@@ -33,8 +31,6 @@ export class MatchingEngine implements OrderBook {
   private last: number | null = null;
   private events: EngineEvent[] = [];
   private readonly stops = new Map<number, PendingStop>();
-  /** Every id ever accepted: ids are never reused. */
-  private readonly known = new Set<number>();
 
   constructor(private readonly book: RestingOrders) {}
 
@@ -65,22 +61,31 @@ export class MatchingEngine implements OrderBook {
     return open;
   }
 
-  private emit(event: Emit): void {
-    this.events.push({ ...event, seq: ++this.seq } as EngineEvent);
+  /** Events are built with their sequence number in place: no copies on the hot path. */
+  private next(): number {
+    return ++this.seq;
+  }
+
+  private cancelled(id: number, reason: CancelReason, remaining: number): void {
+    this.events.push({ seq: this.next(), type: "cancelled", id, reason, remaining });
+  }
+
+  private reject(id: number, reason: RejectReason): void {
+    this.events.push({ seq: this.next(), type: "rejected", id, reason });
   }
 
   private submit(command: SubmitCommand): void {
-    if (this.known.has(command.id)) return this.emit({ type: "rejected", id: command.id, reason: "DUPLICATE_ID" });
-    if (!isValid(command)) return this.emit({ type: "rejected", id: command.id, reason: "INVALID_ORDER" });
-    this.known.add(command.id);
+    // Ids come from the gateway's sequence; the engine refuses one that is live in this book.
+    if (this.book.get(command.id) || this.stops.has(command.id)) return this.reject(command.id, "DUPLICATE_ID");
+    if (!isValid(command)) return this.reject(command.id, "INVALID_ORDER");
     if (command.kind === "STOP" || command.kind === "STOP_LIMIT") {
-      this.emit({ type: "accepted", id: command.id, pendingTrigger: true });
+      this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true });
       this.stops.set(command.id, { command, arrival: ++this.arrivals });
     } else {
-      this.emit({ type: "accepted", id: command.id, pendingTrigger: false });
+      this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: false });
       this.execute(command, command.kind === "LIMIT" ? command.price! : null);
     }
-    this.runTriggers();
+    if (this.stops.size > 0) this.runTriggers();
   }
 
   /** Matches an order that is live now (new, or a stop just triggered). */
@@ -88,13 +93,13 @@ export class MatchingEngine implements OrderBook {
     const tif: TimeInForce = limit === null && command.tif !== "FOK" ? "IOC" : command.tif;
     const opposite: Side = command.side === "BUY" ? "SELL" : "BUY";
     if (tif === "FOK" && this.book.available(opposite, limit, command.account, command.quantity) < command.quantity) {
-      return this.emit({ type: "cancelled", id: command.id, reason: "FOK_UNFILLABLE", remaining: command.quantity });
+      return this.cancelled(command.id, "FOK_UNFILLABLE", command.quantity);
     }
     let remaining = command.quantity;
     for (let maker = this.book.best(opposite); remaining > 0 && maker && crosses(command.side, limit, maker.price); maker = this.book.best(opposite)) {
       if (maker.account === command.account) {
         this.book.remove(maker);
-        this.emit({ type: "cancelled", id: maker.id, reason: "SELF_TRADE", remaining: maker.remaining });
+        this.cancelled(maker.id, "SELF_TRADE", maker.remaining);
         continue;
       }
       const quantity = Math.min(remaining, maker.remaining);
@@ -103,11 +108,11 @@ export class MatchingEngine implements OrderBook {
       if (makerRemaining === 0) this.book.remove(maker);
       else this.book.reduce(maker, quantity);
       this.last = maker.price;
-      this.emit({ type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
+      this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
     }
     if (remaining === 0) return;
-    if (limit === null) return this.emit({ type: "cancelled", id: command.id, reason: reasonForRest(tif, true), remaining });
-    if (tif === "IOC" || tif === "FOK") return this.emit({ type: "cancelled", id: command.id, reason: reasonForRest(tif, false), remaining });
+    if (limit === null) return this.cancelled(command.id, reasonForRest(tif, true), remaining);
+    if (tif === "IOC" || tif === "FOK") return this.cancelled(command.id, reasonForRest(tif, false), remaining);
     this.book.add({ id: command.id, account: command.account, side: command.side, price: limit, remaining, tif, arrival: ++this.arrivals });
   }
 
@@ -119,7 +124,7 @@ export class MatchingEngine implements OrderBook {
       }
       if (!next) return;
       this.stops.delete(next.command.id);
-      this.emit({ type: "triggered", id: next.command.id });
+      this.events.push({ seq: this.next(), type: "triggered", id: next.command.id });
       this.execute(next.command, next.command.kind === "STOP_LIMIT" ? next.command.price! : null);
     }
   }
@@ -133,14 +138,14 @@ export class MatchingEngine implements OrderBook {
     const resting = this.book.get(id);
     if (resting) {
       this.book.remove(resting);
-      return this.emit({ type: "cancelled", id, reason: "USER", remaining: resting.remaining });
+      return this.cancelled(id, "USER", resting.remaining);
     }
     const stop = this.stops.get(id);
     if (stop) {
       this.stops.delete(id);
-      return this.emit({ type: "cancelled", id, reason: "USER", remaining: stop.command.quantity });
+      return this.cancelled(id, "USER", stop.command.quantity);
     }
-    this.emit({ type: "rejected", id, reason: "UNKNOWN_ORDER" });
+    this.reject(id, "UNKNOWN_ORDER");
   }
 
   private expireDay(): void {
@@ -151,7 +156,7 @@ export class MatchingEngine implements OrderBook {
     for (const entry of expiring) {
       if (entry.resting) this.book.remove(entry.resting);
       else this.stops.delete(entry.id);
-      this.emit({ type: "expired", id: entry.id, remaining: entry.remaining });
+      this.events.push({ seq: this.next(), type: "expired", id: entry.id, remaining: entry.remaining });
     }
   }
 }
