@@ -15,10 +15,12 @@ const command = (maxId: number): fc.Arbitrary<Command> =>
       quantity: fc.integer({ min: 1, max: 20 }),
       price: fc.integer({ min: 95, max: 105 }),
       stopPrice: fc.integer({ min: 95, max: 105 }),
+      protection: fc.option(fc.integer({ min: 95, max: 105 }), { nil: undefined }),
     }).map((c) => ({
       ...c,
       price: c.kind === "LIMIT" || c.kind === "STOP_LIMIT" ? c.price : undefined,
       stopPrice: c.kind === "STOP" || c.kind === "STOP_LIMIT" ? c.stopPrice : undefined,
+      protection: c.kind === "MARKET" || c.kind === "STOP" ? c.protection : undefined,
     })) },
     { weight: 2, arbitrary: fc.record({ type: fc.constant("cancel" as const), id: fc.integer({ min: 1, max: maxId }) }) },
     { weight: 1, arbitrary: fc.constant({ type: "expireDay" as const }) },

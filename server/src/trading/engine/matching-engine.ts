@@ -1,5 +1,5 @@
 import { crosses, type RestingOrder, type RestingOrders } from "./resting-orders";
-import type { CancelReason, Command, Depth, EngineEvent, OrderBook, RejectReason, Side, SubmitCommand, TimeInForce } from "./types";
+import type { CancelReason, Command, Depth, EngineEvent, OrderBook, RejectReason, RestoredOrder, Side, SubmitCommand, TimeInForce } from "./types";
 
 interface PendingStop {
   command: SubmitCommand;
@@ -15,7 +15,8 @@ interface PendingStop {
  *   order's price, partially where quantities differ.
  * - LIMIT GTC/DAY: the unfilled rest rests. IOC: the rest is cancelled. FOK: unless the book can
  *   fill all of it at once (not counting the account's own orders), it is cancelled untouched.
- * - MARKET never rests: the rest is cancelled (NO_LIQUIDITY); FOK is honoured.
+ * - MARKET never rests: the rest is cancelled (NO_LIQUIDITY); FOK is honoured. With a
+ *   protection price it trades only at prices no worse than it.
  * - Self-trade prevention: a resting order of the incoming order's own account that would trade
  *   is cancelled instead (SELF_TRADE), and matching goes on.
  * - STOP / STOP_LIMIT wait as PENDING_TRIGGER. A BUY stop triggers once a trade prints at or
@@ -66,6 +67,23 @@ export class MatchingEngine implements OrderBook {
     return ++this.seq;
   }
 
+  /**
+   * Recovery: puts back what was open, in priority order (resting orders as they queued, stops
+   * as they were accepted), without matching, and resumes the sequence and last trade price.
+   */
+  restore(open: RestoredOrder[], state: { sequence: number; lastTradePrice: number | null }): void {
+    if (this.seq !== 0 || this.book.all().length > 0) throw new Error("restore into an empty book only");
+    for (const entry of open) {
+      if (entry.kind === "STOP" || entry.kind === "STOP_LIMIT") {
+        this.stops.set(entry.id, { command: { type: "submit", ...entry }, arrival: ++this.arrivals });
+      } else {
+        this.book.add({ id: entry.id, account: entry.account, side: entry.side, price: entry.price!, remaining: entry.quantity, tif: entry.tif, arrival: ++this.arrivals });
+      }
+    }
+    this.seq = state.sequence;
+    this.last = state.lastTradePrice;
+  }
+
   private cancelled(id: number, reason: CancelReason, remaining: number): void {
     this.events.push({ seq: this.next(), type: "cancelled", id, reason, remaining });
   }
@@ -83,14 +101,16 @@ export class MatchingEngine implements OrderBook {
       this.stops.set(command.id, { command, arrival: ++this.arrivals });
     } else {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: false });
-      this.execute(command, command.kind === "LIMIT" ? command.price! : null);
+      this.execute(command);
     }
     if (this.stops.size > 0) this.runTriggers();
   }
 
   /** Matches an order that is live now (new, or a stop just triggered). */
-  private execute(command: SubmitCommand, limit: number | null): void {
-    const tif: TimeInForce = limit === null && command.tif !== "FOK" ? "IOC" : command.tif;
+  private execute(command: SubmitCommand): void {
+    const market = command.kind === "MARKET" || command.kind === "STOP";
+    const limit = market ? (command.protection ?? null) : command.price!;
+    const tif: TimeInForce = market && command.tif !== "FOK" ? "IOC" : command.tif;
     const opposite: Side = command.side === "BUY" ? "SELL" : "BUY";
     if (tif === "FOK" && this.book.available(opposite, limit, command.account, command.quantity) < command.quantity) {
       return this.cancelled(command.id, "FOK_UNFILLABLE", command.quantity);
@@ -111,9 +131,9 @@ export class MatchingEngine implements OrderBook {
       this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
     }
     if (remaining === 0) return;
-    if (limit === null) return this.cancelled(command.id, reasonForRest(tif, true), remaining);
+    if (market) return this.cancelled(command.id, reasonForRest(tif, true), remaining);
     if (tif === "IOC" || tif === "FOK") return this.cancelled(command.id, reasonForRest(tif, false), remaining);
-    this.book.add({ id: command.id, account: command.account, side: command.side, price: limit, remaining, tif, arrival: ++this.arrivals });
+    this.book.add({ id: command.id, account: command.account, side: command.side, price: command.price!, remaining, tif, arrival: ++this.arrivals });
   }
 
   private runTriggers(): void {
@@ -125,7 +145,7 @@ export class MatchingEngine implements OrderBook {
       if (!next) return;
       this.stops.delete(next.command.id);
       this.events.push({ seq: this.next(), type: "triggered", id: next.command.id });
-      this.execute(next.command, next.command.kind === "STOP_LIMIT" ? next.command.price! : null);
+      this.execute(next.command);
     }
   }
 
@@ -173,12 +193,12 @@ function isValid(command: SubmitCommand): boolean {
   if (!positiveInt(command.quantity) || !Number.isSafeInteger(command.id)) return false;
   switch (command.kind) {
     case "MARKET":
-      return command.price === undefined && command.stopPrice === undefined;
+      return command.price === undefined && command.stopPrice === undefined && (command.protection === undefined || positiveInt(command.protection));
     case "LIMIT":
-      return positiveInt(command.price) && command.stopPrice === undefined;
+      return positiveInt(command.price) && command.stopPrice === undefined && command.protection === undefined;
     case "STOP":
-      return command.price === undefined && positiveInt(command.stopPrice);
+      return command.price === undefined && positiveInt(command.stopPrice) && (command.protection === undefined || positiveInt(command.protection));
     case "STOP_LIMIT":
-      return positiveInt(command.price) && positiveInt(command.stopPrice);
+      return positiveInt(command.price) && positiveInt(command.stopPrice) && command.protection === undefined;
   }
 }

@@ -131,6 +131,15 @@ export function orderBookBehaviour(create: () => OrderBook): void {
       expect(book.depth(5)).to.deep.equal({ bids: [], asks: [] });
     });
 
+    it("when a market order carries a protection price, then it fills no worse than it and cancels the rest", () => {
+      limit("SELL", 100, 1, { account: 2 });
+      limit("SELL", 103, 1, { account: 2 });
+      const events = submit({ side: "BUY", kind: "MARKET", quantity: 2, account: 3, protection: 101 });
+      expect(fills(events)).to.deep.equal([[1, 100, 1]]);
+      expect(events.at(-1)).to.deep.include({ type: "cancelled", reason: "NO_LIQUIDITY", remaining: 1 });
+      expect(book.depth(5).asks).to.deep.equal([{ price: 103, quantity: 1, orderCount: 1 }]);
+    });
+
     it("when a market order finds an empty book, then it is cancelled whole", () => {
       const events = submit({ side: "SELL", kind: "MARKET", quantity: 2 });
       expect(types(events)).to.deep.equal(["accepted", "cancelled:NO_LIQUIDITY"]);
@@ -190,6 +199,30 @@ export function orderBookBehaviour(create: () => OrderBook): void {
       limit("SELL", 100, 1, { account: 2 });
       const events = limit("BUY", 100, 1, { account: 4 });
       expect(types(events)).to.deep.equal(["accepted", "fill"]);
+    });
+  });
+
+  describe("recovery", () => {
+    it("when a book is restored from its open orders, then it has the same depth and priority and goes on identically", () => {
+      limit("SELL", 101, 2, { account: 2 }); // 1
+      limit("SELL", 101, 3, { account: 3 }); // 2
+      limit("BUY", 99, 1, { account: 4 }); // 3
+      limit("BUY", 101, 1, { account: 5 }); // 4: takes 1 of order 1
+      submit({ side: "SELL", kind: "STOP", stopPrice: 98, quantity: 1, account: 6 }); // 5
+      const restored = create();
+      restored.restore(
+        [
+          { id: 1, account: 2, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 1, price: 101 },
+          { id: 2, account: 3, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 3, price: 101 },
+          { id: 3, account: 4, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 1, price: 99 },
+          { id: 5, account: 6, side: "SELL", kind: "STOP", tif: "GTC", quantity: 1, stopPrice: 98 },
+        ],
+        { sequence: book.sequence, lastTradePrice: book.lastTradePrice },
+      );
+      expect(restored.depth(10)).to.deep.equal(book.depth(10));
+      expect([...restored.openOrders()].sort()).to.deep.equal([...book.openOrders()].sort());
+      const next: SubmitCommand = { type: "submit", id: 9, account: 7, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 3, price: 101 };
+      expect(restored.apply(next)).to.deep.equal(book.apply(next));
     });
   });
 

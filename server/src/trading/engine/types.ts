@@ -23,6 +23,12 @@ export interface SubmitCommand {
   price?: number;
   /** Ticks: the trigger of STOP and STOP_LIMIT orders. */
   stopPrice?: number;
+  /**
+   * Ticks: a MARKET order (or a STOP once triggered) fills no worse than this and, as always,
+   * never rests. The gateway sets it from the reference price, so a market buy can be
+   * reserved against a known worst price.
+   */
+  protection?: number;
 }
 
 export interface CancelCommand {
@@ -85,6 +91,9 @@ export interface Depth {
   asks: DepthLevel[];
 }
 
+/** An open order as recovery finds it: resting orders carry what remains as `quantity`. */
+export type RestoredOrder = Omit<SubmitCommand, "type">;
+
 /** What both book implementations offer; they must emit identical events for identical commands. */
 export interface OrderBook {
   apply(command: Command): EngineEvent[];
@@ -93,4 +102,6 @@ export interface OrderBook {
   readonly sequence: number;
   /** Resting and waiting orders, for recovery checks: id -> remaining lots. */
   openOrders(): Map<number, number>;
+  /** Rebuilds an empty book from what was open, in priority order. */
+  restore(open: RestoredOrder[], state: { sequence: number; lastTradePrice: number | null }): void;
 }
