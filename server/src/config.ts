@@ -49,6 +49,21 @@ const schema = z.object({
   VALUATION_ENABLED: booleanString.default(true),
   VALUATION_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   VALUATION_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  /** Fees in basis points, `maker/taker`: a default (`*`) and per-symbol overrides, e.g. `*:5/10,BTC-USD:8/15`. */
+  TRADING_FEES_BPS: z
+    .string()
+    .regex(/^[A-Z0-9*.-]+:\d{1,4}\/\d{1,4}(,[A-Z0-9*.-]+:\d{1,4}\/\d{1,4})*$/, "expected SYMBOL:maker/taker[,...]")
+    .default("*:5/10"),
+  /** The largest order value accepted, in the instrument's currency. */
+  MAX_ORDER_NOTIONAL: z.string().regex(/^\d+(\.\d+)?$/).default("1000000"),
+  /** Limit and stop prices farther than this from the reference are refused (basis points). */
+  PRICE_BAND_BPS: z.coerce.number().int().min(10).max(10_000).default(1_000),
+  /** Market orders fill no worse than the reference plus/minus this (basis points). */
+  MARKET_PROTECTION_BPS: z.coerce.number().int().min(10).max(5_000).default(500),
+  /** When DAY orders expire, UTC, HH:MM. */
+  TRADING_DAY_CLOSE_UTC: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default("21:00"),
+  /** Run the built-in market maker in this process (default: with the embedded defaults). */
+  MARKET_MAKER: booleanString.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
@@ -80,6 +95,14 @@ export interface Config {
   limits: { capacity: number; restorePerSecond: number; maxCost: number; maxDepth: number };
   market: { feed: "simulator" | "off"; ticksPerSecond: number; seed: number; timeScale: number };
   valuation: { enabled: boolean; publishIntervalMs: number; snapshotIntervalMs: number };
+  trading: {
+    fees: Map<string, { makerBps: number; takerBps: number }>;
+    maxOrderNotional: string;
+    priceBandBps: number;
+    marketProtectionBps: number;
+    dayCloseUtc: string;
+    marketMaker: boolean;
+  };
   shutdownGraceMs: number;
 }
 
@@ -127,6 +150,20 @@ export function loadConfig(env: Env = process.env): Config {
       ticksPerSecond: v.MARKET_TICKS_PER_SECOND,
       seed: v.MARKET_SEED ?? Math.floor(Math.random() * 2 ** 32),
       timeScale: v.MARKET_TIME_SCALE,
+    },
+    trading: {
+      fees: new Map(
+        v.TRADING_FEES_BPS.split(",").map((entry) => {
+          const [symbol, rates] = entry.split(":");
+          const [maker, taker] = rates.split("/").map(Number);
+          return [symbol, { makerBps: maker, takerBps: taker }];
+        }),
+      ),
+      maxOrderNotional: v.MAX_ORDER_NOTIONAL,
+      priceBandBps: v.PRICE_BAND_BPS,
+      marketProtectionBps: v.MARKET_PROTECTION_BPS,
+      dayCloseUtc: v.TRADING_DAY_CLOSE_UTC,
+      marketMaker: v.MARKET_MAKER ?? embeddedDatabase,
     },
     valuation: { enabled: v.VALUATION_ENABLED, publishIntervalMs: v.VALUATION_PUBLISH_INTERVAL_MS, snapshotIntervalMs: v.VALUATION_SNAPSHOT_INTERVAL_MS },
     limits: {

@@ -4,6 +4,7 @@ import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
+import type { TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
@@ -19,6 +20,7 @@ export interface Services {
   ledger: LedgerService;
   portfolios: PortfolioService;
   valuation: ValuationEngine;
+  trading: TradingService;
 }
 
 /** Built fresh for every HTTP request and for every subscription operation. */
@@ -30,7 +32,7 @@ export interface Context {
   access: AccessClaims | null;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
-  loaders: PortfolioLoaders;
+  loaders: PortfolioLoaders & TradingLoaders;
   /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
 }

@@ -5,6 +5,7 @@ import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
 import { PortfolioResolver } from "../portfolio";
+import { TradingResolver } from "../trading";
 
 /**
  * type-graphql insists on a schema-wide pub/sub, but ours belongs to a server instance: every
@@ -24,7 +25,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -19,6 +19,7 @@ import { createHttpApp, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
+import { createTradingLoaders } from "../trading";
 import { getSchema } from "./schema";
 import { ENTITIES } from "./entities";
 import { createServices } from "./services";
@@ -97,7 +98,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     session: auth.session,
     access: auth.access,
     services,
-    loaders: createPortfolioLoaders(database.dataSource),
+    loaders: { ...createPortfolioLoaders(database.dataSource), ...createTradingLoaders(database.dataSource) },
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   });
 
@@ -154,6 +155,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await apollo.stop();
       await closeServer(httpServer);
       limiter.stop();
+      await services.trading.stop();
       await services.valuation.stop();
       await services.marketData.stop();
       await closeInfrastructure(infra);
@@ -174,6 +176,7 @@ async function startBackgroundWork(config: Config, services: Services): Promise<
   }
   await services.marketData.start(feed);
   if (config.valuation.enabled) await services.valuation.start();
+  await services.trading.start();
 }
 
 async function closeInfrastructure({ database, pubsub, kv }: Infrastructure): Promise<void> {

@@ -8,6 +8,7 @@ import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
 import { InstrumentService, MarketDataService } from "../market";
 import { LedgerService, PortfolioService } from "../portfolio";
+import { TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
 
@@ -23,6 +24,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const instruments = new InstrumentService(dataSource);
   const marketData = new MarketDataService(dataSource, pubsub, log);
   const ledger = new LedgerService(dataSource, audit, pubsub);
+  const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),
@@ -33,7 +35,8 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     instruments,
     marketData,
     ledger,
-    portfolios: new PortfolioService(dataSource, audit, ledger, instruments, marketData),
+    portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, config.valuation),
+    trading: new TradingService(dataSource, config.trading, instruments, marketData, portfolios, ledger, audit, pubsub, log),
   };
 }

@@ -5,6 +5,7 @@ import { AuditLog1732420000003 } from "./1732420000003-audit-log";
 import { Portfolios1732420000004 } from "./1732420000004-portfolios";
 import { MarketData1732420000005 } from "./1732420000005-market-data";
 import { AuthTime1732420000006 } from "./1732420000006-auth-time";
+import { Trading1732420000007 } from "./1732420000007-trading";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Portfolios1732420000004,
   MarketData1732420000005,
   AuthTime1732420000006,
+  Trading1732420000007,
 ];

@@ -1,0 +1,4 @@
+export { TradingService } from "./trading.service";
+export { TradingResolver } from "./trading.resolver";
+export { createTradingLoaders, type TradingLoaders } from "./trading.loaders";
+export { OrderRow, FillRow, TradeRow, OrderStatus, OrderType } from "./trading.entities";

@@ -1,0 +1,74 @@
+import { AppError, badUserInput } from "../infra/errors";
+import { type Fixed, formatFixed, isMultipleOf, parseFixed, ZERO } from "../infra/fixed";
+import type { Instrument } from "../market";
+import type { PlaceOrderInput } from "./trading.types";
+import { OrderType, TimeInForce } from "./trading.entities";
+
+/** More lots than this in one order is a typo or an attack; it also keeps lots a safe integer. */
+const MAX_LOTS = 1_000_000_000_000;
+
+export interface InstrumentSteps {
+  symbol: string;
+  tick: Fixed;
+  lot: Fixed;
+}
+
+export interface ValidatedOrder {
+  side: "BUY" | "SELL";
+  type: OrderType;
+  tif: TimeInForce;
+  quantity: Fixed;
+  lots: number;
+  limitPrice: Fixed | null;
+  stopPrice: Fixed | null;
+  clientOrderId: string | null;
+}
+
+export const stepsOf = (instrument: Instrument): InstrumentSteps => ({
+  symbol: instrument.symbol,
+  tick: parseFixed(instrument.tickSize),
+  lot: parseFixed(instrument.lotSize),
+});
+
+/** Ticks and lots as the engine's integers; the values were checked to be whole multiples. */
+export const toTicks = (price: Fixed, steps: InstrumentSteps): number => Number(price / steps.tick);
+export const toLots = (quantity: Fixed, steps: InstrumentSteps): number => Number(quantity / steps.lot);
+export const fromTicks = (ticks: number, steps: InstrumentSteps): Fixed => BigInt(ticks) * steps.tick;
+export const fromLots = (lots: number, steps: InstrumentSteps): Fixed => BigInt(lots) * steps.lot;
+
+/**
+ * The edge: the order's shape, prices on the tick, quantity on the lot. Everything wrong here is
+ * the caller's to fix (BAD_USER_INPUT, naming the field); risk is checked later.
+ */
+export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): ValidatedOrder {
+  const tif = input.timeInForce ?? TimeInForce.GTC;
+  const quantity = parseFixed(input.quantity);
+  if (quantity <= ZERO) throw badUserInput("quantity must be greater than zero", "quantity");
+  if (!isMultipleOf(quantity, steps.lot)) throw badUserInput(`quantity must be a multiple of the lot size ${formatFixed(steps.lot)}`, "quantity");
+  const lots = Number(quantity / steps.lot);
+  if (lots > MAX_LOTS) throw badUserInput("quantity is too large", "quantity");
+  const needsLimit = input.type === OrderType.LIMIT || input.type === OrderType.STOP_LIMIT;
+  const needsStop = input.type === OrderType.STOP || input.type === OrderType.STOP_LIMIT;
+  const limitPrice = price(input.limitPrice, "limitPrice", needsLimit, input.type, steps);
+  const stopPrice = price(input.stopPrice, "stopPrice", needsStop, input.type, steps);
+  if (input.type === OrderType.MARKET && tif === TimeInForce.DAY) throw badUserInput("A market order cannot rest for the day", "timeInForce");
+  const clientOrderId = input.clientOrderId?.trim() || null;
+  if (clientOrderId !== null && !/^[A-Za-z0-9._:-]{1,64}$/.test(clientOrderId)) {
+    throw badUserInput("clientOrderId must be 1 to 64 letters, digits or . _ : -", "clientOrderId");
+  }
+  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId };
+}
+
+function price(raw: string | null | undefined, field: string, required: boolean, type: OrderType, steps: InstrumentSteps): Fixed | null {
+  if (raw === null || raw === undefined) {
+    if (required) throw badUserInput(`A ${type} order needs ${field}`, field);
+    return null;
+  }
+  if (!required) throw badUserInput(`A ${type} order takes no ${field}`, field);
+  const value = parseFixed(raw);
+  if (value <= ZERO) throw badUserInput(`${field} must be greater than zero`, field);
+  if (!isMultipleOf(value, steps.tick)) throw badUserInput(`${field} must be on the tick size ${formatFixed(steps.tick)}`, field);
+  return value;
+}
+
+export const riskRejected = (reason: string, message: string) => new AppError("RISK_REJECTED", message, { reason });

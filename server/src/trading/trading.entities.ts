@@ -1,0 +1,171 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+export enum OrderType {
+  MARKET = "MARKET",
+  LIMIT = "LIMIT",
+  STOP = "STOP",
+  STOP_LIMIT = "STOP_LIMIT",
+}
+
+export enum TimeInForce {
+  GTC = "GTC",
+  IOC = "IOC",
+  FOK = "FOK",
+  DAY = "DAY",
+}
+
+export enum OrderStatus {
+  PENDING_TRIGGER = "PENDING_TRIGGER",
+  NEW = "NEW",
+  PARTIALLY_FILLED = "PARTIALLY_FILLED",
+  FILLED = "FILLED",
+  CANCELLED = "CANCELLED",
+  REJECTED = "REJECTED",
+  EXPIRED = "EXPIRED",
+}
+
+export const OPEN_STATUSES = [OrderStatus.PENDING_TRIGGER, OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED];
+
+export enum Liquidity {
+  MAKER = "MAKER",
+  TAKER = "TAKER",
+}
+
+@Entity({ name: "orders" })
+export class OrderRow {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  /** The number the matching engine knows the order by. */
+  @Column({ name: "engine_id", type: "bigint" })
+  engineId!: string;
+
+  @Column({ name: "user_id", type: "uuid" })
+  userId!: string;
+
+  @Column({ name: "portfolio_id", type: "uuid" })
+  portfolioId!: string;
+
+  @Column({ name: "client_order_id", type: "varchar", length: 64, nullable: true })
+  clientOrderId!: string | null;
+
+  @Column({ type: "varchar", length: 20 })
+  symbol!: string;
+
+  @Column({ type: "varchar", length: 4 })
+  side!: "BUY" | "SELL";
+
+  @Column({ name: "order_type", type: "varchar", length: 10 })
+  type!: OrderType;
+
+  @Column({ name: "time_in_force", type: "varchar", length: 3 })
+  timeInForce!: TimeInForce;
+
+  @Column({ type: "numeric" })
+  quantity!: string;
+
+  @Column({ name: "limit_price", type: "numeric", nullable: true })
+  limitPrice!: string | null;
+
+  @Column({ name: "stop_price", type: "numeric", nullable: true })
+  stopPrice!: string | null;
+
+  @Column({ name: "protection_price", type: "numeric", nullable: true })
+  protectionPrice!: string | null;
+
+  @Column({ name: "filled_quantity", type: "numeric" })
+  filledQuantity!: string;
+
+  @Column({ name: "filled_notional", type: "numeric" })
+  filledNotional!: string;
+
+  @Column({ type: "varchar", length: 16 })
+  status!: OrderStatus;
+
+  @Column({ name: "reject_reason", type: "text", nullable: true })
+  rejectReason!: string | null;
+
+  @Column({ name: "reserved_cash", type: "numeric" })
+  reservedCash!: string;
+
+  @Column({ name: "reserved_quantity", type: "numeric" })
+  reservedQuantity!: string;
+
+  @Column({ name: "queued_seq", type: "bigint", nullable: true })
+  queuedSeq!: string | null;
+
+  @Column({ name: "last_seq", type: "bigint" })
+  lastSeq!: string;
+
+  @Column({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+
+  @Column({ name: "updated_at", type: "timestamptz" })
+  updatedAt!: Date;
+}
+
+@Entity({ name: "fills" })
+export class FillRow {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "order_id", type: "uuid" })
+  orderId!: string;
+
+  @Column({ name: "trade_id", type: "uuid" })
+  tradeId!: string;
+
+  @Column({ type: "varchar", length: 20 })
+  symbol!: string;
+
+  @Column({ type: "varchar", length: 4 })
+  side!: "BUY" | "SELL";
+
+  @Column({ type: "numeric" })
+  price!: string;
+
+  @Column({ type: "numeric" })
+  quantity!: string;
+
+  @Column({ type: "numeric" })
+  fee!: string;
+
+  @Column({ type: "varchar", length: 5 })
+  liquidity!: Liquidity;
+
+  @Column({ type: "bigint" })
+  seq!: string;
+
+  @Column({ name: "executed_at", type: "timestamptz" })
+  executedAt!: Date;
+}
+
+@Entity({ name: "trades" })
+export class TradeRow {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ type: "varchar", length: 20 })
+  symbol!: string;
+
+  @Column({ type: "numeric" })
+  price!: string;
+
+  @Column({ type: "numeric" })
+  quantity!: string;
+
+  @Column({ name: "aggressor_side", type: "varchar", length: 4 })
+  aggressorSide!: "BUY" | "SELL";
+
+  @Column({ name: "maker_order_id", type: "uuid" })
+  makerOrderId!: string;
+
+  @Column({ name: "taker_order_id", type: "uuid" })
+  takerOrderId!: string;
+
+  @Column({ type: "bigint" })
+  seq!: string;
+
+  @Column({ name: "executed_at", type: "timestamptz" })
+  executedAt!: Date;
+}

@@ -1,0 +1,202 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
+import { PageInfo } from "../infra/graphql/pagination";
+import { OrderSide } from "../portfolio";
+import { Liquidity, OrderStatus, OrderType, TimeInForce } from "./trading.entities";
+
+registerEnumType(OrderType, { name: "OrderType" });
+registerEnumType(TimeInForce, { name: "TimeInForce" });
+registerEnumType(OrderStatus, { name: "OrderStatus" });
+registerEnumType(Liquidity, { name: "Liquidity" });
+
+@ObjectType()
+export class Fill {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field()
+  symbol!: string;
+
+  @Field(() => OrderSide)
+  side!: OrderSide;
+
+  @Field(() => DecimalScalar)
+  price!: string;
+
+  @Field(() => DecimalScalar)
+  quantity!: string;
+
+  @Field(() => DecimalScalar)
+  fee!: string;
+
+  @Field(() => Liquidity)
+  liquidity!: Liquidity;
+
+  @Field(() => DateTimeScalar)
+  executedAt!: Date;
+}
+
+@ObjectType()
+export class Order {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  clientOrderId!: string | null;
+
+  @Field(() => ID)
+  portfolioId!: string;
+
+  @Field()
+  symbol!: string;
+
+  @Field(() => OrderSide)
+  side!: OrderSide;
+
+  @Field(() => OrderType)
+  type!: OrderType;
+
+  @Field(() => TimeInForce)
+  timeInForce!: TimeInForce;
+
+  @Field(() => DecimalScalar)
+  quantity!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  limitPrice!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  stopPrice!: string | null;
+
+  @Field(() => DecimalScalar)
+  filledQuantity!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  averageFillPrice!: string | null;
+
+  @Field(() => OrderStatus)
+  status!: OrderStatus;
+
+  @Field(() => String, { nullable: true })
+  rejectReason!: string | null;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: Date;
+
+  /** Internal: the owner. */
+  userId!: string;
+}
+
+@ObjectType()
+export class OrderEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => Order)
+  node!: Order;
+}
+
+@ObjectType()
+export class OrderConnection {
+  @Field(() => [OrderEdge])
+  edges!: OrderEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType()
+export class OrderBookLevel {
+  @Field(() => DecimalScalar)
+  price!: string;
+
+  @Field(() => DecimalScalar)
+  quantity!: string;
+
+  @Field(() => Int)
+  orderCount!: number;
+}
+
+@ObjectType()
+export class OrderBookSnapshot {
+  @Field()
+  symbol!: string;
+
+  @Field(() => [OrderBookLevel])
+  bids!: OrderBookLevel[];
+
+  @Field(() => [OrderBookLevel])
+  asks!: OrderBookLevel[];
+
+  @Field()
+  sequence!: string;
+
+  @Field(() => DateTimeScalar)
+  timestamp!: Date;
+}
+
+@ObjectType()
+export class Trade {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  symbol!: string;
+
+  @Field(() => DecimalScalar)
+  price!: string;
+
+  @Field(() => DecimalScalar)
+  quantity!: string;
+
+  @Field(() => OrderSide)
+  aggressorSide!: OrderSide;
+
+  @Field(() => DateTimeScalar)
+  executedAt!: Date;
+}
+
+@ObjectType({ description: "An order changed: accepted, triggered, filled (fill set), cancelled, rejected or expired." })
+export class OrderUpdate {
+  @Field(() => Order)
+  order!: Order;
+
+  @Field(() => Fill, { nullable: true })
+  fill!: Fill | null;
+}
+
+@InputType()
+export class PlaceOrderInput {
+  @Field(() => ID)
+  portfolioId!: string;
+
+  @Field()
+  symbol!: string;
+
+  @Field(() => OrderSide)
+  side!: OrderSide;
+
+  @Field(() => OrderType)
+  type!: OrderType;
+
+  @Field(() => DecimalScalar)
+  quantity!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  limitPrice?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  stopPrice?: string | null;
+
+  @Field(() => TimeInForce, { nullable: true, description: "Default GTC." })
+  timeInForce?: TimeInForce | null;
+
+  @Field(() => String, { nullable: true, description: "Your id for the order: a retry with the same id returns the original order." })
+  clientOrderId?: string | null;
+}

@@ -1,0 +1,249 @@
+import { expect } from "chai";
+import type { RunningServer } from "../src/app/server";
+import { Role } from "../src/identity";
+import { parseFixed } from "../src/infra/fixed";
+import { topics } from "../src/infra/pubsub";
+import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
+
+const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason fills { price quantity fee liquidity side }";
+const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
+const CANCEL = `mutation ($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
+const PORTFOLIO = `query ($id: ID!) { portfolio(id: $id) { cashBalance availableCash realizedPnl positions { symbol quantity averageCost } } }`;
+
+interface Trader extends TestUser {
+  portfolioId: string;
+}
+
+describe("trading over GraphQL", () => {
+  let server: RunningServer;
+  let alice: Trader;
+  let bob: Trader;
+
+  async function trader(cash: string): Promise<Trader> {
+    const user = await registerUser(server);
+    const { data } = await gql(server, `mutation { createPortfolio(input: { name: "Trading" }) { id } }`, {}, bearer(user.accessToken));
+    const portfolioId = data!.createPortfolio.id;
+    await gql(server, `mutation ($p: ID!, $a: Decimal!) { deposit(portfolioId: $p, amount: $a) { id } }`, { p: portfolioId, a: cash }, bearer(user.accessToken));
+    return { ...user, portfolioId };
+  }
+
+  const place = (who: Trader, input: Record<string, unknown>) =>
+    gql(server, PLACE, { i: { portfolioId: who.portfolioId, symbol: "AAPL", timeInForce: "GTC", ...input } }, bearer(who.accessToken));
+  const placed = async (who: Trader, input: Record<string, unknown>) => {
+    const response = await place(who, input);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data!.placeOrder;
+  };
+  const portfolio = async (who: Trader) => (await gql(server, PORTFOLIO, { id: who.portfolioId }, bearer(who.accessToken))).data!.portfolio;
+  const book = async (symbol = "AAPL") => (await gql(server, `{ orderBook(symbol: "${symbol}", depth: 5) { bids { price quantity orderCount } asks { price quantity orderCount } sequence } }`)).data!.orderBook;
+  const reasonOf = (response: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => response.errors?.[0]?.extensions?.reason;
+
+  async function setReference(symbol: string, last: string) {
+    await server.pubsub.publish(topics.quotes(symbol), { symbol, bid: null, ask: null, last, timestamp: new Date().toISOString() });
+    while (server.services.marketData.lastPrice(symbol) !== last) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /** Empties the AAPL book so each test starts from a known state. */
+  async function clearBook() {
+    const open = await server.database.dataSource.query(`SELECT id, user_id FROM orders WHERE symbol = 'AAPL' AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
+    for (const row of open) {
+      const owner = [alice, bob].find((t) => t.id === row.user_id);
+      if (owner) await gql(server, CANCEL, { id: row.id }, bearer(owner.accessToken));
+    }
+  }
+
+  before(async () => {
+    server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000" });
+    alice = await trader("100000");
+    bob = await trader("100000");
+    await setReference("AAPL", "100");
+    // Bob owns shares to sell: bought from Alice's one-off sell... seeded through the ledger.
+    await server.database.dataSource.transaction((manager) =>
+      server.services.ledger.applyFill(manager, { portfolioId: bob.portfolioId, userId: bob.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("100"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } }),
+    );
+    await server.database.dataSource.transaction((manager) =>
+      server.services.ledger.applyFill(manager, { portfolioId: alice.portfolioId, userId: alice.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } }),
+    );
+  });
+  after(() => server?.stop());
+  beforeEach(() => clearBook());
+
+  it("when a limit buy rests, then cash is reserved against it, the book shows it, and cancelling releases both", async () => {
+    const before = await portfolio(alice);
+    const order = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "10", limitPrice: "99.50" });
+    expect(order).to.deep.include({ status: "NEW", filledQuantity: "0", limitPrice: "99.5", side: "BUY" });
+    expect((await book()).bids).to.deep.equal([{ price: "99.5", quantity: "10", orderCount: 1 }]);
+    const during = await portfolio(alice);
+    // 10 × 99.50 plus the higher fee rate (20 bp): 995 + 1.99.
+    expect(parseFixed(before.availableCash) - parseFixed(during.availableCash)).to.equal(parseFixed("996.99"));
+    const cancelled = (await gql(server, CANCEL, { id: order.id }, bearer(alice.accessToken))).data!.cancelOrder;
+    expect(cancelled.status).to.equal("CANCELLED");
+    expect((await portfolio(alice)).availableCash).to.equal(before.availableCash);
+    expect((await book()).bids).to.deep.equal([]);
+    expect(codeOf(await gql(server, CANCEL, { id: order.id }, bearer(alice.accessToken)))).to.equal("CONFLICT");
+  });
+
+  it("when a sell crosses a resting buy, then both fill at the resting price, with maker and taker fees, and the ledger agrees", async () => {
+    const aliceBefore = await portfolio(alice);
+    const bobBefore = await portfolio(bob);
+    const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "10", limitPrice: "100" });
+    const sell = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "4", limitPrice: "99.90" });
+    expect(sell).to.deep.include({ status: "FILLED", filledQuantity: "4", averageFillPrice: "100" });
+    expect(sell.fills).to.deep.equal([{ price: "100", quantity: "4", fee: "0.8", liquidity: "TAKER", side: "SELL" }]);
+    const buyNow = (await gql(server, `query ($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id: buy.id }, bearer(alice.accessToken))).data!.order;
+    expect(buyNow).to.deep.include({ status: "PARTIALLY_FILLED", filledQuantity: "4" });
+    expect(buyNow.fills).to.deep.equal([{ price: "100", quantity: "4", fee: "0.4", liquidity: "MAKER", side: "BUY" }]);
+    const aliceAfter = await portfolio(alice);
+    const bobAfter = await portfolio(bob);
+    expect(parseFixed(aliceBefore.cashBalance) - parseFixed(aliceAfter.cashBalance)).to.equal(parseFixed("400.4"));
+    expect(parseFixed(bobAfter.cashBalance) - parseFixed(bobBefore.cashBalance)).to.equal(parseFixed("399.2"));
+    for (const who of [alice, bob]) {
+      const [row] = await server.database.dataSource.query(
+        `SELECT p.cash_balance, SUM(CASE t.transaction_type WHEN 'DEPOSIT' THEN t.total_amount WHEN 'SELL' THEN t.total_amount ELSE -t.total_amount END) AS ledger
+           FROM portfolios p JOIN transactions t ON t.portfolio_id = p.id WHERE p.id = $1 GROUP BY p.cash_balance`,
+        [who.portfolioId],
+      );
+      expect(parseFixed(row.ledger)).to.equal(parseFixed(row.cash_balance));
+    }
+    expect((await book()).bids).to.deep.equal([{ price: "100", quantity: "6", orderCount: 1 }]);
+  });
+
+  it("when a market order meets the book, then it fills within its protection and never rests; against nothing, it ends CANCELLED with a reason", async () => {
+    await placed(bob, { side: "SELL", type: "LIMIT", quantity: "3", limitPrice: "100.50" });
+    await placed(bob, { side: "SELL", type: "LIMIT", quantity: "3", limitPrice: "120.00" }).catch(() => undefined);
+    const market = await placed(alice, { side: "BUY", type: "MARKET", quantity: "5", timeInForce: "IOC" });
+    expect(market).to.deep.include({ status: "CANCELLED", filledQuantity: "3", rejectReason: "NO_LIQUIDITY" });
+    const empty = await placed(alice, { side: "SELL", type: "MARKET", quantity: "1", timeInForce: "IOC" });
+    expect(empty).to.deep.include({ status: "CANCELLED", filledQuantity: "0", rejectReason: "NO_LIQUIDITY" });
+  });
+
+  it("when IOC and FOK orders cannot fill completely, then IOC keeps what filled and FOK fills nothing", async () => {
+    await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
+    const fok = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "100", timeInForce: "FOK" });
+    expect(fok).to.deep.include({ status: "CANCELLED", filledQuantity: "0", rejectReason: "FOK_UNFILLABLE" });
+    const ioc = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "100", timeInForce: "IOC" });
+    expect(ioc).to.deep.include({ status: "CANCELLED", filledQuantity: "2", rejectReason: "IOC_REMAINDER" });
+  });
+
+  it("when the last trade crosses a stop, then the stop triggers, fills, and its owner is told over orderUpdates", async () => {
+    const client = wsClient(server, { connectionParams: { authorization: `Bearer ${alice.accessToken}` } });
+    const updates = subscribe(client, `subscription { orderUpdates { order { id status filledQuantity } fill { price quantity liquidity } } }`);
+    try {
+      const stop = await placed(alice, { side: "BUY", type: "STOP", quantity: "2", stopPrice: "101" });
+      expect(stop.status).to.equal("PENDING_TRIGGER");
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "101" });
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "101.50" });
+      await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "101" }); // trades at 101: triggers
+      const order = (await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity averageFillPrice } }`, { id: stop.id }, bearer(alice.accessToken))).data!.order;
+      expect(order).to.deep.equal({ status: "FILLED", filledQuantity: "2", averageFillPrice: "101.5" });
+      let seen;
+      for (let i = 1; !seen; i++) {
+        const update = (await updates.nth(i)).orderUpdates;
+        if (update.order.id === stop.id && update.fill) seen = update;
+      }
+      expect(seen.fill).to.deep.include({ price: "101.5", quantity: "2", liquidity: "TAKER" });
+    } finally {
+      updates.dispose();
+      await client.dispose();
+    }
+  });
+
+  it("when an order would trade with its owner's own resting order, then that order is cancelled instead (self-trade prevention)", async () => {
+    const own = await placed(alice, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "100" });
+    await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100" });
+    const after = (await gql(server, `query ($id: ID!) { order(id: $id) { status rejectReason } }`, { id: own.id }, bearer(alice.accessToken))).data!.order;
+    expect(after).to.deep.equal({ status: "CANCELLED", rejectReason: "SELF_TRADE" });
+  });
+
+  it("when risk limits are broken, then the order is RISK_REJECTED with its reason and nothing is reserved", async () => {
+    const poor = await trader("10");
+    expect(reasonOf(await place(poor, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100" }))).to.equal("INSUFFICIENT_BUYING_POWER");
+    expect(reasonOf(await place(poor, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "100" }))).to.equal("INSUFFICIENT_POSITION");
+    expect(reasonOf(await place(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "150" }))).to.equal("PRICE_BAND");
+    expect(reasonOf(await place(alice, { side: "BUY", type: "LIMIT", quantity: "600", limitPrice: "100" }))).to.equal("MAX_NOTIONAL");
+    expect((await portfolio(poor)).availableCash).to.equal("10");
+  });
+
+  it("when an ADMIN flips a kill switch, then new orders are refused until it is flipped back", async () => {
+    const admin = await registerUser(server);
+    await grantRole(server, admin.email, Role.ADMIN);
+    await gql(server, `mutation { setTradingHalted(symbol: "AAPL", halted: true) }`, {}, bearer(admin.accessToken));
+    expect(reasonOf(await place(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99" }))).to.equal("TRADING_HALTED");
+    await gql(server, `mutation { setTradingHalted(symbol: "AAPL", halted: false) }`, {}, bearer(admin.accessToken));
+    await gql(server, `mutation ($u: ID!) { setUserTradingDisabled(userId: $u, disabled: true) }`, { u: bob.id }, bearer(admin.accessToken));
+    expect(reasonOf(await place(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "101" }))).to.equal("KILL_SWITCH");
+    await gql(server, `mutation ($u: ID!) { setUserTradingDisabled(userId: $u, disabled: false) }`, { u: bob.id }, bearer(admin.accessToken));
+    expect(codeOf(await place(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "101" }))).to.equal(undefined);
+    expect(codeOf(await gql(server, `mutation { setTradingHalted(symbol: "AAPL", halted: true) }`, {}, bearer(alice.accessToken)))).to.equal("FORBIDDEN");
+  });
+
+  it("when an order is malformed, then it is BAD_USER_INPUT naming the field", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99.995" }, "limitPrice"],
+      [{ side: "BUY", type: "LIMIT", quantity: "1.5", limitPrice: "99" }, "quantity"],
+      [{ side: "BUY", type: "LIMIT", quantity: "1" }, "limitPrice"],
+      [{ side: "BUY", type: "MARKET", quantity: "1", limitPrice: "99" }, "limitPrice"],
+      [{ side: "BUY", type: "STOP", quantity: "1" }, "stopPrice"],
+      [{ side: "BUY", type: "LIMIT", quantity: "0", limitPrice: "99" }, "quantity"],
+      [{ side: "BUY", type: "LIMIT", quantity: "-1", limitPrice: "99" }, "quantity"],
+      [{ side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99", clientOrderId: "bad id!" }, "clientOrderId"],
+    ];
+    for (const [input, field] of cases) {
+      const response = await place(alice, input);
+      expect(codeOf(response), JSON.stringify(input)).to.equal("BAD_USER_INPUT");
+      expect(response.errors![0].extensions!.field, JSON.stringify(input)).to.equal(field);
+    }
+    expect(codeOf(await place(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99", symbol: "NOPE" }))).to.equal("BAD_USER_INPUT");
+    expect(codeOf(await gql(server, PLACE, { i: { portfolioId: bob.portfolioId, symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99" } }, bearer(alice.accessToken)))).to.equal("NOT_FOUND");
+  });
+
+  it("when placeOrder is retried with the same clientOrderId, even concurrently, then the original order comes back and only one exists", async () => {
+    const input = { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "98", clientOrderId: `retry-${Date.now()}` };
+    const [first, second, third] = await Promise.all([placed(alice, input), placed(alice, input), placed(alice, input)]);
+    expect(second.id).to.equal(first.id);
+    expect(third.id).to.equal(first.id);
+    const [{ count }] = await server.database.dataSource.query(`SELECT count(*) FROM orders WHERE client_order_id = $1`, [input.clientOrderId]);
+    expect(Number(count)).to.equal(1);
+  });
+
+  it("when another user asks for an order, then it is invisible: null, NOT_FOUND, and absent from their list", async () => {
+    const order = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "97" });
+    expect((await gql(server, `query ($id: ID!) { order(id: $id) { id } }`, { id: order.id }, bearer(bob.accessToken))).data!.order).to.equal(null);
+    expect(codeOf(await gql(server, CANCEL, { id: order.id }, bearer(bob.accessToken)))).to.equal("NOT_FOUND");
+    const list = (await gql(server, `{ orders(first: 100) { edges { node { id } } } }`, {}, bearer(bob.accessToken))).data!.orders.edges;
+    expect(list.map((e: { node: { id: string } }) => e.node.id)).not.to.include(order.id);
+    const mine = (await gql(server, `{ orders(first: 5, status: [NEW]) { edges { node { id status } } } }`, {}, bearer(alice.accessToken))).data!.orders.edges;
+    expect(mine[0].node).to.deep.equal({ id: order.id, status: "NEW" });
+  });
+
+  it("when the trading day closes, then DAY orders expire and release their reservation", async () => {
+    const before = await portfolio(alice);
+    const day = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "96", timeInForce: "DAY" });
+    const gtc = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "95" });
+    await server.services.trading.expireDay();
+    const status = async (id: string) => (await gql(server, `query ($id: ID!) { order(id: $id) { status } }`, { id }, bearer(alice.accessToken))).data!.order.status;
+    expect(await status(day.id)).to.equal("EXPIRED");
+    expect(await status(gtc.id)).to.equal("NEW");
+    await gql(server, CANCEL, { id: gtc.id }, bearer(alice.accessToken));
+    expect((await portfolio(alice)).availableCash).to.equal(before.availableCash);
+  });
+
+  it("when the server restarts, then the book is rebuilt from the database with the same levels and priority", async () => {
+    await placed(alice, { side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "99" });
+    const second = await placed(bob, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "99" });
+    await placed(bob, { side: "SELL", type: "LIMIT", quantity: "4", limitPrice: "101" });
+    await placed(alice, { side: "SELL", type: "STOP", quantity: "1", stopPrice: "95" });
+    const before = await book();
+    const config = server.config;
+    await server.stop();
+    server = await startTestServer({ DATA_DIR: config.dataDir, TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000" });
+    await setReference("AAPL", "100");
+    expect(await book()).to.deep.equal(before);
+    // Priority survived: Bob's sell of 4 at 99 takes Alice's 3 (queued first), then meets his own
+    // buy, which self-trade prevention cancels; the last 1 rests.
+    const sell = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "4", limitPrice: "99" });
+    expect(sell).to.deep.include({ status: "PARTIALLY_FILLED", filledQuantity: "3" });
+    const bobBuy = (await gql(server, `query ($id: ID!) { order(id: $id) { status rejectReason } }`, { id: second.id }, bearer(bob.accessToken))).data!.order;
+    expect(bobBuy).to.deep.equal({ status: "CANCELLED", rejectReason: "SELF_TRADE" });
+  });
+});
