@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
-import { Role } from "../src/identity";
+import { Role, Session } from "../src/identity";
 import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
@@ -43,12 +43,12 @@ describe("trading over GraphQL", () => {
     while (server.services.marketData.lastPrice(symbol) !== last) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  /** Empties the AAPL book so each test starts from a known state. */
+  /** Empties the AAPL book (whoever's orders rest there: the database may be shared) so each test starts clean. */
   async function clearBook() {
     const open = await server.database.dataSource.query(`SELECT id, user_id FROM orders WHERE symbol = 'AAPL' AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
     for (const row of open) {
-      const owner = [alice, bob].find((t) => t.id === row.user_id);
-      if (owner) await gql(server, CANCEL, { id: row.id }, bearer(owner.accessToken));
+      const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
+      await server.services.trading.cancelOrder(owner, row.id);
     }
   }
 
