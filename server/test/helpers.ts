@@ -39,6 +39,7 @@ export function testEnv(overrides: Env = {}): Env {
     SEED_DEMO: "false",
     // Tests publish the quotes they need; a running simulator would interleave its own.
     MARKET_FEED: "off",
+    MARKET_MAKER: "false",
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: services.databaseUrl,

@@ -4,7 +4,7 @@ import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
-import type { TradingLoaders, TradingService } from "../trading";
+import type { MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
@@ -21,6 +21,7 @@ export interface Services {
   portfolios: PortfolioService;
   valuation: ValuationEngine;
   trading: TradingService;
+  marketMaker: MarketMaker;
 }
 
 /** Built fresh for every HTTP request and for every subscription operation. */

@@ -8,7 +8,7 @@ import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
 import { InstrumentService, MarketDataService } from "../market";
 import { LedgerService, PortfolioService } from "../portfolio";
-import { TradingService } from "../trading";
+import { MarketMaker, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
 
@@ -25,6 +25,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const marketData = new MarketDataService(dataSource, pubsub, log);
   const ledger = new LedgerService(dataSource, audit, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
+  const trading = new TradingService(dataSource, config.trading, instruments, marketData, portfolios, ledger, audit, pubsub, log);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),
@@ -37,6 +38,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     ledger,
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, config.valuation),
-    trading: new TradingService(dataSource, config.trading, instruments, marketData, portfolios, ledger, audit, pubsub, log),
+    trading,
+    marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, log),
   };
 }

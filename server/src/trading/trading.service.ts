@@ -66,6 +66,10 @@ export class TradingService {
     await Promise.all([...this.desks.values()].map((desk) => desk.run(async () => undefined)));
   }
 
+  symbols(): string[] {
+    return [...this.desks.keys()];
+  }
+
   desk(symbol: string): InstrumentDesk {
     const desk = this.desks.get(symbol);
     if (!desk) throw badUserInput(`Unknown symbol: ${symbol}`, "symbol");

@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import type { RunningServer } from "../src/app/server";
+import { parseFixed } from "../src/infra/fixed";
+import { topics } from "../src/infra/pubsub";
+import { bearer, gql, registerUser, startTestServer, subscribe, wsClient } from "./helpers";
+
+describe("market maker and live trading between users", () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer({ MARKET_MAKER: "true", VALUATION_PUBLISH_INTERVAL_MS: "50" });
+    // Prices come from quotes; give the maker a reference for ETH-USD.
+    await server.pubsub.publish(topics.quotes("ETH-USD"), { symbol: "ETH-USD", bid: null, ask: null, last: "3000", timestamp: new Date().toISOString() });
+    while (server.services.marketData.lastPrice("ETH-USD") !== "3000") await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+  after(() => server?.stop());
+
+  async function trader(cash: string) {
+    const user = await registerUser(server);
+    const { data } = await gql(server, `mutation { createPortfolio(input: { name: "Main" }) { id } }`, {}, bearer(user.accessToken));
+    await gql(server, `mutation ($p: ID!, $a: Decimal!) { deposit(portfolioId: $p, amount: $a) { id } }`, { p: data!.createPortfolio.id, a: cash }, bearer(user.accessToken));
+    return { ...user, portfolioId: data!.createPortfolio.id as string };
+  }
+
+  it("when the maker runs, then it keeps several levels on both sides around the reference, and a lone market order fills", async () => {
+    let depth: any;
+    // The maker quotes asynchronously after the price arrives: wait for its ladder.
+    const around3000 = (d: any) => d.bids.length >= 3 && d.asks.length >= 3 && parseFixed(d.bids[0].price) < parseFixed("3000") && parseFixed(d.asks[0].price) > parseFixed("3000");
+    for (;;) {
+      depth = (await gql(server, `{ orderBook(symbol: "ETH-USD", depth: 5) { bids { price orderCount } asks { price orderCount } } }`)).data!.orderBook;
+      if (around3000(depth)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const alone = await trader("20000");
+    const { data, errors } = await gql(
+      server,
+      `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { status filledQuantity averageFillPrice } }`,
+      { i: { portfolioId: alone.portfolioId, symbol: "ETH-USD", side: "BUY", type: "MARKET", quantity: "1", timeInForce: "IOC" } },
+      bearer(alone.accessToken),
+    );
+    expect(errors).to.equal(undefined);
+    expect(data!.placeOrder).to.deep.include({ status: "FILLED", filledQuantity: "1" });
+    expect(data!.placeOrder.averageFillPrice).to.equal(depth.asks[0].price);
+  });
+
+  it("when two users trade, then both receive their fills live, and positions, cash and valuation agree afterwards", async () => {
+    const seller = await trader("1000");
+    const buyer = await trader("50000");
+    // The seller acquires ETH first from the maker, then offers it above the maker's asks.
+    const buyFromMaker = await gql(
+      server,
+      `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { status } }`,
+      { i: { portfolioId: seller.portfolioId, symbol: "ETH-USD", side: "BUY", type: "MARKET", quantity: "0.1", timeInForce: "IOC" } },
+      bearer(seller.accessToken),
+    );
+    expect(buyFromMaker.data!.placeOrder.status).to.equal("FILLED");
+    const clients = [seller, buyer].map((user) => wsClient(server, { connectionParams: { authorization: `Bearer ${user.accessToken}` } }));
+    const [sellerUpdates, buyerUpdates] = clients.map((client) =>
+      subscribe(client, `subscription { orderUpdates { order { id side status } fill { price quantity liquidity } } }`),
+    );
+    const valuation = subscribe(clients[1], `subscription ($p: ID!) { portfolioValuation(portfolioId: $p) { totalValue cashBalance } }`, { p: buyer.portfolioId });
+    try {
+      await valuation.nth(1);
+      const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
+      // Inside the maker's spread, the seller's offer is the best ask; the buyer lifts it.
+      const offer = await gql(server, PLACE, { i: { portfolioId: seller.portfolioId, symbol: "ETH-USD", side: "SELL", type: "LIMIT", quantity: "0.05", limitPrice: "3000" } }, bearer(seller.accessToken));
+      expect(offer.errors, JSON.stringify(offer.errors)).to.equal(undefined);
+      const lift = await gql(server, PLACE, { i: { portfolioId: buyer.portfolioId, symbol: "ETH-USD", side: "BUY", type: "LIMIT", quantity: "0.05", limitPrice: "3000" } }, bearer(buyer.accessToken));
+      expect(lift.data!.placeOrder.status).to.equal("FILLED");
+      const findFill = async (updates: ReturnType<typeof subscribe>) => {
+        for (let i = 1; ; i++) {
+          const update = (await updates.nth(i)).orderUpdates;
+          if (update.fill) return update;
+        }
+      };
+      const sellerFill = await findFill(sellerUpdates);
+      const buyerFill = await findFill(buyerUpdates);
+      expect(sellerFill.order.side).to.equal("SELL");
+      expect(sellerFill.fill).to.deep.include({ price: "3000", quantity: "0.05", liquidity: "MAKER" });
+      expect(buyerFill.fill).to.deep.include({ price: "3000", quantity: "0.05", liquidity: "TAKER" });
+      const PORTFOLIO = `query ($id: ID!) { portfolio(id: $id) { cashBalance totalValue positions { symbol quantity } } }`;
+      const buyerPortfolio = (await gql(server, PORTFOLIO, { id: buyer.portfolioId }, bearer(buyer.accessToken))).data!.portfolio;
+      expect(buyerPortfolio.positions).to.deep.equal([{ symbol: "ETH-USD", quantity: "0.05" }]);
+      // The stream catches up with the query: the same cash, the same total at the same price.
+      let latest = (await valuation.nth(1)).portfolioValuation;
+      for (let i = 2; latest.cashBalance !== buyerPortfolio.cashBalance; i++) latest = (await valuation.nth(i)).portfolioValuation;
+      expect(latest.cashBalance).to.equal(buyerPortfolio.cashBalance);
+    } finally {
+      for (const sub of [sellerUpdates, buyerUpdates, valuation]) sub.dispose();
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+});
