@@ -62,6 +62,8 @@ const schema = z.object({
   MARKET_PROTECTION_BPS: z.coerce.number().int().min(10).max(5_000).default(500),
   /** When DAY orders expire, UTC, HH:MM. */
   TRADING_DAY_CLOSE_UTC: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default("21:00"),
+  /** How often portfolios with autoRebalance are checked against their threshold. */
+  AUTO_REBALANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Run the built-in market maker in this process (default: with the embedded defaults). */
   MARKET_MAKER: booleanString.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
@@ -102,6 +104,7 @@ export interface Config {
     marketProtectionBps: number;
     dayCloseUtc: string;
     marketMaker: boolean;
+    autoRebalanceIntervalMs: number;
   };
   shutdownGraceMs: number;
 }
@@ -164,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       marketProtectionBps: v.MARKET_PROTECTION_BPS,
       dayCloseUtc: v.TRADING_DAY_CLOSE_UTC,
       marketMaker: v.MARKET_MAKER ?? embeddedDatabase,
+      autoRebalanceIntervalMs: v.AUTO_REBALANCE_INTERVAL_MS,
     },
     valuation: { enabled: v.VALUATION_ENABLED, publishIntervalMs: v.VALUATION_PUBLISH_INTERVAL_MS, snapshotIntervalMs: v.VALUATION_SNAPSHOT_INTERVAL_MS },
     limits: {

@@ -66,7 +66,7 @@ describe("market maker and live trading between users", () => {
       expect(offer.errors, JSON.stringify(offer.errors)).to.equal(undefined);
       const lift = await gql(server, PLACE, { i: { portfolioId: buyer.portfolioId, symbol: "ETH-USD", side: "BUY", type: "LIMIT", quantity: "0.05", limitPrice: "3000" } }, bearer(buyer.accessToken));
       expect(lift.data!.placeOrder.status).to.equal("FILLED");
-      const findFill = async (updates: ReturnType<typeof subscribe>) => {
+      const findFill = async (updates: ReturnType<typeof subscribe<any>>) => {
         for (let i = 1; ; i++) {
           const update = (await updates.nth(i)).orderUpdates;
           if (update.fill) return update;
@@ -88,5 +88,42 @@ describe("market maker and live trading between users", () => {
       for (const sub of [sellerUpdates, buyerUpdates, valuation]) sub.dispose();
       await Promise.all(clients.map((client) => client.dispose()));
     }
+  });
+});
+
+describe("auto-rebalancing", () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer({ MARKET_MAKER: "true" });
+    for (const [symbol, last] of [["MSFT", "400"], ["NVDA", "150"]] as const) {
+      await server.pubsub.publish(topics.quotes(symbol), { symbol, bid: null, ask: null, last, timestamp: new Date().toISOString() });
+      while (server.services.marketData.lastPrice(symbol) !== last) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  });
+  after(() => server?.stop());
+
+  it("when a portfolio with autoRebalance drifts past its threshold, then its proposal is submitted as orders and the drift falls", async () => {
+    const user = await registerUser(server);
+    const { data } = await gql(server, `mutation { createPortfolio(input: { name: "Auto", autoRebalance: true, rebalanceThreshold: "0.1" }) { id } }`, {}, bearer(user.accessToken));
+    const portfolioId = data!.createPortfolio.id;
+    await gql(server, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "20000") { id } }`, { p: portfolioId }, bearer(user.accessToken));
+    const SET = `mutation ($p: ID!, $t: [AllocationTargetInput!]!) { setTargetAllocation(portfolioId: $p, targets: $t) { rebalanceProposal { maxDrift needed } } }`;
+    const before = (await gql(server, SET, { p: portfolioId, t: [{ symbol: "MSFT", weight: "0.5" }, { symbol: "NVDA", weight: "0.5" }] }, bearer(user.accessToken))).data!.setTargetAllocation.rebalanceProposal;
+    expect(before.needed).to.equal(true);
+    // Wait for the maker's ladders around both new references.
+    for (const symbol of ["MSFT", "NVDA"]) {
+      for (;;) {
+        const book = (await gql(server, `{ orderBook(symbol: "${symbol}", depth: 1) { asks { price } } }`)).data!.orderBook;
+        const reference = parseFixed(server.services.marketData.lastPrice(symbol)!);
+        if (book.asks.length && parseFixed(book.asks[0].price) - reference < reference / 50n) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    expect(await server.services.autoRebalancer.runOnce()).to.be.at.least(1);
+    const after = (await gql(server, `query ($id: ID!) { portfolio(id: $id) { cashBalance positions { symbol quantity weight } rebalanceProposal { maxDrift needed } } }`, { id: portfolioId }, bearer(user.accessToken))).data!.portfolio;
+    expect(after.positions.map((p: { symbol: string }) => p.symbol).sort()).to.deep.equal(["MSFT", "NVDA"]);
+    expect(parseFixed(after.rebalanceProposal.maxDrift) < parseFixed("0.1"), JSON.stringify(after)).to.equal(true);
+    const audit = await server.database.dataSource.query(`SELECT event_type FROM audit_logs WHERE entity_id = $1 AND event_type = 'portfolio.auto_rebalanced'`, [portfolioId]);
+    expect(audit).to.have.length(1);
   });
 });

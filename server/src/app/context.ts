@@ -4,7 +4,7 @@ import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
-import type { MarketMaker, TradingLoaders, TradingService } from "../trading";
+import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
@@ -22,6 +22,7 @@ export interface Services {
   valuation: ValuationEngine;
   trading: TradingService;
   marketMaker: MarketMaker;
+  autoRebalancer: AutoRebalancer;
 }
 
 /** Built fresh for every HTTP request and for every subscription operation. */

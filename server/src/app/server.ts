@@ -155,6 +155,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await apollo.stop();
       await closeServer(httpServer);
       limiter.stop();
+      services.autoRebalancer.stop();
       await services.marketMaker.stop();
       await services.trading.stop();
       await services.valuation.stop();
@@ -179,6 +180,7 @@ async function startBackgroundWork(config: Config, services: Services): Promise<
   if (config.valuation.enabled) await services.valuation.start();
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
+  services.autoRebalancer.start();
 }
 
 async function closeInfrastructure({ database, pubsub, kv }: Infrastructure): Promise<void> {

@@ -8,7 +8,7 @@ import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
 import { InstrumentService, MarketDataService } from "../market";
 import { LedgerService, PortfolioService } from "../portfolio";
-import { MarketMaker, TradingService } from "../trading";
+import { AutoRebalancer, MarketMaker, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
 
@@ -40,5 +40,6 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, config.valuation),
     trading,
     marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, log),
+    autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
   };
 }
