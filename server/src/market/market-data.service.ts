@@ -108,12 +108,14 @@ export class MarketDataService {
       close: parseFixed(row.close as string),
       volume: parseFixed(row.volume as string),
     }));
-    // The forming bar lives in memory until the next flush; show it too.
+    // The forming bar lives in memory and is newer than any flushed copy of it: it replaces that copy.
     const forming = this.bars.get(symbol);
-    if (forming && forming.bucket >= from.getTime() && forming.bucket < to.getTime() && !stored.some((bar) => bar.bucket.getTime() === forming.bucket)) {
-      stored.push({ ...forming, bucket: new Date(forming.bucket) });
+    if (forming && forming.bucket >= from.getTime() && forming.bucket < to.getTime()) {
+      const bars = stored.filter((bar) => bar.bucket.getTime() !== forming.bucket);
+      bars.push({ ...forming, bucket: new Date(forming.bucket) });
+      return bars.sort((a, b) => a.bucket.getTime() - b.bucket.getTime()).slice(0, limit);
     }
-    return stored.slice(0, limit);
+    return stored;
   }
 
   private async onReference(tick: PriceTick): Promise<void> {
