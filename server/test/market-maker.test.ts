@@ -110,12 +110,12 @@ describe("auto-rebalancing", () => {
     const SET = `mutation ($p: ID!, $t: [AllocationTargetInput!]!) { setTargetAllocation(portfolioId: $p, targets: $t) { rebalanceProposal { maxDrift needed } } }`;
     const before = (await gql(server, SET, { p: portfolioId, t: [{ symbol: "MSFT", weight: "0.5" }, { symbol: "NVDA", weight: "0.5" }] }, bearer(user.accessToken))).data!.setTargetAllocation.rebalanceProposal;
     expect(before.needed).to.equal(true);
-    // Wait for the maker's ladders around both new references.
+    // Wait for the maker's whole ladders (three levels a side) around both new references.
     for (const symbol of ["MSFT", "NVDA"]) {
       for (;;) {
-        const book = (await gql(server, `{ orderBook(symbol: "${symbol}", depth: 1) { asks { price } } }`)).data!.orderBook;
+        const book = (await gql(server, `{ orderBook(symbol: "${symbol}", depth: 3) { asks { price } } }`)).data!.orderBook;
         const reference = parseFixed(server.services.marketData.lastPrice(symbol)!);
-        if (book.asks.length && parseFixed(book.asks[0].price) - reference < reference / 50n) break;
+        if (book.asks.length === 3 && book.asks.every((ask: { price: string }) => parseFixed(ask.price) - reference < reference / 50n)) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }

@@ -38,6 +38,16 @@ describe("trading over GraphQL", () => {
   const book = async (symbol = "AAPL") => (await gql(server, `{ orderBook(symbol: "${symbol}", depth: 5) { bids { price quantity orderCount } asks { price quantity orderCount } sequence } }`)).data!.orderBook;
   const reasonOf = (response: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => response.errors?.[0]?.extensions?.reason;
 
+  /** The completed transactions (deposits and sells in; withdrawals, buys and fees out) sum to the cash balance. */
+  async function expectLedgerAgrees(who: Trader) {
+    const [row] = await server.database.dataSource.query(
+      `SELECT p.cash_balance, SUM(CASE t.transaction_type WHEN 'DEPOSIT' THEN t.total_amount WHEN 'SELL' THEN t.total_amount ELSE -t.total_amount END) AS ledger
+         FROM portfolios p JOIN transactions t ON t.portfolio_id = p.id WHERE p.id = $1 GROUP BY p.cash_balance`,
+      [who.portfolioId],
+    );
+    expect(parseFixed(row.ledger)).to.equal(parseFixed(row.cash_balance));
+  }
+
   async function setReference(symbol: string, last: string) {
     await server.pubsub.publish(topics.quotes(symbol), { symbol, bid: null, ask: null, last, timestamp: new Date().toISOString() });
     while (server.services.marketData.lastPrice(symbol) !== last) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -97,14 +107,7 @@ describe("trading over GraphQL", () => {
     const bobAfter = await portfolio(bob);
     expect(parseFixed(aliceBefore.cashBalance) - parseFixed(aliceAfter.cashBalance)).to.equal(parseFixed("400.4"));
     expect(parseFixed(bobAfter.cashBalance) - parseFixed(bobBefore.cashBalance)).to.equal(parseFixed("399.2"));
-    for (const who of [alice, bob]) {
-      const [row] = await server.database.dataSource.query(
-        `SELECT p.cash_balance, SUM(CASE t.transaction_type WHEN 'DEPOSIT' THEN t.total_amount WHEN 'SELL' THEN t.total_amount ELSE -t.total_amount END) AS ledger
-           FROM portfolios p JOIN transactions t ON t.portfolio_id = p.id WHERE p.id = $1 GROUP BY p.cash_balance`,
-        [who.portfolioId],
-      );
-      expect(parseFixed(row.ledger)).to.equal(parseFixed(row.cash_balance));
-    }
+    for (const who of [alice, bob]) await expectLedgerAgrees(who);
     expect((await book()).bids).to.deep.equal([{ price: "100", quantity: "6", orderCount: 1 }]);
   });
 
@@ -204,6 +207,29 @@ describe("trading over GraphQL", () => {
     expect(third.id).to.equal(first.id);
     const [{ count }] = await server.database.dataSource.query(`SELECT count(*) FROM orders WHERE client_order_id = $1`, [input.clientOrderId]);
     expect(Number(count)).to.equal(1);
+  });
+
+  it("when many orders arrive together, then they share commits, each is judged against the ones before it, and the ledger still sums to the cash", async () => {
+    const carol = await trader("1000");
+    const stats = { ...server.services.trading.commitStats };
+    // Each buy reserves 3 × 100 plus the 20 bp fee, 300.60: three fit in 1,000, the other two do not.
+    const buys = await Promise.all(Array.from({ length: 5 }, () => place(carol, { side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "100" })));
+    expect(buys.filter((r) => r.data?.placeOrder?.status === "NEW")).to.have.length(3);
+    expect(buys.filter((r) => reasonOf(r) === "INSUFFICIENT_BUYING_POWER")).to.have.length(2);
+    expect((await portfolio(carol)).availableCash).to.equal("98.2");
+    const sells = await Promise.all(Array.from({ length: 9 }, () => placed(bob, { side: "SELL", type: "LIMIT", timeInForce: "IOC", quantity: "1", limitPrice: "100" })));
+    expect(sells.map((order) => order.status)).to.deep.equal(Array(9).fill("FILLED"));
+    const after = await portfolio(carol);
+    // 900 for the shares and a 10 bp maker fee of 0.10 on each of the nine fills.
+    expect(after).to.deep.include({ cashBalance: "99.1", availableCash: "99.1" });
+    expect(after.positions).to.deep.equal([{ symbol: "AAPL", quantity: "9", averageCost: "100" }]);
+    for (const who of [carol, bob]) await expectLedgerAgrees(who);
+    const { commands, groups } = server.services.trading.commitStats;
+    expect(commands - stats.commands, "every order was committed").to.equal(14);
+    expect(groups - stats.groups, "some orders shared a commit").to.be.below(14);
+    expect((await server.services.audit.verify()).valid).to.equal(true);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).to.match(/^trading_commit_groups \d+/m);
   });
 
   it("when another user asks for an order, then it is invisible: null, NOT_FOUND, and absent from their list", async () => {

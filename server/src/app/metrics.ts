@@ -53,6 +53,22 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
   }
 
+  /** The order desks' group commit: how many groups committed, carrying how many commands. */
+  observeGroupCommit(stats: () => { groups: number; commands: number; largest: number }): void {
+    const gauge = (name: string, help: string, read: (s: ReturnType<typeof stats>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read(stats()));
+        },
+      });
+    gauge("trading_commit_groups", "Order-desk transactions committed since start", (s) => s.groups);
+    gauge("trading_commands_committed", "Commands (orders, cancels, expiries) those transactions carried", (s) => s.commands);
+    gauge("trading_commit_group_largest", "Most commands one transaction has carried", (s) => s.largest);
+  }
+
   /** Express middleware timing every request; the route label is the matched path, never raw URLs. */
   http() {
     return (req: Request, res: Response, next: NextFunction) => {

@@ -71,6 +71,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   const { database, pubsub, kv } = infra;
   const schema = await getSchema();
   const metrics = new Metrics();
+  metrics.observeGroupCommit(() => services.trading.commitStats);
   const limiter = new AdaptiveRateLimiter(kv, config.limits.capacity, config.limits.restorePerSecond);
   const guard = new AbuseGuard(schema, limiter, config.limits.maxCost, {
     maxDepth: config.limits.maxDepth,

@@ -37,23 +37,39 @@ export class AuditService {
    * it records. Pass the transaction's manager.
    */
   async append(manager: EntityManager, input: AuditEventInput): Promise<AuditLogRow> {
+    const [row] = await this.appendMany(manager, [input]);
+    return row;
+  }
+
+  /**
+   * Appends several events in order with one lock, one read of the chain's head and one insert:
+   * what a group of orders committed together records.
+   */
+  async appendMany(manager: EntityManager, inputs: AuditEventInput[]): Promise<AuditLogRow[]> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error("audit append needs the caller's transaction");
+    if (inputs.length === 0) return [];
     await manager.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
     const [last] = await manager.query("SELECT seq, hash FROM audit_logs ORDER BY seq DESC LIMIT 1");
-    const event = {
-      seq: last ? String(BigInt(last.seq) + 1n) : "1",
-      // Millisecond precision: what a Date and timestamptz both keep exactly.
-      timestamp: new Date(),
-      eventType: input.eventType,
-      userId: input.userId ?? null,
-      entityType: input.entityType ?? null,
-      entityId: input.entityId ?? null,
-      payload: input.payload ?? {},
-    };
-    const prevHash = last ? String(last.hash) : GENESIS_HASH;
-    const row = manager.create(AuditLogRow, { ...event, prevHash, hash: chainHash(prevHash, event) });
-    await manager.insert(AuditLogRow, row);
-    return row;
+    let seq = last ? BigInt(last.seq) : 0n;
+    let prevHash = last ? String(last.hash) : GENESIS_HASH;
+    // Millisecond precision: what a Date and timestamptz both keep exactly.
+    const timestamp = new Date();
+    const rows = inputs.map((input) => {
+      const event = {
+        seq: String(++seq),
+        timestamp,
+        eventType: input.eventType,
+        userId: input.userId ?? null,
+        entityType: input.entityType ?? null,
+        entityId: input.entityId ?? null,
+        payload: input.payload ?? {},
+      };
+      const row = manager.create(AuditLogRow, { ...event, prevHash, hash: chainHash(prevHash, event) });
+      prevHash = row.hash;
+      return row;
+    });
+    await manager.insert(AuditLogRow, rows);
+    return rows;
   }
 
   /** Appends in a transaction of its own, for events that accompany no other change. */

@@ -86,12 +86,19 @@ export class MarketDataService {
   }
 
   /** The matching engine's trades: the traded price becomes "last" and counts toward the bar's volume. */
-  async recordTrade(symbol: string, price: string, quantity: string, at: Date): Promise<void> {
-    const last = parseFixed(price);
-    this.lastTrades.set(symbol, last);
-    this.addToBar(symbol, last, parseFixed(quantity), at.getTime());
+  recordTrade(symbol: string, price: string, quantity: string, at: Date): Promise<void> {
+    return this.recordTrades(symbol, [{ price, quantity, executedAt: at }]);
+  }
+
+  /** A group of trades of one symbol in the order they happened: every price shapes the bar; one quote carries the last. */
+  async recordTrades(symbol: string, trades: Array<{ price: string; quantity: string; executedAt: Date }>): Promise<void> {
+    const last = trades.at(-1);
+    if (!last) return;
+    for (const trade of trades) this.addToBar(symbol, parseFixed(trade.price), parseFixed(trade.quantity), trade.executedAt.getTime());
+    const price = parseFixed(last.price);
+    this.lastTrades.set(symbol, price);
     const current = this.quotes.get(symbol);
-    await this.publish({ symbol, bid: current?.bid ?? null, ask: current?.ask ?? null, last: formatFixed(last), timestamp: at.toISOString() });
+    await this.publish({ symbol, bid: current?.bid ?? null, ask: current?.ask ?? null, last: formatFixed(price), timestamp: last.executedAt.toISOString() });
   }
 
   /** Bars of `symbol` between two times, oldest first, at most `limit`. */

@@ -1,5 +1,6 @@
 export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, TransactionType, PortfolioRiskLevel } from "./portfolio.entities";
-export { LedgerService, type FillInput, type FillOutcome } from "./ledger.service";
+export { LedgerService } from "./ledger.service";
+export { LedgerBatch, type FillInput, type FillOutcome } from "./ledger-batch";
 export { PortfolioService, toPortfolio } from "./portfolio.service";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { createPortfolioLoaders, type PortfolioLoaders } from "./portfolio.loaders";

@@ -1,17 +1,17 @@
-import type { EntityManager } from "typeorm";
-import type { AuditService } from "../audit";
+import { randomUUID } from "node:crypto";
+import type { AuditEventInput } from "../audit";
 import { type Fixed, formatFixed, mulFixed, parseFixed, roundTo, ZERO } from "../infra/fixed";
-import type { LedgerService } from "../portfolio";
+import type { LedgerBatch } from "../portfolio";
 import type { EngineEvent } from "./engine";
 import { fromLots, fromTicks, type InstrumentSteps } from "./order-validation";
-import { FillRow, Liquidity, OrderRow, OrderStatus, TradeRow } from "./trading.entities";
+import { FillRow, Liquidity, type OrderRow, OrderStatus, TradeRow } from "./trading.entities";
 
 export interface Fees {
   makerBps: number;
   takerBps: number;
 }
 
-/** What one command changed, for publishing after the commit. */
+/** What a group of commands changed, for writing at the commit and publishing after it. */
 export interface CommandOutcome {
   /** Every order whose state changed, by engine id. */
   orders: Map<number, OrderRow>;
@@ -19,184 +19,161 @@ export interface CommandOutcome {
   fills: Array<{ fill: FillRow; order: OrderRow }>;
   trades: TradeRow[];
   portfolios: Set<string>;
+  audit: AuditEventInput[];
 }
+
+export const emptyOutcome = (): CommandOutcome => ({ orders: new Map(), fills: [], trades: [], portfolios: new Set(), audit: [] });
 
 const CANCEL_STATUSES: Record<string, OrderStatus> = { cancelled: OrderStatus.CANCELLED, expired: OrderStatus.EXPIRED, rejected: OrderStatus.REJECTED };
 
 /**
- * Writes one command's engine events in the caller's transaction: order states, trades, fills,
- * the ledger (cash, positions, BUY/SELL/FEE transactions) and the release of reservations.
- * Nothing here is visible until the command's single commit.
+ * Turns one command's engine events into row changes in memory: order states, trades, fills,
+ * the ledger (cash, positions, BUY/SELL/FEE transactions through the LedgerBatch) and the release
+ * of reservations. Nothing is written here: the group's commit writes it all at once.
+ * `orders` resolves an engine id to its row; every maker's portfolio must already be locked.
  */
-export class OrderPersistence {
-  constructor(
-    private readonly ledger: LedgerService,
-    private readonly audit: AuditService,
-  ) {}
-
-  async persist(manager: EntityManager, events: EngineEvent[], steps: InstrumentSteps, fees: Fees, known: Map<number, OrderRow>, now: Date): Promise<CommandOutcome> {
-    const outcome: CommandOutcome = { orders: new Map(), fills: [], trades: [], portfolios: new Set() };
-    const order = async (engineId: number): Promise<OrderRow> => {
-      let row = known.get(engineId) ?? outcome.orders.get(engineId);
-      if (!row) {
-        row = await manager.getRepository(OrderRow).createQueryBuilder("o").setLock("pessimistic_write").where("o.engine_id = :id", { id: String(engineId) }).getOneOrFail();
+export function recordEvents(events: EngineEvent[], orders: (engineId: number) => OrderRow, ledger: LedgerBatch, steps: InstrumentSteps, fees: Fees, now: Date, outcome: CommandOutcome): void {
+  const touch = (engineId: number) => {
+    const row = orders(engineId);
+    outcome.orders.set(engineId, row);
+    row.updatedAt = now;
+    return row;
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case "accepted": {
+        const row = touch(event.id);
+        row.status = event.pendingTrigger ? OrderStatus.PENDING_TRIGGER : OrderStatus.NEW;
+        row.queuedSeq = String(event.seq);
+        row.lastSeq = String(event.seq);
+        break;
       }
-      outcome.orders.set(engineId, row);
-      return row;
-    };
-    for (const event of events) {
-      switch (event.type) {
-        case "accepted": {
-          const row = await order(event.id);
-          row.status = event.pendingTrigger ? OrderStatus.PENDING_TRIGGER : OrderStatus.NEW;
-          row.queuedSeq = String(event.seq);
-          row.lastSeq = String(event.seq);
-          break;
-        }
-        case "triggered": {
-          const row = await order(event.id);
-          row.status = OrderStatus.NEW;
-          // A triggered stop-limit takes its place in the queue now.
-          row.queuedSeq = String(event.seq);
-          row.lastSeq = String(event.seq);
-          break;
-        }
-        case "fill":
-          await this.fill(manager, event, await order(event.makerId), await order(event.takerId), steps, fees, now, outcome);
-          break;
-        default: {
-          // A cancel that found nothing to cancel changes nothing (the service checked first).
-          if (event.type === "rejected" && event.reason === "UNKNOWN_ORDER") break;
-          const row = await order(event.id);
-          row.status = CANCEL_STATUSES[event.type];
-          row.rejectReason = event.type === "expired" || event.reason === "USER" ? null : event.reason;
-          row.lastSeq = String(event.seq);
-          await this.releaseAll(manager, row);
-          outcome.portfolios.add(row.portfolioId);
-        }
+      case "triggered": {
+        const row = touch(event.id);
+        row.status = OrderStatus.NEW;
+        // A triggered stop-limit takes its place in the queue now.
+        row.queuedSeq = String(event.seq);
+        row.lastSeq = String(event.seq);
+        break;
+      }
+      case "fill":
+        recordFill(event, touch(event.makerId), touch(event.takerId), ledger, steps, fees, now, outcome);
+        break;
+      default: {
+        // A cancel that found nothing to cancel changes nothing (the service checked first).
+        if (event.type === "rejected" && event.reason === "UNKNOWN_ORDER") break;
+        const row = touch(event.id);
+        row.status = CANCEL_STATUSES[event.type];
+        row.rejectReason = event.type === "expired" || event.reason === "USER" ? null : event.reason;
+        row.lastSeq = String(event.seq);
+        releaseAll(ledger, row);
+        outcome.portfolios.add(row.portfolioId);
       }
     }
-    for (const row of outcome.orders.values()) {
-      row.updatedAt = now;
-      await manager.update(OrderRow, { id: row.id }, {
-        status: row.status,
-        rejectReason: row.rejectReason,
-        filledQuantity: row.filledQuantity,
-        filledNotional: row.filledNotional,
-        reservedCash: row.reservedCash,
-        reservedQuantity: row.reservedQuantity,
-        queuedSeq: row.queuedSeq,
-        lastSeq: row.lastSeq,
-        updatedAt: now,
-      });
-    }
-    return outcome;
   }
+}
 
-  private async fill(
-    manager: EntityManager,
-    event: Extract<EngineEvent, { type: "fill" }>,
-    maker: OrderRow,
-    taker: OrderRow,
-    steps: InstrumentSteps,
-    fees: Fees,
-    now: Date,
-    outcome: CommandOutcome,
-  ): Promise<void> {
-    const price = fromTicks(event.price, steps);
-    const quantity = fromLots(event.quantity, steps);
-    const notional = mulFixed(price, quantity, "half-even");
-    const trade = manager.create(TradeRow, {
+function recordFill(
+  event: Extract<EngineEvent, { type: "fill" }>,
+  maker: OrderRow,
+  taker: OrderRow,
+  ledger: LedgerBatch,
+  steps: InstrumentSteps,
+  fees: Fees,
+  now: Date,
+  outcome: CommandOutcome,
+): void {
+  const price = fromTicks(event.price, steps);
+  const quantity = fromLots(event.quantity, steps);
+  const notional = mulFixed(price, quantity, "half-even");
+  const trade = Object.assign(new TradeRow(), {
+    id: randomUUID(),
+    symbol: steps.symbol,
+    price: formatFixed(price),
+    quantity: formatFixed(quantity),
+    aggressorSide: event.takerSide,
+    makerOrderId: maker.id,
+    takerOrderId: taker.id,
+    seq: String(event.seq),
+    executedAt: now,
+  });
+  outcome.trades.push(trade);
+  for (const [row, liquidity, remainingLots] of [
+    [maker, Liquidity.MAKER, event.makerRemaining],
+    [taker, Liquidity.TAKER, event.takerRemaining],
+  ] as const) {
+    // Fees are cents, rounded half-even, from the notional and the side's rate.
+    const fee = roundTo((notional * BigInt(liquidity === Liquidity.MAKER ? fees.makerBps : fees.takerBps)) / 10_000n, 2, "half-even");
+    const fill = Object.assign(new FillRow(), {
+      id: randomUUID(),
+      orderId: row.id,
+      tradeId: trade.id,
       symbol: steps.symbol,
+      side: row.side,
       price: formatFixed(price),
       quantity: formatFixed(quantity),
-      aggressorSide: event.takerSide,
-      makerOrderId: maker.id,
-      takerOrderId: taker.id,
+      fee: formatFixed(fee),
+      liquidity,
       seq: String(event.seq),
       executedAt: now,
     });
-    await manager.insert(TradeRow, trade);
-    outcome.trades.push(trade);
-    for (const [row, liquidity, remainingLots] of [
-      [maker, Liquidity.MAKER, event.makerRemaining],
-      [taker, Liquidity.TAKER, event.takerRemaining],
-    ] as const) {
-      // Fees are cents, rounded half-even, from the notional and the side's rate.
-      const fee = roundTo((notional * BigInt(liquidity === Liquidity.MAKER ? fees.makerBps : fees.takerBps)) / 10_000n, 2, "half-even");
-      const fill = manager.create(FillRow, {
-        orderId: row.id,
-        tradeId: trade.id,
-        symbol: steps.symbol,
-        side: row.side,
-        price: formatFixed(price),
-        quantity: formatFixed(quantity),
-        fee: formatFixed(fee),
-        liquidity,
-        seq: String(event.seq),
-        executedAt: now,
-      });
-      await manager.insert(FillRow, fill);
-      outcome.fills.push({ fill, order: row });
-      row.filledQuantity = formatFixed(parseFixed(row.filledQuantity) + quantity);
-      row.filledNotional = formatFixed(parseFixed(row.filledNotional) + notional);
-      row.status = remainingLots === 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
-      row.lastSeq = String(event.seq);
-      // Reservations go first: the database refuses reserved cash above cash, or reserved
-      // quantity above quantity, at any moment.
-      await this.release(manager, row, quantity, remainingLots === 0);
-      await this.ledger.applyFill(manager, {
-        portfolioId: row.portfolioId,
-        userId: row.userId,
-        symbol: steps.symbol,
-        assetName: steps.symbol,
-        side: row.side,
-        quantity,
-        price,
-        fee,
-        reference: { orderId: row.id, fillId: fill.id, tradeId: trade.id },
-      });
-      outcome.portfolios.add(row.portfolioId);
-    }
-    await this.audit.append(manager, {
-      eventType: "trade.executed",
-      entityType: "trade",
-      entityId: trade.id,
-      payload: { symbol: steps.symbol, price: trade.price, quantity: trade.quantity, makerOrderId: maker.id, takerOrderId: taker.id, seq: trade.seq },
+    outcome.fills.push({ fill, order: row });
+    row.filledQuantity = formatFixed(parseFixed(row.filledQuantity) + quantity);
+    row.filledNotional = formatFixed(parseFixed(row.filledNotional) + notional);
+    row.status = remainingLots === 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+    row.lastSeq = String(event.seq);
+    // Reservations go first: cash or quantity promised to this order pays for its fill.
+    release(ledger, row, quantity, remainingLots === 0);
+    ledger.applyFill({
+      portfolioId: row.portfolioId,
+      userId: row.userId,
+      symbol: steps.symbol,
+      assetName: steps.symbol,
+      side: row.side as "BUY" | "SELL",
+      quantity,
+      price,
+      fee,
+      reference: { orderId: row.id, fillId: fill.id, tradeId: trade.id },
     });
+    outcome.portfolios.add(row.portfolioId);
   }
+  outcome.audit.push({
+    eventType: "trade.executed",
+    entityType: "trade",
+    entityId: trade.id,
+    payload: { symbol: steps.symbol, price: trade.price, quantity: trade.quantity, makerOrderId: maker.id, takerOrderId: taker.id, seq: trade.seq },
+  });
+}
 
-  /** Releases the share of the order's reservation that `filled` used (all of it when done). */
-  private async release(manager: EntityManager, row: OrderRow, filled: Fixed, done: boolean): Promise<void> {
-    if (row.side === "BUY") {
-      const reserved = parseFixed(row.reservedCash);
-      const remainingBefore = parseFixed(row.quantity) - parseFixed(row.filledQuantity) + filled;
-      // Proportional, rounded up: the reservation covers the worst price plus fees, so what is
-      // released always covers what the fill costs.
-      const share = done || remainingBefore === ZERO ? reserved : minFixed(reserved, ceilDiv(reserved * filled, remainingBefore));
-      await this.releaseCash(manager, row, share);
-    } else {
-      const share = done ? parseFixed(row.reservedQuantity) : filled;
-      await this.releaseQuantity(manager, row, share);
-    }
+/** Releases the share of the order's reservation that `filled` used (all of it when done). */
+function release(ledger: LedgerBatch, row: OrderRow, filled: Fixed, done: boolean): void {
+  if (row.side === "BUY") {
+    const reserved = parseFixed(row.reservedCash);
+    const remainingBefore = parseFixed(row.quantity) - parseFixed(row.filledQuantity) + filled;
+    // Proportional, rounded up: the reservation covers the worst price plus fees, so what is
+    // released always covers what the fill costs.
+    const share = done || remainingBefore === ZERO ? reserved : minFixed(reserved, ceilDiv(reserved * filled, remainingBefore));
+    releaseCash(ledger, row, share);
+  } else {
+    releaseQuantity(ledger, row, done ? parseFixed(row.reservedQuantity) : filled);
   }
+}
 
-  private async releaseAll(manager: EntityManager, row: OrderRow): Promise<void> {
-    if (parseFixed(row.reservedCash) > ZERO) await this.releaseCash(manager, row, parseFixed(row.reservedCash));
-    if (parseFixed(row.reservedQuantity) > ZERO) await this.releaseQuantity(manager, row, parseFixed(row.reservedQuantity));
-  }
+function releaseAll(ledger: LedgerBatch, row: OrderRow): void {
+  releaseCash(ledger, row, parseFixed(row.reservedCash));
+  releaseQuantity(ledger, row, parseFixed(row.reservedQuantity));
+}
 
-  private async releaseCash(manager: EntityManager, row: OrderRow, amount: Fixed): Promise<void> {
-    if (amount === ZERO) return;
-    row.reservedCash = formatFixed(parseFixed(row.reservedCash) - amount);
-    await manager.query(`UPDATE portfolios SET reserved_cash = reserved_cash - $1 WHERE id = $2`, [formatFixed(amount), row.portfolioId]);
-  }
+function releaseCash(ledger: LedgerBatch, row: OrderRow, amount: Fixed): void {
+  if (amount === ZERO) return;
+  row.reservedCash = formatFixed(parseFixed(row.reservedCash) - amount);
+  ledger.reserveCash(row.portfolioId, -amount);
+}
 
-  private async releaseQuantity(manager: EntityManager, row: OrderRow, amount: Fixed): Promise<void> {
-    if (amount === ZERO) return;
-    row.reservedQuantity = formatFixed(parseFixed(row.reservedQuantity) - amount);
-    await manager.query(`UPDATE positions SET reserved_quantity = reserved_quantity - $1 WHERE portfolio_id = $2 AND symbol = $3`, [formatFixed(amount), row.portfolioId, row.symbol]);
-  }
+function releaseQuantity(ledger: LedgerBatch, row: OrderRow, amount: Fixed): void {
+  if (amount === ZERO) return;
+  row.reservedQuantity = formatFixed(parseFixed(row.reservedQuantity) - amount);
+  ledger.reserveQuantity(row.portfolioId, row.symbol, -amount);
 }
 
 const minFixed = (a: Fixed, b: Fixed) => (a < b ? a : b);

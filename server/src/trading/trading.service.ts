@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import type { AuditService } from "../audit";
 import type { Config } from "../config";
 import type { Session } from "../identity";
@@ -9,25 +9,30 @@ import type { Logger } from "../infra/logger";
 import { type BookEvent, type PubSub, topics } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
 import type { LedgerService, PortfolioService } from "../portfolio";
-import type { SubmitCommand } from "./engine";
-import { InstrumentDesk } from "./instrument-desk";
-import { type CommandOutcome, type Fees, OrderPersistence } from "./order-persistence";
-import { fromTicks, riskRejected, stepsOf, toTicks, validateOrder, type ValidatedOrder } from "./order-validation";
+import { type DeskJob, InstrumentDesk } from "./instrument-desk";
+import { type DeskRequest, OrderBatch, type PlaceRequest, type TradingDesk } from "./order-batch";
+import { type CommandOutcome, emptyOutcome, type Fees } from "./order-persistence";
+import { fromTicks, riskRejected, stepsOf, validateOrder, type ValidatedOrder } from "./order-validation";
 import { FillRow, OPEN_STATUSES, OrderRow, OrderStatus, OrderType } from "./trading.entities";
 import { toFill } from "./trading.loaders";
 import type { Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 
 const BOOK_PUBLISH_MS = 200;
 const BOOK_DEPTH_PUBLISHED = 20;
+/** A group that failed on a deadlock or serialization conflict is run again, this many times at most. */
+const MAX_ATTEMPTS = 3;
 const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
+
+type Desk = TradingDesk;
 
 /**
  * The order gateway and the books: validate at the edge, authorize, check risk, match in the
- * instrument's single writer, commit everything in one transaction, then publish.
+ * instrument's single writer, commit each group of commands in one transaction, then publish.
  */
 export class TradingService {
-  private readonly desks = new Map<string, InstrumentDesk>();
-  private readonly persistence: OrderPersistence;
+  private readonly desks = new Map<string, Desk>();
+  /** Group commit at work: transactions committed, the commands they carried, the largest group. */
+  readonly commitStats = { groups: 0, commands: 0, largest: 0 };
   private bookTimer?: NodeJS.Timeout;
   private dayTimer?: NodeJS.Timeout;
 
@@ -41,15 +46,14 @@ export class TradingService {
     private readonly audit: AuditService,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
-  ) {
-    this.persistence = new OrderPersistence(ledger, audit);
-  }
+  ) {}
 
   /** Rebuilds every book from the database, then starts book publishing and DAY expiry. */
   async start(): Promise<void> {
     let restored = 0;
     for (const instrument of (await this.instruments.bySymbol()).values()) {
-      const desk = new InstrumentDesk(stepsOf(instrument));
+      const desk: Desk = new InstrumentDesk(stepsOf(instrument));
+      desk.process = (jobs) => this.processGroup(desk, jobs);
       restored += await desk.recover(this.dataSource.manager);
       this.desks.set(instrument.symbol, desk);
     }
@@ -63,14 +67,14 @@ export class TradingService {
     clearInterval(this.bookTimer);
     clearTimeout(this.dayTimer);
     // Let commands already queued finish their commits.
-    await Promise.all([...this.desks.values()].map((desk) => desk.run(async () => undefined)));
+    await Promise.all([...this.desks.values()].map((desk) => desk.idle()));
   }
 
   symbols(): string[] {
     return [...this.desks.keys()];
   }
 
-  desk(symbol: string): InstrumentDesk {
+  desk(symbol: string): Desk {
     const desk = this.desks.get(symbol);
     if (!desk) throw badUserInput(`Unknown symbol: ${symbol}`, "symbol");
     return desk;
@@ -82,33 +86,20 @@ export class TradingService {
     const desk = this.desk(input.symbol);
     const order = validateOrder(input, desk.steps);
     if (order.clientOrderId) {
-      const existing = await this.byClientOrderId(userId, order.clientOrderId);
+      // A retry of a committed order gets it back, whatever the market has done since.
+      const existing = await this.dataSource.getRepository(OrderRow).findOneBy({ userId, clientOrderId: order.clientOrderId });
       if (existing) return toOrder(existing);
     }
-    const placed = await desk.run(async () => {
-      // Checked again inside the writer: a retry racing the original finds it here.
-      if (order.clientOrderId) {
-        const existing = await this.byClientOrderId(userId, order.clientOrderId);
-        if (existing) return { row: existing, outcome: null };
-      }
-      return this.submit(desk, session, portfolio.id, order);
-    });
-    if (placed.outcome) await this.publish(desk, placed.outcome);
-    return toOrder(placed.row);
+    const limits = this.checkLimits(desk, order);
+    const row = await desk.enqueue({ kind: "place", userId, portfolioId: portfolio.id, order, ...limits });
+    return toOrder(row!);
   }
 
   async cancelOrder(session: Session, id: string): Promise<Order> {
     const row = isUuid(id) ? await this.dataSource.getRepository(OrderRow).findOneBy({ id }) : null;
     session.assertOwns(row, "Order");
-    const desk = this.desk(row.symbol);
-    const result = await desk.run(async () => {
-      // Read inside the writer: a fill queued just before this cancel has already committed.
-      const current = await this.dataSource.getRepository(OrderRow).findOneByOrFail({ id });
-      if (!OPEN_STATUSES.includes(current.status)) throw new AppError("CONFLICT", `The order is already ${current.status}`);
-      return this.command(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
-    });
-    await this.publish(desk, result);
-    return toOrder(await this.dataSource.getRepository(OrderRow).findOneByOrFail({ id }));
+    const cancelled = await this.desk(row.symbol).enqueue({ kind: "cancel", engineId: Number(row.engineId) });
+    return toOrder(cancelled!);
   }
 
   /** ADMIN kill switch: a halted instrument accepts no new orders (cancels still work). */
@@ -165,89 +156,67 @@ export class TradingService {
     return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  /** Risk, reservation, matching and persistence of a new order, in one transaction. */
-  private async submit(desk: InstrumentDesk, session: Session, portfolioId: string, order: ValidatedOrder): Promise<{ row: OrderRow; outcome: CommandOutcome }> {
-    const userId = session.requireUser();
-    const limits = await this.checkLimits(desk, userId, order);
-    const known = new Map<number, OrderRow>();
-    let row!: OrderRow;
-    const outcome = await this.inTransaction(desk, async (manager) => {
-      await this.reserve(manager, desk, portfolioId, order, limits);
-      const [{ id: engineId }] = await manager.query(`SELECT nextval('order_engine_ids') AS id`);
-      const now = new Date();
-      row = manager.create(OrderRow, {
-        engineId: String(engineId),
-        userId,
-        portfolioId,
-        clientOrderId: order.clientOrderId,
-        symbol: desk.steps.symbol,
-        side: order.side,
-        type: order.type,
-        timeInForce: order.tif,
-        quantity: formatFixed(order.quantity),
-        limitPrice: order.limitPrice === null ? null : formatFixed(order.limitPrice),
-        stopPrice: order.stopPrice === null ? null : formatFixed(order.stopPrice),
-        protectionPrice: limits.protection === null ? null : formatFixed(limits.protection),
-        filledQuantity: "0",
-        filledNotional: "0",
-        status: OrderStatus.NEW,
-        rejectReason: null,
-        reservedCash: formatFixed(limits.reservedCash),
-        reservedQuantity: formatFixed(order.side === "SELL" ? order.quantity : ZERO),
-        queuedSeq: null,
-        lastSeq: String(desk.book.sequence),
-        createdAt: now,
-        updatedAt: now,
-      });
-      await manager.insert(OrderRow, row);
-      known.set(Number(engineId), row);
-      const command: SubmitCommand = {
-        type: "submit",
-        id: Number(engineId),
-        account: desk.account(userId),
-        side: order.side,
-        kind: order.type,
-        tif: order.tif,
-        quantity: order.lots,
-        price: order.limitPrice === null ? undefined : toTicks(order.limitPrice, desk.steps),
-        stopPrice: order.stopPrice === null ? undefined : toTicks(order.stopPrice, desk.steps),
-        protection: limits.protection === null ? undefined : toTicks(limits.protection, desk.steps),
-      };
-      const result = await this.persistence.persist(manager, desk.book.apply(command), desk.steps, this.feesFor(desk.steps.symbol), known, now);
-      await this.audit.append(manager, { eventType: "order.placed", userId, entityType: "order", entityId: row.id, payload: { symbol: row.symbol, side: row.side, type: row.type, quantity: row.quantity, status: row.status } });
-      return result;
-    });
-    return { row: outcome.orders.get(Number(row.engineId)) ?? row, outcome };
-  }
-
-  /** A cancel or an expiry: engine, persistence, one transaction. */
-  private command(desk: InstrumentDesk, command: { type: "cancel"; id: number } | { type: "expireDay" }, known: Map<number, OrderRow>): Promise<CommandOutcome> {
-    return this.inTransaction(desk, (manager) => this.persistence.persist(manager, desk.book.apply(command), desk.steps, this.feesFor(desk.steps.symbol), known, new Date()));
-  }
-
   /**
-   * The engine has already applied the command when the transaction fails: rebuild the book
-   * from what is committed, so memory never runs ahead of the database.
+   * Runs one group of commands in one transaction and settles every caller: a refused command
+   * gets its error, the others their orders, once the group has committed. When the commit
+   * fails, the book is rebuilt from what is committed (memory never runs ahead of the database);
+   * a deadlock or serialization conflict with another desk's group runs the group again.
    */
-  private async inTransaction<T>(desk: InstrumentDesk, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const before = desk.book.sequence;
-    try {
-      return await this.dataSource.transaction(work);
-    } catch (error) {
-      if (desk.book.sequence !== before) {
-        this.log.error({ err: error, symbol: desk.steps.symbol }, "commit failed after matching; rebuilding the book");
-        await desk.recover(this.dataSource.manager);
+  private async processGroup(desk: Desk, jobs: Array<DeskJob<DeskRequest, OrderRow | undefined>>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const before = desk.book.sequence;
+      const outcome = emptyOutcome();
+      const results: Array<{ row?: OrderRow; error?: unknown }> = [];
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          const batch = new OrderBatch(manager, desk, this.feesFor(desk.steps.symbol), outcome);
+          await batch.prepare(jobs.map((job) => job.request));
+          for (const { request } of jobs) {
+            const sequence = desk.book.sequence;
+            try {
+              results.push({ row: await this.runCommand(batch, request) });
+            } catch (error) {
+              // Refusals come before a command touches anything; any other failure spoils the group.
+              if (!(error instanceof AppError) || desk.book.sequence !== sequence) throw error;
+              results.push({ error });
+            }
+          }
+          await batch.commit((m) => this.audit.appendMany(m, outcome.audit).then(() => undefined));
+        });
+      } catch (error) {
+        if (desk.book.sequence !== before) {
+          this.log.error({ err: error, symbol: desk.steps.symbol, attempt }, "group commit failed after matching; rebuilding the book");
+          await desk.recover(this.dataSource.manager);
+        }
+        if (attempt < MAX_ATTEMPTS && isTransient(error)) continue;
+        for (const job of jobs) job.reject(error);
+        return;
       }
-      throw error;
+      this.commitStats.groups++;
+      this.commitStats.commands += jobs.length;
+      this.commitStats.largest = Math.max(this.commitStats.largest, jobs.length);
+      jobs.forEach((job, i) => (results[i].error ? job.reject(results[i].error) : job.resolve(results[i].row)));
+      await this.publish(desk, outcome).catch((error: unknown) => this.log.error({ err: error }, "publishing order events failed"));
+      return;
     }
   }
 
-  /** Checks that need no locks: kill switches, price band, notional; and the worst price to reserve against. */
-  private async checkLimits(desk: InstrumentDesk, userId: string, order: ValidatedOrder) {
-    const [user] = await this.dataSource.query(`SELECT trading_disabled FROM users WHERE id = $1`, [userId]);
-    if (user?.trading_disabled) throw riskRejected("KILL_SWITCH", "Trading is disabled for this account");
-    const instrument = await this.dataSource.query(`SELECT is_tradable FROM instruments WHERE symbol = $1`, [desk.steps.symbol]);
-    if (!instrument[0]?.is_tradable) throw riskRejected("TRADING_HALTED", `Trading in ${desk.steps.symbol} is halted`);
+  private runCommand(batch: OrderBatch, request: DeskRequest): Promise<OrderRow | undefined> {
+    switch (request.kind) {
+      case "place":
+        return batch.place(request);
+      case "cancel":
+        return batch.cancel(request.engineId);
+      case "expireDay":
+        return batch.expireDay().then(() => undefined);
+    }
+  }
+
+  /**
+   * The checks that need no lock: price band and notional; and what the order may cost at worst.
+   * Kill switches, buying power and holdings are checked under lock in the order's group.
+   */
+  private checkLimits(desk: Desk, order: ValidatedOrder): Pick<PlaceRequest, "protection" | "reservedCash"> {
     const last = this.marketData.lastPrice(desk.steps.symbol);
     const reference = last ? parseFixed(last) : (order.limitPrice ?? order.stopPrice);
     if (reference === null) throw riskRejected("NO_REFERENCE_PRICE", `No reference price for ${desk.steps.symbol} yet: use a limit order`);
@@ -279,64 +248,41 @@ export class TradingService {
     return { protection, reservedCash };
   }
 
-  /** Buying power and holdings, under row locks, and the reservation that holds them. */
-  private async reserve(manager: EntityManager, desk: InstrumentDesk, portfolioId: string, order: ValidatedOrder, limits: { reservedCash: Fixed }): Promise<void> {
-    const [portfolio] = await manager.query(`SELECT cash_balance, reserved_cash FROM portfolios WHERE id = $1 FOR UPDATE`, [portfolioId]);
-    if (order.side === "BUY") {
-      const available = parseFixed(portfolio.cash_balance) - parseFixed(portfolio.reserved_cash);
-      if (limits.reservedCash > available) {
-        throw riskRejected("INSUFFICIENT_BUYING_POWER", `Buying power ${formatFixed(available)} is less than the ${formatFixed(limits.reservedCash)} this order may cost`);
-      }
-      await manager.query(`UPDATE portfolios SET reserved_cash = reserved_cash + $1 WHERE id = $2`, [formatFixed(limits.reservedCash), portfolioId]);
-      return;
-    }
-    const [position] = await manager.query(`SELECT quantity, reserved_quantity FROM positions WHERE portfolio_id = $1 AND symbol = $2 FOR UPDATE`, [portfolioId, desk.steps.symbol]);
-    const free = position ? parseFixed(position.quantity) - parseFixed(position.reserved_quantity) : ZERO;
-    if (order.quantity > free) {
-      throw riskRejected("INSUFFICIENT_POSITION", `Only ${formatFixed(free)} ${desk.steps.symbol} is free to sell; short selling is not allowed`);
-    }
-    await manager.query(`UPDATE positions SET reserved_quantity = reserved_quantity + $1 WHERE portfolio_id = $2 AND symbol = $3`, [formatFixed(order.quantity), portfolioId, desk.steps.symbol]);
-  }
-
   private feesFor(symbol: string): Fees {
     return this.config.fees.get(symbol) ?? this.config.fees.get("*") ?? { makerBps: 0, takerBps: 0 };
   }
 
-  private async byClientOrderId(userId: string, clientOrderId: string): Promise<OrderRow | null> {
-    return this.dataSource.getRepository(OrderRow).findOneBy({ userId, clientOrderId });
-  }
-
   /** After the commit: order updates, trades, last price, valuation; the book on its timer. */
-  private async publish(desk: InstrumentDesk, outcome: CommandOutcome): Promise<void> {
+  private async publish(desk: Desk, outcome: CommandOutcome): Promise<void> {
     desk.dirty = desk.dirty || outcome.orders.size > 0;
+    const fillsByOrder = new Map<string, string[]>();
+    for (const { fill, order } of outcome.fills) fillsByOrder.set(order.id, [...(fillsByOrder.get(order.id) ?? []), fill.id]);
+    const publications: Array<Promise<void>> = [];
     for (const row of outcome.orders.values()) {
-      const fills = outcome.fills.filter(({ order }) => order.id === row.id);
-      const update = (fillId: string | null) =>
-        this.pubsub.publish(topics.orders(row.userId), { userId: row.userId, portfolioId: row.portfolioId, orderId: row.id, fillId, sequence: row.lastSeq });
       // One update per fill; an order that changed without filling gets one for its new state.
-      for (const { fill } of fills) await update(fill.id);
-      if (fills.length === 0) await update(null);
+      for (const fillId of fillsByOrder.get(row.id) ?? [null]) {
+        publications.push(this.pubsub.publish(topics.orders(row.userId), { userId: row.userId, portfolioId: row.portfolioId, orderId: row.id, fillId, sequence: row.lastSeq }));
+      }
     }
     for (const trade of outcome.trades) {
-      await this.pubsub.publish(topics.trades(trade.symbol), {
-        id: trade.id,
-        symbol: trade.symbol,
-        price: trade.price,
-        quantity: trade.quantity,
-        aggressorSide: trade.aggressorSide,
-        executedAt: trade.executedAt.toISOString(),
-        sequence: trade.seq,
-      });
+      publications.push(
+        this.pubsub.publish(topics.trades(trade.symbol), {
+          id: trade.id,
+          symbol: trade.symbol,
+          price: trade.price,
+          quantity: trade.quantity,
+          aggressorSide: trade.aggressorSide,
+          executedAt: trade.executedAt.toISOString(),
+          sequence: trade.seq,
+        }),
+      );
     }
-    const lastTrade = outcome.trades.at(-1);
-    if (lastTrade) {
-      const volume = outcome.trades.reduce((sum, trade) => sum + parseFixed(trade.quantity), ZERO);
-      await this.marketData.recordTrade(lastTrade.symbol, lastTrade.price, formatFixed(volume), lastTrade.executedAt);
-    }
-    await this.ledger.notifyChanged(outcome.portfolios);
+    if (outcome.trades.length > 0) publications.push(this.marketData.recordTrades(desk.steps.symbol, outcome.trades));
+    publications.push(this.ledger.notifyChanged(outcome.portfolios));
+    await Promise.all(publications);
   }
 
-  private snapshot(desk: InstrumentDesk, depth: number): OrderBookSnapshot {
+  private snapshot(desk: Desk, depth: number): OrderBookSnapshot {
     const levels = desk.book.depth(depth);
     const level = (l: { price: number; quantity: number; orderCount: number }) => ({
       price: formatFixed(fromTicks(l.price, desk.steps)),
@@ -371,11 +317,14 @@ export class TradingService {
 
   /** Expires every DAY order on every book (the close timer calls it; so may an operator). */
   async expireDay(): Promise<void> {
-    for (const desk of this.desks.values()) {
-      const outcome = await desk.run(() => this.command(desk, { type: "expireDay" }, new Map()));
-      await this.publish(desk, outcome);
-    }
+    await Promise.all([...this.desks.values()].map((desk) => desk.enqueue({ kind: "expireDay" })));
   }
+}
+
+/** Deadlock or serialization failure: nothing wrong with the commands, only their timing. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+  return code === "40P01" || code === "40001";
 }
 
 const maxFixed = (a: Fixed, b: Fixed) => (a > b ? a : b);

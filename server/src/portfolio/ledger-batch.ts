@@ -1,0 +1,291 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import { type Fixed, divFixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
+import { TransactionStatus, TransactionType } from "./portfolio.entities";
+
+export interface FillInput {
+  portfolioId: string;
+  userId: string;
+  symbol: string;
+  assetName: string;
+  side: "BUY" | "SELL";
+  quantity: Fixed;
+  price: Fixed;
+  fee: Fixed;
+  /** The order or fill this settles, kept in the transactions' metadata. */
+  reference: Record<string, string>;
+}
+
+export interface FillOutcome {
+  cashBalance: Fixed;
+  position: { quantity: Fixed; averageCost: Fixed };
+  /** Gross realized PnL of this fill (sells only; fees are separate FEE transactions). */
+  realizedPnl: Fixed;
+  /** transaction_id of the BUY/SELL row and, when there is a fee, the FEE row. */
+  transactionIds: string[];
+}
+
+/** A portfolio's money as the batch holds it. */
+export interface CashAccount {
+  id: string;
+  userId: string;
+  currency: string;
+  cash: Fixed;
+  reserved: Fixed;
+  invested: Fixed;
+  realized: Fixed;
+}
+
+/** A position as the batch holds it; `quantity` 0 and no row yet are the same thing. */
+export interface Holding {
+  quantity: Fixed;
+  reserved: Fixed;
+  averageCost: Fixed;
+  realized: Fixed;
+}
+
+interface NewTransaction {
+  id: string;
+  transactionId: string;
+  userId: string;
+  portfolioId: string;
+  type: TransactionType;
+  symbol: string;
+  assetName: string;
+  quantity: string | null;
+  price: string | null;
+  totalAmount: string;
+  fees: string;
+  currency: string;
+  metadata: Record<string, string>;
+}
+
+/**
+ * A unit of work over portfolios' cash and positions inside one database transaction: rows are
+ * locked and read once, changed in memory by any number of reservations and fills, and written
+ * back with three set-based statements. The trading desk settles a whole group of orders this
+ * way (group commit); a single fill is the same with one entry. Between `lock` and `flush` the
+ * rows stay locked, so nothing else can move the money this batch is counting.
+ */
+export class LedgerBatch {
+  private readonly accounts = new Map<string, CashAccount>();
+  private readonly holdings = new Map<string, Holding>();
+  private readonly touchedAccounts = new Set<string>();
+  private readonly touchedHoldings = new Set<string>();
+  private readonly transactions: NewTransaction[] = [];
+
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Locks and loads the portfolios not held yet, and their positions in `symbol`. Portfolios are
+   * locked in id order so that two batches locking overlapping sets queue rather than deadlock.
+   * Ids that are not portfolios are simply absent afterwards (see `has`).
+   */
+  async lock(portfolioIds: Iterable<string>, symbol: string): Promise<void> {
+    const missing = [...new Set(portfolioIds)].filter((id) => !this.accounts.has(id)).sort();
+    if (missing.length === 0) return;
+    const rows: Array<Record<string, string>> = await this.manager.query(
+      `SELECT id, user_id, currency, cash_balance, reserved_cash, invested_amount, realized_pnl
+         FROM portfolios WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [missing],
+    );
+    for (const row of rows) {
+      this.accounts.set(row.id, {
+        id: row.id,
+        userId: row.user_id,
+        currency: row.currency,
+        cash: parseFixed(row.cash_balance),
+        reserved: parseFixed(row.reserved_cash),
+        invested: parseFixed(row.invested_amount),
+        realized: parseFixed(row.realized_pnl),
+      });
+    }
+    const positions: Array<Record<string, string>> = await this.manager.query(
+      `SELECT portfolio_id, quantity, reserved_quantity, average_cost, realized_pnl
+         FROM positions WHERE portfolio_id = ANY($1::uuid[]) AND symbol = $2 ORDER BY portfolio_id FOR UPDATE`,
+      [missing, symbol],
+    );
+    for (const row of positions) {
+      this.holdings.set(holdingKey(row.portfolio_id, symbol), {
+        quantity: parseFixed(row.quantity),
+        reserved: parseFixed(row.reserved_quantity),
+        averageCost: parseFixed(row.average_cost),
+        realized: parseFixed(row.realized_pnl),
+      });
+    }
+  }
+
+  has(portfolioId: string): boolean {
+    return this.accounts.has(portfolioId);
+  }
+
+  account(portfolioId: string): CashAccount {
+    const account = this.accounts.get(portfolioId);
+    if (!account) throw new Error(`portfolio ${portfolioId} is not locked in this batch`);
+    return account;
+  }
+
+  holding(portfolioId: string, symbol: string): Holding {
+    this.account(portfolioId);
+    const key = holdingKey(portfolioId, symbol);
+    let holding = this.holdings.get(key);
+    if (!holding) this.holdings.set(key, (holding = { quantity: ZERO, reserved: ZERO, averageCost: ZERO, realized: ZERO }));
+    return holding;
+  }
+
+  /** Cash not promised to open buy orders. */
+  availableCash(portfolioId: string): Fixed {
+    const account = this.account(portfolioId);
+    return account.cash - account.reserved;
+  }
+
+  /** Quantity not promised to open sell orders. */
+  freeQuantity(portfolioId: string, symbol: string): Fixed {
+    const holding = this.holding(portfolioId, symbol);
+    return holding.quantity - holding.reserved;
+  }
+
+  /** Moves reserved cash by `delta` (positive reserves, negative releases). */
+  reserveCash(portfolioId: string, delta: Fixed): void {
+    const account = this.account(portfolioId);
+    const next = account.reserved + delta;
+    if (next < ZERO || next > account.cash) throw new Error(`reserved cash would be ${formatFixed(next)} of ${formatFixed(account.cash)}`);
+    account.reserved = next;
+    this.touchedAccounts.add(portfolioId);
+  }
+
+  /** Moves reserved quantity by `delta` (positive reserves, negative releases). */
+  reserveQuantity(portfolioId: string, symbol: string, delta: Fixed): void {
+    const holding = this.holding(portfolioId, symbol);
+    const next = holding.reserved + delta;
+    if (next < ZERO || next > holding.quantity) throw new Error(`reserved ${symbol} would be ${formatFixed(next)} of ${formatFixed(holding.quantity)}`);
+    holding.reserved = next;
+    this.touchedHoldings.add(holdingKey(portfolioId, symbol));
+  }
+
+  /**
+   * Settles one fill: cash, position (average-cost method), realized PnL, and BUY/SELL plus FEE
+   * transactions. The caller has already checked buying power and holdings; this refuses
+   * anything that would make cash or a position negative.
+   */
+  applyFill(fill: FillInput): FillOutcome {
+    if (fill.quantity <= ZERO || fill.price <= ZERO || fill.fee < ZERO) throw new Error("fill with a non-positive quantity or price");
+    const account = this.account(fill.portfolioId);
+    const holding = this.holding(fill.portfolioId, fill.symbol);
+    const held = holding.quantity;
+    const notional = mulFixed(fill.quantity, fill.price, "half-even");
+    let cash = account.cash;
+    let quantity: Fixed;
+    let nextAverage = holding.averageCost;
+    let realized = ZERO;
+    if (fill.side === "BUY") {
+      cash -= notional + fill.fee;
+      quantity = held + fill.quantity;
+      // Average cost: the cost basis of everything held, over the quantity held. Fees are
+      // expensed as FEE transactions, not folded into the basis.
+      nextAverage = divFixed(mulFixed(held, holding.averageCost, "half-even") + notional, quantity, "half-even");
+    } else {
+      if (fill.quantity > held) throw new Error(`sell of ${formatFixed(fill.quantity)} ${fill.symbol} exceeds the ${formatFixed(held)} held`);
+      cash += notional - fill.fee;
+      quantity = held - fill.quantity;
+      realized = mulFixed(fill.price - holding.averageCost, fill.quantity, "half-even");
+      if (quantity === ZERO) nextAverage = ZERO;
+    }
+    if (cash < account.reserved) throw new Error("fill would leave cash below what open orders reserve");
+    account.invested += mulFixed(quantity, nextAverage, "half-even") - mulFixed(held, holding.averageCost, "half-even");
+    account.cash = cash;
+    account.realized += realized - fill.fee;
+    holding.quantity = quantity;
+    holding.averageCost = nextAverage;
+    holding.realized += realized;
+    this.touchedAccounts.add(fill.portfolioId);
+    this.touchedHoldings.add(holdingKey(fill.portfolioId, fill.symbol));
+    const base = { userId: fill.userId, portfolioId: fill.portfolioId, symbol: fill.symbol, assetName: fill.assetName, currency: account.currency, metadata: fill.reference };
+    const trade = this.addTransaction({
+      ...base,
+      type: fill.side === "BUY" ? TransactionType.BUY : TransactionType.SELL,
+      quantity: formatFixed(fill.quantity),
+      price: formatFixed(fill.price),
+      totalAmount: formatFixed(notional),
+      fees: formatFixed(fill.fee),
+    });
+    const transactionIds = [trade.transactionId];
+    if (fill.fee > ZERO) {
+      transactionIds.push(this.addTransaction({ ...base, type: TransactionType.FEE, quantity: null, price: null, totalAmount: formatFixed(fill.fee), fees: "0" }).transactionId);
+    }
+    return { cashBalance: cash, position: { quantity, averageCost: nextAverage }, realizedPnl: realized, transactionIds };
+  }
+
+  /** Writes every change: one statement each for portfolios, positions and transactions. */
+  async flush(): Promise<void> {
+    if (this.touchedAccounts.size > 0) {
+      const accounts = [...this.touchedAccounts].map((id) => this.account(id));
+      await this.manager.query(
+        `UPDATE portfolios p
+            SET cash_balance = v.cash, reserved_cash = v.reserved, invested_amount = v.invested, realized_pnl = v.realized, updated_at = now()
+           FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) AS v(id, cash, reserved, invested, realized)
+          WHERE p.id = v.id`,
+        [accounts.map((a) => a.id), ...(["cash", "reserved", "invested", "realized"] as const).map((field) => accounts.map((a) => formatFixed(a[field])))],
+      );
+    }
+    if (this.touchedHoldings.size > 0) {
+      const keys = [...this.touchedHoldings];
+      const holdings = keys.map((key) => this.holdings.get(key)!);
+      await this.manager.query(
+        `INSERT INTO positions (portfolio_id, symbol, quantity, reserved_quantity, average_cost, realized_pnl, updated_at)
+         SELECT v.portfolio_id, v.symbol, v.quantity, v.reserved, v.average_cost, v.realized, now()
+           FROM unnest($1::uuid[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[]) AS v(portfolio_id, symbol, quantity, reserved, average_cost, realized)
+         ON CONFLICT (portfolio_id, symbol) DO UPDATE
+            SET quantity = EXCLUDED.quantity, reserved_quantity = EXCLUDED.reserved_quantity, average_cost = EXCLUDED.average_cost,
+                realized_pnl = EXCLUDED.realized_pnl, updated_at = EXCLUDED.updated_at`,
+        [
+          keys.map((key) => key.split("|")[0]),
+          keys.map((key) => key.split("|")[1]),
+          ...(["quantity", "reserved", "averageCost", "realized"] as const).map((field) => holdings.map((h) => formatFixed(h[field]))),
+        ],
+      );
+    }
+    if (this.transactions.length > 0) {
+      const rows = this.transactions;
+      const column = <K extends keyof NewTransaction>(key: K) => rows.map((row) => row[key]);
+      await this.manager.query(
+        `INSERT INTO transactions (id, transaction_id, user_id, portfolio_id, transaction_type, asset_symbol, asset_name, quantity, price, total_amount, fees, currency, metadata, status, settlement_date)
+         SELECT v.*, $14, $15::date
+           FROM unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::varchar[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::char(3)[], $13::jsonb[]) AS v`,
+        [
+          column("id"),
+          column("transactionId"),
+          column("userId"),
+          column("portfolioId"),
+          column("type"),
+          column("symbol"),
+          column("assetName"),
+          column("quantity"),
+          column("price"),
+          column("totalAmount"),
+          column("fees"),
+          column("currency"),
+          rows.map((row) => JSON.stringify(row.metadata)),
+          TransactionStatus.COMPLETED,
+          new Date().toISOString().slice(0, 10),
+        ],
+      );
+    }
+    this.touchedAccounts.clear();
+    this.touchedHoldings.clear();
+    this.transactions.length = 0;
+  }
+
+  private addTransaction(values: Omit<NewTransaction, "id" | "transactionId">): NewTransaction {
+    const row = { ...values, id: randomUUID(), transactionId: newTransactionId() };
+    this.transactions.push(row);
+    return row;
+  }
+}
+
+const holdingKey = (portfolioId: string, symbol: string) => `${portfolioId}|${symbol}`;
+
+/** `TX-YYYYMMDD-<12 hex>`: readable on a statement, unique without a round trip. */
+export function newTransactionId(now = new Date()): string {
+  return `TX-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(6).toString("hex")}`;
+}
