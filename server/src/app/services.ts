@@ -25,7 +25,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const marketData = new MarketDataService(dataSource, pubsub, log);
   const ledger = new LedgerService(dataSource, audit, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
-  const trading = new TradingService(dataSource, config.trading, instruments, marketData, portfolios, ledger, audit, pubsub, log);
+  const trading = new TradingService(dataSource, config.trading, instruments, marketData, ledger, audit, pubsub, log);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),

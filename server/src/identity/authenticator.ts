@@ -42,8 +42,9 @@ export class Authenticator {
     const access = await this.tokens.verifyAccess(token);
     // Roles and the active flag come from the database, not the token: a role removed or an
     // account disabled takes effect on the next request.
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: access.userId }, select: { id: true, roles: true, isActive: true } });
-    if (!user?.isActive) throw unauthenticated("The account is not active");
+    // A plain statement: this runs on every authenticated request.
+    const [user] = await this.dataSource.query(`SELECT id, roles FROM users WHERE id = $1 AND is_active`, [access.userId]);
+    if (!user) throw unauthenticated("The account is not active");
     return {
       session: new Session({ kind: "user", userId: user.id, roles: user.roles, tokenId: access.tokenId, expiresAt: access.expiresAt }, ip),
       access,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
 import { AppError } from "../infra/errors";
 import { type Fixed, formatFixed, ZERO } from "../infra/fixed";
+import type { Session } from "../identity";
 import { LedgerBatch } from "../portfolio";
 import type { Command } from "./engine";
 import type { InstrumentDesk } from "./instrument-desk";
@@ -12,6 +13,8 @@ import { FillRow, OrderRow, OrderStatus, TradeRow } from "./trading.entities";
 /** A new order that passed the checks needing no lock, with what they worked out. */
 export interface PlaceRequest {
   kind: "place";
+  /** Who places it: the portfolio must be theirs (checked under the portfolio's lock). */
+  session: Session;
   userId: string;
   portfolioId: string;
   order: ValidatedOrder;
@@ -83,6 +86,7 @@ export class OrderBatch {
     const key = order.clientOrderId ? `${userId}|${order.clientOrderId}` : null;
     const known = key ? this.byClientOrderId.get(key) : undefined;
     if (known) return known;
+    request.session.assertOwns(this.ledger.has(portfolioId) ? this.ledger.account(portfolioId) : null, "Portfolio");
     if (this.tradingDisabled.has(userId)) throw riskRejected("KILL_SWITCH", "Trading is disabled for this account");
     if (!this.tradable) throw riskRejected("TRADING_HALTED", `Trading in ${this.desk.steps.symbol} is halted`);
     this.reserve(request);

@@ -81,8 +81,8 @@ export class TradingResolver {
       return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId));
     },
   })
-  async orderUpdates(@Root() event: OrderEvent, @Ctx() ctx: Context, @Arg("portfolioId", () => ID, { nullable: true }) _portfolioId?: string): Promise<OrderUpdate> {
-    return ctx.services.trading.orderUpdate(event.orderId, event.fillId);
+  orderUpdates(@Root() event: OrderEvent, @Ctx() ctx: Context, @Arg("portfolioId", () => ID, { nullable: true }) _portfolioId?: string): OrderUpdate {
+    return ctx.services.trading.orderUpdate(event);
   }
 
   @Subscription(() => Trade, {

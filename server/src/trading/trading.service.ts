@@ -6,9 +6,9 @@ import { AppError, badUserInput, notFound } from "../infra/errors";
 import { type Fixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
 import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
 import type { Logger } from "../infra/logger";
-import { type BookEvent, type PubSub, topics } from "../infra/pubsub";
+import { type BookEvent, type OrderEvent, type PubSub, topics } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
-import type { LedgerService, PortfolioService } from "../portfolio";
+import type { LedgerService } from "../portfolio";
 import { type DeskJob, InstrumentDesk } from "./instrument-desk";
 import { type DeskRequest, OrderBatch, type PlaceRequest, type TradingDesk } from "./order-batch";
 import { type CommandOutcome, emptyOutcome, type Fees } from "./order-persistence";
@@ -41,7 +41,6 @@ export class TradingService {
     private readonly config: Config["trading"],
     private readonly instruments: InstrumentService,
     private readonly marketData: MarketDataService,
-    private readonly portfolios: PortfolioService,
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly pubsub: PubSub,
@@ -82,7 +81,8 @@ export class TradingService {
 
   async placeOrder(session: Session, input: PlaceOrderInput): Promise<Order> {
     const userId = session.requireUser();
-    const portfolio = await this.portfolios.requireOwned(session, input.portfolioId);
+    // Ownership is checked in the order's group, under the portfolio's lock.
+    if (!isUuid(input.portfolioId)) throw notFound("Portfolio");
     const desk = this.desk(input.symbol);
     const order = validateOrder(input, desk.steps);
     if (order.clientOrderId) {
@@ -91,7 +91,7 @@ export class TradingService {
       if (existing) return toOrder(existing);
     }
     const limits = this.checkLimits(desk, order);
-    const row = await desk.enqueue({ kind: "place", userId, portfolioId: portfolio.id, order, ...limits });
+    const row = await desk.enqueue({ kind: "place", session, userId, portfolioId: input.portfolioId, order, ...limits });
     return toOrder(row!);
   }
 
@@ -122,11 +122,14 @@ export class TradingService {
     return disabled;
   }
 
-  /** An order update as subscribers see it: the order now, and the fill that caused it. */
-  async orderUpdate(orderId: string, fillId: string | null): Promise<{ order: Order; fill: Fill | null }> {
-    const row = await this.dataSource.getRepository(OrderRow).findOneByOrFail({ id: orderId });
-    const fill = fillId ? await this.dataSource.getRepository(FillRow).findOneBy({ id: fillId }) : null;
-    return { order: toOrder(row), fill: fill ? toFill(fill) : null };
+  /** An order update as subscribers see it: the order as committed, and the fill that caused it. */
+  orderUpdate(event: OrderEvent): { order: Order; fill: Fill | null } {
+    const order = event.order as unknown as Order & { createdAt: string; updatedAt: string };
+    const fill = event.fill as unknown as (Fill & { executedAt: string }) | null;
+    return {
+      order: { ...order, createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt) },
+      fill: fill && { ...fill, executedAt: new Date(fill.executedAt) },
+    };
   }
 
   orderBook(symbol: string, depth: number): OrderBookSnapshot {
@@ -255,13 +258,15 @@ export class TradingService {
   /** After the commit: order updates, trades, last price, valuation; the book on its timer. */
   private async publish(desk: Desk, outcome: CommandOutcome): Promise<void> {
     desk.dirty = desk.dirty || outcome.orders.size > 0;
-    const fillsByOrder = new Map<string, string[]>();
-    for (const { fill, order } of outcome.fills) fillsByOrder.set(order.id, [...(fillsByOrder.get(order.id) ?? []), fill.id]);
+    const fillsByOrder = new Map<string, FillRow[]>();
+    for (const { fill, order } of outcome.fills) fillsByOrder.set(order.id, [...(fillsByOrder.get(order.id) ?? []), fill]);
     const publications: Array<Promise<void>> = [];
     for (const row of outcome.orders.values()) {
       // One update per fill; an order that changed without filling gets one for its new state.
-      for (const fillId of fillsByOrder.get(row.id) ?? [null]) {
-        publications.push(this.pubsub.publish(topics.orders(row.userId), { userId: row.userId, portfolioId: row.portfolioId, orderId: row.id, fillId, sequence: row.lastSeq }));
+      const order = toOrder(row) as unknown as Record<string, unknown>;
+      for (const fill of fillsByOrder.get(row.id) ?? [null]) {
+        const event = { userId: row.userId, portfolioId: row.portfolioId, orderId: row.id, fillId: fill?.id ?? null, sequence: row.lastSeq, order, fill: fill && (toFill(fill) as unknown as Record<string, unknown>) };
+        publications.push(this.pubsub.publish(topics.orders(row.userId), event));
       }
     }
     for (const trade of outcome.trades) {

@@ -40,6 +40,9 @@ export interface OrderEvent {
   orderId: string;
   fillId: string | null;
   sequence: string;
+  /** The order as committed and the fill that changed it, in JSON: subscribers need no read. Trading owns their shape. */
+  order: Record<string, unknown>;
+  fill: Record<string, unknown> | null;
 }
 
 export interface ValuationEvent {
