@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
+import { type BulkColumn, bulkInsert, bulkUpdate } from "../infra/database/bulk";
 import { type Fixed, divFixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
 import { TransactionStatus, TransactionType } from "./portfolio.entities";
 
@@ -218,23 +219,26 @@ export class LedgerBatch {
 
   /** Writes every change: one statement each for portfolios, positions and transactions. */
   async flush(): Promise<void> {
-    if (this.touchedAccounts.size > 0) {
-      const accounts = [...this.touchedAccounts].map((id) => this.account(id));
-      await this.manager.query(
-        `UPDATE portfolios p
-            SET cash_balance = v.cash, reserved_cash = v.reserved, invested_amount = v.invested, realized_pnl = v.realized, updated_at = now()
-           FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) AS v(id, cash, reserved, invested, realized)
-          WHERE p.id = v.id`,
-        [accounts.map((a) => a.id), ...(["cash", "reserved", "invested", "realized"] as const).map((field) => accounts.map((a) => formatFixed(a[field])))],
-      );
-    }
+    const now = new Date();
+    await bulkUpdate(
+      this.manager,
+      "portfolios",
+      ["id", "uuid", (a) => a.id],
+      [
+        ["cash_balance", "numeric", (a) => formatFixed(a.cash)],
+        ["reserved_cash", "numeric", (a) => formatFixed(a.reserved)],
+        ["invested_amount", "numeric", (a) => formatFixed(a.invested)],
+        ["realized_pnl", "numeric", (a) => formatFixed(a.realized)],
+        ["updated_at", "timestamptz", () => now],
+      ],
+      [...this.touchedAccounts].map((id) => this.account(id)),
+    );
     if (this.touchedHoldings.size > 0) {
       const keys = [...this.touchedHoldings];
       const holdings = keys.map((key) => this.holdings.get(key)!);
       await this.manager.query(
         `INSERT INTO positions (portfolio_id, symbol, quantity, reserved_quantity, average_cost, realized_pnl, updated_at)
-         SELECT v.portfolio_id, v.symbol, v.quantity, v.reserved, v.average_cost, v.realized, now()
-           FROM unnest($1::uuid[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[]) AS v(portfolio_id, symbol, quantity, reserved, average_cost, realized)
+         SELECT v.*, now() FROM unnest($1::uuid[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[]) AS v
          ON CONFLICT (portfolio_id, symbol) DO UPDATE
             SET quantity = EXCLUDED.quantity, reserved_quantity = EXCLUDED.reserved_quantity, average_cost = EXCLUDED.average_cost,
                 realized_pnl = EXCLUDED.realized_pnl, updated_at = EXCLUDED.updated_at`,
@@ -245,32 +249,8 @@ export class LedgerBatch {
         ],
       );
     }
-    if (this.transactions.length > 0) {
-      const rows = this.transactions;
-      const column = <K extends keyof NewTransaction>(key: K) => rows.map((row) => row[key]);
-      await this.manager.query(
-        `INSERT INTO transactions (id, transaction_id, user_id, portfolio_id, transaction_type, asset_symbol, asset_name, quantity, price, total_amount, fees, currency, metadata, status, settlement_date)
-         SELECT v.*, $14, $15::date
-           FROM unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::varchar[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::char(3)[], $13::jsonb[]) AS v`,
-        [
-          column("id"),
-          column("transactionId"),
-          column("userId"),
-          column("portfolioId"),
-          column("type"),
-          column("symbol"),
-          column("assetName"),
-          column("quantity"),
-          column("price"),
-          column("totalAmount"),
-          column("fees"),
-          column("currency"),
-          rows.map((row) => JSON.stringify(row.metadata)),
-          TransactionStatus.COMPLETED,
-          new Date().toISOString().slice(0, 10),
-        ],
-      );
-    }
+    const settlementDate = now.toISOString().slice(0, 10);
+    await bulkInsert(this.manager, "transactions", TRANSACTION_COLUMNS(settlementDate), this.transactions);
     this.touchedAccounts.clear();
     this.touchedHoldings.clear();
     this.transactions.length = 0;
@@ -282,6 +262,24 @@ export class LedgerBatch {
     return row;
   }
 }
+
+const TRANSACTION_COLUMNS = (settlementDate: string): Array<BulkColumn<NewTransaction>> => [
+  ["id", "uuid", (t) => t.id],
+  ["transaction_id", "varchar", (t) => t.transactionId],
+  ["user_id", "uuid", (t) => t.userId],
+  ["portfolio_id", "uuid", (t) => t.portfolioId],
+  ["transaction_type", "varchar", (t) => t.type],
+  ["asset_symbol", "varchar", (t) => t.symbol],
+  ["asset_name", "varchar", (t) => t.assetName],
+  ["quantity", "numeric", (t) => t.quantity],
+  ["price", "numeric", (t) => t.price],
+  ["total_amount", "numeric", (t) => t.totalAmount],
+  ["fees", "numeric", (t) => t.fees],
+  ["currency", "char(3)", (t) => t.currency],
+  ["metadata", "jsonb", (t) => JSON.stringify(t.metadata)],
+  ["status", "varchar", () => TransactionStatus.COMPLETED],
+  ["settlement_date", "date", () => settlementDate],
+];
 
 const holdingKey = (portfolioId: string, symbol: string) => `${portfolioId}|${symbol}`;
 

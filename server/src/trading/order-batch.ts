@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
+import { type BulkColumn, bulkInsert, bulkUpdate } from "../infra/database/bulk";
 import { AppError } from "../infra/errors";
 import { type Fixed, formatFixed, ZERO } from "../infra/fixed";
 import type { Session } from "../identity";
@@ -8,7 +9,7 @@ import type { Command } from "./engine";
 import type { InstrumentDesk } from "./instrument-desk";
 import { type CommandOutcome, type Fees, recordEvents } from "./order-persistence";
 import { riskRejected, toTicks, type ValidatedOrder } from "./order-validation";
-import { FillRow, OrderRow, OrderStatus, TradeRow } from "./trading.entities";
+import { type FillRow, OrderRow, OrderStatus, type TradeRow } from "./trading.entities";
 
 /** A new order that passed the checks needing no lock, with what they worked out. */
 export interface PlaceRequest {
@@ -158,34 +159,17 @@ export class OrderBatch {
 
   /** Writes the group: orders, trades, fills, cash and positions, the audit events. */
   async commit(appendAudit: (manager: EntityManager) => Promise<void>): Promise<void> {
-    const createdIds = new Set(this.created.map((row) => row.id));
-    if (this.created.length > 0) await this.manager.insert(OrderRow, this.created);
-    const changed = [...this.outcome.orders.values()].filter((row) => !createdIds.has(row.id));
-    if (changed.length > 0) {
-      const column = <K extends keyof OrderRow>(key: K) => changed.map((row) => row[key]);
-      await this.manager.query(
-        `UPDATE orders o
-            SET status = v.status, reject_reason = v.reject_reason, filled_quantity = v.filled_quantity, filled_notional = v.filled_notional,
-                reserved_cash = v.reserved_cash, reserved_quantity = v.reserved_quantity, queued_seq = v.queued_seq, last_seq = v.last_seq, updated_at = v.updated_at
-           FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[], $9::bigint[], $10::timestamptz[])
-             AS v(id, status, reject_reason, filled_quantity, filled_notional, reserved_cash, reserved_quantity, queued_seq, last_seq, updated_at)
-          WHERE o.id = v.id`,
-        [
-          column("id"),
-          column("status"),
-          column("rejectReason"),
-          column("filledQuantity"),
-          column("filledNotional"),
-          column("reservedCash"),
-          column("reservedQuantity"),
-          column("queuedSeq"),
-          column("lastSeq"),
-          column("updatedAt"),
-        ],
-      );
-    }
-    if (this.outcome.trades.length > 0) await this.manager.insert(TradeRow, this.outcome.trades);
-    if (this.outcome.fills.length > 0) await this.manager.insert(FillRow, this.outcome.fills.map(({ fill }) => fill));
+    const created = new Set(this.created);
+    await bulkInsert(this.manager, "orders", ORDER_COLUMNS, this.created);
+    const changed = [...this.outcome.orders.values()].filter((row) => !created.has(row));
+    await bulkUpdate(this.manager, "orders", ORDER_ID, ORDER_STATE, changed);
+    await bulkInsert(this.manager, "trades", TRADE_COLUMNS, this.outcome.trades);
+    await bulkInsert(
+      this.manager,
+      "fills",
+      FILL_COLUMNS,
+      this.outcome.fills.map(({ fill }) => fill),
+    );
     await this.ledger.flush();
     await appendAudit(this.manager);
   }
@@ -228,3 +212,58 @@ export class OrderBatch {
     for (const engineId of touched) this.desk.track(row(engineId));
   }
 }
+
+const ORDER_ID: BulkColumn<OrderRow> = ["id", "uuid", (o) => o.id];
+/** What a command can change of an order. */
+const ORDER_STATE: Array<BulkColumn<OrderRow>> = [
+  ["status", "varchar", (o) => o.status],
+  ["reject_reason", "text", (o) => o.rejectReason],
+  ["filled_quantity", "numeric", (o) => o.filledQuantity],
+  ["filled_notional", "numeric", (o) => o.filledNotional],
+  ["reserved_cash", "numeric", (o) => o.reservedCash],
+  ["reserved_quantity", "numeric", (o) => o.reservedQuantity],
+  ["queued_seq", "bigint", (o) => o.queuedSeq],
+  ["last_seq", "bigint", (o) => o.lastSeq],
+  ["updated_at", "timestamptz", (o) => o.updatedAt],
+];
+const ORDER_COLUMNS: Array<BulkColumn<OrderRow>> = [
+  ORDER_ID,
+  ["engine_id", "bigint", (o) => o.engineId],
+  ["user_id", "uuid", (o) => o.userId],
+  ["portfolio_id", "uuid", (o) => o.portfolioId],
+  ["client_order_id", "varchar", (o) => o.clientOrderId],
+  ["symbol", "varchar", (o) => o.symbol],
+  ["side", "varchar", (o) => o.side],
+  ["order_type", "varchar", (o) => o.type],
+  ["time_in_force", "varchar", (o) => o.timeInForce],
+  ["quantity", "numeric", (o) => o.quantity],
+  ["limit_price", "numeric", (o) => o.limitPrice],
+  ["stop_price", "numeric", (o) => o.stopPrice],
+  ["protection_price", "numeric", (o) => o.protectionPrice],
+  ["created_at", "timestamptz", (o) => o.createdAt],
+  ...ORDER_STATE,
+];
+const TRADE_COLUMNS: Array<BulkColumn<TradeRow>> = [
+  ["id", "uuid", (t) => t.id],
+  ["symbol", "varchar", (t) => t.symbol],
+  ["price", "numeric", (t) => t.price],
+  ["quantity", "numeric", (t) => t.quantity],
+  ["aggressor_side", "varchar", (t) => t.aggressorSide],
+  ["maker_order_id", "uuid", (t) => t.makerOrderId],
+  ["taker_order_id", "uuid", (t) => t.takerOrderId],
+  ["seq", "bigint", (t) => t.seq],
+  ["executed_at", "timestamptz", (t) => t.executedAt],
+];
+const FILL_COLUMNS: Array<BulkColumn<FillRow>> = [
+  ["id", "uuid", (f) => f.id],
+  ["order_id", "uuid", (f) => f.orderId],
+  ["trade_id", "uuid", (f) => f.tradeId],
+  ["symbol", "varchar", (f) => f.symbol],
+  ["side", "varchar", (f) => f.side],
+  ["price", "numeric", (f) => f.price],
+  ["quantity", "numeric", (f) => f.quantity],
+  ["fee", "numeric", (f) => f.fee],
+  ["liquidity", "varchar", (f) => f.liquidity],
+  ["seq", "bigint", (f) => f.seq],
+  ["executed_at", "timestamptz", (f) => f.executedAt],
+];
