@@ -155,7 +155,7 @@ describe("abuse protection", () => {
       const response = await fetch(`${server.url}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", ...bearer(user.accessToken) },
-        body: JSON.stringify({ query: "{ instruments { symbol name } }" }),
+        body: JSON.stringify({ query: "{ me { id email } }" }),
       });
       const body = (await response.json()) as { errors?: Array<{ extensions: Record<string, unknown> }>; extensions: { cost: Record<string, any> } };
       costs.push(body.extensions.cost);
@@ -170,6 +170,21 @@ describe("abuse protection", () => {
     // Another principal has its own bucket.
     const other = await registerUser(server);
     expect(codeOf(await gql(server, "{ me { id } }", {}, bearer(other.accessToken)))).to.equal(undefined);
+  });
+
+  it("when an operation would cost more than QUERY_MAX_COST, then it is refused before it runs and nothing is charged", async () => {
+    const user = await registerUser(server, {}, newAddress());
+    // Thirty histories of 1,000 bars (priced per 60 bars) and a list of portfolios (a plain list's estimate): above 1,000.
+    const histories = Array.from({ length: 29 }, (_, i) => `h${i}: priceHistory(symbol: "AAPL", limit: 1000) { open high }`).join(" ");
+    const costly = await gql(server, `{ portfolios { id } ${histories} }`, {}, bearer(user.accessToken));
+    expect(codeOf(costly)).to.equal("BAD_USER_INPUT");
+    expect(costly.errors![0].message).to.match(/Query cost \d+ exceeds the maximum of 1000/);
+    const cheap = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(user.accessToken) },
+      body: JSON.stringify({ query: "{ me { id } }" }),
+    });
+    expect(((await cheap.json()) as { extensions: { cost: { throttleStatus: { currentlyAvailable: number } } } }).extensions.cost.throttleStatus.currentlyAvailable).to.equal(28);
   });
 
   it("when a query is too deep or uses too many aliases, then it is refused before it runs", async () => {
