@@ -22,6 +22,9 @@ export default defineConfig({
       // Hardhat's default EVM table stops before solc 0.8.37: name the target explicitly.
       evmVersion: "osaka",
       optimizer: { enabled: true, runs: 200 },
+      // The order book's matching loop keeps more live values than the legacy code generator's
+      // 16 stack slots reach; the IR pipeline schedules them (as Uniswap v4-core compiles).
+      viaIR: true,
     },
   },
   paths: {
