@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
 import { defineConfig } from "hardhat/config";
@@ -14,7 +16,7 @@ const require = createRequire(import.meta.url);
 const solcVersion: string = require("solc/package.json").version;
 
 export default defineConfig({
-  plugins: [hardhatMocha, hardhatViem, hardhatViemAssertions],
+  plugins: [hardhatMocha, hardhatViem, hardhatViemAssertions, hardhatNetworkHelpers, hardhatIgnitionViem],
   solidity: {
     version: solcVersion,
     path: require.resolve("solc/soljson.js"),
