@@ -183,7 +183,7 @@ describe("OrderBookDEX", () => {
     it("when a buy is only partly filled, then its rest rests at its limit and the book's best bid is that price", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
       await place(f, f.alice, false, 100n, 4n);
-      const [, filled] = (await f.dex.simulate.placeOrder([1, true, 100n, 10n, 10n, 0n], { account: f.dave.account })).result;
+      const [, filled] = (await f.dex.simulate.placeOrder([1, true, 100n, 10n, 10n, 0n], { account: f.dave.account.address })).result;
       expect(filled).to.equal(4n);
       await place(f, f.dave, true, 100n, 10n);
       expect((await f.dex.read.getOrder([2n])).lots).to.equal(6n);
