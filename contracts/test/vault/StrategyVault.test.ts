@@ -230,7 +230,8 @@ describe("StrategyVault", () => {
       const victim = await f.vault.read.maxWithdraw([f.alice.account.address]);
       const attacker = await f.vault.read.maxWithdraw([f.mallory.account.address]);
       expect(10_000n * USD - victim < USD, "victim's loss").to.equal(true); // < 0.01%
-      expect(attacker < 50_000n * USD, "attacker's value").to.equal(true);
+      // The attacker's 50,000 donation is now worth about 25,000 to them: the attack loses money.
+      expect(attacker < 30_000n * USD, `attacker's value ${attacker}`).to.equal(true);
     });
   });
 
