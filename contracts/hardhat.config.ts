@@ -29,6 +29,11 @@ export default defineConfig({
       viaIR: true,
     },
   },
+  networks: {
+    // `hardhat node`, or whichever node CHAIN_RPC_URL names (a test's node on its own port):
+    // scripts/deploy.ts deploys there with `--network localhost`.
+    localhost: { type: "http", chainType: "l1", url: process.env.CHAIN_RPC_URL ?? "http://127.0.0.1:8545" },
+  },
   paths: {
     tests: { mocha: "test" },
   },

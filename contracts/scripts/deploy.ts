@@ -1,7 +1,9 @@
 // Deploys the BlockGuardian Ignition module to the network given with --network (a local
 // `hardhat node` by default: `npm run deploy:local`) and writes deployments/<chainId>.json,
 // which the server's chain indexer and the web app read. Re-running against a chain that
-// already has the recorded contracts does nothing (pass --force through DEPLOY_FORCE=1).
+// already has the recorded contracts does nothing (DEPLOY_FORCE=1 deploys again).
+// Environment: CHAIN_RPC_URL (default http://127.0.0.1:8545), DEPLOYMENTS_DIR (default
+// contracts/deployments), DEPLOY_FORCE.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +15,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { viem, ignition, networkName } = await network.create();
 const publicClient = await viem.getPublicClient();
 const chainId = await publicClient.getChainId();
-const file = path.join(root, "deployments", `${chainId}.json`);
+// DEPLOYMENTS_DIR lets a test write its throw-away deployment elsewhere.
+const file = path.join(process.env.DEPLOYMENTS_DIR ?? path.join(root, "deployments"), `${chainId}.json`);
 
 if (fs.existsSync(file) && !process.env.DEPLOY_FORCE) {
   const recorded = JSON.parse(fs.readFileSync(file, "utf8"));
