@@ -55,6 +55,7 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     mapping(uint24 pairId => Book) private _books;
     mapping(uint64 orderId => Order) private _orders;
     uint64 private _nextOrderId = 1;
+    mapping(address account => mapping(address token => uint256)) private _credits;
 
     /// @inheritdoc IOrderBookDEX
     function createPair(address base, address quote, uint96 lotSize) external nonReentrant returns (uint24 pairId) {
@@ -149,6 +150,20 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IOrderBookDEX
+    function claimCredit(address token) external nonReentrant returns (uint256 amount) {
+        amount = _credits[msg.sender][token];
+        if (amount == 0) revert DexNothingToClaim(msg.sender, token);
+        _credits[msg.sender][token] = 0;
+        emit CreditClaimed(msg.sender, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IOrderBookDEX
+    function creditOf(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
+    }
+
+    /// @inheritdoc IOrderBookDEX
     function getPair(uint24 pairId) external view returns (Pair memory) {
         return _pair(pairId);
     }
@@ -237,7 +252,17 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
             }
             result.escrowSpent += taker.isBuy ? quoteAmount : baseAmount;
             result.proceeds += taker.isBuy ? baseAmount : quoteAmount;
-            makerProceedsToken.safeTransfer(maker, taker.isBuy ? quoteAmount : baseAmount);
+            _payMaker(makerProceedsToken, maker, taker.isBuy ? quoteAmount : baseAmount);
+        }
+    }
+
+    /// @dev A maker the token will not pay (blocklisted, say) must not freeze the book behind its
+    /// order, which price-time priority would otherwise make unpassable: the payout is kept as
+    /// the maker's credit instead.
+    function _payMaker(IERC20 token, address maker, uint256 amount) private {
+        if (!token.trySafeTransfer(maker, amount)) {
+            _credits[maker][address(token)] += amount;
+            emit PayoutDeferred(maker, address(token), amount);
         }
     }
 

@@ -13,6 +13,10 @@ pragma solidity ^0.8.28;
 /// anyone sent it outside these functions). Closing an order (filled or cancelled) returns the
 /// rest.
 ///
+/// Maker payouts that a token refuses (a blocklisted maker, say) do not stop matching: they wait
+/// in the contract as the maker's credit, claimable with {claimCredit}. So the balance of a
+/// token equals the open orders' escrow plus the unclaimed credits.
+///
 /// Fee-on-transfer tokens. An order is sized by what arrived, measured as this contract's
 /// balance change, rounded down to whole lots; the part of a lot that arrived is returned at
 /// once. Payouts are sent gross: the token may charge its fee on the way to the recipient.
@@ -84,6 +88,13 @@ interface IOrderBookDEX {
     /// @notice An order's unfilled `lots` were removed from the book and their escrow returned.
     event OrderCancelled(uint64 indexed orderId, address indexed maker, uint80 lots);
 
+    /// @notice A maker's payout could not be sent (the token refused it) and was credited to
+    /// them instead; see {claimCredit}.
+    event PayoutDeferred(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice `account` withdrew its credit of `token`.
+    event CreditClaimed(address indexed account, address indexed token, uint256 amount);
+
     /// @notice No pair has this id.
     error DexPairNotFound(uint24 pairId);
 
@@ -111,6 +122,9 @@ interface IOrderBookDEX {
 
     /// @notice Only the order's maker may cancel it.
     error DexNotOrderMaker(uint64 orderId, address caller);
+
+    /// @notice `account` has no credit of `token` to claim.
+    error DexNothingToClaim(address account, address token);
 
     /// @notice Lists the pair (`base`, `quote`) traded in lots of `lotSize` base atoms. Anyone may
     /// list; one pair per (base, quote, lotSize).
@@ -144,6 +158,14 @@ interface IOrderBookDEX {
 
     /// @notice Cancels the caller's open order and returns its escrow.
     function cancelOrder(uint64 orderId) external;
+
+    /// @notice Sends the caller its credit of `token`: maker payouts the token refused when the
+    /// caller's orders filled.
+    /// @return amount The credit sent.
+    function claimCredit(address token) external returns (uint256 amount);
+
+    /// @notice `account`'s unclaimed credit of `token`.
+    function creditOf(address account, address token) external view returns (uint256);
 
     /// @notice The pair with this id; reverts DexPairNotFound if none.
     function getPair(uint24 pairId) external view returns (Pair memory);

@@ -355,6 +355,46 @@ describe("OrderBookDEX", () => {
     });
   });
 
+  describe("deferred payouts", () => {
+    it("when a token refuses a maker's payout, then the fill still happens, the payout becomes the maker's credit, and the maker claims it later", async () => {
+      const f = await networkHelpers.loadFixture(deployDex);
+      const usd = await viem.deployContract("BlocklistToken");
+      await f.dex.write.createPair([f.base.address, usd.address, LOT]); // pair 2
+      await usd.write.mint([f.bob.account.address, 10_000n]);
+      await usd.write.approve([f.dex.address, MAX], { account: f.bob.account });
+      await f.dex.write.placeOrder([2, false, 100n, 5n, 10n, 0n], { account: f.alice.account }); // order 1
+      await f.dex.write.placeOrder([2, false, 100n, 5n, 10n, 0n], { account: f.carol.account }); // order 2, behind it
+      await usd.write.setBlocked([f.alice.account.address, true]);
+
+      // Alice's order is first in line; her block must not stop the book.
+      const hash = f.dex.write.placeOrder([2, true, 100n, 10n, 10n, 0n], { account: f.bob.account });
+      await viem.assertions.emitWithArgs(hash, f.dex, "PayoutDeferred", [getAddress(f.alice.account.address), getAddress(usd.address), 500n]);
+      expect(await f.base.read.balanceOf([f.bob.account.address])).to.equal(10n ** 21n + 10n * LOT);
+      expect(await usd.read.balanceOf([f.carol.account.address])).to.equal(500n);
+      expect(await f.dex.read.creditOf([f.alice.account.address, usd.address])).to.equal(500n);
+      expect(await usd.read.balanceOf([f.dex.address])).to.equal(500n); // escrow 0 + credits 500
+
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.dex.write.claimCredit([usd.address], { account: f.alice.account }),
+        usd,
+        "BlocklistBlocked",
+        [getAddress(f.alice.account.address)],
+      );
+      await usd.write.setBlocked([f.alice.account.address, false]);
+      await viem.assertions.emitWithArgs(f.dex.write.claimCredit([usd.address], { account: f.alice.account }), f.dex, "CreditClaimed", [
+        getAddress(f.alice.account.address),
+        getAddress(usd.address),
+        500n,
+      ]);
+      expect(await usd.read.balanceOf([f.alice.account.address])).to.equal(500n);
+      expect(await usd.read.balanceOf([f.dex.address])).to.equal(0n);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.claimCredit([usd.address], { account: f.alice.account }), f.dex, "DexNothingToClaim", [
+        getAddress(f.alice.account.address),
+        getAddress(usd.address),
+      ]);
+    });
+  });
+
   describe("reentrancy", () => {
     it("when a token calls back into the DEX during a transfer, then the call reverts with ReentrancyGuardReentrantCall", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
@@ -367,6 +407,7 @@ describe("OrderBookDEX", () => {
         encodeFunctionData({ abi: f.dex.abi, functionName: "cancelOrder", args: [1n] }),
         encodeFunctionData({ abi: f.dex.abi, functionName: "placeOrder", args: [2, false, 1n, 1n, 1n, 0n] }),
         encodeFunctionData({ abi: f.dex.abi, functionName: "createPair", args: [f.quote.address, hostile.address, 1n] }),
+        encodeFunctionData({ abi: f.dex.abi, functionName: "claimCredit", args: [hostile.address] }),
       ]) {
         await hostile.write.arm([f.dex.address, payload]);
         await viem.assertions.revertWithCustomError(

@@ -983,6 +983,14 @@ export const orderBookDexAbi = [
   },
   {
     type: 'error',
+    inputs: [
+      { name: 'account', internalType: 'address', type: 'address' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'DexNothingToClaim',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'orderId', internalType: 'uint64', type: 'uint64' }],
     name: 'DexOrderNotFound',
   },
@@ -1020,6 +1028,31 @@ export const orderBookDexAbi = [
     type: 'error',
     inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
     name: 'SafeERC20FailedOperation',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'account',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'CreditClaimed',
   },
   {
     type: 'event',
@@ -1148,6 +1181,31 @@ export const orderBookDexAbi = [
     name: 'PairCreated',
   },
   {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'account',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'PayoutDeferred',
+  },
+  {
     type: 'function',
     inputs: [{ name: 'pairId', internalType: 'uint24', type: 'uint24' }],
     name: 'bestPrices',
@@ -1166,6 +1224,13 @@ export const orderBookDexAbi = [
   },
   {
     type: 'function',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'claimCredit',
+    outputs: [{ name: 'amount', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [
       { name: 'base', internalType: 'address', type: 'address' },
       { name: 'quote', internalType: 'address', type: 'address' },
@@ -1174,6 +1239,16 @@ export const orderBookDexAbi = [
     name: 'createPair',
     outputs: [{ name: 'pairId', internalType: 'uint24', type: 'uint24' }],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'account', internalType: 'address', type: 'address' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'creditOf',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
   },
   {
     type: 'function',
