@@ -71,7 +71,7 @@ await base.write.setTransferFee([0n]);
 // The vault: dUSD into a fixed-rate strategy.
 const usd = quote;
 const source = await viem.deployContract("FixedRateYieldSource", [usd.address, 500n, admin.account.address]);
-const vault = await viem.deployContract("StrategyVault", [usd.address, "Vault", "bgdUSD", admin.account.address, treasury.account.address, 1_000n]);
+const vault = await viem.deployContract("StrategyVault", [usd.address, "Vault", "bgdUSD", admin.account.address, treasury.account.address, 1_000n, 24n * 3600n]);
 const strategy = await viem.deployContract("FixedRateStrategy", [usd.address, vault.address, source.address]);
 await source.write.setBeneficiary([strategy.address, true]);
 await vault.write.setStrategy([strategy.address]);
@@ -82,7 +82,8 @@ await measure("vault: first deposit", "first depositor ever (fresh share balance
 await measure("vault: deposit", "a later deposit by an existing holder", vault.write.deposit([5_000n * 10n ** 6n, alice.account.address], { account: alice.account }));
 await vault.write.deposit([5_000n * 10n ** 6n, bob.account.address], { account: bob.account });
 await networkHelpers.time.increase(30 * 24 * 3600);
-await measure("vault: harvest", "30 days of yield collected from the source, 10% fee to the treasury", vault.write.harvest());
+await measure("vault: harvest", "30 days of yield collected from the source, 10% fee to the treasury, the rest locked for release", vault.write.harvest());
+await networkHelpers.time.increase(24 * 3600); // let the harvested profit unlock
 await measure("vault: withdraw", "withdraw part (assets from the strategy)", vault.write.withdraw([1_000n * 10n ** 6n, alice.account.address, alice.account.address], { account: alice.account }));
 await measure("vault: redeem all", "redeem every share", vault.write.redeem([await vault.read.balanceOf([bob.account.address]), bob.account.address, bob.account.address], { account: bob.account }));
 await measure("vault: claimYield", "take the yield, principal stays", vault.write.claimYield([alice.account.address], { account: alice.account }));

@@ -14,4 +14,14 @@ library YieldMath {
     function accrued(uint256 principal, uint256 rateBps, uint256 elapsed) internal pure returns (uint256) {
         return Math.mulDiv(principal, rateBps * elapsed, BPS * YEAR);
     }
+
+    /// @notice What remains locked of `locked` profit `elapsed` seconds into a linear release
+    /// over `period` seconds, rounded up: profit never counts as released before it is.
+    function stillLocked(uint256 locked, uint256 elapsed, uint256 period) internal pure returns (uint256) {
+        if (elapsed >= period) return 0;
+        // unchecked: elapsed < period here.
+        unchecked {
+            return Math.mulDiv(locked, period - elapsed, period, Math.Rounding.Ceil);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IStrategy} from "../interfaces/IStrategy.sol";
 import {IStrategyVault} from "../interfaces/IStrategyVault.sol";
 import {BasisPoints} from "../libraries/BasisPoints.sol";
+import {YieldMath} from "../libraries/YieldMath.sol";
 
 /// @title StrategyVault
 /// @notice ERC-4626 vault whose assets sit in a strategy; see {IStrategyVault}.
@@ -20,6 +21,10 @@ import {BasisPoints} from "../libraries/BasisPoints.sol";
 /// inflation ("donation") attack is met by OpenZeppelin's virtual shares and assets with a
 /// decimals offset of {DECIMALS_OFFSET}: shares carry 6 more decimals than the asset, so an
 /// attacker must donate about 10^6 times what they hope to steal, and loses most of it.
+///
+/// Harvested profit is locked and released linearly over `profitUnlockTime` (as Yearn v3
+/// does): realised yield would otherwise lift the share price in one step that anyone could
+/// capture by depositing just before `harvest` and withdrawing just after.
 ///
 /// The asset must not charge a transfer fee on the vault's and strategy's transfers (exempt
 /// them): ERC-4626 prices deposits by the nominal amount.
@@ -30,11 +35,16 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
     uint8 public constant DECIMALS_OFFSET = 6;
     /// @inheritdoc IStrategyVault
     uint256 public constant MAX_PERFORMANCE_FEE_BPS = 2_000;
+    /// @inheritdoc IStrategyVault
+    uint256 public constant MAX_PROFIT_UNLOCK_TIME = 365 days;
 
     IStrategy private _strategy;
     uint256 private _performanceFeeBps;
     address private _treasury;
     mapping(address owner => uint256) private _principal;
+    uint256 private _lockedProfit; // as of _lockedAt
+    uint64 private _lockedAt;
+    uint64 private _profitUnlockTime;
 
     constructor(
         IERC20 asset_,
@@ -42,10 +52,12 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
         string memory symbol_,
         address owner_,
         address treasury_,
-        uint256 performanceFeeBps_
+        uint256 performanceFeeBps_,
+        uint256 profitUnlockTime_
     ) ERC20(name_, symbol_) ERC4626(asset_) Ownable(owner_) {
         _setTreasury(treasury_);
         _setPerformanceFee(performanceFeeBps_);
+        _setProfitUnlockTime(profitUnlockTime_);
     }
 
     /// @inheritdoc IStrategyVault
@@ -64,6 +76,16 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
     }
 
     /// @inheritdoc IStrategyVault
+    function profitUnlockTime() external view returns (uint256) {
+        return _profitUnlockTime;
+    }
+
+    /// @inheritdoc IStrategyVault
+    function lockedProfit() public view returns (uint256) {
+        return YieldMath.stillLocked(_lockedProfit, block.timestamp - _lockedAt, _profitUnlockTime);
+    }
+
+    /// @inheritdoc IStrategyVault
     function principalOf(address owner) external view returns (uint256) {
         return _principal[owner];
     }
@@ -75,12 +97,15 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
         return value > principal ? value - principal : 0;
     }
 
-    /// @notice Idle assets in the vault plus what the strategy holds. Unharvested yield is not
-    /// counted: share value steps up at harvest, net of the fee.
+    /// @notice Idle assets in the vault plus what the strategy holds, less the profit still
+    /// locked. Unharvested yield is not counted; harvested yield enters over the unlock time.
     function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
         IStrategy current = _strategy;
-        uint256 idle = IERC20(asset()).balanceOf(address(this));
-        return address(current) == address(0) ? idle : idle + current.totalAssets();
+        uint256 held = IERC20(asset()).balanceOf(address(this));
+        if (address(current) != address(0)) held += current.totalAssets();
+        uint256 locked = lockedProfit();
+        // Holders can only ever take held - locked, so locked <= held; saturate regardless.
+        return held > locked ? held - locked : 0;
     }
 
     /// @inheritdoc IStrategyVault
@@ -91,7 +116,12 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
         // Rounded down: the fee never takes more than its rate of the gain.
         uint256 fee = BasisPoints.mulBpsDown(gain, _performanceFeeBps);
         if (fee > 0) current.withdraw(fee, _treasury);
-        emit VaultHarvested(gain, fee, totalAssets());
+        // The net gain joins what is still locked and the release restarts from now, so the
+        // share price does not move at this block.
+        uint256 locked = lockedProfit() + (gain - fee);
+        _lockedProfit = locked;
+        _lockedAt = uint64(block.timestamp);
+        emit VaultHarvested(gain, fee, locked);
     }
 
     /// @inheritdoc IStrategyVault
@@ -133,6 +163,11 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
     /// @inheritdoc IStrategyVault
     function setPerformanceFee(uint256 bps) external onlyOwner {
         _setPerformanceFee(bps);
+    }
+
+    /// @inheritdoc IStrategyVault
+    function setProfitUnlockTime(uint256 seconds_) external onlyOwner {
+        _setProfitUnlockTime(seconds_);
     }
 
     /// @inheritdoc IStrategyVault
@@ -197,6 +232,16 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
         uint256 previous = _performanceFeeBps;
         _performanceFeeBps = bps;
         emit VaultPerformanceFeeSet(previous, bps);
+    }
+
+    function _setProfitUnlockTime(uint256 seconds_) private {
+        if (seconds_ > MAX_PROFIT_UNLOCK_TIME) revert VaultUnlockTimeTooLong(seconds_, MAX_PROFIT_UNLOCK_TIME);
+        // Re-anchor what is still locked so the change applies from now, never retroactively.
+        _lockedProfit = lockedProfit();
+        _lockedAt = uint64(block.timestamp);
+        uint256 previous = _profitUnlockTime;
+        _profitUnlockTime = uint64(seconds_);
+        emit VaultProfitUnlockTimeSet(previous, seconds_);
     }
 
     function _setTreasury(address newTreasury) private {

@@ -9,13 +9,14 @@ const USD = 10n ** 6n;
 const YEAR = 365n * 24n * 3600n;
 const RATE_BPS = 1_000n; // the source pays 10% a year
 const FEE_BPS = 1_000n; // the vault keeps 10% of each gain for the treasury
+const UNLOCK = 7n * 24n * 3600n; // harvested profit reaches the share price over a week
 
 describe("StrategyVault", () => {
   async function deployVault() {
     const [owner, treasury, alice, bob, carol, mallory] = await viem.getWalletClients();
     const asset = await viem.deployContract("AssetToken", ["Demo Dollar", "dUSD", 6, owner.account.address, treasury.account.address, 0n]);
     const source = await viem.deployContract("FixedRateYieldSource", [asset.address, RATE_BPS, owner.account.address]);
-    const vault = await viem.deployContract("StrategyVault", [asset.address, "BlockGuardian dUSD Vault", "bgdUSD", owner.account.address, treasury.account.address, FEE_BPS]);
+    const vault = await viem.deployContract("StrategyVault", [asset.address, "BlockGuardian dUSD Vault", "bgdUSD", owner.account.address, treasury.account.address, FEE_BPS, UNLOCK]);
     const strategy = await viem.deployContract("FixedRateStrategy", [asset.address, vault.address, source.address]);
     await source.write.setBeneficiary([strategy.address, true]);
     await vault.write.setStrategy([strategy.address]);
@@ -34,6 +35,12 @@ describe("StrategyVault", () => {
     const depositedAt = BigInt(await networkHelpers.time.latest());
     await networkHelpers.time.setNextBlockTimestamp(depositedAt + YEAR);
     return depositedAt;
+  }
+
+  /** Harvests, then lets the whole unlock time pass so the profit is in the share price. */
+  async function harvestAndUnlock(f: Fixture) {
+    await f.vault.write.harvest();
+    await networkHelpers.time.increase(UNLOCK);
   }
 
   describe("deposit and mint", () => {
@@ -58,7 +65,7 @@ describe("StrategyVault", () => {
     it("when shares are minted, then the assets charged are previewMint's, rounded up", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await depositThenAYear(f, f.bob, 3_333n * USD);
-      await f.vault.write.harvest();
+      await harvestAndUnlock(f);
       const shares = 10n ** 12n + 7n;
       const charged = await f.vault.read.previewMint([shares]);
       const before = await f.asset.read.balanceOf([f.alice.account.address]);
@@ -71,7 +78,7 @@ describe("StrategyVault", () => {
     it("when the share price is not whole, then conversions round in the vault's favour as ERC-4626 requires", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await depositThenAYear(f, f.bob, 3_333n * USD);
-      await f.vault.write.harvest();
+      await harvestAndUnlock(f);
       for (const amount of [1n, 7n, 999_999n, 12_345n * USD]) {
         const shares = await f.vault.read.previewDeposit([amount]);
         expect(await f.vault.read.previewMint([shares]) <= amount, `mint back ${amount}`).to.equal(true);
@@ -83,7 +90,7 @@ describe("StrategyVault", () => {
   });
 
   describe("harvest", () => {
-    it("when a year passes, then the yield is not counted until harvest, and harvest pays the fee and raises the share value", async () => {
+    it("when a year passes, then the yield is not counted until harvest, and harvest pays the fee and releases the rest over the unlock time", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       const principal = 10_000n * USD;
       await depositThenAYear(f, f.alice, principal);
@@ -96,13 +103,53 @@ describe("StrategyVault", () => {
       // One more second of yield accrues in the harvest's own block.
       const gain = principal / 10n + (principal * RATE_BPS) / (10_000n * YEAR);
       const fee = (gain * FEE_BPS) / 10_000n;
-      await viem.assertions.emitWithArgs(f.vault.write.harvest(), f.vault, "VaultHarvested", [gain, fee, principal + gain - fee]);
+      const net = gain - fee;
+      await viem.assertions.emitWithArgs(f.vault.write.harvest(), f.vault, "VaultHarvested", [gain, fee, net]);
+      const harvestedAt = BigInt(await networkHelpers.time.latest());
       expect(await f.asset.read.balanceOf([f.treasury.account.address])).to.equal(fee);
-      expect(await f.vault.read.totalAssets()).to.equal(principal + gain - fee);
-      const valueAfter = await f.vault.read.convertToAssets([shares]);
-      expect(valueAfter > valueBefore).to.equal(true);
-      expect(principal + gain - fee - valueAfter <= 1n).to.equal(true); // only the virtual shares' sliver
       expect(await f.strategy.read.pendingYield()).to.equal(0n);
+      // No step at harvest: the net gain is locked...
+      expect(await f.vault.read.lockedProfit()).to.equal(net);
+      expect(await f.vault.read.totalAssets()).to.equal(principal);
+      expect(await f.vault.read.convertToAssets([shares])).to.equal(valueBefore);
+      // ...and released linearly (what is still locked rounds up)...
+      await networkHelpers.time.increaseTo(harvestedAt + UNLOCK / 4n);
+      const remaining = (net * (UNLOCK - UNLOCK / 4n) + UNLOCK - 1n) / UNLOCK;
+      expect(await f.vault.read.lockedProfit()).to.equal(remaining);
+      expect(await f.vault.read.totalAssets()).to.equal(principal + net - remaining);
+      // ...until all of it is in the share price.
+      await networkHelpers.time.increaseTo(harvestedAt + UNLOCK);
+      expect(await f.vault.read.lockedProfit()).to.equal(0n);
+      expect(await f.vault.read.totalAssets()).to.equal(principal + net);
+      const valueAfter = await f.vault.read.convertToAssets([shares]);
+      expect(principal + net - valueAfter <= 1n).to.equal(true); // only the virtual shares' sliver
+    });
+
+    it("when someone deposits just before a harvest and redeems just after, then they take none of the year's yield", async () => {
+      const f = await networkHelpers.loadFixture(deployVault);
+      await depositThenAYear(f, f.alice, 50_000n * USD);
+      await f.vault.write.deposit([100_000n * USD, f.mallory.account.address], { account: f.mallory.account });
+      await f.vault.write.harvest();
+      const shares = await f.vault.read.balanceOf([f.mallory.account.address]);
+      await f.vault.write.redeem([shares, f.mallory.account.address, f.mallory.account.address], { account: f.mallory.account });
+      // The year's net yield is 4,500 dUSD; without the unlock the sandwich would take two
+      // thirds of it. It gets the profit released in the one second between its transactions.
+      const profit = (await f.asset.read.balanceOf([f.mallory.account.address])) - 100_000n * USD;
+      expect(profit < USD / 50n, `sandwich profit ${profit}`).to.equal(true);
+    });
+
+    it("when a second harvest comes while profit is still locked, then both release together from the second harvest on", async () => {
+      const f = await networkHelpers.loadFixture(deployVault);
+      await depositThenAYear(f, f.alice, 10_000n * USD);
+      await f.vault.write.harvest();
+      const first = await f.vault.read.lockedProfit();
+      await networkHelpers.time.increase(UNLOCK / 2n);
+      const stillLocked = await f.vault.read.lockedProfit();
+      const total = await f.vault.read.totalAssets();
+      await f.vault.write.harvest();
+      const locked = await f.vault.read.lockedProfit();
+      expect(stillLocked < first && locked > stillLocked).to.equal(true);
+      expect(await f.vault.read.totalAssets() >= total).to.equal(true); // never a step down
     });
 
     it("when nothing has accrued, then harvest realises nothing and charges no fee", async () => {
@@ -128,7 +175,7 @@ describe("StrategyVault", () => {
 
     it("when there is no strategy, then harvest reverts with VaultNoStrategy", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
-      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n]);
+      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n, 0n]);
       await viem.assertions.revertWithCustomError(bare.write.harvest(), bare, "VaultNoStrategy");
     });
   });
@@ -137,7 +184,7 @@ describe("StrategyVault", () => {
     it("when a holder withdraws part, then shares burnt round up and principal falls pro rata", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await depositThenAYear(f, f.alice, 9_000n * USD);
-      await f.vault.write.harvest();
+      await harvestAndUnlock(f);
       const shares = await f.vault.read.balanceOf([f.alice.account.address]);
       const burnt = await f.vault.read.previewWithdraw([3_000n * USD]);
       const before = await f.asset.read.balanceOf([f.alice.account.address]);
@@ -150,7 +197,7 @@ describe("StrategyVault", () => {
     it("when a holder redeems everything, then they receive previewRedeem and their principal is zero", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await depositThenAYear(f, f.alice, 5_000n * USD);
-      await f.vault.write.harvest();
+      await harvestAndUnlock(f);
       const shares = await f.vault.read.balanceOf([f.alice.account.address]);
       const expected = await f.vault.read.previewRedeem([shares]);
       const before = await f.asset.read.balanceOf([f.bob.account.address]);
@@ -185,7 +232,7 @@ describe("StrategyVault", () => {
     it("when a holder claims yield, then only the part above principal is paid and the principal stays invested", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await depositThenAYear(f, f.alice, 10_000n * USD);
-      await f.vault.write.harvest();
+      await harvestAndUnlock(f);
       const claimable = await f.vault.read.claimableYield([f.alice.account.address]);
       expect(claimable > 890n * USD && claimable < 901n * USD).to.equal(true); // ~10% less the 10% fee
       const shares = await f.vault.read.previewWithdraw([claimable]);
@@ -210,7 +257,7 @@ describe("StrategyVault", () => {
     it("when shares are transferred, then principal moves with them pro rata and the total is conserved", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await depositThenAYear(f, f.alice, 8_000n * USD);
-      await f.vault.write.harvest();
+      await harvestAndUnlock(f);
       const shares = await f.vault.read.balanceOf([f.alice.account.address]);
       const yieldBefore = await f.vault.read.claimableYield([f.alice.account.address]);
       await f.vault.write.transfer([f.bob.account.address, shares / 4n], { account: f.alice.account });
@@ -249,15 +296,39 @@ describe("StrategyVault", () => {
       await viem.assertions.revertWithCustomError(f.vault.write.setTreasury([zeroAddress]), f.vault, "VaultZeroAddress");
     });
 
-    it("when deployed with a zero treasury or a fee above the cap, then it reverts with VaultZeroAddress / VaultFeeTooHigh", async () => {
+    it("when the owner changes the unlock time, then what is still locked releases over the new time from now", async () => {
+      const f = await networkHelpers.loadFixture(deployVault);
+      await depositThenAYear(f, f.alice, 10_000n * USD);
+      await f.vault.write.harvest();
+      await viem.assertions.emitWithArgs(f.vault.write.setProfitUnlockTime([0n]), f.vault, "VaultProfitUnlockTimeSet", [UNLOCK, 0n]);
+      expect(await f.vault.read.profitUnlockTime()).to.equal(0n);
+      expect(await f.vault.read.lockedProfit()).to.equal(0n);
+      const year = 365n * 24n * 3600n;
+      await viem.assertions.revertWithCustomErrorWithArgs(f.vault.write.setProfitUnlockTime([year + 1n]), f.vault, "VaultUnlockTimeTooLong", [year + 1n, year]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vault.write.setProfitUnlockTime([1n], { account: f.mallory.account }),
+        f.vault,
+        "OwnableUnauthorizedAccount",
+        [getAddress(f.mallory.account.address)],
+      );
+      expect(await f.vault.read.MAX_PROFIT_UNLOCK_TIME()).to.equal(year);
+    });
+
+    it("when deployed with a zero treasury, a fee or an unlock time above the cap, then it reverts with VaultZeroAddress / VaultFeeTooHigh / VaultUnlockTimeTooLong", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       const args = [f.asset.address, "V", "V", f.owner.account.address] as const;
-      await viem.assertions.revertWithCustomError(viem.deployContract("StrategyVault", [...args, zeroAddress, 0n]), f.vault, "VaultZeroAddress");
+      await viem.assertions.revertWithCustomError(viem.deployContract("StrategyVault", [...args, zeroAddress, 0n, 0n]), f.vault, "VaultZeroAddress");
       await viem.assertions.revertWithCustomErrorWithArgs(
-        viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 5_000n]),
+        viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 5_000n, 0n]),
         f.vault,
         "VaultFeeTooHigh",
         [5_000n, 2_000n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 0n, 400n * 24n * 3600n]),
+        f.vault,
+        "VaultUnlockTimeTooLong",
+        [400n * 24n * 3600n, 365n * 24n * 3600n],
       );
     });
 
@@ -293,7 +364,7 @@ describe("StrategyVault", () => {
 
     it("when a vault without a strategy gets one, then its idle deposits move into it", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
-      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n]);
+      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n, 0n]);
       await f.asset.write.approve([bare.address, MAX], { account: f.alice.account });
       await bare.write.deposit([700n * USD, f.alice.account.address], { account: f.alice.account });
       expect(await f.asset.read.balanceOf([bare.address])).to.equal(700n * USD);

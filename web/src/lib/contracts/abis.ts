@@ -1404,6 +1404,7 @@ export const strategyVaultAbi = [
       { name: 'owner_', internalType: 'address', type: 'address' },
       { name: 'treasury_', internalType: 'address', type: 'address' },
       { name: 'performanceFeeBps_', internalType: 'uint256', type: 'uint256' },
+      { name: 'profitUnlockTime_', internalType: 'uint256', type: 'uint256' },
     ],
     stateMutability: 'nonpayable',
   },
@@ -1519,6 +1520,14 @@ export const strategyVaultAbi = [
     type: 'error',
     inputs: [{ name: 'strategy', internalType: 'address', type: 'address' }],
     name: 'VaultStrategyMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'seconds_', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxSeconds', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'VaultUnlockTimeTooLong',
   },
   { type: 'error', inputs: [], name: 'VaultZeroAddress' },
   {
@@ -1642,7 +1651,7 @@ export const strategyVaultAbi = [
       },
       { name: 'fee', internalType: 'uint256', type: 'uint256', indexed: false },
       {
-        name: 'totalAssets',
+        name: 'lockedProfit',
         internalType: 'uint256',
         type: 'uint256',
         indexed: false,
@@ -1668,6 +1677,25 @@ export const strategyVaultAbi = [
       },
     ],
     name: 'VaultPerformanceFeeSet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'previousSeconds',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+      {
+        name: 'newSeconds',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'VaultProfitUnlockTimeSet',
   },
   {
     type: 'event',
@@ -1792,6 +1820,13 @@ export const strategyVaultAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'MAX_PROFIT_UNLOCK_TIME',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'acceptOwnership',
     outputs: [],
     stateMutability: 'nonpayable',
@@ -1881,6 +1916,13 @@ export const strategyVaultAbi = [
     name: 'harvest',
     outputs: [{ name: 'gain', internalType: 'uint256', type: 'uint256' }],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'lockedProfit',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
   },
   {
     type: 'function',
@@ -1985,6 +2027,13 @@ export const strategyVaultAbi = [
   },
   {
     type: 'function',
+    inputs: [],
+    name: 'profitUnlockTime',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
     inputs: [
       { name: 'shares', internalType: 'uint256', type: 'uint256' },
       { name: 'receiver', internalType: 'address', type: 'address' },
@@ -2005,6 +2054,13 @@ export const strategyVaultAbi = [
     type: 'function',
     inputs: [{ name: 'bps', internalType: 'uint256', type: 'uint256' }],
     name: 'setPerformanceFee',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'seconds_', internalType: 'uint256', type: 'uint256' }],
+    name: 'setProfitUnlockTime',
     outputs: [],
     stateMutability: 'nonpayable',
   },
