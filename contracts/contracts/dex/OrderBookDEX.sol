@@ -13,8 +13,9 @@ import {OrderMath} from "../libraries/OrderMath.sol";
 /// @dev Each side of a book is a doubly linked list of price levels from the best price, and
 /// each level a doubly linked FIFO of orders: matching takes the head of the best level (price,
 /// then time), and cancel unlinks in O(1). Every state-changing entry point is nonReentrant
-/// (transient-storage guard) and updates the book before it moves tokens, so a token's hook
-/// cannot observe or re-enter a half-matched book.
+/// (transient-storage guard); placing pulls the escrow before it touches the book, and every
+/// payout follows the book update it pays for, so a token's hook can neither re-enter nor
+/// observe a half-updated book.
 ///
 /// Fee-on-transfer tokens are handled by balance-delta accounting rather than by requiring the
 /// DEX to be fee-exempt: an exemption is a per-token admin action the DEX cannot enforce, and a

@@ -115,13 +115,14 @@ contract StrategyVault is IStrategyVault, ERC4626, Ownable2Step {
         gain = current.harvest();
         // Rounded down: the fee never takes more than its rate of the gain.
         uint256 fee = BasisPoints.mulBpsDown(gain, _performanceFeeBps);
-        if (fee > 0) current.withdraw(fee, _treasury);
         // The net gain joins what is still locked and the release restarts from now, so the
-        // share price does not move at this block.
+        // share price does not move at this block. Locked before the fee leaves, so no token
+        // hook during that transfer sees the gain in the share price.
         uint256 locked = lockedProfit() + (gain - fee);
         _lockedProfit = locked;
         _lockedAt = uint64(block.timestamp);
         emit VaultHarvested(gain, fee, locked);
+        if (fee > 0) current.withdraw(fee, _treasury);
     }
 
     /// @inheritdoc IStrategyVault
