@@ -27,7 +27,7 @@ interface IStrategy {
     function vault() external view returns (address);
 
     /// @notice Assets the strategy holds for the vault: principal plus harvested yield. Yield
-    /// not yet harvested is not included, so a vault's share price moves only at harvest.
+    /// not yet harvested is not included, so it never reaches a vault's share price unrealised.
     function totalAssets() external view returns (uint256);
 
     /// @notice Yield earned and not yet harvested (what {harvest} would collect now).
