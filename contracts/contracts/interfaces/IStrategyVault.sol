@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {IStrategy} from "./IStrategy.sol";
+
+/// @title IStrategyVault
+/// @notice An ERC-4626 vault that puts its deposits to work in a strategy, realises yield at
+/// harvest (less a performance fee to the treasury) and releases it to the share price over
+/// the profit unlock time, and lets a holder take their yield without touching their principal.
+interface IStrategyVault is IERC4626 {
+    /// @notice Yield of `gain` assets was realised; `fee` of it went to the treasury and the rest
+    /// joined the locked profit, now `lockedProfit`.
+    event VaultHarvested(uint256 gain, uint256 fee, uint256 lockedProfit);
+
+    /// @notice The time over which harvested profit is released was changed.
+    event VaultProfitUnlockTimeSet(uint256 previousSeconds, uint256 newSeconds);
+
+    /// @notice `owner` took `assets` of yield (burning `shares`) to `receiver`, principal untouched.
+    event VaultYieldClaimed(address indexed owner, address indexed receiver, uint256 assets, uint256 shares);
+
+    /// @notice The strategy was replaced; every asset moved from the old one to the new one.
+    event VaultStrategySet(address indexed previousStrategy, address indexed newStrategy);
+
+    /// @notice The performance fee was changed.
+    event VaultPerformanceFeeSet(uint256 previousBps, uint256 newBps);
+
+    /// @notice The account that receives performance fees was changed.
+    event VaultTreasurySet(address indexed previousTreasury, address indexed newTreasury);
+
+    /// @notice A fee above the hard cap was asked for.
+    error VaultFeeTooHigh(uint256 bps, uint256 maxBps);
+
+    /// @notice An unlock time above the cap was asked for.
+    error VaultUnlockTimeTooLong(uint256 seconds_, uint256 maxSeconds);
+
+    /// @notice The zero address was given where an account is required.
+    error VaultZeroAddress();
+
+    /// @notice The strategy serves another asset or another vault.
+    error VaultStrategyMismatch(address strategy);
+
+    /// @notice No strategy is set, so there is nothing to harvest.
+    error VaultNoStrategy();
+
+    /// @notice `owner` has no yield above their principal to claim.
+    error VaultNoYield(address owner);
+
+    /// @notice Hard cap on the performance fee, in basis points.
+    function MAX_PERFORMANCE_FEE_BPS() external view returns (uint256);
+
+    /// @notice Cap on the profit unlock time, in seconds.
+    function MAX_PROFIT_UNLOCK_TIME() external view returns (uint256);
+
+    /// @notice Seconds over which each harvest's net gain is released to the share price.
+    function profitUnlockTime() external view returns (uint256);
+
+    /// @notice Harvested profit not yet released: excluded from totalAssets, falling linearly to
+    /// zero over the unlock time, rounded up.
+    function lockedProfit() external view returns (uint256);
+
+    /// @notice The current strategy (zero before one is set: deposits then stay in the vault).
+    function strategy() external view returns (IStrategy);
+
+    /// @notice The share of each harvest's gain paid to the treasury, in basis points.
+    function performanceFeeBps() external view returns (uint256);
+
+    /// @notice The account that receives performance fees.
+    function treasury() external view returns (address);
+
+    /// @notice Assets `owner` put in and has not taken back out: their cost basis. Deposits add
+    /// to it; withdrawals and share transfers move it pro rata to the shares.
+    function principalOf(address owner) external view returns (uint256);
+
+    /// @notice The yield `owner` could claim now: the value of their shares above their
+    /// principal, rounded down.
+    function claimableYield(address owner) external view returns (uint256);
+
+    /// @notice Collects the strategy's pending yield: the fee (rounded down) goes to the
+    /// treasury and the rest stays in the vault, locked, and raises every share's value
+    /// linearly over {profitUnlockTime}. The share price does not jump at harvest, so depositing
+    /// just before a harvest earns nothing from it. Anyone may call.
+    /// @return gain The yield collected, fee included.
+    function harvest() external returns (uint256 gain);
+
+    /// @notice Withdraws the caller's yield to `receiver`, leaving their principal in the vault.
+    /// @return assets The yield paid.
+    function claimYield(address receiver) external returns (uint256 assets);
+
+    /// @notice Moves every asset into `newStrategy` (from the old one, if any). Owner only.
+    function setStrategy(IStrategy newStrategy) external;
+
+    /// @notice Sets the performance fee, at most {MAX_PERFORMANCE_FEE_BPS}. Owner only.
+    function setPerformanceFee(uint256 bps) external;
+
+    /// @notice Sets the profit unlock time, at most {MAX_PROFIT_UNLOCK_TIME}; profit still locked
+    /// is released over the new time from now. Owner only.
+    function setProfitUnlockTime(uint256 seconds_) external;
+
+    /// @notice Sets the treasury. Owner only.
+    function setTreasury(address newTreasury) external;
+}
