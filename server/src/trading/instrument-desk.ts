@@ -32,7 +32,7 @@ export class InstrumentDesk<R = unknown, T = unknown> {
   private draining: Promise<void> | null = null;
   /** Depth changed since it was last published. */
   dirty = false;
-  /** Runs one group of jobs and settles every one of them; must not throw. */
+  /** Runs one group of jobs and settles every one of them. */
   process: (jobs: Array<Job<R, T>>) => Promise<void> = async (jobs) => jobs.forEach((job) => job.reject(new Error("desk not started")));
 
   constructor(readonly steps: InstrumentSteps) {}
@@ -61,7 +61,8 @@ export class InstrumentDesk<R = unknown, T = unknown> {
     await Promise.resolve();
     while (this.pending.length > 0) {
       const jobs = this.pending.splice(0, MAX_BATCH);
-      await this.process(jobs);
+      // `process` settles its jobs; should it fail itself, they still get an answer and the desk goes on.
+      await this.process(jobs).catch((error: unknown) => jobs.forEach((job) => job.reject(error)));
     }
     this.draining = null;
   }
