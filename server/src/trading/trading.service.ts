@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
+import type { TradingCompliance } from "../compliance";
 import type { Config } from "../config";
 import type { Session } from "../identity";
 import { AppError, badUserInput, notFound } from "../infra/errors";
@@ -41,6 +42,7 @@ export class TradingService {
     private readonly audit: AuditService,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
+    private readonly compliance?: TradingCompliance,
   ) {
     this.persistence = new OrderPersistence(ledger, audit);
   }
@@ -272,6 +274,7 @@ export class TradingService {
     if (notional > parseFixed(this.config.maxOrderNotional)) {
       throw riskRejected("MAX_NOTIONAL", `Order value ${formatFixed(notional)} is above the maximum of ${this.config.maxOrderNotional}`);
     }
+    await this.compliance?.assertMayTrade(userId, notional);
     const fees = this.feesFor(desk.steps.symbol);
     const feeBps = BigInt(Math.max(fees.makerBps, fees.takerBps));
     // A buy reserves its worst cost with the highest fee: fills can only cost less.
@@ -334,6 +337,7 @@ export class TradingService {
       await this.marketData.recordTrade(lastTrade.symbol, lastTrade.price, formatFixed(volume), lastTrade.executedAt);
     }
     await this.ledger.notifyChanged(outcome.portfolios);
+    this.compliance?.onFills(outcome.fills);
   }
 
   private snapshot(desk: InstrumentDesk, depth: number): OrderBookSnapshot {
