@@ -34,7 +34,8 @@ function random() {
 }
 const pick = (list) => list[Math.floor(random() * list.length)];
 
-const SYLLABLES = "al an ar ba bar bel da dim dor el en fa far ga gor ha han ib ka kar kol la lev li lu ma mar mir mo na nik no ol or pa pe ra rah ri ro sa sal se sha si so ta tar ti to ul va vi vo ya yu za zar zo".split(" ");
+const CONSONANTS = "bcdfghjklmnprstvzy";
+const VOWELS = "aeiou";
 const ACCENTED = { a: "á", e: "é", o: "ö", u: "ü", i: "í" };
 const GIVEN = "Ahmed Ali Anna Boris Carlos Chen Dmitri Elena Fatima Hassan Ibrahim Ivan Jose Juan Karim Khalid Li Maria Mehmet Mikhail Mohammed Nadia Olga Omar Pavel Pedro Rashid Sergei Tariq Viktor Wei Yusuf Zhang Aleksandr Hamid Luis Mustafa Natalia Sofia".split(" ");
 const COMPANY = "TRADING SHIPPING HOLDINGS INDUSTRIES GROUP LOGISTICS ENERGY PETROLEUM FINANCE INVESTMENT MARINE TECHNOLOGIES IMPORT EXPORT".split(" ");
@@ -43,7 +44,7 @@ const SUFFIX = ["CO., LTD.", "LLC", "LIMITED", "S.A.", "GMBH", "FZE", "JSC"];
 function word(min, max) {
   const count = min + Math.floor(random() * (max - min + 1));
   let text = "";
-  for (let i = 0; i < count; i++) text += pick(SYLLABLES);
+  for (let i = 0; i < count; i++) text += pick(CONSONANTS) + pick(VOWELS) + (random() < 0.3 ? pick(CONSONANTS) : "");
   if (random() < 0.1) text = text.replace(/[aeoui]/, (v) => ACCENTED[v]);
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -79,7 +79,7 @@ const schema = z.object({
   /** A folder with OFAC's sdn.csv (and alt.csv, add.csv); unset: the demo list shipped with the server. */
   SANCTIONS_LIST_DIR: z.string().min(1).optional(),
   /** Token Jaro-Winkler score (0-1) from which a name counts as a possible sanctions match. */
-  SANCTIONS_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.85),
+  SANCTIONS_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   AML_CTR_THRESHOLD: z.string().regex(/^\d+(\.\d+)?$/).default("10000"),
   AML_STRUCTURING_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
   AML_STRUCTURING_MIN_COUNT: z.coerce.number().int().min(2).max(100).default(3),

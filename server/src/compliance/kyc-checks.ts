@@ -91,11 +91,21 @@ function mrzChecks(input: KycSubmission, number: string, person: KycPerson, toda
   if (toAlpha2(mrz.nationality) === null || toAlpha2(mrz.nationality) !== toAlpha2(input.nationality)) mismatches.push("nationality");
   if (mrzDate(mrz.birthDate, "birth", today) !== input.dateOfBirth) mismatches.push("date of birth");
   if (mrzDate(mrz.expiryDate, "expiry", today) !== input.expiryDate) mismatches.push("expiry date");
-  // The MRZ truncates long names and transliterates: compare as tokens, with some tolerance.
-  const nameScore = tokenSimilarity(normalizeName(`${mrz.givenNames} ${mrz.surname}`), normalizeName(`${person.firstName} ${person.lastName}`));
-  if (nameScore < 0.85) mismatches.push("name");
+  // The MRZ truncates long names and transliterates (Ü as UE): compare as tokens, with
+  // tolerance, against the name both with its diacritics dropped and transliterated as ICAO does.
+  const inMrz = normalizeName(`${mrz.givenNames} ${mrz.surname}`);
+  const written = `${person.firstName} ${person.lastName}`;
+  const nameScore = Math.max(tokenSimilarity(inMrz, normalizeName(written)), tokenSimilarity(inMrz, normalizeName(icaoTransliteration(written))));
+  if (nameScore < 0.8) mismatches.push("name");
   checks.push(check("mrz_matches_submitted", mismatches.length === 0, mismatches.length ? `differs in ${mismatches.join(", ")}` : null));
   return checks;
+}
+
+/** ICAO Doc 9303 part 3's recommended transliteration of the letters that differ from simply dropping the accent. */
+const ICAO_LETTERS: Record<string, string> = { Ä: "AE", ä: "AE", Ö: "OE", ö: "OE", Ü: "UE", ü: "UE", Å: "AA", å: "AA", Æ: "AE", æ: "AE", Ø: "OE", ø: "OE", ß: "SS", Þ: "TH", þ: "TH", Ĳ: "IJ", ĳ: "IJ", Œ: "OE", œ: "OE" };
+
+export function icaoTransliteration(name: string): string {
+  return name.replace(/[ÄäÖöÜüÅåÆæØøßÞþĲĳŒœ]/g, (c) => ICAO_LETTERS[c]);
 }
 
 /** VERIFIED when all pass, REJECTED when a hard check fails, MANUAL_REVIEW when only risk checks do. */

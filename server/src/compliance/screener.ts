@@ -13,18 +13,39 @@ interface IndexedName {
   entry: SanctionsEntry;
   written: string;
   tokens: string[];
+  /** Index of each token in the list's vocabulary. */
+  ids: Int32Array;
 }
 
 /**
- * A sanctions list ready for screening: every name and alias normalised once. A screen compares
- * the query with every name; token pair scores are memoised per query, since list tokens repeat
- * (given names, "AL", "BIN", company words).
+ * A sanctions list ready for screening: every name and alias normalised once, tokens interned.
+ * A screen compares the query with every name; each distinct list token is compared with each
+ * query token at most once per screen, since list tokens repeat (given names, "AL", "BIN",
+ * company words).
  */
 export class Screener {
   private readonly names: IndexedName[];
+  private readonly vocabulary: string[] = [];
 
   constructor(readonly entries: readonly SanctionsEntry[]) {
-    this.names = entries.flatMap((entry) => [entry.name, ...entry.aliases].map((written) => ({ entry, written, tokens: normalizeName(written) })).filter((n) => n.tokens.length > 0));
+    const ids = new Map<string, number>();
+    const intern = (token: string) => {
+      let id = ids.get(token);
+      if (id === undefined) {
+        id = this.vocabulary.length;
+        ids.set(token, id);
+        this.vocabulary.push(token);
+      }
+      return id;
+    };
+    this.names = entries.flatMap((entry) =>
+      [entry.name, ...entry.aliases]
+        .map((written) => {
+          const tokens = normalizeName(written);
+          return { entry, written, tokens, ids: Int32Array.from(tokens, intern) };
+        })
+        .filter((n) => n.tokens.length > 0),
+    );
   }
 
   get size(): number {
@@ -35,19 +56,20 @@ export class Screener {
   screen(name: string, threshold: number, limit = 20): ScreeningMatch[] {
     const query = normalizeName(name);
     if (query.length === 0) return [];
-    const memo = new Map<string, Float64Array>();
-    const pairs = (token: string) => {
-      let row = memo.get(token);
-      if (!row) {
-        row = Float64Array.from(query, (q) => jaroWinkler(q, token));
-        memo.set(token, row);
-      }
-      return row;
-    };
+    const n = query.length;
+    // NaN: not computed yet for this screen.
+    const cache = new Float64Array(this.vocabulary.length * n).fill(NaN);
     const best = new Map<SanctionsEntry, ScreeningMatch>();
     for (const candidate of this.names) {
-      const rows = candidate.tokens.map(pairs);
-      const score = tokenSimilarity(query, candidate.tokens, (q, c) => rows[c][q]);
+      const score = tokenSimilarity(query, candidate.tokens, (q, c) => {
+        const slot = candidate.ids[c] * n + q;
+        let value = cache[slot];
+        if (value !== value) {
+          value = jaroWinkler(query[q], this.vocabulary[candidate.ids[c]]);
+          cache[slot] = value;
+        }
+        return value;
+      });
       if (score < threshold) continue;
       const previous = best.get(candidate.entry);
       if (!previous || score > previous.score) {
