@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { DEMO_SDN } from "./demo-sdn-list";
+import { normalizeName, tokenSimilarity } from "./name-match";
 import { Screener } from "./screener";
 import { parseCsv, parseSdn } from "./sdn-loader";
 
@@ -51,5 +52,23 @@ describe("sanctions list and screener", () => {
     const matches = screener.screen("Jose Perez", 0.5, 3);
     expect(matches.length).to.be.at.most(3);
     expect(matches.map((m) => m.score)).to.deep.equal([...matches.map((m) => m.score)].sort((a, b) => b - a));
+  });
+
+  it("when the letter-count pruning skips names, then the results equal comparing with every name", () => {
+    const tokens = entries.flatMap((e) => [e.name, ...e.aliases]).flatMap((n) => normalizeName(n));
+    let seed = 42;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const mutate = (t: string) => (random() < 0.5 || t.length < 3 ? t : t.slice(0, 1) + t.slice(2));
+    for (let i = 0; i < 300; i++) {
+      const query = Array.from({ length: 1 + Math.floor(random() * 3) }, () => mutate(tokens[Math.floor(random() * tokens.length)])).join(" ");
+      for (const threshold of [0.6, 0.8]) {
+        const brute = entries
+          .map((e) => ({ entryId: e.entryId, score: Math.max(...[e.name, ...e.aliases].map((n) => tokenSimilarity(normalizeName(query), normalizeName(n)))) }))
+          .filter((m) => m.score >= threshold)
+          .map((m) => m.entryId)
+          .sort();
+        expect(screener.screen(query, threshold, 100).map((m) => m.entryId).sort(), `${query} at ${threshold}`).to.deep.equal(brute);
+      }
+    }
   });
 });
