@@ -13,7 +13,7 @@ import { machine, ms, now, sequential, startBuiltServer, throughput, writeSectio
 
 const ENTRIES = 10_000;
 const QUERIES = 2_000;
-const THRESHOLD = 0.85;
+const THRESHOLD = 0.8; // SANCTIONS_MATCH_THRESHOLD's default, which the HTTP part runs with
 const CONCURRENCY = 4;
 const SECONDS = 5;
 
@@ -90,7 +90,7 @@ function generateList(dir) {
   return { people, aliases: altNum - 1 };
 }
 
-/** Half are listed names changed a little (a typo, reordered, accents gone), half are new names. */
+/** Half are listed names changed a little (a typo in the given names, accents gone; entities by their first two words), half are new names. */
 function generateQueries(people) {
   const queries = [];
   for (let i = 0; i < QUERIES; i++) {
@@ -174,15 +174,18 @@ writeSection(
 
 \`npm run bench screening\` — ${machine()}. A generated list in OFAC's CSV format:
 ${ENTRIES.toLocaleString("en-US")} entries (70% individuals, 30% entities) with ${aliases.toLocaleString("en-US")} aliases, so
-${(ENTRIES + aliases).toLocaleString("en-US")} names to compare; ${QUERIES.toLocaleString("en-US")} queries, half of them listed names
-with a typo, reordered or without accents, half new names; threshold ${THRESHOLD}. Every query is
-compared with every listed name (token Jaro–Winkler, best-pair alignment; docs/compliance.md).
+${(ENTRIES + aliases).toLocaleString("en-US")} names; ${QUERIES.toLocaleString("en-US")} queries, half of them listed names with a typo in
+the given names and accents dropped (entities by their first two words), half new names built from
+the same given names; threshold ${THRESHOLD}. Token Jaro–Winkler with best-pair alignment
+(docs/compliance.md); letter counts rule out most list tokens before any Jaro–Winkler is computed,
+exactly (a spec checks the results equal comparing with every name).
 
 | what | result |
 | --- | --- |
 | list load (parse the three CSV files, normalise every name) | ${ms(loadMs)} |
 | **names screened per second, in process (one core)** | **${perSecond.toFixed(0)}** (${(inProcessMs / QUERIES).toFixed(2)} ms per name) |
-| queries with at least one match | ${hits} of ${QUERIES} (${listedHits} of the ${QUERIES / 2} altered listed names) |
+| altered listed names found | ${listedHits} of ${QUERIES / 2} |
+| new names with a (false) match | ${hits - listedHits} of ${QUERIES / 2} |
 | \`screenName\` over HTTP, ${CONCURRENCY} concurrent callers, ${SECONDS} s | ${http.rate.toFixed(0)} names/s |
 | \`screenName\` over HTTP one at a time (n=${http.latency.n}) | p50 ${ms(http.latency.p50)}, p95 ${ms(http.latency.p95)}, p99 ${ms(http.latency.p99)} |
 

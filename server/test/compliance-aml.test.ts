@@ -3,6 +3,8 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { XMLParser } from "fast-xml-parser";
 import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
+import { parseFixed } from "../src/infra/fixed";
+import { topics } from "../src/infra/pubsub";
 import { passportFor, submitKyc } from "./compliance-helpers";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
 
@@ -131,6 +133,38 @@ describe("compliance: AML monitoring and CTR/SAR reports", () => {
     expect(hit).to.deep.include({ rule: "HIGH_RISK_JURISDICTION", riskScore: 60 });
     expect(hit.description).to.contain("KP");
     expect((await gql(server, `{ me { amlRiskLevel } }`, {}, bearer(erin.accessToken))).data!.me.amlRiskLevel).to.equal("MEDIUM");
+  });
+
+  it("when a trader tied to a high-risk country trades, then the jurisdiction rule fires on the fill after the commit", async () => {
+    // Trade at the reference price, whatever the market data holds for AMZN now.
+    if (!server.services.marketData.lastPrice("AMZN")) {
+      await server.pubsub.publish(topics.quotes("AMZN"), { symbol: "AMZN", bid: null, ask: null, last: "100", timestamp: new Date().toISOString() });
+      while (!server.services.marketData.lastPrice("AMZN")) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const price = server.services.marketData.lastPrice("AMZN")!;
+    const seller = await customer();
+    await move(seller, DEPOSIT, "9999");
+    await server.database.dataSource.transaction((manager) =>
+      server.services.ledger.applyFill(manager, { portfolioId: seller.portfolios[0], userId: seller.id, symbol: "AMZN", assetName: "AMZN", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } }),
+    );
+    const buyer = await customer({ country: "IR" });
+    await move(buyer, DEPOSIT, "9000");
+    const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
+    const order = (who: Customer, side: string) => ({ i: { portfolioId: who.portfolios[0], symbol: "AMZN", side, type: "LIMIT", timeInForce: "IOC", quantity: "20", limitPrice: price } });
+    const sell = await gql(server, PLACE, { i: { ...order(seller, "SELL").i, timeInForce: "GTC" } }, bearer(seller.accessToken));
+    expect(sell.errors).to.equal(undefined);
+    const buy = await gql(server, PLACE, order(buyer, "BUY"), bearer(buyer.accessToken));
+    expect(buy.errors, JSON.stringify(buy.errors)).to.equal(undefined);
+    expect(buy.data!.placeOrder.status).to.equal("FILLED");
+    await server.services.compliance.aml.idle();
+    const hits = (await activitiesOf(buyer.id)).filter((a: { description: string }) => a.description.startsWith("trade"));
+    expect(hits).to.have.length(1);
+    expect(hits[0]).to.deep.include({ rule: "HIGH_RISK_JURISDICTION", riskScore: 60 });
+    expect(hits[0].description).to.contain("IR");
+    const [fill] = await server.database.dataSource.query(`SELECT f.id FROM fills f JOIN orders o ON o.id = f.order_id WHERE o.id = $1`, [buy.data!.placeOrder.id]);
+    expect(hits[0].transactionIds).to.deep.equal([fill.id]);
+    // The seller is tied to no high-risk country: nothing about them.
+    expect((await activitiesOf(seller.id)).filter((a: { rule: string }) => a.rule === "HIGH_RISK_JURISDICTION")).to.deep.equal([]);
   });
 
   it("when more than ten cash movements happen within an hour, then velocity is flagged", async () => {

@@ -1,9 +1,11 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
 import { topics } from "../src/infra/pubsub";
 import { KYC_FIELDS, passportFor, submitKyc } from "./compliance-helpers";
-import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
+import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, tempDir, type TestUser } from "./helpers";
 
 /** The real defaults a regulated firm runs with, not the generous limits other suites use. */
 export const STRICT = { KYC_UNVERIFIED_DEPOSIT_LIMIT: undefined, KYC_UNVERIFIED_TRADE_NOTIONAL: undefined };
@@ -188,5 +190,31 @@ describe("compliance: KYC, screening and the KYC gates", () => {
     const REPORT = `query { report(type: CTR, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { type } }`;
     expect(codeOf(await gql(server, REPORT, {}, bearer(trader.accessToken)))).to.equal("FORBIDDEN");
     expect((await gql(server, LIST, {}, bearer(trader.accessToken))).data!.kycVerifications).to.deep.equal([]);
+  });
+});
+
+describe("compliance: a new sanctions list", () => {
+  it("when the server loads an OFAC list from SANCTIONS_LIST_DIR that names an existing customer, then every user is rescreened and a review item raised", async () => {
+    const first = await startTestServer();
+    const surname = `Vexmaro${process.pid}`;
+    const customer = await registerUser(first, { firstName: "Zoltan", lastName: surname });
+    const officer = await registerUser(first);
+    await grantRole(first, officer.email, Role.COMPLIANCE_OFFICER);
+    await first.stop();
+
+    const dir = tempDir("bg-sdn-");
+    fs.writeFileSync(path.join(dir, "sdn.csv"), `"777001","${surname.toUpperCase()}, Zoltan","individual","TEST] [DEMO",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n\x1a`);
+    fs.writeFileSync(path.join(dir, "alt.csv"), `"777001","1","aka","ZOLI, the Hammer",-0-\r\n`);
+    const second = await startTestServer({ SANCTIONS_LIST_DIR: dir });
+    try {
+      const activities = (await gql(second, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.filter((a: { userId: string }) => a.userId === customer.id);
+      expect(activities).to.have.length(1);
+      expect(activities[0]).to.deep.include({ rule: "SANCTIONS_MATCH" });
+      expect(activities[0].description).to.contain("list reload").and.contain("777001");
+      const matches = (await gql(second, SCREEN, { n: `Zoltan ${surname}` }, bearer(officer.accessToken))).data!.screenName;
+      expect(matches).to.deep.equal([{ listName: "OFAC-SDN", entryId: "777001", matchedName: `${surname.toUpperCase()}, Zoltan`, score: 1 }]);
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -52,6 +52,11 @@ export class AmlMonitor {
   /** Stops the sweep and waits for trade checks already running. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.idle();
+  }
+
+  /** Resolves once the trade checks started so far have finished. */
+  async idle(): Promise<void> {
     await Promise.allSettled([...this.pending]);
   }
 

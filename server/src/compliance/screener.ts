@@ -116,6 +116,8 @@ export class Screener {
       const letters = [...new Set(Array.from(token, (c) => slot(c.charCodeAt(0))))];
       for (let id = 0; id < this.vocabulary.length; id++) {
         const b = this.vocabulary[id].length;
+        const m = a < b ? a : b;
+        if ((m / a + m / b + 1) / 3 < minJaro) continue;
         let shared = 0;
         const base = id * ALPHABET;
         for (const k of letters) shared += Math.min(mine[k], counts[base + k]);
