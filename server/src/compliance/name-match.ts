@@ -89,8 +89,7 @@ const UNMATCHED_PENALTY = 0.5;
  * Jaro-Winkler gives unrelated short names 0.6-0.85 (MONADEY/NODEY: 0.84), so a shared given name
  * plus any surname would pass a name-level threshold. Pair scores up to this floor count as no
  * resemblance; above it they are rescaled linearly to 0-1, so a typo (0.9+) keeps most of its
- * weight and a merely similar token little. Measured on the benchmark's generated list: 3 of 150
- * new names matched instead of 92 of 150, with 147 of 150 altered listed names still found.
+ * weight and a merely similar token little (docs/compliance.md has what it does to false matches).
  */
 export const PAIR_FLOOR = 0.7;
 
