@@ -50,26 +50,7 @@ export class KycService {
       // The customer sees this check: it must not tip them off about which list entry matched.
       checks.push({ name: "sanctions_screening", passed: matches.length === 0, detail: matches.length ? "possible match: referred to a compliance officer" : null });
       const { status, reason } = outcomeOf(checks);
-      const row = manager.create(KycVerificationRow, {
-        userId,
-        status,
-        documentType: input.documentType,
-        documentNumber: "pending",
-        issuingCountry: toAlpha2(input.issuingCountry) ?? "ZZ",
-        nationality: toAlpha2(input.nationality) ?? "ZZ",
-        dateOfBirth: "pending",
-        expiryDate: input.expiryDate,
-        checks,
-        reason,
-        decidedBy: null,
-        submittedAt: today,
-        decidedAt: status === "MANUAL_REVIEW" ? null : today,
-      });
-      await manager.insert(KycVerificationRow, row);
-      // Encrypted bound to the row's id, which exists only once inserted.
-      row.documentNumber = this.cipher.encrypt(canonicalDocumentNumber(input.documentNumber), `kyc_verifications.document_number:${row.id}`);
-      row.dateOfBirth = this.cipher.encrypt(input.dateOfBirth, `kyc_verifications.date_of_birth:${row.id}`);
-      await manager.update(KycVerificationRow, { id: row.id }, { documentNumber: row.documentNumber, dateOfBirth: row.dateOfBirth });
+      const row = await this.store(manager, userId, input, { status, reason, checks, today });
       await manager.query(`UPDATE users SET kyc_status = $1 WHERE id = $2`, [status, userId]);
       await this.audit.append(manager, {
         eventType: "kyc.submitted",
@@ -80,6 +61,31 @@ export class KycService {
       });
       return toView(row);
     });
+  }
+
+  /** Inserts the verification; the document number and birth date are encrypted bound to its id. */
+  private async store(manager: EntityManager, userId: string, input: KycInput, outcome: Pick<KycVerificationRow, "status" | "reason" | "checks"> & { today: Date }): Promise<KycVerificationRow> {
+    const row = manager.create(KycVerificationRow, {
+      userId,
+      status: outcome.status,
+      documentType: input.documentType,
+      documentNumber: "pending",
+      issuingCountry: toAlpha2(input.issuingCountry) ?? "ZZ",
+      nationality: toAlpha2(input.nationality) ?? "ZZ",
+      dateOfBirth: "pending",
+      expiryDate: input.expiryDate,
+      checks: outcome.checks,
+      reason: outcome.reason,
+      decidedBy: null,
+      submittedAt: outcome.today,
+      decidedAt: outcome.status === "MANUAL_REVIEW" ? null : outcome.today,
+    });
+    await manager.insert(KycVerificationRow, row);
+    // The row's id exists only once inserted; the ciphertexts are bound to it.
+    row.documentNumber = this.cipher.encrypt(canonicalDocumentNumber(input.documentNumber), `kyc_verifications.document_number:${row.id}`);
+    row.dateOfBirth = this.cipher.encrypt(input.dateOfBirth, `kyc_verifications.date_of_birth:${row.id}`);
+    await manager.update(KycVerificationRow, { id: row.id }, { documentNumber: row.documentNumber, dateOfBirth: row.dateOfBirth });
+    return row;
   }
 
   /** A compliance officer settles a review, with a reason; never their own. */

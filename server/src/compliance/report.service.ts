@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { Session } from "../identity";
 import { badUserInput } from "../infra/errors";
@@ -22,48 +22,8 @@ export class ReportService {
     const generatedAt = new Date();
     const data: ReportData = { type, periodStart: from, periodEnd: to, generatedAt, ctrFilings: [], sarFilings: [] };
     await this.dataSource.transaction(async (manager) => {
-      if (type === ReportType.CTR) {
-        // A business day belongs to the period when it starts inside it.
-        const rows = await manager.query(
-          `SELECT c.user_id, u.first_name, u.last_name, u.country, to_char(c.business_date, 'YYYY-MM-DD') AS business_date,
-                  c.total_cash_in::text AS cash_in, c.total_cash_out::text AS cash_out, c.transaction_ids
-             FROM ctr_filings c JOIN users u ON u.id = c.user_id
-            WHERE c.business_date >= $1::date AND c.business_date < $2::date
-            ORDER BY c.business_date, c.user_id`,
-          [ceilDate(from), ceilDate(to)],
-        );
-        data.ctrFilings = rows.map(
-          (r: Record<string, any>): CtrFilingData => ({
-            userId: r.user_id,
-            personName: `${r.first_name} ${r.last_name}`,
-            country: r.country,
-            businessDate: r.business_date,
-            totalCashIn: formatFixed(parseFixed(r.cash_in)),
-            totalCashOut: formatFixed(parseFixed(r.cash_out)),
-            transactionIds: r.transaction_ids,
-          }),
-        );
-      } else {
-        const rows = await manager.query(
-          `SELECT s.*, u.first_name, u.last_name FROM suspicious_activities s JOIN users u ON u.id = s.user_id
-            WHERE s.sar_number IS NOT NULL AND s.created_at >= $1 AND s.created_at < $2 ORDER BY s.created_at, s.id`,
-          [from, to],
-        );
-        data.sarFilings = rows.map(
-          (r: Record<string, any>): SarFilingData => ({
-            id: r.id,
-            userId: r.user_id,
-            personName: `${r.first_name} ${r.last_name}`,
-            sarNumber: r.sar_number,
-            rule: r.rule,
-            riskScore: r.risk_score,
-            description: r.description,
-            transactionIds: r.transaction_ids,
-            status: r.status,
-            createdAt: new Date(r.created_at),
-          }),
-        );
-      }
+      if (type === ReportType.CTR) data.ctrFilings = await ctrFilings(manager, from, to);
+      else data.sarFilings = await sarFilings(manager, from, to);
       await this.audit.append(manager, {
         eventType: "compliance.report_generated",
         userId: officerId,
@@ -86,6 +46,48 @@ export class ReportService {
   render(report: RegulatoryReport, format: ReportFormat): string {
     return renderReport(report.data, format);
   }
+}
+
+/** CTR filings whose business day starts inside [from, to). */
+async function ctrFilings(manager: EntityManager, from: Date, to: Date): Promise<CtrFilingData[]> {
+  const rows: Array<Record<string, any>> = await manager.query(
+    `SELECT c.user_id, u.first_name, u.last_name, u.country, to_char(c.business_date, 'YYYY-MM-DD') AS business_date,
+            c.total_cash_in::text AS cash_in, c.total_cash_out::text AS cash_out, c.transaction_ids
+       FROM ctr_filings c JOIN users u ON u.id = c.user_id
+      WHERE c.business_date >= $1::date AND c.business_date < $2::date
+      ORDER BY c.business_date, c.user_id`,
+    [ceilDate(from), ceilDate(to)],
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    personName: `${r.first_name} ${r.last_name}`,
+    country: r.country,
+    businessDate: r.business_date,
+    totalCashIn: formatFixed(parseFixed(r.cash_in)),
+    totalCashOut: formatFixed(parseFixed(r.cash_out)),
+    transactionIds: r.transaction_ids,
+  }));
+}
+
+/** Suspicious activities with a SAR number created inside [from, to). */
+async function sarFilings(manager: EntityManager, from: Date, to: Date): Promise<SarFilingData[]> {
+  const rows: Array<Record<string, any>> = await manager.query(
+    `SELECT s.*, u.first_name, u.last_name FROM suspicious_activities s JOIN users u ON u.id = s.user_id
+      WHERE s.sar_number IS NOT NULL AND s.created_at >= $1 AND s.created_at < $2 ORDER BY s.created_at, s.id`,
+    [from, to],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    personName: `${r.first_name} ${r.last_name}`,
+    sarNumber: r.sar_number,
+    rule: r.rule,
+    riskScore: r.risk_score,
+    description: r.description,
+    transactionIds: r.transaction_ids,
+    status: r.status,
+    createdAt: new Date(r.created_at),
+  }));
 }
 
 /** The first UTC midnight at or after the instant. */
