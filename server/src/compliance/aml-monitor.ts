@@ -4,7 +4,7 @@ import type { ComplianceConfig } from "../config";
 import { formatFixed, mulFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
 import { raiseAlert } from "./alerts";
-import { type AmlThresholds, businessDate, ctrTotals, evaluate, highRiskJurisdiction, type Movement, type MovementType, rapidInOut, structuring, velocity } from "./aml-rules";
+import { type AmlThresholds, businessDate, type RuleHit, ctrTotals, evaluate, highRiskJurisdiction, type Movement, type MovementType, rapidInOut, structuring, velocity } from "./aml-rules";
 
 /** What the trading gateway hands over after a commit: fills with their order's owner. */
 export interface TradedFill {
@@ -69,7 +69,7 @@ export class AmlMonitor {
     await this.fileCtr(manager, userId, movements, businessDate(latest.at));
     const countries = (await this.countriesOf(manager, userId)).map((c) => c.country);
     for (const hit of evaluate(movements, latest, now, countries, this.highRisk, this.thresholds)) {
-      await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: `${hit.rule}:${userId}:${businessDate(now)}`, withSarNumber: true }, now);
+      await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: dedupKey(hit, userId, now), withSarNumber: true }, now);
     }
   }
 
@@ -98,7 +98,7 @@ export class AmlMonitor {
           await this.fileCtr(manager, userId, movements, date);
         }
         for (const hit of [structuring(movements, now, this.thresholds), velocity(movements, now, this.thresholds), rapidInOut(movements, now, this.thresholds)]) {
-          if (hit) await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: `${hit.rule}:${userId}:${businessDate(now)}`, withSarNumber: true }, now);
+          if (hit) await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: dedupKey(hit, userId, now), withSarNumber: true }, now);
         }
       });
     }
@@ -128,9 +128,12 @@ export class AmlMonitor {
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (user_id, business_date) DO UPDATE
          SET total_cash_in = EXCLUDED.total_cash_in, total_cash_out = EXCLUDED.total_cash_out, transaction_ids = EXCLUDED.transaction_ids, updated_at = now()
+         WHERE (ctr_filings.total_cash_in, ctr_filings.total_cash_out, ctr_filings.transaction_ids) IS DISTINCT FROM (EXCLUDED.total_cash_in, EXCLUDED.total_cash_out, EXCLUDED.transaction_ids)
        RETURNING id, (xmax = 0) AS created`,
       [userId, date, formatFixed(totals.cashIn), formatFixed(totals.cashOut), totals.transactionIds],
     );
+    // Unchanged since it was last filed (a sweep passing again): nothing to record.
+    if (!filing) return;
     await this.audit.append(manager, {
       eventType: filing.created ? "compliance.ctr_filed" : "compliance.ctr_updated",
       userId,
@@ -167,4 +170,13 @@ export class AmlMonitor {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }
+}
+
+/**
+ * One alert per pattern: structuring and rapid in-and-out by the movement that starts them (a
+ * pattern that grows, or is seen again by the sweep, is the same alert); velocity and
+ * high-risk jurisdiction once per person and business day.
+ */
+function dedupKey(hit: RuleHit, userId: string, now: Date): string {
+  return hit.rule === "STRUCTURING" || hit.rule === "RAPID_IN_OUT" ? `${hit.rule}:${userId}:${hit.transactionIds[0]}` : `${hit.rule}:${userId}:${businessDate(now)}`;
 }
