@@ -5,7 +5,9 @@ import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
 import { topics } from "../src/infra/pubsub";
 import { KYC_FIELDS, passportFor, submitKyc } from "./compliance-helpers";
-import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, tempDir, type TestUser } from "./helpers";
+import { reencryptKycFields } from "../src/compliance";
+import { FieldCipher } from "../src/infra/crypto/field-cipher";
+import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, TEST_ENCRYPTION_KEYS, tempDir, type TestUser } from "./helpers";
 
 /** The real defaults a regulated firm runs with, not the generous limits other suites use. */
 export const STRICT = { KYC_UNVERIFIED_DEPOSIT_LIMIT: undefined, KYC_UNVERIFIED_TRADE_NOTIONAL: undefined };
@@ -155,6 +157,10 @@ describe("compliance: KYC, screening and the KYC gates", () => {
     // Screening again at KYC found the same entry: still one review item, not two.
     const again = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.filter((a: { userId: string }) => a.userId === listed.id);
     expect(again).to.have.length(1);
+    // The officer, having checked the person is the listed one, rejects.
+    const decided = (await gql(server, DECIDE, { i: { verificationId: kyc.id, approve: false, reason: "Confirmed match with the listed person (date of birth, nationality)" } }, bearer(officer.accessToken))).data!.decideKyc;
+    expect(decided.status).to.equal("REJECTED");
+    expect((await gql(server, ME, {}, bearer(listed.accessToken))).data!.me.kycStatus).to.equal("REJECTED");
   });
 
   it("when a customer is not KYC-verified, then deposits past the limit and orders past the notional are refused with KYC_REQUIRED, and allowed once verified", async () => {
@@ -182,6 +188,21 @@ describe("compliance: KYC, screening and the KYC gates", () => {
     const large = await gql(server, PLACE, order("50"), auth);
     expect(codeOf(large)).to.equal(undefined);
     await gql(server, CANCEL, { id: large.data!.placeOrder.id }, auth);
+  });
+
+  it("when the encryption key rotates, then keys:rotate re-encrypts KYC document numbers and birth dates, which still open", async () => {
+    const user = await registerUser(server);
+    const id = (await submitKyc(server, user.accessToken, passportFor("Test", "User", { documentNumber: "ROT123456" }))).data!.submitKyc.id;
+    const newKey = FieldCipher.generateKey();
+    const rotated = FieldCipher.fromKeyRing(`${TEST_ENCRYPTION_KEYS},new:${newKey}`);
+    expect(await reencryptKycFields(server.database.dataSource, rotated)).to.be.at.least(2);
+    const [row] = await server.database.dataSource.query(`SELECT document_number, date_of_birth FROM kyc_verifications WHERE id = $1`, [id]);
+    expect(row.document_number).to.match(/^v1\.new\./);
+    expect(rotated.decrypt(row.document_number, `kyc_verifications.document_number:${id}`)).to.equal("ROT123456");
+    expect(rotated.decrypt(row.date_of_birth, `kyc_verifications.date_of_birth:${id}`)).to.equal("1990-05-17");
+    expect(await reencryptKycFields(server.database.dataSource, rotated)).to.equal(0);
+    // Back to the suite's key, so other servers sharing this database still open every row.
+    await reencryptKycFields(server.database.dataSource, FieldCipher.fromKeyRing(`new:${newKey},${TEST_ENCRYPTION_KEYS}`));
   });
 
   it("when a trader asks for suspicious activities, reports or someone else's KYC, then it is refused or they see only their own", async () => {
