@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { ENTITIES } from "./app/entities";
 import { AuditService } from "./audit";
 import { ConfigError, loadConfig } from "./config";
+import { reencryptKycFields } from "./compliance";
 import { createOrPromoteUser, reencryptUserFields, Role } from "./identity";
 import { openDatabase } from "./infra/database/database";
 import { createLogger } from "./infra/logger";
@@ -49,7 +50,7 @@ async function main([command, ...rest]: string[]): Promise<void> {
       console.log(`${created ? "created" : "updated"} ${user.email} (${user.id}) with roles ${user.roles.join(", ")}`);
     } else {
       const { cipher } = await loadSecrets(config, log);
-      const changed = await reencryptUserFields(database.dataSource, cipher);
+      const changed = (await reencryptUserFields(database.dataSource, cipher)) + (await reencryptKycFields(database.dataSource, cipher));
       console.log(`re-encrypted ${changed} value(s) with key ${cipher.activeKeyId}`);
     }
   } finally {

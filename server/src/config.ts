@@ -66,6 +66,32 @@ const schema = z.object({
   AUTO_REBALANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Run the built-in market maker in this process (default: with the embedded defaults). */
   MARKET_MAKER: booleanString.optional(),
+  /** Total deposits a customer without VERIFIED KYC may make (USD); past it, KYC_REQUIRED. */
+  KYC_UNVERIFIED_DEPOSIT_LIMIT: z.string().regex(/^\d+(\.\d+)?$/).default("1000"),
+  /** The largest order value a customer without VERIFIED KYC may place; past it, KYC_REQUIRED. */
+  KYC_UNVERIFIED_TRADE_NOTIONAL: z.string().regex(/^\d+(\.\d+)?$/).default("1000"),
+  KYC_MIN_AGE: z.coerce.number().int().min(16).max(25).default(18),
+  /** ISO 3166-1 alpha-2 codes of high-risk jurisdictions (default: FATF's call-for-action list). */
+  HIGH_RISK_COUNTRIES: z
+    .string()
+    .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, "expected alpha-2 codes separated by commas, e.g. IR,KP,MM")
+    .default("IR,KP,MM"),
+  /** A folder with OFAC's sdn.csv (and alt.csv, add.csv); unset: the demo list shipped with the server. */
+  SANCTIONS_LIST_DIR: z.string().min(1).optional(),
+  /** Token Jaro-Winkler score (0-1) from which a name counts as a possible sanctions match. */
+  SANCTIONS_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
+  AML_CTR_THRESHOLD: z.string().regex(/^\d+(\.\d+)?$/).default("10000"),
+  AML_STRUCTURING_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(168),
+  AML_STRUCTURING_MIN_COUNT: z.coerce.number().int().min(2).max(100).default(3),
+  AML_STRUCTURING_NEAR_PERCENT: z.coerce.number().int().min(1).max(50).default(10),
+  AML_STRUCTURING_NEAR_COUNT: z.coerce.number().int().min(1).max(100).default(2),
+  AML_VELOCITY_MAX_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
+  AML_RAPID_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
+  AML_RAPID_WITHDRAWN_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
+  AML_RAPID_MAX_TRADED_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
+  AML_MIN_ALERT_AMOUNT: z.string().regex(/^\d+(\.\d+)?$/).default("1000"),
+  /** How often every recently active customer is re-checked by the AML rules (0: never). */
+  AML_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
@@ -106,7 +132,28 @@ export interface Config {
     marketMaker: boolean;
     autoRebalanceIntervalMs: number;
   };
+  compliance: ComplianceConfig;
   shutdownGraceMs: number;
+}
+
+export interface ComplianceConfig {
+  unverifiedDepositLimit: string;
+  unverifiedTradeNotional: string;
+  minAge: number;
+  highRiskCountries: string[];
+  sanctionsListDir: string | null;
+  matchThreshold: number;
+  ctrThreshold: string;
+  structuringWindowHours: number;
+  structuringMinCount: number;
+  structuringNearPercent: number;
+  structuringNearCount: number;
+  velocityMaxPerHour: number;
+  rapidWindowHours: number;
+  rapidWithdrawnPercent: number;
+  rapidMaxTradedPercent: number;
+  minAlertAmount: string;
+  sweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -175,6 +222,25 @@ export function loadConfig(env: Env = process.env): Config {
       restorePerSecond: v.RATE_LIMIT_RESTORE_PER_SECOND,
       maxCost: v.QUERY_MAX_COST,
       maxDepth: v.QUERY_MAX_DEPTH,
+    },
+    compliance: {
+      unverifiedDepositLimit: v.KYC_UNVERIFIED_DEPOSIT_LIMIT,
+      unverifiedTradeNotional: v.KYC_UNVERIFIED_TRADE_NOTIONAL,
+      minAge: v.KYC_MIN_AGE,
+      highRiskCountries: v.HIGH_RISK_COUNTRIES ? v.HIGH_RISK_COUNTRIES.split(",") : [],
+      sanctionsListDir: v.SANCTIONS_LIST_DIR ?? null,
+      matchThreshold: v.SANCTIONS_MATCH_THRESHOLD,
+      ctrThreshold: v.AML_CTR_THRESHOLD,
+      structuringWindowHours: v.AML_STRUCTURING_WINDOW_HOURS,
+      structuringMinCount: v.AML_STRUCTURING_MIN_COUNT,
+      structuringNearPercent: v.AML_STRUCTURING_NEAR_PERCENT,
+      structuringNearCount: v.AML_STRUCTURING_NEAR_COUNT,
+      velocityMaxPerHour: v.AML_VELOCITY_MAX_PER_HOUR,
+      rapidWindowHours: v.AML_RAPID_WINDOW_HOURS,
+      rapidWithdrawnPercent: v.AML_RAPID_WITHDRAWN_PERCENT,
+      rapidMaxTradedPercent: v.AML_RAPID_MAX_TRADED_PERCENT,
+      minAlertAmount: v.AML_MIN_ALERT_AMOUNT,
+      sweepIntervalMs: v.AML_SWEEP_INTERVAL_MS,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
   };

@@ -34,6 +34,8 @@ describe("crash recovery", () => {
       JWT_SECRET: "dGVzdC1vbmx5LWp3dC1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u",
       RATE_LIMIT_CAPACITY: "1000000",
       RATE_LIMIT_RESTORE_PER_SECOND: "1000000",
+      KYC_UNVERIFIED_DEPOSIT_LIMIT: "1000000000",
+      KYC_UNVERIFIED_TRADE_NOTIONAL: "1000000000",
     };
     let server = await spawnServer(env);
     const traders: Array<{ token: string; portfolioId: string }> = [];

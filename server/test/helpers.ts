@@ -40,6 +40,10 @@ export function testEnv(overrides: Env = {}): Env {
     // Tests publish the quotes they need; a running simulator would interleave its own.
     MARKET_FEED: "off",
     MARKET_MAKER: "false",
+    // Suites about other features move money and trade without KYC; compliance tests restore
+    // the strict defaults (see test/compliance.test.ts) and prove the gate.
+    KYC_UNVERIFIED_DEPOSIT_LIMIT: "1000000000",
+    KYC_UNVERIFIED_TRADE_NOTIONAL: "1000000000",
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: services.databaseUrl,

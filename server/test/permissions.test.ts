@@ -60,6 +60,12 @@ const PERMISSIONS: Record<string, Rule> = {
   "Mutation.revokeApiKey": { who: "signed-in" },
   "Mutation.setUserRoles": { who: [Role.ADMIN] },
   "Subscription.quotes": { who: "public" },
+  "Mutation.submitKyc": { who: "signed-in" },
+  "Mutation.decideKyc": { who: [Role.COMPLIANCE_OFFICER] },
+  "Query.kycVerifications": { who: "signed-in" },
+  "Query.screenName": { who: [Role.COMPLIANCE_OFFICER] },
+  "Query.suspiciousActivities": { who: [Role.COMPLIANCE_OFFICER], scope: "read:reports" },
+  "Query.report": { who: [Role.COMPLIANCE_OFFICER], scope: "read:reports" },
 };
 
 type Caller = { name: string; kind: "anonymous" } | { name: string; kind: "user"; role: Role; token: string } | { name: string; kind: "apiKey"; scopes: string[]; key: string };

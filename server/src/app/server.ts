@@ -159,6 +159,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       services.autoRebalancer.stop();
       await services.marketMaker.stop();
       await services.trading.stop();
+      await services.compliance.stop();
       await services.valuation.stop();
       await services.marketData.stop();
       await closeInfrastructure(infra);
@@ -179,6 +180,7 @@ async function startBackgroundWork(config: Config, services: Services): Promise<
   }
   await services.marketData.start(feed);
   if (config.valuation.enabled) await services.valuation.start();
+  await services.compliance.start();
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
   services.autoRebalancer.start();

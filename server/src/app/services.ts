@@ -1,4 +1,5 @@
 import { AuditService } from "../audit";
+import { ComplianceService } from "../compliance";
 import type { Config } from "../config";
 import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, TokenService, UserService } from "../identity";
 import type { Database } from "../infra/database/database";
@@ -21,15 +22,16 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     refreshDays: config.tokens.refreshTtlDays,
   });
   const mfa = new MfaService(dataSource, secrets.cipher, audit);
+  const compliance = new ComplianceService(dataSource, audit, secrets.cipher, config.compliance, log);
   const instruments = new InstrumentService(dataSource);
   const marketData = new MarketDataService(dataSource, pubsub, log);
-  const ledger = new LedgerService(dataSource, audit, pubsub);
+  const ledger = new LedgerService(dataSource, audit, pubsub, compliance);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
-  const trading = new TradingService(dataSource, config.trading, instruments, marketData, ledger, audit, pubsub, log);
+  const trading = new TradingService(dataSource, config.trading, instruments, marketData, ledger, audit, pubsub, log, compliance);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),
-    auth: new AuthService(dataSource, tokens, mfa, new LoginGuard(kv, audit), audit, secrets.cipher, config.bcryptCost),
+    auth: new AuthService(dataSource, tokens, mfa, new LoginGuard(kv, audit), audit, secrets.cipher, config.bcryptCost, compliance),
     mfa,
     apiKeys: new ApiKeyService(dataSource, audit, pubsub),
     users: new UserService(dataSource, audit, pubsub),
@@ -40,6 +42,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, config.valuation),
     trading,
     marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, log),
+    compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
   };
 }

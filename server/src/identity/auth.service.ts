@@ -13,6 +13,11 @@ import type { Session } from "./session";
 import type { AccessClaims, TokenService } from "./token.service";
 import { User } from "./user.entity";
 
+/** Called in the registration's transaction (compliance screens the new customer's name). */
+export interface RegistrationHook {
+  onRegistered(manager: EntityManager, user: { id: string; firstName: string; lastName: string }): Promise<void>;
+}
+
 const MFA_CHALLENGE_MS = 5 * 60_000;
 const MFA_CHALLENGE_ATTEMPTS = 5;
 
@@ -28,6 +33,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly cipher: FieldCipher,
     private readonly bcryptCost: number,
+    private readonly registration?: RegistrationHook,
   ) {
     this.decoy = decoyHash(bcryptCost);
   }
@@ -46,6 +52,7 @@ export class AuthService {
       if (input.phoneNumber) user.phoneNumber = this.cipher.encrypt(input.phoneNumber, `users.phone_number:${user.id}`);
       await manager.update(User, { id: user.id }, { dateOfBirth: user.dateOfBirth, phoneNumber: user.phoneNumber });
       await this.audit.append(manager, { eventType: "user.registered", userId: user.id, entityType: "user", entityId: user.id });
+      await this.registration?.onRegistered(manager, user);
       return this.payload(manager, await manager.findOneByOrFail(User, { id: user.id }));
       })
       .catch((error: unknown) => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import bcrypt from "bcrypt";
 import type { DataSource } from "typeorm";
 import { Role } from "../infra/auth";
+import { KycStatus } from "./user-status";
 import { User } from "./user.entity";
 
 export interface DemoLogin {
@@ -45,7 +46,9 @@ export async function ensureDemoUsers(dataSource: DataSource, dataDir: string, b
     // against an old database): give it a new password so the printed login works.
     const password = randomBytes(12).toString("base64url");
     const passwordHash = await bcrypt.hash(password, bcryptCost);
-    await users.upsert({ ...account, passwordHash }, { conflictPaths: ["email"] });
+    // Demo accounts come KYC-verified (without a document) so the demo can deposit and trade past
+    // the limits for unverified customers; real customers go through submitKyc.
+    await users.upsert({ ...account, passwordHash, kycStatus: KycStatus.VERIFIED }, { conflictPaths: ["email"] });
     logins.push({ email: account.email, password, roles: account.roles });
   }
   await fs.mkdir(dataDir, { recursive: true });

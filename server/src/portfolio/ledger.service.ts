@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
+import type { CashMovementGuard } from "../compliance";
 import type { Session } from "../identity";
 import { AppError, badUserInput } from "../infra/errors";
 import { type Fixed, formatFixed, parseFixed, placesOf, ZERO } from "../infra/fixed";
@@ -22,6 +23,8 @@ export class LedgerService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly pubsub: PubSub,
+    /** KYC limits and AML rules, run inside each deposit's and withdrawal's transaction. */
+    private readonly compliance?: CashMovementGuard,
   ) {}
 
   deposit(session: Session, portfolioId: string, amount: string): Promise<TransactionRow> {
@@ -57,6 +60,7 @@ export class LedgerService {
       const portfolio = isUuid(portfolioId) ? await lockPortfolio(manager, portfolioId).catch(() => null) : null;
       session.assertOwns(portfolio, "Portfolio");
       checkCurrencyPrecision(amount, portfolio.currency);
+      await this.compliance?.beforeCashMovement(manager, { userId, type, amount });
       const cash = parseFixed(portfolio.cashBalance);
       const available = cash - parseFixed(portfolio.reservedCash);
       if (type === TransactionType.WITHDRAWAL && amount > available) {
@@ -82,6 +86,7 @@ export class LedgerService {
         entityId: transaction.transactionId,
         payload: { portfolioId, amount: formatFixed(amount), currency: portfolio.currency },
       });
+      await this.compliance?.afterCashMovement(manager, { userId, transactionId: transaction.transactionId });
       return transaction;
     });
     await this.notifyChanged([portfolioId]);

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { AuditService } from "../audit";
+import type { TradingCompliance } from "../compliance";
 import type { Config } from "../config";
 import type { Session } from "../identity";
 import { AppError, badUserInput, notFound } from "../infra/errors";
@@ -45,6 +46,7 @@ export class TradingService {
     private readonly audit: AuditService,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
+    private readonly compliance?: TradingCompliance,
   ) {}
 
   /** Rebuilds every book from the database, then starts book publishing and DAY expiry. */
@@ -90,7 +92,8 @@ export class TradingService {
       const existing = await this.dataSource.getRepository(OrderRow).findOneBy({ userId, clientOrderId: order.clientOrderId });
       if (existing) return toOrder(existing);
     }
-    const limits = this.checkLimits(desk, order);
+    const { notional, ...limits } = this.checkLimits(desk, order);
+    await this.compliance?.assertMayTrade(userId, notional);
     const row = await desk.enqueue({ kind: "place", session, userId, portfolioId: input.portfolioId, order, ...limits });
     return toOrder(row!);
   }
@@ -219,7 +222,7 @@ export class TradingService {
    * The checks that need no lock: price band and notional; and what the order may cost at worst.
    * Kill switches, buying power and holdings are checked under lock in the order's group.
    */
-  private checkLimits(desk: Desk, order: ValidatedOrder): Pick<PlaceRequest, "protection" | "reservedCash"> {
+  private checkLimits(desk: Desk, order: ValidatedOrder): Pick<PlaceRequest, "protection" | "reservedCash"> & { notional: Fixed } {
     const last = this.marketData.lastPrice(desk.steps.symbol);
     const reference = last ? parseFixed(last) : (order.limitPrice ?? order.stopPrice);
     if (reference === null) throw riskRejected("NO_REFERENCE_PRICE", `No reference price for ${desk.steps.symbol} yet: use a limit order`);
@@ -248,7 +251,7 @@ export class TradingService {
     const feeBps = BigInt(Math.max(fees.makerBps, fees.takerBps));
     // A buy reserves its worst cost with the highest fee: fills can only cost less.
     const reservedCash = order.side === "BUY" ? notional + (notional * feeBps + 9_999n) / 10_000n : ZERO;
-    return { protection, reservedCash };
+    return { protection, reservedCash, notional };
   }
 
   private feesFor(symbol: string): Fees {
@@ -284,6 +287,7 @@ export class TradingService {
     }
     if (outcome.trades.length > 0) publications.push(this.marketData.recordTrades(desk.steps.symbol, outcome.trades));
     publications.push(this.ledger.notifyChanged(outcome.portfolios));
+    this.compliance?.onFills(outcome.fills);
     await Promise.all(publications);
   }
 

@@ -1,0 +1,186 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { KycStatus } from "../identity";
+import { DecimalScalar, DateTimeScalar } from "../infra/graphql/scalars";
+import type { ReportData } from "./report-render";
+
+export enum DocumentType {
+  PASSPORT = "PASSPORT",
+  NATIONAL_ID = "NATIONAL_ID",
+  DRIVERS_LICENSE = "DRIVERS_LICENSE",
+}
+registerEnumType(DocumentType, { name: "DocumentType" });
+
+export enum ReportType {
+  CTR = "CTR",
+  SAR = "SAR",
+}
+registerEnumType(ReportType, { name: "ReportType" });
+
+export enum ReportFormat {
+  JSON = "JSON",
+  CSV = "CSV",
+  XML = "XML",
+}
+registerEnumType(ReportFormat, { name: "ReportFormat" });
+
+@ObjectType()
+export class KycCheck {
+  @Field()
+  name!: string;
+
+  @Field()
+  passed!: boolean;
+
+  @Field(() => String, { nullable: true })
+  detail!: string | null;
+}
+
+@ObjectType()
+export class KycVerification {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => KycStatus)
+  status!: KycStatus;
+
+  @Field(() => DocumentType)
+  documentType!: DocumentType;
+
+  @Field(() => [KycCheck])
+  checks!: KycCheck[];
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+
+  @Field(() => DateTimeScalar)
+  submittedAt!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  decidedAt!: Date | null;
+}
+
+@ObjectType()
+export class SanctionsMatch {
+  @Field()
+  listName!: string;
+
+  @Field()
+  entryId!: string;
+
+  @Field()
+  matchedName!: string;
+
+  @Field(() => Float)
+  score!: number;
+}
+
+@ObjectType()
+export class SuspiciousActivity {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => String, { nullable: true })
+  sarNumber!: string | null;
+
+  @Field()
+  rule!: string;
+
+  @Field(() => Int)
+  riskScore!: number;
+
+  @Field()
+  description!: string;
+
+  @Field(() => [String])
+  transactionIds!: string[];
+
+  @Field()
+  status!: string;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+}
+
+@ObjectType()
+export class CtrFiling {
+  @Field(() => ID)
+  userId!: string;
+
+  @Field()
+  businessDate!: string;
+
+  @Field(() => DecimalScalar)
+  totalCashIn!: string;
+
+  @Field(() => DecimalScalar)
+  totalCashOut!: string;
+
+  @Field(() => [String])
+  transactionIds!: string[];
+}
+
+@ObjectType()
+export class RegulatoryReport {
+  @Field(() => ReportType)
+  type!: ReportType;
+
+  @Field(() => DateTimeScalar)
+  periodStart!: Date;
+
+  @Field(() => DateTimeScalar)
+  periodEnd!: Date;
+
+  @Field(() => DateTimeScalar)
+  generatedAt!: Date;
+
+  @Field(() => [CtrFiling])
+  ctrFilings!: CtrFiling[];
+
+  @Field(() => [SuspiciousActivity])
+  sarFilings!: SuspiciousActivity[];
+
+  /** What `content` renders: the filings with the persons' names, not exposed as fields. */
+  data!: ReportData;
+}
+
+@InputType()
+export class KycInput {
+  @Field(() => DocumentType)
+  documentType!: DocumentType;
+
+  @Field()
+  documentNumber!: string;
+
+  @Field()
+  issuingCountry!: string;
+
+  @Field()
+  nationality!: string;
+
+  @Field()
+  dateOfBirth!: string;
+
+  @Field()
+  expiryDate!: string;
+
+  @Field(() => String, { nullable: true })
+  mrz?: string | null;
+}
+
+@InputType()
+export class KycDecisionInput {
+  @Field(() => ID)
+  verificationId!: string;
+
+  @Field()
+  approve!: boolean;
+
+  @Field()
+  reason!: string;
+}

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import type { AuditService } from "../audit";
+import type { ComplianceConfig } from "../config";
+import { badUserInput } from "../infra/errors";
+import type { Logger } from "../infra/logger";
+import { raiseAlert } from "./alerts";
+import { RISK_SCORES } from "./aml-rules";
+import { DEMO_SDN } from "./demo-sdn-list";
+import { type ScreeningMatch, Screener } from "./screener";
+import { loadSdnFolder, parseSdn, type SanctionsEntry } from "./sdn-loader";
+
+const RESCREEN_BATCH = 500;
+
+/**
+ * Sanctions screening: the list in memory, names screened at registration, at KYC, on request
+ * by an officer, and every user again whenever the list content changes.
+ */
+export class ScreeningService {
+  private screener = new Screener([]);
+  private listName = "OFAC-SDN";
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: ComplianceConfig,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads the configured list (or the demo list) and rescreens every user if its content changed. */
+  async load(): Promise<void> {
+    const entries: SanctionsEntry[] = this.config.sanctionsListDir ? await loadSdnFolder(this.config.sanctionsListDir) : parseSdn(DEMO_SDN, "OFAC-SDN-DEMO");
+    this.listName = this.config.sanctionsListDir ? "OFAC-SDN" : "OFAC-SDN-DEMO";
+    this.screener = new Screener(entries);
+    const hash = createHash("sha256").update(JSON.stringify(entries)).digest("hex");
+    const [state] = await this.dataSource.query(`SELECT content_hash FROM sanctions_list_state WHERE list_name = $1`, [this.listName]);
+    this.log.info({ list: this.listName, entries: entries.length }, "sanctions list loaded");
+    if (state?.content_hash === hash) return;
+    const screened = await this.rescreenAll();
+    await this.dataSource.query(
+      `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (list_name) DO UPDATE SET content_hash = EXCLUDED.content_hash, entries = EXCLUDED.entries, screened_at = now()`,
+      [this.listName, hash, entries.length],
+    );
+    this.log.info({ list: this.listName, users: screened }, "sanctions list changed: every user rescreened");
+  }
+
+  get size(): number {
+    return this.screener.size;
+  }
+
+  screen(name: string): ScreeningMatch[] {
+    return this.screener.screen(name, this.config.matchThreshold);
+  }
+
+  /** An officer's ad-hoc query. */
+  screenQuery(name: string): ScreeningMatch[] {
+    const trimmed = name.trim();
+    if (trimmed.length < 2 || trimmed.length > 200) throw badUserInput("name must be 2 to 200 characters", "name");
+    return this.screen(trimmed);
+  }
+
+  /** Screens a person in the caller's transaction; each possible match becomes a review item once. */
+  async screenPerson(manager: EntityManager, userId: string, fullName: string, occasion: "registration" | "kyc" | "list_reload"): Promise<ScreeningMatch[]> {
+    const matches = this.screen(fullName);
+    for (const match of matches) {
+      const alert = await raiseAlert(manager, this.audit, {
+        userId,
+        rule: "SANCTIONS_MATCH",
+        riskScore: Math.max(RISK_SCORES.SANCTIONS, Math.round(match.score * 100)),
+        description: `Possible sanctions match at ${occasion.replace("_", " ")}: "${match.matchedName}" (${match.listName} entry ${match.entryId}), score ${match.score.toFixed(3)}.`,
+        transactionIds: [],
+        dedupKey: `SANCTIONS_MATCH:${userId}:${match.listName}:${match.entryId}`,
+        withSarNumber: false,
+      });
+      if (alert) {
+        await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "user", entityId: userId, payload: { occasion, listName: match.listName, entryId: match.entryId, score: match.score } });
+      }
+    }
+    return matches;
+  }
+
+  /** Every user against the current list, batch by batch, each batch in its own transaction. */
+  async rescreenAll(): Promise<number> {
+    let after = "00000000-0000-0000-0000-000000000000";
+    let count = 0;
+    for (;;) {
+      const users: Array<{ id: string; first_name: string; last_name: string }> = await this.dataSource.query(
+        `SELECT id, first_name, last_name FROM users WHERE id > $1 ORDER BY id LIMIT ${RESCREEN_BATCH}`,
+        [after],
+      );
+      if (users.length === 0) return count;
+      const hits = users.filter((user) => this.screen(`${user.first_name} ${user.last_name}`).length > 0);
+      if (hits.length > 0) {
+        await this.dataSource.transaction(async (manager) => {
+          for (const user of hits) await this.screenPerson(manager, user.id, `${user.first_name} ${user.last_name}`, "list_reload");
+        });
+      }
+      count += users.length;
+      after = users[users.length - 1].id;
+    }
+  }
+}
