@@ -1,29 +1,23 @@
-import { type DocumentNode, getNullableType, type GraphQLSchema, isListType } from "graphql";
+import type { DocumentNode, GraphQLSchema } from "graphql";
 import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 
 /** Connections and pages cost what they may return: `first` (or this default) times their items. */
 export const DEFAULT_PAGE_ESTIMATE = 20;
-/** A plain list without a size argument (positions, instruments, book levels) is priced as this many items. */
-export const DEFAULT_LIST_ESTIMATE = 10;
-
-const SIZE_ARGUMENTS = ["first", "limit", "depth"];
 
 /**
- * Lists cost their items: a size argument (`first`, `limit`, `depth`) when the field has one,
- * the page default when it is left out, and DEFAULT_LIST_ESTIMATE for a plain list.
+ * Paged lists cost their page: `first` when given, the page default when left out. Lists
+ * without paging are bounded by their parent (an order's fills, a portfolio's positions, the
+ * instrument list) and cost one point per field like everything else; a field whose size
+ * depends on an argument declares its own complexity (priceHistory).
  */
-const listEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
-  const sizeArgument = field.args.find((arg) => SIZE_ARGUMENTS.includes(arg.name));
-  if (sizeArgument) {
-    const size = args[sizeArgument.name];
-    return 1 + childComplexity * (typeof size === "number" && size > 0 ? size : DEFAULT_PAGE_ESTIMATE);
-  }
-  if (isListType(getNullableType(field.type))) return 1 + childComplexity * DEFAULT_LIST_ESTIMATE;
-  return undefined;
+const pagedListEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
+  if (!field.args.some((arg) => arg.name === "first")) return undefined;
+  const first = typeof args.first === "number" && args.first > 0 ? args.first : DEFAULT_PAGE_ESTIMATE;
+  return 1 + childComplexity * first;
 };
 
 /**
- * The cost of an operation: one point per field, lists multiplied by their size (see listEstimator),
+ * The cost of an operation: one point per field, paged lists multiplied by their page size,
  * and any field may declare its own with `@Field({ complexity })`.
  */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): number {
@@ -32,6 +26,6 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, var
     query: document,
     variables: variables ?? {},
     operationName: operationName ?? undefined,
-    estimators: [fieldExtensionsEstimator(), listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    estimators: [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
 }
