@@ -66,6 +66,17 @@ const schema = z.object({
   AUTO_REBALANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Run the built-in market maker in this process (default: with the embedded defaults). */
   MARKET_MAKER: booleanString.optional(),
+  /** A JSON-RPC endpoint of the chain the contracts run on; unset: chain features are off. */
+  CHAIN_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The deployments file (addresses, tokens, pairs); default `contracts/deployments/<chainId>.json`. */
+  CHAIN_DEPLOYMENTS_FILE: z.string().min(1).optional(),
+  CHAIN_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
+  /** Blocks a fill waits below the head before it is indexed (0: at once; reorgs are rolled back either way). */
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(64).default(0),
+  /** How many recent block hashes are kept to find where a reorg forked; deeper ones re-index from the deployment. */
+  CHAIN_REORG_DEPTH: z.coerce.number().int().min(2).max(10_000).default(64),
+  /** The domain named in wallet-linking messages (EIP-4361), i.e. where users sign in. */
+  WALLET_LINK_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/).default("localhost"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
@@ -105,6 +116,15 @@ export interface Config {
     dayCloseUtc: string;
     marketMaker: boolean;
     autoRebalanceIntervalMs: number;
+  };
+  chain: {
+    /** Undefined: chain features are off. */
+    rpcUrl?: string;
+    deploymentsFile?: string;
+    pollIntervalMs: number;
+    confirmations: number;
+    reorgDepth: number;
+    linkDomain: string;
   };
   shutdownGraceMs: number;
 }
@@ -175,6 +195,14 @@ export function loadConfig(env: Env = process.env): Config {
       restorePerSecond: v.RATE_LIMIT_RESTORE_PER_SECOND,
       maxCost: v.QUERY_MAX_COST,
       maxDepth: v.QUERY_MAX_DEPTH,
+    },
+    chain: {
+      rpcUrl: v.CHAIN_RPC_URL,
+      deploymentsFile: v.CHAIN_DEPLOYMENTS_FILE,
+      pollIntervalMs: v.CHAIN_POLL_INTERVAL_MS,
+      confirmations: v.CHAIN_CONFIRMATIONS,
+      reorgDepth: v.CHAIN_REORG_DEPTH,
+      linkDomain: v.WALLET_LINK_DOMAIN,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
   };

@@ -1,4 +1,5 @@
 import type { AuditService } from "../audit";
+import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
@@ -23,6 +24,7 @@ export interface Services {
   trading: TradingService;
   marketMaker: MarketMaker;
   autoRebalancer: AutoRebalancer;
+  wallets: WalletService;
 }
 
 /** Built fresh for every HTTP request and for every subscription operation. */

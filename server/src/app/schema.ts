@@ -1,6 +1,7 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "../audit";
+import { ChainResolver } from "../chain";
 import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
@@ -25,7 +26,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

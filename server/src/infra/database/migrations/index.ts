@@ -6,6 +6,7 @@ import { Portfolios1732420000004 } from "./1732420000004-portfolios";
 import { MarketData1732420000005 } from "./1732420000005-market-data";
 import { AuthTime1732420000006 } from "./1732420000006-auth-time";
 import { Trading1732420000007 } from "./1732420000007-trading";
+import { Chain1732420000008 } from "./1732420000008-chain";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   MarketData1732420000005,
   AuthTime1732420000006,
   Trading1732420000007,
+  Chain1732420000008,
 ];
