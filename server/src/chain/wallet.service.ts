@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { type Address, getAddress, type Hex, isAddress, verifyMessage } from "viem";
-import { createSiweMessage, generateSiweNonce } from "viem/siwe";
+import { createSiweMessage } from "viem/siwe";
 import type { DataSource } from "typeorm";
 import type { AuditService } from "../audit";
 import type { Session } from "../identity";
@@ -41,7 +42,8 @@ export class WalletService {
     const userId = session.requireUser();
     const address = parseAddress(rawAddress);
     const chain = this.requireChain();
-    const nonce = generateSiweNonce();
+    // 128 random bits, alphanumeric as EIP-4361 requires.
+    const nonce = randomBytes(16).toString("hex");
     const issuedAt = new Date();
     const expiresAt = new Date(issuedAt.getTime() + CHALLENGE_TTL_MS);
     const message = createSiweMessage({

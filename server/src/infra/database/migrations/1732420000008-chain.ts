@@ -14,8 +14,8 @@ export class Chain1732420000008 implements MigrationInterface {
     // The TOKENIZED instruments the demo deployment lists (the seed has them; kept for databases seeded before it did).
     await q.query(`
       INSERT INTO instruments (symbol, name, asset_class, currency, tick_size, lot_size, last_price, volatility, is_tradable) VALUES
-        ('TGLD',  'Tokenized Gold (1 gram)',        'TOKENIZED', 'USD', 0.01,   0.01, 85.20,    0.15),
-        ('TBILL', 'Tokenized US Treasury Bill Fund', 'TOKENIZED', 'USD', 0.0001, 1,    100.0125, 0.01)
+        ('TGLD',  'Tokenized Gold (1 gram)',        'TOKENIZED', 'USD', 0.01,   0.01, 85.20,    0.15, true),
+        ('TBILL', 'Tokenized US Treasury Bill Fund', 'TOKENIZED', 'USD', 0.0001, 1,    100.0125, 0.01, true)
       ON CONFLICT (symbol) DO NOTHING`);
     await q.query(`
       CREATE TABLE chain_cursors (
