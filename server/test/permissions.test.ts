@@ -60,6 +60,10 @@ const PERMISSIONS: Record<string, Rule> = {
   "Mutation.revokeApiKey": { who: "signed-in" },
   "Mutation.setUserRoles": { who: [Role.ADMIN] },
   "Subscription.quotes": { who: "public" },
+  "Query.wallets": { who: "signed-in" },
+  "Mutation.walletChallenge": { who: "signed-in" },
+  "Mutation.linkWallet": { who: "signed-in" },
+  "Mutation.unlinkWallet": { who: "signed-in" },
 };
 
 type Caller = { name: string; kind: "anonymous" } | { name: string; kind: "user"; role: Role; token: string } | { name: string; kind: "apiKey"; scopes: string[]; key: string };

@@ -222,7 +222,7 @@ export class ChainIndexer {
       await manager.query(`DELETE FROM chain_blocks WHERE chain_id = $1 AND number > $2`, [chainId, String(fork)]);
       await manager.query(`UPDATE chain_cursors SET last_block = $3, updated_at = now() WHERE chain_id = $1 AND contract = $2`, [chainId, this.deployment.dex, String(fork)]);
     });
-    this.log.warn({ chainId, from: String(cursor), forkBlock: String(fork) }, "chain reorg: rolled back indexed fills after the fork block; indexing them again");
+    this.log.warn({ from: String(cursor), forkBlock: String(fork) }, "chain reorg: rolled back indexed fills after the fork block; indexing them again");
     return fork;
   }
 
