@@ -6,10 +6,12 @@ import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, type PublicClient, type WalletClient, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import type { RunningServer } from "../src/app/server";
+import { type RunningServer, startServer } from "../src/app/server";
+import { loadConfig } from "../src/config";
+import { createLogger } from "../src/infra/logger";
 import { assetTokenAbi, orderBookDexAbi } from "../src/chain/abis";
 import { topics } from "../src/infra/pubsub";
-import { bearer, codeOf, gql, registerUser, startTestServer, subscribe, tempDir, type TestUser, wsClient } from "./helpers";
+import { bearer, codeOf, gql, registerUser, startTestServer, subscribe, tempDir, testEnv, type TestUser, wsClient } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CONTRACTS = path.join(ROOT, "contracts");
@@ -26,6 +28,7 @@ const CHALLENGE = `mutation ($a: String!) { walletChallenge(address: $a) { addre
 const LINK = `mutation ($i: LinkWalletInput!) { linkWallet(input: $i) { address portfolioId balances { symbol quantity blockNumber } } }`;
 const WALLETS = `{ wallets { address portfolioId balances { symbol quantity } } }`;
 const PORTFOLIO = `query ($id: ID!) { portfolio(id: $id) { cashBalance totalValue unrealizedPnl positions { symbol source quantity marketPrice marketValue unrealizedPnl } } }`;
+const VALUATION = `subscription ($p: ID!) { portfolioValuation(portfolioId: $p) { totalValue unrealizedPnl } }`;
 const TRADES = `subscription ($s: String!) { trades(symbol: $s) { id symbol price quantity aggressorSide executedAt } }`;
 
 interface Deployed {
@@ -45,7 +48,7 @@ describe("chain indexing against a hardhat node", function () {
   let user: TestUser;
   let portfolioId: string;
 
-  const startServer = () => startTestServer({ CHAIN_RPC_URL: rpcUrl, CHAIN_DEPLOYMENTS_FILE: deployed.file, CHAIN_POLL_INTERVAL_MS: "50" });
+  const startChainServer = () => startTestServer({ CHAIN_RPC_URL: rpcUrl, CHAIN_DEPLOYMENTS_FILE: deployed.file, CHAIN_POLL_INTERVAL_MS: "50" });
   const walletOf = (account: typeof BUYER): WalletClient => createWalletClient({ account, chain: hardhat, transport: http(rpcUrl) });
 
   /** One resting sell of a lot of TGLD by SELLER, taken by BUYER: one OrderFilled. */
@@ -78,7 +81,7 @@ describe("chain indexing against a hardhat node", function () {
     const record = JSON.parse(fs.readFileSync(file, "utf8")) as { contracts: { OrderBookDEX: Address }; tokens: Record<string, { address: Address }> };
     deployed = { dex: record.contracts.OrderBookDEX, gold: record.tokens.TGLD.address, usd: record.tokens.dUSD.address, file };
     chain = createPublicClient({ chain: hardhat, transport: http(rpcUrl) }) as PublicClient;
-    server = await startServer();
+    server = await startChainServer();
     // The node's accounts are the same every run; the suite's database outlives runs.
     await server.database.dataSource.query(`DELETE FROM wallets WHERE address = ANY($1)`, [[BUYER.address, SELLER.address, STRANGER.address]]);
     user = await registerUser(server);
@@ -131,8 +134,9 @@ describe("chain indexing against a hardhat node", function () {
   });
 
   it("when an order fills on the DEX, then the fill streams on trades and the linked wallet's new balance is a position in the valuation", async () => {
-    const client = wsClient(server);
+    const client = wsClient(server, { connectionParams: { authorization: `Bearer ${user.accessToken}` } });
     const trades = subscribe(client, TRADES, { s: "TGLD" });
+    const valuations = subscribe(client, VALUATION, { p: portfolioId });
     try {
       const before = (await gql(server, PORTFOLIO, { id: portfolioId }, bearer(user.accessToken))).data!.portfolio;
       const goldBefore = before.positions.find((p: { symbol: string }) => p.symbol === "TGLD");
@@ -144,6 +148,12 @@ describe("chain indexing against a hardhat node", function () {
       expect(trade).to.deep.include({ symbol: "TGLD", price: "85.2", quantity: "0.01", aggressorSide: "BUY" });
 
       const after = (await gql(server, PORTFOLIO, { id: portfolioId }, bearer(user.accessToken))).data!.portfolio;
+      // The live stream counts the wallet too, to the unit the query does.
+      let n = 0;
+      for (;;) {
+        const { portfolioValuation } = await valuations.nth(++n, 10_000);
+        if (portfolioValuation.totalValue === after.totalValue) break;
+      }
       const gold = after.positions.find((p: { symbol: string }) => p.symbol === "TGLD");
       expect(gold).to.deep.include({ source: "WALLET", quantity: "10000.01", unrealizedPnl: "0" });
       expect(multiply(gold.quantity, gold.marketPrice)).to.equal(gold.marketValue);
@@ -152,6 +162,7 @@ describe("chain indexing against a hardhat node", function () {
       expect(after.cashBalance).to.equal("0");
     } finally {
       trades.dispose();
+      valuations.dispose();
       await client.dispose();
     }
   });
@@ -160,7 +171,7 @@ describe("chain indexing against a hardhat node", function () {
     const stored = async () => (await server.database.dataSource.query(`SELECT count(*)::int AS n FROM chain_trades WHERE chain_id = 31337`))[0].n as number;
     expect(await stored()).to.equal(1);
     await server.stop();
-    server = await startServer();
+    server = await startChainServer();
 
     const client = wsClient(server);
     const trades = subscribe(client, TRADES, { s: "TGLD" });
@@ -175,6 +186,17 @@ describe("chain indexing against a hardhat node", function () {
       trades.dispose();
       await client.dispose();
     }
+  });
+
+  it("when a wallet is unlinked, then its balances leave the portfolio and the audit trail records it", async () => {
+    const unlinked = await gql(server, `mutation ($a: String!) { unlinkWallet(address: $a) }`, { a: BUYER.address }, bearer(user.accessToken));
+    expect(unlinked.data!.unlinkWallet).to.equal(true);
+    const portfolio = (await gql(server, PORTFOLIO, { id: portfolioId }, bearer(user.accessToken))).data!.portfolio;
+    expect(portfolio.positions).to.deep.equal([]);
+    expect(portfolio.totalValue).to.equal("0");
+    expect(codeOf(await gql(server, `mutation ($a: String!) { unlinkWallet(address: $a) }`, { a: BUYER.address }, bearer(user.accessToken)))).to.equal("NOT_FOUND");
+    const audit = await server.database.dataSource.query(`SELECT event_type FROM audit_logs WHERE user_id = $1 AND entity_id = $2 ORDER BY seq`, [user.id, BUYER.address]);
+    expect(audit.map((row: { event_type: string }) => row.event_type)).to.deep.equal(["wallet.linked", "wallet.unlinked"]);
   });
 
   it("when a reorg takes an indexed fill's block away, then the fill is rolled back and the new chain is indexed", async () => {
@@ -198,6 +220,23 @@ describe("chain indexing against a hardhat node", function () {
     } finally {
       trades.dispose();
       await client.dispose();
+    }
+  });
+});
+
+describe("chain features without a chain", () => {
+  it("when CHAIN_RPC_URL is unset, then the server says so once at start and wallet linking answers CONFLICT", async () => {
+    const lines: Array<{ msg: string }> = [];
+    const config = loadConfig(testEnv());
+    const server = await startServer(config, createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) }));
+    try {
+      expect(lines.filter((line) => /chain features are off/.test(line.msg))).to.have.length(1);
+      const user = await registerUser(server);
+      const refused = await gql(server, `mutation { walletChallenge(address: "${BUYER.address}") { nonce } }`, {}, bearer(user.accessToken));
+      expect(codeOf(refused)).to.equal("CONFLICT");
+      expect((await gql(server, `{ wallets { address } }`, {}, bearer(user.accessToken))).data!.wallets).to.deep.equal([]);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -101,7 +101,8 @@ export class WalletService {
     const userId = session.requireUser();
     const address = parseAddress(rawAddress);
     const portfolioId = await this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(`DELETE FROM wallets WHERE address = $1 AND user_id = $2 RETURNING portfolio_id`, [address, userId]);
+      // TypeORM answers a DELETE with [rows, count].
+      const [[row]] = await manager.query(`DELETE FROM wallets WHERE address = $1 AND user_id = $2 RETURNING portfolio_id`, [address, userId]);
       if (!row) throw notFound("Wallet");
       await this.audit.append(manager, { eventType: "wallet.unlinked", userId, entityType: "wallet", entityId: address, payload: { portfolioId: row.portfolio_id } });
       return row.portfolio_id as string;
