@@ -43,6 +43,7 @@ describe("chain indexing against a hardhat node", function () {
   let node: ChildProcess;
   let rpcUrl: string;
   let deployed: Deployed;
+  let deploymentsDir: string;
   let chain: PublicClient;
   let server: RunningServer;
   let user: TestUser;
@@ -75,7 +76,7 @@ describe("chain indexing against a hardhat node", function () {
     rpcUrl = `http://127.0.0.1:${port}`;
     node = spawn(NODE22, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: CONTRACTS, stdio: ["ignore", "pipe", "pipe"] });
     await outputMatches(node, /Started HTTP and WebSocket JSON-RPC server/);
-    const dir = tempDir("bg-chain-");
+    const dir = (deploymentsDir = tempDir("bg-chain-"));
     await runToEnd(NODE22, [HARDHAT, "run", "--network", "localhost", "scripts/deploy.ts"], { cwd: CONTRACTS, env: { ...process.env, CHAIN_RPC_URL: rpcUrl, DEPLOYMENTS_DIR: dir } });
     const file = path.join(dir, "31337.json");
     const record = JSON.parse(fs.readFileSync(file, "utf8")) as { contracts: { OrderBookDEX: Address }; tokens: Record<string, { address: Address }> };
@@ -92,6 +93,7 @@ describe("chain indexing against a hardhat node", function () {
   after(async () => {
     await server?.stop();
     node?.kill("SIGTERM");
+    if (deploymentsDir) fs.rmSync(deploymentsDir, { recursive: true, force: true });
   });
 
   it("when a wallet signs its challenge, then it is linked once; a replayed, foreign or wrong signature is refused", async () => {
@@ -103,6 +105,12 @@ describe("chain indexing against a hardhat node", function () {
     // The refused attempt consumed that challenge: even the right signature of it no longer links.
     const lateRight = await BUYER.signMessage({ message: wrong.message });
     expect(codeOf(await gql(server, LINK, { i: { address: BUYER.address, signature: lateRight, portfolioId } }, bearer(user.accessToken)))).to.equal("BAD_USER_INPUT");
+
+    // Someone else's portfolio is not the caller's to link to.
+    const intruder = await registerUser(server);
+    const intruderChallenge = await challenge(intruder, BUYER.address);
+    const intruderLink = await gql(server, LINK, { i: { address: BUYER.address, signature: await BUYER.signMessage({ message: intruderChallenge.message }), portfolioId } }, bearer(intruder.accessToken));
+    expect(codeOf(intruderLink)).to.equal("NOT_FOUND");
 
     const issued = await challenge(user, BUYER.address.toLowerCase());
     expect(issued.address).to.equal(BUYER.address);
