@@ -31,4 +31,17 @@ describe("config", () => {
     expect(() => loadConfig({ BCRYPT_COST: "4" })).to.throw(ConfigError, /BCRYPT_COST/);
     expect(loadConfig({ BCRYPT_COST: "4", NODE_ENV: "test" }).bcryptCost).to.equal(4);
   });
+
+  it("when CHAIN_RPC_URL is unset, then chain features are off; set, it is read with the indexer's defaults, and a non-HTTP URL is refused", () => {
+    expect(loadConfig({}).chain.rpcUrl).to.equal(undefined);
+    expect(loadConfig({ CHAIN_RPC_URL: "http://chain:8545" }).chain).to.deep.equal({
+      rpcUrl: "http://chain:8545",
+      deploymentsFile: undefined,
+      pollIntervalMs: 1000,
+      confirmations: 0,
+      reorgDepth: 64,
+      linkDomain: "localhost",
+    });
+    expect(() => loadConfig({ CHAIN_RPC_URL: "ftp://chain" })).to.throw(ConfigError, /CHAIN_RPC_URL/);
+  });
 });

@@ -92,6 +92,17 @@ const schema = z.object({
   AML_MIN_ALERT_AMOUNT: z.string().regex(/^\d+(\.\d+)?$/).default("1000"),
   /** How often every recently active customer is re-checked by the AML rules (0: never). */
   AML_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  /** A JSON-RPC endpoint of the chain the contracts run on; unset: chain features are off. */
+  CHAIN_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The deployments file (addresses, tokens, pairs); default `contracts/deployments/<chainId>.json`. */
+  CHAIN_DEPLOYMENTS_FILE: z.string().min(1).optional(),
+  CHAIN_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
+  /** Blocks a fill waits below the head before it is indexed (0: at once; reorgs are rolled back either way). */
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(64).default(0),
+  /** How many recent block hashes are kept to find where a reorg forked; deeper ones re-index from the deployment. */
+  CHAIN_REORG_DEPTH: z.coerce.number().int().min(2).max(10_000).default(64),
+  /** The domain named in wallet-linking messages (EIP-4361), i.e. where users sign in. */
+  WALLET_LINK_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/).default("localhost"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
@@ -133,6 +144,15 @@ export interface Config {
     autoRebalanceIntervalMs: number;
   };
   compliance: ComplianceConfig;
+  chain: {
+    /** Undefined: chain features are off. */
+    rpcUrl?: string;
+    deploymentsFile?: string;
+    pollIntervalMs: number;
+    confirmations: number;
+    reorgDepth: number;
+    linkDomain: string;
+  };
   shutdownGraceMs: number;
 }
 
@@ -241,6 +261,14 @@ export function loadConfig(env: Env = process.env): Config {
       rapidMaxTradedPercent: v.AML_RAPID_MAX_TRADED_PERCENT,
       minAlertAmount: v.AML_MIN_ALERT_AMOUNT,
       sweepIntervalMs: v.AML_SWEEP_INTERVAL_MS,
+    },
+    chain: {
+      rpcUrl: v.CHAIN_RPC_URL,
+      deploymentsFile: v.CHAIN_DEPLOYMENTS_FILE,
+      pollIntervalMs: v.CHAIN_POLL_INTERVAL_MS,
+      confirmations: v.CHAIN_CONFIRMATIONS,
+      reorgDepth: v.CHAIN_REORG_DEPTH,
+      linkDomain: v.WALLET_LINK_DOMAIN,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
   };

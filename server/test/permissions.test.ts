@@ -66,6 +66,10 @@ const PERMISSIONS: Record<string, Rule> = {
   "Query.screenName": { who: [Role.COMPLIANCE_OFFICER] },
   "Query.suspiciousActivities": { who: [Role.COMPLIANCE_OFFICER], scope: "read:reports" },
   "Query.report": { who: [Role.COMPLIANCE_OFFICER], scope: "read:reports" },
+  "Query.wallets": { who: "signed-in" },
+  "Mutation.walletChallenge": { who: "signed-in" },
+  "Mutation.linkWallet": { who: "signed-in" },
+  "Mutation.unlinkWallet": { who: "signed-in" },
 };
 
 type Caller = { name: string; kind: "anonymous" } | { name: string; kind: "user"; role: Role; token: string } | { name: string; kind: "apiKey"; scopes: string[]; key: string };

@@ -1,5 +1,6 @@
 import type { AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
+import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
@@ -25,6 +26,7 @@ export interface Services {
   marketMaker: MarketMaker;
   autoRebalancer: AutoRebalancer;
   compliance: ComplianceService;
+  wallets: WalletService;
 }
 
 /** Built fresh for every HTTP request and for every subscription operation. */

@@ -2,6 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "../audit";
 import { ComplianceResolver } from "../compliance";
+import { ChainResolver } from "../chain";
 import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
@@ -26,7 +27,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

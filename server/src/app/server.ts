@@ -21,6 +21,7 @@ import { type PriceFeed, PriceSimulator } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
 import { getSchema } from "./schema";
+import { type ChainRuntime, openChain } from "../chain";
 import { ENTITIES } from "./entities";
 import { createServices } from "./services";
 import { trackSubscription } from "./subscriptions";
@@ -57,9 +58,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const infra: Infrastructure = { database, pubsub: createPubSub(config, log), kv: createKeyValueStore(config, log) };
   try {
     const demoLogins = config.seedDemo ? await ensureDemoUsers(database.dataSource, config.dataDir, config.bcryptCost) : [];
-    const services = createServices(config, database, infra.pubsub, infra.kv, secrets, log);
+    const chain = await openChain(config.chain, database.dataSource, infra.pubsub, log);
+    const services = createServices(config, database, infra.pubsub, infra.kv, secrets, log, chain);
     await startBackgroundWork(config, services);
-    const running = await listen(config, log, infra, services);
+    chain?.indexer.start();
+    const running = await listen(config, log, infra, services, chain).catch(async (error: unknown) => {
+      await chain?.indexer.stop();
+      throw error;
+    });
     return { ...running, ...infra, config, services, demoLogins };
   } catch (error) {
     await closeInfrastructure(infra);
@@ -67,7 +73,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   }
 }
 
-async function listen(config: Config, log: Logger, infra: Infrastructure, services: Services) {
+async function listen(config: Config, log: Logger, infra: Infrastructure, services: Services, chain: ChainRuntime | null) {
   const { database, pubsub, kv } = infra;
   const schema = await getSchema();
   const metrics = new Metrics();
@@ -99,7 +105,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     session: auth.session,
     access: auth.access,
     services,
-    loaders: { ...createPortfolioLoaders(database.dataSource), ...createTradingLoaders(database.dataSource) },
+    loaders: { ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource) },
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   });
 
@@ -157,6 +163,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await closeServer(httpServer);
       limiter.stop();
       services.autoRebalancer.stop();
+      await chain?.indexer.stop();
       await services.marketMaker.stop();
       await services.trading.stop();
       await services.compliance.stop();

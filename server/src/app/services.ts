@@ -1,5 +1,6 @@
 import { AuditService } from "../audit";
 import { ComplianceService } from "../compliance";
+import { type ChainRuntime, WalletService } from "../chain";
 import type { Config } from "../config";
 import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, TokenService, UserService } from "../identity";
 import type { Database } from "../infra/database/database";
@@ -14,7 +15,7 @@ import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
 
 /** The composition root of the features: every service, wired once per process. */
-export function createServices(config: Config, database: Database, pubsub: PubSub, kv: KeyValueStore, secrets: Secrets, log: Logger): Services {
+export function createServices(config: Config, database: Database, pubsub: PubSub, kv: KeyValueStore, secrets: Secrets, log: Logger, chain: ChainRuntime | null = null): Services {
   const { dataSource } = database;
   const audit = new AuditService(dataSource);
   const tokens = new TokenService(dataSource, secrets.jwtSecret, kv, pubsub, audit, {
@@ -39,10 +40,11 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketData,
     ledger,
     portfolios,
-    valuation: new ValuationEngine(dataSource, pubsub, marketData, log, config.valuation),
+    valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),
     trading,
     marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, log),
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
+    wallets: new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log),
   };
 }

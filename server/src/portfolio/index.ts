@@ -5,4 +5,4 @@ export { PortfolioService, toPortfolio } from "./portfolio.service";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { createPortfolioLoaders, type PortfolioLoaders } from "./portfolio.loaders";
 export { OrderSide } from "./portfolio.types";
-export { valuePortfolio, product20, round20 } from "./valuation-math";
+export { valuePortfolio, product20, round20, type WalletHolding, type WalletHoldingsSource } from "./valuation-math";

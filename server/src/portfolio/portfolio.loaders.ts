@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { decodeCursor, encodeCursor } from "../infra/graphql/pagination";
 import { type PositionRow, TransactionRow } from "./portfolio.entities";
+import type { WalletHolding, WalletHoldingsSource } from "./valuation-math";
 
 export interface TransactionPageKey {
   portfolioId: string;
@@ -23,7 +24,7 @@ export const transactionCursor = (row: TransactionRow) => encodeCursor(`${row.cr
  * Per-request batches: however many portfolios a query touches, their positions load in one
  * statement, and their first pages of transactions in one statement per distinct page shape.
  */
-export function createPortfolioLoaders(dataSource: DataSource) {
+export function createPortfolioLoaders(dataSource: DataSource, wallets?: WalletHoldingsSource) {
   const positions = new DataLoader<string, PositionRow[]>(async (portfolioIds) => {
     const rows: Array<Record<string, string>> = await dataSource.query(
       `SELECT portfolio_id, symbol, quantity, average_cost, realized_pnl, reserved_quantity FROM positions
@@ -85,7 +86,14 @@ export function createPortfolioLoaders(dataSource: DataSource) {
     { cacheKeyFn: (key) => JSON.stringify(key) },
   );
 
-  return { positions, transactions };
+  /** Linked wallets' on-chain balances per portfolio; empty when no chain is configured. */
+  const walletHoldings = new DataLoader<string, WalletHolding[]>(async (portfolioIds) => {
+    if (!wallets) return portfolioIds.map(() => []);
+    const byPortfolio = await wallets.load(portfolioIds);
+    return portfolioIds.map((id) => byPortfolio.get(id) ?? []);
+  });
+
+  return { positions, transactions, walletHoldings };
 }
 
 export type PortfolioLoaders = ReturnType<typeof createPortfolioLoaders>;

@@ -13,6 +13,7 @@ import {
   Portfolio,
   PortfolioValuation,
   Position,
+  PositionSource,
   RebalanceProposal,
   Transaction,
   TransactionConnection,
@@ -77,6 +78,7 @@ export class PortfolioResolver {
     const [valuation, instruments] = await Promise.all([this.valuation(portfolio, ctx), ctx.services.instruments.bySymbol()]);
     return valuation.positions.map((position) => ({
       symbol: position.symbol,
+      source: position.source === "WALLET" ? PositionSource.WALLET : PositionSource.LEDGER,
       instrument: instruments.get(position.symbol)!,
       quantity: formatFixed(position.quantity),
       averageCost: formatFixed(position.averageCost),
@@ -122,7 +124,9 @@ export class PortfolioResolver {
     return { ...event, timestamp: new Date(event.timestamp) };
   }
 
-  private valuation(portfolio: Portfolio, ctx: Context) {
-    return ctx.loaders.positions.load(portfolio.id).then((positions) => ctx.services.portfolios.value(portfolio, positions));
+  /** Ledger positions and linked wallets' balances (the rebalancer sees only the ledger: it cannot trade a wallet). */
+  private async valuation(portfolio: Portfolio, ctx: Context) {
+    const [positions, wallet] = await Promise.all([ctx.loaders.positions.load(portfolio.id), ctx.loaders.walletHoldings.load(portfolio.id)]);
+    return ctx.services.portfolios.value(portfolio, positions, wallet);
   }
 }

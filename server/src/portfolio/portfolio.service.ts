@@ -7,7 +7,7 @@ import type { InstrumentService, MarketDataService } from "../market";
 import { isUuid, type LedgerService } from "./ledger.service";
 import { type AllocationTargetValue, PortfolioRiskLevel, PortfolioRow, type PositionRow } from "./portfolio.entities";
 import { type AllocationTargetInput, type CreatePortfolioInput, OrderSide, Portfolio, type ProposedOrder, type RebalanceProposal } from "./portfolio.types";
-import { type Holding, type PortfolioValue, valuePortfolio } from "./valuation-math";
+import { type Holding, type PortfolioValue, type WalletHolding, valuePortfolio } from "./valuation-math";
 
 const MAX_PORTFOLIOS_PER_USER = 50;
 const ONE = parseFixed("1");
@@ -96,12 +96,16 @@ export class PortfolioService {
   }
 
   /** Values positions at the last prices this process knows. */
-  value(portfolio: Portfolio, positions: PositionRow[]): PortfolioValue {
-    const holdings: Holding[] = positions.map((row) => ({ symbol: row.symbol, quantity: parseFixed(row.quantity), averageCost: parseFixed(row.averageCost) }));
-    return valuePortfolio(parseFixed(portfolio.cashBalance), holdings, (symbol) => {
+  value(portfolio: Portfolio, positions: PositionRow[], wallet: WalletHolding[] = []): PortfolioValue {
+    const priceOf = (symbol: string) => {
       const last = this.marketData.lastPrice(symbol);
       return last ? parseFixed(last) : null;
-    });
+    };
+    const holdings: Holding[] = positions.map((row) => ({ symbol: row.symbol, quantity: parseFixed(row.quantity), averageCost: parseFixed(row.averageCost), source: "LEDGER" }));
+    // On-chain balances have no cost basis here (they were bought elsewhere): valued at market,
+    // they add to the total value and to no unrealized P&L.
+    for (const held of wallet) holdings.push({ symbol: held.symbol, quantity: parseFixed(held.quantity), averageCost: priceOf(held.symbol) ?? 0n, source: "WALLET" });
+    return valuePortfolio(parseFixed(portfolio.cashBalance), holdings, priceOf);
   }
 
   /**

@@ -66,10 +66,20 @@ export class Portfolio {
   assetAllocation!: AllocationTargetValue[] | null;
 }
 
+export enum PositionSource {
+  LEDGER = "LEDGER",
+  WALLET = "WALLET",
+}
+
+registerEnumType(PositionSource, { name: "PositionSource" });
+
 @ObjectType()
 export class Position {
   @Field()
   symbol!: string;
+
+  @Field(() => PositionSource, { description: "LEDGER: held on the platform; WALLET: a linked wallet's on-chain balance (read-only, valued at market, no cost basis)." })
+  source!: PositionSource;
 
   @Field(() => Instrument)
   instrument!: Instrument;

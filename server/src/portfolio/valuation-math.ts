@@ -4,6 +4,19 @@ export interface Holding {
   symbol: string;
   quantity: Fixed;
   averageCost: Fixed;
+  /** WALLET: a linked wallet's on-chain balance, valued at market with no cost basis of its own. */
+  source?: "LEDGER" | "WALLET";
+}
+
+/** A linked wallet's balance of an instrument's token (Decimal string), as the chain feature stores it. */
+export interface WalletHolding {
+  symbol: string;
+  quantity: string;
+}
+
+/** Where valuation reads on-chain holdings from (the chain feature provides it when a chain is configured). */
+export interface WalletHoldingsSource {
+  load(portfolioIds: readonly string[]): Promise<Map<string, WalletHolding[]>>;
 }
 
 export interface PositionValue extends Holding {

@@ -3,11 +3,13 @@ import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
 import { type PortfolioChangedEvent, type PubSub, type Topic, type ValuationEvent, type ValuationWatchEvent, topics } from "../infra/pubsub";
 import type { MarketDataService, PriceChange } from "../market";
-import { product20, round20 } from "../portfolio";
+import { product20, round20, type WalletHolding, type WalletHoldingsSource } from "../portfolio";
 
 interface HoldingState {
   quantity: Fixed;
   averageCost: Fixed;
+  /** Linked wallets' on-chain quantity: valued at market with its cost moving along (no P&L of its own). */
+  wallet: Fixed;
 }
 
 interface PortfolioState {
@@ -30,6 +32,8 @@ export interface ValuationOptions {
   snapshotIntervalMs: number;
   /** Notified with tick-to-publish delays (the benchmark listens). */
   onPublished?: (delayMs: number) => void;
+  /** Linked wallets' on-chain balances, counted as positions (when a chain is configured). */
+  walletHoldings?: WalletHoldingsSource;
 }
 
 const SCAN_INTERVAL_MS = 25;
@@ -147,6 +151,11 @@ export class ValuationEngine {
     if (!holders) return;
     for (const [state, holding] of holders) {
       state.market20 += product20(holding.quantity, change.last - (previous ?? holding.averageCost));
+      if (holding.wallet !== 0n) {
+        const moved = product20(holding.wallet, change.last - (previous ?? 0n));
+        state.market20 += moved;
+        state.cost20 += moved;
+      }
       if (state.pendingSince === null) this.markPending(state, now);
     }
   }
@@ -173,8 +182,9 @@ export class ValuationEngine {
   async reload(portfolioId: string): Promise<void> {
     const [row] = await this.dataSource.query(`SELECT id, user_id, cash_balance, realized_pnl FROM portfolios WHERE id = $1`, [portfolioId]);
     const positions = await this.dataSource.query(`SELECT portfolio_id, symbol, quantity, average_cost FROM positions WHERE portfolio_id = $1 AND quantity > 0`, [portfolioId]);
+    const wallet = (await this.options.walletHoldings?.load([portfolioId]))?.get(portfolioId) ?? [];
     this.remove(portfolioId);
-    if (row) this.add(row, positions, Date.now());
+    if (row) this.add(row, positions, wallet, Date.now());
   }
 
   /** Loads every portfolio, in pages, when the process starts. */
@@ -188,15 +198,16 @@ export class ValuationEngine {
         `SELECT portfolio_id, symbol, quantity, average_cost FROM positions WHERE portfolio_id = ANY($1::uuid[]) AND quantity > 0`,
         [ids],
       );
+      const wallets = await this.options.walletHoldings?.load(ids);
       const byPortfolio = new Map<string, Array<Record<string, string>>>();
       for (const position of positions) byPortfolio.set(position.portfolio_id, [...(byPortfolio.get(position.portfolio_id) ?? []), position]);
-      for (const row of rows) this.add(row, byPortfolio.get(row.id) ?? [], 0);
+      for (const row of rows) this.add(row, byPortfolio.get(row.id) ?? [], wallets?.get(row.id) ?? [], 0);
       after = ids[ids.length - 1];
     }
     this.log.info({ portfolios: this.portfolios.size }, "valuation loaded");
   }
 
-  private add(row: Record<string, string>, positions: Array<Record<string, string>>, now: number): void {
+  private add(row: Record<string, string>, positions: Array<Record<string, string>>, wallet: WalletHolding[], now: number): void {
     const state: PortfolioState = {
       id: row.id,
       userId: row.user_id,
@@ -209,19 +220,38 @@ export class ValuationEngine {
       pendingSince: null,
     };
     for (const position of positions) {
-      const holding = { quantity: parseFixed(position.quantity), averageCost: parseFixed(position.average_cost) };
-      state.holdings.set(position.symbol, holding);
+      const holding = this.holdingOf(state, position.symbol);
+      holding.quantity = parseFixed(position.quantity);
+      holding.averageCost = parseFixed(position.average_cost);
       const price = this.priceOf(position.symbol);
-      // Remember the price this holding was valued at: the next change is applied as a delta from it.
-      if (price !== null && !this.prices.has(position.symbol)) this.prices.set(position.symbol, price);
       state.market20 += product20(holding.quantity, price ?? holding.averageCost);
       state.cost20 += product20(holding.quantity, holding.averageCost);
-      let holders = this.holders.get(position.symbol);
-      if (!holders) this.holders.set(position.symbol, (holders = new Map()));
-      holders.set(state, holding);
+    }
+    for (const held of wallet) {
+      const holding = this.holdingOf(state, held.symbol);
+      holding.wallet = parseFixed(held.quantity);
+      // Unpriced, a wallet balance counts as nothing until the first price (the query does the same).
+      const value = product20(holding.wallet, this.priceOf(held.symbol) ?? 0n);
+      state.market20 += value;
+      state.cost20 += value;
     }
     this.portfolios.set(state.id, state);
     if (now > 0) this.markPending(state, now);
+  }
+
+  /** The state's holding of a symbol, registered with the symbol's holders. */
+  private holdingOf(state: PortfolioState, symbol: string): HoldingState {
+    let holding = state.holdings.get(symbol);
+    if (holding) return holding;
+    holding = { quantity: 0n, averageCost: 0n, wallet: 0n };
+    state.holdings.set(symbol, holding);
+    const price = this.priceOf(symbol);
+    // Remember the price this holding was valued at: the next change is applied as a delta from it.
+    if (price !== null && !this.prices.has(symbol)) this.prices.set(symbol, price);
+    let holders = this.holders.get(symbol);
+    if (!holders) this.holders.set(symbol, (holders = new Map()));
+    holders.set(state, holding);
+    return holding;
   }
 
   private remove(portfolioId: string): void {

@@ -7,6 +7,7 @@ import { MarketData1732420000005 } from "./1732420000005-market-data";
 import { AuthTime1732420000006 } from "./1732420000006-auth-time";
 import { Trading1732420000007 } from "./1732420000007-trading";
 import { Compliance1732420000008 } from "./1732420000008-compliance";
+import { Chain1732420000009 } from "./1732420000009-chain";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AuthTime1732420000006,
   Trading1732420000007,
   Compliance1732420000008,
+  Chain1732420000009,
 ];
