@@ -6,7 +6,7 @@ import { Toaster } from "../components/ui/Toaster";
 import { FillToasts } from "../features/trade/FillToasts";
 import { SignOutButton } from "../features/auth/SignOutButton";
 import type { ConnectionState } from "../lib/apollo";
-import { useSession } from "../lib/session";
+import { useSession, wasSignedOut } from "../lib/session";
 import { type AppRoute, navTarget, ROUTES } from "./routes";
 
 /** Top bar (navigation, live state, who is signed in), the page, and the toasts. */
@@ -59,7 +59,8 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   const navigate = useNavigate();
   useEffect(() => {
-    if (!session) void navigate("/login", { replace: true, state: { from: location.pathname + location.search } });
+    // An expired session comes back here after signing in; a deliberate sign-out starts afresh.
+    if (!session) void navigate("/login", { replace: true, state: wasSignedOut() ? null : { from: location.pathname + location.search } });
   }, [session, navigate, location]);
   return session ? <>{children}</> : null;
 }

@@ -4,7 +4,7 @@ import { ErrorLink } from "@apollo/client/link/error";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { OperationTypeNode, print } from "graphql";
 import { type Client, createClient } from "graphql-ws";
-import { from, switchMap } from "rxjs";
+import { from, switchMap, timer as delay } from "rxjs";
 import { config } from "../config";
 import { RefreshSessionDocument, type RefreshSessionMutation } from "../gql/graphql";
 import { accessTokenStale, currentSession, type Session, setSession, subscribeSession } from "./session";
@@ -51,6 +51,14 @@ async function freshAuthorization(): Promise<string | undefined> {
 
 const isUnauthenticated = (error: unknown) =>
   CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === "UNAUTHENTICATED");
+
+/** How long the server asked us to wait before retrying a rate-limited operation, if it did (at most 10 s). */
+function rateLimitWait(error: unknown): number | null {
+  if (!CombinedGraphQLErrors.is(error)) return null;
+  const limited = error.errors.find((e) => e.extensions?.code === "RATE_LIMITED");
+  const seconds = Number(limited?.extensions?.retryAfterSeconds);
+  return limited && seconds >= 0 && seconds <= 10 ? seconds * 1000 : null;
+}
 
 /** Network failures and server bugs; expected outcomes (bad input, risk) are shown where they happen. */
 function toastUnexpected(error: unknown): void {
@@ -111,6 +119,13 @@ export function createAppClient(onConnectionState: (state: ConnectionState) => v
     if (isUnauthenticated(error) && currentSession() && !retried) {
       operation.setContext({ authRetried: true });
       return from(refreshSession()).pipe(switchMap(() => forward(operation)));
+    }
+    // The per-principal cost budget refills within seconds: wait as long as the server asks, a few times.
+    const wait = rateLimitWait(error);
+    const attempts = (operation.getContext().rateLimitRetries as number | undefined) ?? 0;
+    if (wait !== null && attempts < 5) {
+      operation.setContext({ rateLimitRetries: attempts + 1 });
+      return delay(wait).pipe(switchMap(() => forward(operation)));
     }
     toastUnexpected(error);
   });

@@ -38,8 +38,11 @@ export function currentSession(): Session | null {
   return current;
 }
 
+let signedOut = false;
+
 export function setSession(next: Session | null): void {
   current = next;
+  if (next) signedOut = false;
   try {
     if (next) globalThis.localStorage?.setItem(KEY, JSON.stringify(next));
     else globalThis.localStorage?.removeItem(KEY);
@@ -48,6 +51,15 @@ export function setSession(next: Session | null): void {
   }
   for (const listener of listeners) listener();
 }
+
+/** Ends the session at the user's request (as opposed to an expired or revoked one). */
+export function signOut(): void {
+  signedOut = true;
+  setSession(null);
+}
+
+/** True after the user signed out: sign-in then starts afresh instead of returning to the last screen. */
+export const wasSignedOut = () => signedOut;
 
 /** Updates the user part only (e.g. after MFA is switched on). */
 export function updateSessionUser(patch: Partial<SessionUser>): void {

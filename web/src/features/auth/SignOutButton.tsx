@@ -1,6 +1,6 @@
 import { useNavigate } from "react-router";
 import { useLogoutMutation } from "../../gql/graphql";
-import { currentSession, setSession } from "../../lib/session";
+import { currentSession, signOut as endSession } from "../../lib/session";
 
 /** Revokes the session on the server (refresh token and the access token in use), then forgets it here. */
 export function SignOutButton() {
@@ -12,8 +12,8 @@ export function SignOutButton() {
     } catch {
       // Signed out locally either way; an unreachable server cannot keep someone signed in here.
     }
-    setSession(null);
-    void navigate("/login");
+    endSession();
+    void navigate("/login", { replace: true });
   }
   return (
     <button type="button" onClick={() => void signOut()} disabled={loading}>

@@ -73,7 +73,7 @@ export default function Playground() {
         </label>
       </div>
       <div className="graphiql-host">
-        <GraphiQL fetcher={fetcher} defaultTabs={EXAMPLES} defaultEditorToolsVisibility="variables" />
+        <GraphiQL fetcher={fetcher} defaultTabs={EXAMPLES} defaultEditorToolsVisibility="variables" forcedTheme="dark" />
       </div>
     </div>
   );

@@ -19,6 +19,11 @@ export function PortfolioDashboard() {
   const { id = "" } = useParams();
   const { data, loading, error, refetch } = usePortfolioDetailQuery({ variables: { id }, fetchPolicy: "cache-and-network" });
   const [live, setLive] = useState<Valuation | null>(null);
+  const [activity, setActivity] = useState(0);
+  const changed = () => {
+    setActivity((n) => n + 1);
+    void refetch();
+  };
   usePortfolioValuationSubscription({
     variables: { portfolioId: id },
     onData: ({ data: event }) => {
@@ -29,7 +34,7 @@ export function PortfolioDashboard() {
     variables: { portfolioId: id },
     onData: ({ data: event }) => {
       // A fill moves positions and cash; valuation events carry only totals.
-      if (event.data?.orderUpdates.fill) void refetch();
+      if (event.data?.orderUpdates.fill) changed();
     },
   });
 
@@ -89,16 +94,16 @@ export function PortfolioDashboard() {
       <div className="columns">
         <section className="card" aria-labelledby="cash-heading">
           <h2 id="cash-heading">Cash</h2>
-          <CashForm portfolioId={portfolio.id} availableCash={portfolio.availableCash} currency={portfolio.currency} onDone={() => void refetch()} />
+          <CashForm portfolioId={portfolio.id} availableCash={portfolio.availableCash} currency={portfolio.currency} onDone={changed} />
         </section>
         <section className="card" aria-labelledby="allocation-heading">
           <h2 id="allocation-heading">Target allocation</h2>
-          <AllocationEditor portfolio={portfolio} onOrdersDone={() => void refetch()} />
+          <AllocationEditor portfolio={portfolio} onOrdersDone={changed} />
         </section>
       </div>
       <section className="card" aria-labelledby="history-heading">
         <h2 id="history-heading">Transactions</h2>
-        <TransactionHistory portfolioId={portfolio.id} />
+        <TransactionHistory portfolioId={portfolio.id} version={activity} />
       </section>
     </div>
   );

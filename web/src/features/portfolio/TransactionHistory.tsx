@@ -1,18 +1,26 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { usePortfolioTransactionsQuery } from "../../gql/graphql";
 import { formatMoney } from "../../lib/decimal";
 
-const PAGE = 20;
+// Ten rows keep a page well inside the per-user query-cost budget (every field costs a point).
+const PAGE = 10;
 
 /** Newest first, a page at a time, with the cursors of earlier pages kept for going back. */
-export function TransactionHistory({ portfolioId }: { portfolioId: string }) {
+/** `version` changes when the portfolio has new activity (a deposit, a fill): the page reloads. */
+export function TransactionHistory({ portfolioId, version }: { portfolioId: string; version: number }) {
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const after = cursors[cursors.length - 1];
   const { data, loading, error, refetch } = usePortfolioTransactionsQuery({
     variables: { id: portfolioId, first: PAGE, after },
     fetchPolicy: "cache-and-network",
   });
+  const seen = useRef(version);
+  useEffect(() => {
+    if (seen.current === version) return;
+    seen.current = version;
+    void refetch();
+  }, [version, refetch]);
   const page = data?.portfolio?.transactions;
   if (loading && !page) return <Loading label="Loading transactions…" />;
   if (error && !page) return <ErrorState message="Transactions could not be loaded." onRetry={() => void refetch()} />;

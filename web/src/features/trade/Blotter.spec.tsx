@@ -11,8 +11,6 @@ function order(id: string, patch: Record<string, unknown> = {}) {
   return {
     __typename: "Order",
     id,
-    clientOrderId: null,
-    portfolioId: "p1",
     symbol: "ETH-USD",
     side: "BUY",
     type: "LIMIT",
@@ -22,7 +20,6 @@ function order(id: string, patch: Record<string, unknown> = {}) {
     filledQuantity: "0",
     limitPrice: "2990.00",
     stopPrice: null,
-    averageFillPrice: null,
     rejectReason: null,
     createdAt: "2026-03-02T09:00:00.000Z",
     updatedAt: at(),

@@ -13,7 +13,8 @@ import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
 
 const OPEN: ReadonlySet<string> = new Set([OrderStatus.New, OrderStatus.PartiallyFilled, OrderStatus.PendingTrigger]);
-const FILLS_PAGE = 50;
+// Orders with their fills; the server's query-cost limit (QUERY_MAX_COST) bounds a page.
+const FILLS_PAGE = 10;
 
 /** The later of two versions of an order: updates can overtake the query that loaded the list. */
 const newer = (a: OrderFieldsFragment | undefined, b: OrderFieldsFragment) => (!a || Date.parse(b.updatedAt) >= Date.parse(a.updatedAt) ? b : a);

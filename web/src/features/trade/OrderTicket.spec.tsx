@@ -11,8 +11,6 @@ const order = (input: Record<string, unknown>, status = "NEW") => ({
     placeOrder: {
       __typename: "Order",
       id: "o1",
-      clientOrderId: input.clientOrderId,
-      portfolioId: "p1",
       symbol: input.symbol,
       side: input.side,
       type: input.type,
@@ -22,7 +20,6 @@ const order = (input: Record<string, unknown>, status = "NEW") => ({
       filledQuantity: "0",
       limitPrice: input.limitPrice ?? null,
       stopPrice: input.stopPrice ?? null,
-      averageFillPrice: null,
       rejectReason: null,
       createdAt: "2026-01-01T00:00:00.000Z",
       updatedAt: "2026-01-01T00:00:00.000Z",
@@ -66,7 +63,6 @@ describe("order ticket", () => {
     await user.click(screen.getByRole("button", { name: "Sell ETH-USD" }));
     await waitFor(() => expect(api.sent("PlaceOrder")).toHaveLength(1));
     expect(api.sent("PlaceOrder")[0].variables.input).toMatchObject({
-      portfolioId: "p1",
       symbol: "ETH-USD",
       side: "SELL",
       type: "STOP_LIMIT",

@@ -61,8 +61,10 @@ export function OrderTicket({ instrument, portfolioId }: { instrument: TicketIns
         setServerError(order.rejectReason ?? "The order was rejected.");
         return;
       }
-      const verb = order.status === OrderStatus.Filled ? "filled" : order.status === OrderStatus.Cancelled ? "cancelled unfilled" : "accepted";
-      toast(order.status === OrderStatus.Cancelled ? "info" : "success", `Order ${verb}`, `${order.side === OrderSide.Buy ? "Buy" : "Sell"} ${order.quantity} ${order.symbol}`);
+      // Fills are announced by the shell's fill toasts as they arrive; this says what happened otherwise.
+      const what = `${order.side === OrderSide.Buy ? "Buy" : "Sell"} ${order.quantity} ${order.symbol}`;
+      if (order.status === OrderStatus.Cancelled) toast("info", "Order cancelled unfilled", what);
+      else if (order.status === OrderStatus.New || order.status === OrderStatus.PendingTrigger) toast("info", "Order accepted", what);
       setValues((previous) => ({ ...previous, quantity: "" }));
       setTouched(false);
     } catch (e) {
