@@ -26,6 +26,13 @@ describe("web app in headless Chromium", function () {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     fs.mkdirSync(artifacts, { recursive: true });
+    if (process.env.E2E_TRACE) {
+      page.on("response", async (r) => {
+        if (!r.url().endsWith("/graphql")) return;
+        const body = await r.json().catch(() => null);
+        console.log("  graphql", r.status(), JSON.parse(r.request().postData() ?? "{}").operationName, body?.extensions?.cost?.requestedQueryCost, body?.extensions?.cost?.throttleStatus?.currentlyAvailable, body?.errors?.[0]?.message ?? "");
+      });
+    }
   });
 
   afterEach(async function () {
@@ -142,6 +149,7 @@ describe("web app in headless Chromium", function () {
     const row = page.locator('[data-testid="positions"] tr[data-symbol="ETH-USD"]');
     expect(await row.getByTestId("position-quantity").textContent()).to.equal("1");
     expect(await page.getByTestId("total-value").textContent()).not.to.contain("50,000.00");
+    await page.getByTestId("transactions").getByText("buy", { exact: true }).waitFor();
     await shot("portfolio");
     expect(await page.evaluate(() => window.__sameDocument)).to.equal(true);
   });
@@ -152,22 +160,48 @@ describe("web app in headless Chromium", function () {
     await page.getByRole("tab", { name: "Instruments" }).or(page.getByText("Instruments", { exact: true })).first().click();
     await page.locator(".graphiql-execute-button").click();
     // Monaco draws only the visible lines: the first instrument is enough to see the answer.
-    await response.filter({ hasText: /"instruments"[\s\S]*"AAPL"/ }).waitFor({ timeout: 30_000 });
+    // The schema's introspection (220 cost points) may wait for the user's rate-limit budget first.
+    await response.filter({ hasText: /"instruments"[\s\S]*"AAPL"/ }).waitFor({ timeout: 60_000 });
     await shot("playground");
 
     await page.getByText("LiveQuotes", { exact: true }).first().click();
     await page.locator(".graphiql-query-editor").filter({ hasText: "subscription LiveQuotes" }).waitFor();
     const quote = JSON.stringify({ symbol: "ETH-USD", bid: "2999.5", ask: "3000.5", last: "3000.25", timestamp: new Date().toISOString() });
     const streamed = response.filter({ hasText: /"quotes"[\s\S]*"3000\.25"/ });
-    // GraphiQL may still hold the previous tab's operation name for a moment after the switch
-    // (it answers "Unknown operation named"): run again until the subscription is the one running.
-    const stale = response.filter({ hasText: "Unknown operation named" });
     await page.locator(".graphiql-execute-button").click();
     while (!(await streamed.count())) {
-      if (await stale.count()) await page.locator(".graphiql-execute-button").click();
       await redis.publish("quotes.ETH-USD", quote);
       await streamed.waitFor({ timeout: 300 }).catch(() => {});
     }
     await shot("playground-subscription");
+  });
+
+  it("when a partner key is created, then its secret is shown once, it answers in the playground, and once revoked it is refused", async () => {
+    await page.goto(`${server.url}/account`);
+    await page.getByLabel("Key name").fill("Analyst notebook");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = await page.getByTestId("api-key-secret").locator("code.secret").textContent();
+    expect(secret).to.match(/^\S+\.\S+$/);
+    await shot("account-api-key");
+    await page.getByRole("button", { name: "Done" }).click();
+    expect(await page.getByTestId("api-key-secret").count()).to.equal(0);
+    expect(await page.getByTestId("api-keys").textContent()).not.to.contain(secret);
+
+    const runAsKey = async (expected) => {
+      await page.goto(`${server.url}/playground`);
+      await page.getByRole("textbox", { name: "API key" }).fill(secret);
+      await page.getByRole("radio", { name: "API key" }).check();
+      await page.getByText("Instruments", { exact: true }).first().click();
+      await page.locator(".graphiql-query-editor").filter({ hasText: "query Instruments" }).waitFor();
+      const response = page.locator(".graphiql-response");
+      await page.locator(".graphiql-execute-button").click();
+      await response.filter({ hasText: expected }).waitFor({ timeout: 60_000 });
+    };
+    await runAsKey(/"instruments"[\s\S]*"AAPL"/);
+
+    await page.goto(`${server.url}/account`);
+    await page.getByTestId("api-keys").getByRole("button", { name: "Revoke" }).click();
+    await page.getByTestId("api-keys").getByText("revoked").waitFor();
+    await runAsKey(/UNAUTHENTICATED/);
   });
 });

@@ -4,7 +4,7 @@ import { ErrorLink } from "@apollo/client/link/error";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { OperationTypeNode, print } from "graphql";
 import { type Client, createClient } from "graphql-ws";
-import { from, switchMap, timer as delay } from "rxjs";
+import { from, mergeMap, type Observable, of, switchMap, timer as delay } from "rxjs";
 import { config } from "../config";
 import { RefreshSessionDocument, type RefreshSessionMutation } from "../gql/graphql";
 import { accessTokenStale, currentSession, type Session, setSession, subscribeSession } from "./session";
@@ -52,13 +52,25 @@ async function freshAuthorization(): Promise<string | undefined> {
 const isUnauthenticated = (error: unknown) =>
   CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === "UNAUTHENTICATED");
 
-/** How long the server asked us to wait before retrying a rate-limited operation, if it did (at most 10 s). */
-function rateLimitWait(error: unknown): number | null {
-  if (!CombinedGraphQLErrors.is(error)) return null;
-  const limited = error.errors.find((e) => e.extensions?.code === "RATE_LIMITED");
-  const seconds = Number(limited?.extensions?.retryAfterSeconds);
-  return limited && seconds >= 0 && seconds <= 10 ? seconds * 1000 : null;
-}
+const RATE_LIMIT_ATTEMPTS = 6;
+
+/**
+ * The server spends a per-user budget of query-cost points that refills within seconds, and
+ * answers RATE_LIMITED with the wait it needs. This link waits that long and asks again (a few
+ * times), so a burst of screens loading at once is slowed down rather than shown as an error.
+ */
+export const rateLimitRetryLink = new ApolloLink((operation, forward) => {
+  const attempt = (n: number): Observable<ApolloLink.Result> =>
+    forward(operation).pipe(
+      mergeMap((result) => {
+        const limited = result.errors?.find((e) => e.extensions?.code === "RATE_LIMITED");
+        const seconds = Number(limited?.extensions?.retryAfterSeconds);
+        if (!limited || !(seconds >= 0 && seconds <= 10) || n + 1 >= RATE_LIMIT_ATTEMPTS) return of(result);
+        return delay(seconds * 1000 + 50).pipe(switchMap(() => attempt(n + 1)));
+      }),
+    );
+  return attempt(0);
+});
 
 /** Network failures and server bugs; expected outcomes (bad input, risk) are shown where they happen. */
 function toastUnexpected(error: unknown): void {
@@ -120,16 +132,9 @@ export function createAppClient(onConnectionState: (state: ConnectionState) => v
       operation.setContext({ authRetried: true });
       return from(refreshSession()).pipe(switchMap(() => forward(operation)));
     }
-    // The per-principal cost budget refills within seconds: wait as long as the server asks, a few times.
-    const wait = rateLimitWait(error);
-    const attempts = (operation.getContext().rateLimitRetries as number | undefined) ?? 0;
-    if (wait !== null && attempts < 5) {
-      operation.setContext({ rateLimitRetries: attempts + 1 });
-      return delay(wait).pipe(switchMap(() => forward(operation)));
-    }
     toastUnexpected(error);
   });
-  const http = ApolloLink.from([errors, auth, new HttpLink({ uri: config.graphqlHttpUrl })]);
+  const http = ApolloLink.from([errors, rateLimitRetryLink, auth, new HttpLink({ uri: config.graphqlHttpUrl })]);
   const link = ApolloLink.split(
     (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
     new GraphQLWsLink(ws),
@@ -149,7 +154,8 @@ export function createAppClient(onConnectionState: (state: ConnectionState) => v
     const session = currentSession();
     if (!session) return;
     const due = Date.parse(session.accessTokenExpiresAt) - Date.now() - 60_000;
-    timer = setTimeout(() => void refreshSession(), Math.max(1_000, due));
+    // setTimeout fires at once for delays past 2^31 - 1 ms (about 24.8 days).
+    timer = setTimeout(() => void refreshSession(), Math.min(2 ** 31 - 1, Math.max(1_000, due)));
   };
   const unsubscribe = subscribeSession(() => {
     const session = currentSession();

@@ -8,6 +8,7 @@ import { config } from "../../config";
 import { refreshSession } from "../../lib/apollo";
 import { accessTokenStale, currentSession, useSession } from "../../lib/session";
 import { EXAMPLES } from "./examples";
+import { currentOperation } from "./operation-name";
 
 type Mode = { kind: "session" } | { kind: "apiKey"; key: string } | { kind: "anonymous" };
 
@@ -18,6 +19,13 @@ async function authorization(mode: Mode): Promise<string | undefined> {
   if (session && accessTokenStale(session)) session = (await refreshSession()) ?? currentSession();
   return session ? `Bearer ${session.accessToken}` : undefined;
 }
+
+type Result = { errors?: Array<{ extensions?: { code?: string; retryAfterSeconds?: number } }> };
+const rateLimitedFor = (result: unknown): number | null => {
+  const limited = (result as Result | null)?.errors?.find((e) => e.extensions?.code === "RATE_LIMITED");
+  const seconds = Number(limited?.extensions?.retryAfterSeconds);
+  return limited && seconds >= 0 && seconds <= 10 ? seconds * 1000 : null;
+};
 
 /**
  * GraphiQL, self-hosted and lazily loaded (it brings Monaco: about 1.4 MB gzip). Requests carry
@@ -40,8 +48,17 @@ export default function Playground() {
     });
     const base = createGraphiQLFetcher({ url: config.graphqlHttpUrl, wsClient: ws });
     const withAuth: Fetcher = async (params, opts) => {
-      const value = await authorization(mode);
-      return base(params, { ...opts, headers: { ...(value ? { Authorization: value } : {}), ...opts?.headers } });
+      const { operationName, documentAST } = currentOperation(params.query, params.operationName);
+      const request = { ...params, operationName };
+      for (let attempt = 0; ; attempt++) {
+        const value = await authorization(mode);
+        const headers = { ...(value ? { Authorization: value } : {}), ...opts?.headers };
+        const result = await base(request, { ...opts, headers, ...(documentAST ? { documentAST } : {}) });
+        // Queries spend the caller's cost budget; wait as the server asks rather than show the refusal.
+        const wait = rateLimitedFor(result);
+        if (wait === null || attempt >= 4) return result;
+        await new Promise((resolve) => setTimeout(resolve, wait + 50));
+      }
     };
     return { fetcher: withAuth, dispose: () => void ws.dispose() };
   }, [mode]);

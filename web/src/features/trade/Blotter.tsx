@@ -9,12 +9,13 @@ import {
   useOrderFillsQuery,
   useOrderUpdatesSubscription,
 } from "../../gql/graphql";
+import { formatToStep } from "../../lib/decimal";
 import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
 
 const OPEN: ReadonlySet<string> = new Set([OrderStatus.New, OrderStatus.PartiallyFilled, OrderStatus.PendingTrigger]);
 // Orders with their fills; the server's query-cost limit (QUERY_MAX_COST) bounds a page.
-const FILLS_PAGE = 10;
+const FILLS_PAGE = 8;
 
 /** The later of two versions of an order: updates can overtake the query that loaded the list. */
 const newer = (a: OrderFieldsFragment | undefined, b: OrderFieldsFragment) => (!a || Date.parse(b.updatedAt) >= Date.parse(a.updatedAt) ? b : a);
@@ -23,7 +24,8 @@ const newer = (a: OrderFieldsFragment | undefined, b: OrderFieldsFragment) => (!
  * Open orders and fills of a portfolio. The lists load once; from then on every change arrives
  * on orderUpdates: new orders appear, filled or cancelled ones leave, fills are prepended.
  */
-export function Blotter({ portfolioId }: { portfolioId: string }) {
+export function Blotter({ portfolioId, tickSizes = {} }: { portfolioId: string; tickSizes?: Readonly<Record<string, string>> }) {
+  const price = (symbol: string, value: string) => (tickSizes[symbol] ? formatToStep(value, tickSizes[symbol]) : value);
   const [tab, setTab] = useState<"open" | "fills">("open");
   const open = useOpenOrdersQuery({ variables: { portfolioId }, fetchPolicy: "cache-and-network" });
   const fills = useOrderFillsQuery({ variables: { portfolioId, first: FILLS_PAGE }, fetchPolicy: "cache-and-network" });
@@ -104,7 +106,7 @@ export function Blotter({ portfolioId }: { portfolioId: string }) {
                   <td>
                     {o.type.replace("_", " ").toLowerCase()} · {o.timeInForce}
                   </td>
-                  <td className="num">{o.limitPrice ?? (o.stopPrice ? `stop ${o.stopPrice}` : "market")}</td>
+                  <td className="num">{o.limitPrice ? price(o.symbol, o.limitPrice) : o.stopPrice ? `stop ${price(o.symbol, o.stopPrice)}` : "market"}</td>
                   <td className="num" data-testid="filled">
                     {o.filledQuantity} / {o.quantity}
                   </td>
@@ -145,7 +147,7 @@ export function Blotter({ portfolioId }: { portfolioId: string }) {
                 <td>{f.symbol}</td>
                 <td className={f.side === "BUY" ? "up" : "down"}>{f.side.toLowerCase()}</td>
                 <td className="num">{f.quantity}</td>
-                <td className="num">{f.price}</td>
+                <td className="num">{price(f.symbol, f.price)}</td>
                 <td className="num">{f.fee}</td>
                 <td>{f.liquidity.toLowerCase()}</td>
               </tr>

@@ -86,7 +86,7 @@ export function TradePage() {
           <TradesTape symbol={instrument.symbol} tickSize={instrument.tickSize} />
         </section>
       </div>
-      {portfolio && <Blotter portfolioId={portfolio.id} />}
+      {portfolio && <Blotter portfolioId={portfolio.id} tickSizes={Object.fromEntries(list.map((i) => [i.symbol, i.tickSize]))} />}
     </div>
   );
 }
