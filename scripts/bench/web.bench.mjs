@@ -232,7 +232,7 @@ Target: within 100 ms.
 | the counterparty's acknowledgement | ${fill.n} | ${ms(fill.p50)} | ${ms(fill.p95)} | ${ms(fill.p99)} | ${ms(fill.max)} |
 | the counterparty sending its order | ${sent.n} | ${ms(sent.p50)} | ${ms(sent.p95)} | ${ms(sent.p99)} | ${ms(sent.max)} |
 
-A negative delay means the fill reached the trader's screen before the counterparty had read
+A delay can be negative: the fill may reach the trader's screen before the counterparty had read
 its own answer: the server publishes the events right after the commit, in parallel with
 writing the HTTP response.
 `,
