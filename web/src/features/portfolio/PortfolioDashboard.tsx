@@ -42,7 +42,7 @@ export function PortfolioDashboard() {
   if (error && !data) return <ErrorState message="The portfolio could not be loaded." onRetry={() => void refetch()} />;
   const portfolio = data?.portfolio;
   if (!portfolio) return <Empty>This portfolio does not exist or is not yours.</Empty>;
-  const totals = live ?? portfolio;
+  const totals = live && live.portfolioId === portfolio.id ? live : portfolio;
 
   return (
     <div className="stack">
