@@ -32,6 +32,11 @@ export async function buildApp() {
   return outDir;
 }
 
+// The key ring and JWT secret server/test/helpers.ts uses: what these runs encrypt (MFA secrets)
+// stays readable by the server suite's key-rotation test when both share a database.
+const TEST_ENCRYPTION_KEYS = "test:dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
+const TEST_JWT_SECRET = "dGVzdC1vbmx5LWp3dC1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u";
+
 /** The real server, built web app included, as its own process on a free port. */
 export async function startServer(distDir, extraEnv = {}) {
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "src/main.ts"], {
@@ -48,6 +53,8 @@ export async function startServer(distDir, extraEnv = {}) {
       WEB_DIST_DIR: distDir,
       DATABASE_URL: process.env.DATABASE_URL,
       REDIS_URL: process.env.REDIS_URL,
+      ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+      JWT_SECRET: TEST_JWT_SECRET,
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "inherit"],
