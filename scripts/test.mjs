@@ -14,14 +14,49 @@ async function provideServices() {
 }
 
 const hardhat = path.join(path.dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
+const mocha = path.join(ROOT, "node_modules/mocha/bin/mocha.js");
+const vitest = path.join(ROOT, "node_modules/vitest/vitest.mjs");
+// A suite is one or more runs; the web's component tests (vitest) and its end-to-end and codegen
+// tests (mocha) count together.
 const SUITES = [
-  { name: "server", cwd: "server", args: [path.join(ROOT, "node_modules/mocha/bin/mocha.js")] },
-  { name: "web", cwd: "web", args: [path.join(ROOT, "node_modules/mocha/bin/mocha.js")] },
-  { name: "contracts", cwd: "contracts", args: [hardhat, "test", "mocha"] },
+  { name: "server", runs: [{ cwd: "server", args: [mocha] }] },
+  {
+    name: "web",
+    runs: [
+      { cwd: "web", args: [vitest, "run"], counts: vitestCounts },
+      { cwd: "web", args: [mocha] },
+    ],
+  },
+  { name: "contracts", runs: [{ cwd: "contracts", args: [hardhat, "test", "mocha"] }] },
 ];
 
-/** Runs one mocha-style suite, echoing its output, and reads its passing/failing counts. */
-function runSuite(suite) {
+const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+/** mocha: "N passing" / "N failing" lines. */
+function mochaCounts(output) {
+  const count = (word) => Number(new RegExp(`^\\s*(\\d+) ${word}`, "m").exec(output)?.[1] ?? 0);
+  return { passed: count("passing"), failed: count("failing") };
+}
+
+/** vitest: "Tests  2 failed | 17 passed (19)". */
+function vitestCounts(output) {
+  const line = /^\s*Tests\s+(.*)$/m.exec(output)?.[1] ?? "";
+  const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
+  return { passed: count("passed"), failed: count("failed") };
+}
+
+async function runSuite(suite) {
+  const total = { name: suite.name, passed: 0, failed: 0 };
+  for (const run of suite.runs) {
+    const { passed, failed } = await runOne(run);
+    total.passed += passed;
+    total.failed += failed;
+  }
+  return total;
+}
+
+/** Runs one test process, echoing its output, and reads its passed/failed counts. */
+function runOne(suite) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, suite.args, { cwd: path.join(ROOT, suite.cwd), env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -32,12 +67,10 @@ function runSuite(suite) {
     child.stdout.on("data", echo(process.stdout));
     child.stderr.on("data", echo(process.stderr));
     child.once("exit", (code) => {
-      const count = (word) => Number(new RegExp(`^\\s*(\\d+) ${word}`, "m").exec(output)?.[1] ?? 0);
-      const passed = count("passing");
-      let failed = count("failing");
-      // A suite that dies before its summary (a crash, a failing before-all hook) still counts.
-      if (code !== 0 && failed === 0) failed = 1;
-      resolve({ name: suite.name, passed, failed });
+      const { passed, failed: reported } = (suite.counts ?? mochaCounts)(stripAnsi(output));
+      // A run that dies before its summary (a crash, a failing before-all hook) still counts.
+      const failed = code !== 0 && reported === 0 ? 1 : reported;
+      resolve({ passed, failed });
     });
   });
 }

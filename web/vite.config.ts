@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
@@ -14,5 +15,19 @@ export default defineConfig({
   build: {
     target: "es2022",
     sourcemap: true,
+    // GraphiQL with Monaco is one large lazy chunk by nature; the first screens stay small.
+    chunkSizeWarningLimit: 3000,
+    rolldownOptions: {
+      onwarn(warning, warn) {
+        // GraphiQL's React-compiler output starts with "use no memo"; harmless once bundled.
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+        warn(warning);
+      },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.spec.{ts,tsx}"],
+    setupFiles: ["src/test/setup.ts"],
   },
 });

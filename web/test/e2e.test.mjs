@@ -1,82 +1,67 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import Redis from "ioredis";
-import { chromium } from "playwright-core";
-import { build } from "vite";
+import { artifacts, buildApp, launchBrowser, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
 
-const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const root = path.resolve(web, "..");
-const artifacts = path.join(root, "test-artifacts", "web");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-/** The real server, built web app included, as its own process on a free port. */
-async function startServer(distDir) {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "src/main.ts"], {
-    cwd: path.join(root, "server"),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
-      PORT: "0",
-      LOG_LEVEL: "info",
-      BCRYPT_COST: "4",
-      SEED_DEMO: "false",
-      MARKET_FEED: "off",
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "bg-e2e-")),
-      WEB_DIST_DIR: distDir,
-      DATABASE_URL: process.env.DATABASE_URL,
-      REDIS_URL: process.env.REDIS_URL,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    readline.createInterface({ input: child.stdout }).on("line", (line) => {
-      if (!line.startsWith("{")) return;
-      const entry = JSON.parse(line);
-      if (entry.msg === "listening") resolve(entry.url);
-    });
-  });
-  return { child, url };
-}
-
+// One server (with the built-in market maker, prices injected through Redis as a feed would)
+// and one browser for the whole walk; each test continues where the previous one left off, as
+// a user would: register, secure the account, fund it, trade, explore the API.
 describe("web app in headless Chromium", function () {
   let server;
   let browser;
   let page;
+  let redis;
+  const user = { email: `e2e-${Date.now()}@example.com`, password: "a long secret phrase 42" };
+  let mfaSecret;
+  let confirmedStep;
+
+  /**
+   * Presses GraphiQL's run button until `answered` shows. A press before GraphiQL is ready does
+   * nothing, so it presses again whenever the button offers "Execute" (not "Stop", which means
+   * the operation is running: a query waiting for its rate-limit budget, a subscription streaming).
+   */
+  async function runUntil(answered, during = async () => {}) {
+    const button = page.locator(".graphiql-execute-button");
+    for (let round = 0; !(await answered.count()); round++) {
+      if (round > 300) throw new Error("the playground never answered");
+      if ((await button.getAttribute("aria-label"))?.startsWith("Execute")) await button.click();
+      await during();
+      await answered.waitFor({ timeout: 300 }).catch(() => {});
+    }
+  }
+
+  const shot = (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
   before(async function () {
-    if (!process.env.REDIS_URL) throw new Error("REDIS_URL must be set: the test injects a quote through Redis");
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-    const distDir = fs.mkdtempSync(path.join(os.tmpdir(), "bg-web-dist-"));
-    await build({ root: web, logLevel: "warn", build: { outDir: distDir, emptyOutDir: true, sourcemap: false } });
-    server = await startServer(distDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    page = await browser.newPage();
+    if (!process.env.REDIS_URL) throw new Error("REDIS_URL must be set: the test injects quotes through Redis");
+    const distDir = await buildApp();
+    server = await startServer(distDir, { MARKET_MAKER: "true", VALUATION_PUBLISH_INTERVAL_MS: "100" });
+    redis = new Redis(process.env.REDIS_URL);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     fs.mkdirSync(artifacts, { recursive: true });
+    if (process.env.E2E_TRACE) {
+      page.on("response", async (r) => {
+        if (!r.url().endsWith("/graphql")) return;
+        const body = await r.json().catch(() => null);
+        console.log("  graphql", r.status(), JSON.parse(r.request().postData() ?? "{}").operationName, body?.extensions?.cost?.requestedQueryCost, body?.extensions?.cost?.throttleStatus?.currentlyAvailable, body?.errors?.[0]?.message ?? "");
+      });
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && page) await shot(`failed-${this.currentTest.title.slice(5, 60).replace(/\W+/g, "-")}`).catch(() => {});
   });
 
   after(async () => {
     await browser?.close();
-    server?.child.kill("SIGTERM");
+    redis?.disconnect();
+    await server?.stop();
   });
 
-  it("when the app opens, then it lists the instruments through the generated hook and shows a live connection", async () => {
-    await page.goto(server.url);
+  it("when the markets screen opens, then it lists the instruments through the generated hook and shows a live connection", async () => {
+    await page.goto(`${server.url}/markets`);
     await page.locator('[data-testid="instruments"] tbody tr').nth(8).waitFor();
     const symbols = await page.locator('[data-testid="instruments"] tbody th').allTextContents();
     expect(symbols).to.include.members(["AAPL", "MSFT", "NVDA", "AMZN", "BTC-USD", "ETH-USD", "SOL-USD", "TGLD", "TBILL"]);
@@ -84,19 +69,149 @@ describe("web app in headless Chromium", function () {
   });
 
   it("when a quote is published, then the row's last price changes without a reload", async () => {
-    const redis = new Redis(process.env.REDIS_URL);
     const cell = page.locator('tr[data-symbol="AAPL"] [data-testid="last-price"]');
-    try {
-      const quote = JSON.stringify({ symbol: "AAPL", bid: "230.1", ask: "230.14", last: "230.1", timestamp: new Date().toISOString() });
-      // The browser's subscription may still be starting: publish until it shows, awaiting the DOM.
-      // The wire carries "230.1"; the screen shows it to the tick: "230.10".
-      while ((await cell.textContent()) !== "230.10") {
-        await redis.publish("quotes.AAPL", quote);
-        await cell.filter({ hasText: "230.10" }).waitFor({ timeout: 200 }).catch(() => {});
-      }
-      await page.screenshot({ path: path.join(artifacts, "markets.png"), fullPage: true });
-    } finally {
-      redis.disconnect();
+    const quote = JSON.stringify({ symbol: "AAPL", bid: "230.1", ask: "230.14", last: "230.1", timestamp: new Date().toISOString() });
+    // The browser's subscription may still be starting: publish until it shows, awaiting the DOM.
+    // The wire carries "230.1"; the screen shows it to the tick: "230.10".
+    while ((await cell.textContent()) !== "230.10") {
+      await redis.publish("quotes.AAPL", quote);
+      await cell.filter({ hasText: "230.10" }).waitFor({ timeout: 200 }).catch(() => {});
     }
+    await shot("markets");
+  });
+
+  it("when a visitor registers, then they are signed in and land on their (empty) portfolios", async () => {
+    await page.goto(`${server.url}/portfolios`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await shot("login");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("First name").fill("Ada");
+    await page.getByLabel("Last name").fill("Lovelace");
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await shot("register");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByText("No portfolio yet").waitFor();
+    expect(await page.getByTestId("signed-in-as").textContent()).to.equal("Ada");
+  });
+
+  it("when MFA is turned on with a code from the QR key, then backup codes are shown once", async () => {
+    await page.getByRole("link", { name: "Account" }).click();
+    await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+    mfaSecret = await page.getByTestId("mfa-secret").textContent();
+    expect(await page.getByAltText("QR code for your authenticator app").getAttribute("src")).to.match(/^data:image\/png;base64,/);
+    await shot("account-mfa");
+    confirmedStep = totpStepNow();
+    await page.getByLabel("First code from the app").fill(totp(mfaSecret, confirmedStep));
+    await page.getByRole("button", { name: "Confirm and turn on" }).click();
+    await page.getByTestId("backup-codes").waitFor();
+    const codes = await page.getByTestId("backup-codes").locator("li").allTextContents();
+    expect(codes).to.have.length(10);
+    await shot("account-backup-codes");
+    await page.getByRole("button", { name: "I have saved them" }).click();
+    await page.getByTestId("mfa-status").filter({ hasText: "is on" }).waitFor();
+  });
+
+  it("when the user signs out and in again, then a TOTP code is asked for and completes the sign-in", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Two-factor check" }).waitFor();
+    // A code works once: the next time step (within the server's one-step drift allowance).
+    await page.getByLabel("Code").fill(totp(mfaSecret, Math.max(confirmedStep + 1, totpStepNow())));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("heading", { name: "Portfolios" }).waitFor();
+    expect(await page.getByTestId("signed-in-as").textContent()).to.equal("Ada");
+  });
+
+  it("when a portfolio is created and cash deposited, then the balance and the transaction history show it", async () => {
+    await page.getByLabel("Name").fill("Main");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.getByTestId("total-value").waitFor();
+    await page.getByLabel("Amount (USD)").fill("50000");
+    await page.getByRole("button", { name: "Deposit" }).click();
+    await page.getByTestId("available-cash").filter({ hasText: "50,000.00" }).waitFor();
+    await page.getByTestId("transactions").getByText("deposit").waitFor();
+    await page.getByTestId("toast-success").filter({ hasText: "Deposit booked" }).waitFor();
+  });
+
+  it("when a market order fills against the market maker, then the fill toast, the position and the valuation change without a reload", async () => {
+    await primeMarket(server.url, redis, "ETH-USD", "3000");
+    await page.evaluate(() => {
+      window.__sameDocument = true;
+    });
+    await page.getByRole("link", { name: "Trade", exact: true }).first().click();
+    await page.getByTestId("instrument-picker").selectOption("ETH-USD");
+    await page.getByTestId("order-book").waitFor();
+    const value = page.getByTestId("strip-total-value");
+    await value.filter({ hasText: "50,000.00" }).waitFor();
+    await page.getByLabel("Order type").selectOption("MARKET");
+    await page.getByLabel("Quantity").fill("1");
+    await page.getByRole("button", { name: "Buy ETH-USD" }).click();
+
+    await page.getByTestId("toast-success").filter({ hasText: /^Bought 1 ETH-USD at 30\d\d(\.\d+)?/ }).waitFor();
+    await page.getByTestId("strip-position").filter({ hasText: /^1$/ }).waitFor();
+    // Bought at the maker's ask and valued at the last trade, less the fee: the value moves.
+    await page.waitForFunction(() => document.querySelector('[data-testid="strip-total-value"]')?.textContent !== "50,000.00");
+    await page.getByRole("tab", { name: /Fills \(1\)/ }).click();
+    await page.locator("tr[data-fill-id]").first().waitFor();
+    await shot("trade");
+
+    await page.getByRole("link", { name: "Portfolios" }).click();
+    await page.getByRole("link", { name: "Main" }).click();
+    const row = page.locator('[data-testid="positions"] tr[data-symbol="ETH-USD"]');
+    expect(await row.getByTestId("position-quantity").textContent()).to.equal("1");
+    expect(await page.getByTestId("total-value").textContent()).not.to.contain("50,000.00");
+    await page.getByTestId("transactions").getByText("buy", { exact: true }).waitFor();
+    await shot("portfolio");
+    expect(await page.evaluate(() => window.__sameDocument)).to.equal(true);
+  });
+
+  it("when the playground runs a query and a subscription, then both answer over the signed-in session", async () => {
+    await page.goto(`${server.url}/playground`);
+    const response = page.locator(".graphiql-response");
+    await page.getByRole("tab", { name: "Instruments" }).or(page.getByText("Instruments", { exact: true })).first().click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "query Instruments" }).waitFor();
+    // Monaco draws only the visible lines: the first instrument is enough to see the answer. The
+    // schema's introspection (220 cost points) may first wait for the user's rate-limit budget.
+    await runUntil(response.filter({ hasText: /"instruments"[\s\S]*"AAPL"/ }));
+    await shot("playground");
+
+    await page.getByText("LiveQuotes", { exact: true }).first().click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "subscription LiveQuotes" }).waitFor();
+    const quote = JSON.stringify({ symbol: "ETH-USD", bid: "2999.5", ask: "3000.5", last: "3000.25", timestamp: new Date().toISOString() });
+    const streamed = response.filter({ hasText: /"quotes"[\s\S]*"3000\.25"/ });
+    await runUntil(streamed, () => redis.publish("quotes.ETH-USD", quote));
+    await shot("playground-subscription");
+  });
+
+  it("when a partner key is created, then its secret is shown once, it answers in the playground, and once revoked it is refused", async () => {
+    await page.goto(`${server.url}/account`);
+    await page.getByLabel("Key name").fill("Analyst notebook");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = await page.getByTestId("api-key-secret").locator("code.secret").textContent();
+    expect(secret).to.match(/^\S+\.\S+$/);
+    await shot("account-api-key");
+    await page.getByRole("button", { name: "Done" }).click();
+    expect(await page.getByTestId("api-key-secret").count()).to.equal(0);
+    expect(await page.getByTestId("api-keys").textContent()).not.to.contain(secret);
+
+    const runAsKey = async (expected) => {
+      await page.goto(`${server.url}/playground`);
+      await page.getByRole("textbox", { name: "API key" }).fill(secret);
+      await page.getByRole("radio", { name: "API key" }).check();
+      await page.getByText("Instruments", { exact: true }).first().click();
+      await page.locator(".graphiql-query-editor").filter({ hasText: "query Instruments" }).waitFor();
+      const response = page.locator(".graphiql-response");
+      await runUntil(response.filter({ hasText: expected }));
+    };
+    await runAsKey(/"instruments"[\s\S]*"AAPL"/);
+
+    await page.goto(`${server.url}/account`);
+    await page.getByTestId("api-keys").getByRole("button", { name: "Revoke" }).click();
+    await page.getByTestId("api-keys").getByText("revoked").waitFor();
+    await runAsKey(/UNAUTHENTICATED/);
   });
 });

@@ -1,22 +1,39 @@
 import { ApolloProvider } from "@apollo/client/react";
-import { useState } from "react";
-import { ConnectionBadge } from "../components/ui/ConnectionBadge";
-import { InstrumentsTable } from "../features/market/InstrumentsTable";
-import { type ConnectionState, createApolloClient } from "../lib/apollo";
+import { useEffect, useState } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { type ConnectionState, createAppClient } from "../lib/apollo";
+import { useSession } from "../lib/session";
+import { ROUTES } from "./routes";
+import { RequireSession, Shell } from "./Shell";
 
 export function App() {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
-  const [client] = useState(() => createApolloClient(setConnection));
+  const [app] = useState(() => createAppClient(setConnection));
+  useEffect(() => {
+    const offline = () => setConnection("offline");
+    window.addEventListener("offline", offline);
+    return () => window.removeEventListener("offline", offline);
+  }, []);
+  const session = useSession();
   return (
-    <ApolloProvider client={client}>
-      <header className="topbar">
-        <span className="brand">BlockGuardian</span>
-        <ConnectionBadge state={connection} />
-      </header>
-      <main className="page">
-        <h1>Markets</h1>
-        <InstrumentsTable />
-      </main>
+    <ApolloProvider client={app.client}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/" element={<Navigate to={session ? "/portfolios" : "/login"} replace />} />
+          {ROUTES.map((route) => {
+            const Screen = route.component;
+            const screen = route.auth ? (
+              <RequireSession>
+                <Screen />
+              </RequireSession>
+            ) : (
+              <Screen />
+            );
+            return <Route key={route.path} path={route.path} element={<Shell connection={connection} route={route}>{screen}</Shell>} />;
+          })}
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </BrowserRouter>
     </ApolloProvider>
   );
 }

@@ -1,0 +1,39 @@
+import { type ComponentType, lazy, type LazyExoticComponent } from "react";
+
+/**
+ * Every screen of the app, in one table the shell turns into routes and navigation. Screens load
+ * lazily, so the first page pays only for itself; `roles` limits who sees a screen.
+ *
+ * Slots for features being built elsewhere: compliance (`/compliance/*`: KYC form for traders,
+ * review queue, screening, reports and audit for COMPLIANCE_OFFICER / ADMIN) and wallet
+ * (`/wallet`, wagmi, lazily loaded so trading does not pay for it) are added here as one entry
+ * each, with their feature folders under features/.
+ */
+export interface AppRoute {
+  path: string;
+  title: string;
+  /** Shown in the top navigation under this label. */
+  nav?: string;
+  /** Needs a signed-in user; with roles, one of them. */
+  auth: boolean;
+  roles?: readonly string[];
+  component: LazyExoticComponent<ComponentType>;
+  /** Full-bleed (the playground uses the whole window). */
+  wide?: boolean;
+}
+
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+
+export const ROUTES: AppRoute[] = [
+  { path: "/login", title: "Sign in", auth: false, component: page(() => import("../features/auth/LoginPage"), "LoginPage") },
+  { path: "/register", title: "Create account", auth: false, component: page(() => import("../features/auth/RegisterPage"), "RegisterPage") },
+  { path: "/portfolios", title: "Portfolios", nav: "Portfolios", auth: true, component: page(() => import("../features/portfolio/PortfoliosPage"), "PortfoliosPage") },
+  { path: "/portfolios/:id", title: "Portfolio", auth: true, component: page(() => import("../features/portfolio/PortfolioDashboard"), "PortfolioDashboard") },
+  { path: "/trade/:symbol?", title: "Trade", nav: "Trade", auth: true, component: page(() => import("../features/trade/TradePage"), "TradePage") },
+  { path: "/markets", title: "Markets", nav: "Markets", auth: false, component: page(() => import("../features/market/MarketsPage"), "MarketsPage") },
+  { path: "/account", title: "Account", nav: "Account", auth: true, component: page(() => import("../features/account/AccountPage"), "AccountPage") },
+  { path: "/playground", title: "Playground", nav: "Playground", auth: false, wide: true, component: lazy(() => import("../features/playground/Playground")) },
+];
+
+/** Where a path's nav entry points: "/trade/:symbol?" -> "/trade". */
+export const navTarget = (route: AppRoute) => route.path.replace(/\/:.*$/, "");
