@@ -178,6 +178,7 @@ describe("abuse protection", () => {
     const histories = Array.from({ length: 29 }, (_, i) => `h${i}: priceHistory(symbol: "AAPL", limit: 1000) { open high }`).join(" ");
     const costly = await gql(server, `{ portfolios { id } ${histories} }`, {}, bearer(user.accessToken));
     expect(codeOf(costly)).to.equal("BAD_USER_INPUT");
+    expect(costly.status).to.equal(400);
     expect(costly.errors![0].message).to.match(/Query cost \d+ exceeds the maximum of 1000/);
     const cheap = await fetch(`${server.url}/graphql`, {
       method: "POST",

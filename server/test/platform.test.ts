@@ -62,6 +62,13 @@ describe("platform over HTTP", () => {
     expect(errors![0].extensions!.code).to.equal("BAD_USER_INPUT");
   });
 
+  it("when a subscription is sent over HTTP, then it is a 400 BAD_USER_INPUT pointing to the WebSocket", async () => {
+    const { status, errors } = await gql(server, `subscription { quotes(symbols: ["AAPL"]) { last } }`);
+    expect(status).to.equal(400);
+    expect(errors![0].extensions!.code).to.equal("BAD_USER_INPUT");
+    expect(errors![0].message).to.contain("WebSocket");
+  });
+
   it("when /metrics is scraped, then it carries request counts and latencies, subscriptions and event-loop lag", async () => {
     await gql(server, "{ instruments { symbol } }");
     const text = await (await fetch(`${server.url}/metrics`)).text();

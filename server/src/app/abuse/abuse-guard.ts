@@ -18,6 +18,9 @@ const REJECTION_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED",
  * Query limits and the rate limiter, applied the same way to HTTP operations (an Apollo
  * plugin) and WebSocket subscriptions (graphql-ws onSubscribe).
  */
+/** A refusal of the request itself: HTTP 400 rather than Apollo's default 500 for errors raised before execution. */
+const BAD_REQUEST = { http: { status: 400 } };
+
 export class AbuseGuard {
   readonly validationRules: ValidationRule[];
 
@@ -37,12 +40,12 @@ export class AbuseGuard {
       cost = operationCost(this.schema, document, variables, operationName);
     } catch (error) {
       // Pricing coerces the variables first; a value of the wrong type is the caller's mistake.
-      if (error instanceof GraphQLError) throw new AppError("BAD_USER_INPUT", error.message);
+      if (error instanceof GraphQLError) throw new AppError("BAD_USER_INPUT", error.message, BAD_REQUEST);
       throw error;
     }
     report.requestedQueryCost = cost;
     if (cost > this.maxCost) {
-      throw new AppError("BAD_USER_INPUT", `Query cost ${cost} exceeds the maximum of ${this.maxCost}; ask for smaller pages`, { cost, maxCost: this.maxCost });
+      throw new AppError("BAD_USER_INPUT", `Query cost ${cost} exceeds the maximum of ${this.maxCost}; ask for smaller pages`, { cost, maxCost: this.maxCost, ...BAD_REQUEST });
     }
     const charge = await this.limiter.charge(session.rateLimitKey, cost);
     report.throttleStatus = charge.status;
@@ -58,11 +61,16 @@ export class AbuseGuard {
     if (codes.some((code) => code !== undefined && REJECTION_CODES.has(code))) await this.limiter.noteRejection(session.rateLimitKey);
   }
 
+  /** Apollo's plugin: prices and charges each HTTP operation, and reports the cost in `extensions`. */
   apolloPlugin(): ApolloServerPlugin<{ session: Session; cost?: CostReport }> {
     return {
       requestDidStart: async () => ({
-        didResolveOperation: async ({ contextValue, document, request }) => {
+        didResolveOperation: async ({ contextValue, document, request, operation }) => {
           contextValue.cost = { requestedQueryCost: null, throttleStatus: null };
+          // Apollo serves HTTP only; graphql-ws runs subscriptions without passing through here.
+          if (operation?.operation === "subscription") {
+            throw new AppError("BAD_USER_INPUT", "Subscriptions run over WebSocket: connect to /graphql with the graphql-ws protocol", BAD_REQUEST);
+          }
           await this.admit(contextValue.session, document, request.variables, request.operationName, contextValue.cost);
         },
         willSendResponse: async ({ contextValue, response, errors }) => {
