@@ -117,7 +117,8 @@ describe("crash recovery", () => {
       );
       expect(positions.rows).to.deep.equal([]);
       // The rebuilt book equals the open orders as committed, level by level. The restarted
-      // maker requotes now and then, so book and database are read back to back, a few tries.
+      // maker requotes now and then (a dozen commands, one after another), so book and database
+      // are read back to back until a moment between two requotes.
       const committedBook = async () => {
         const open = await pg.query(
           `SELECT side, limit_price AS price, SUM(quantity - filled_quantity) AS quantity, count(*)::int AS orders FROM orders
@@ -133,10 +134,11 @@ describe("crash recovery", () => {
       };
       let book;
       let committed;
-      for (let attempt = 0; attempt < 5; attempt++) {
+      for (let attempt = 0; attempt < 40; attempt++) {
         book = (await post(server.url, `{ orderBook(symbol: "AAPL", depth: 100) { bids { price quantity orderCount } asks { price quantity orderCount } } }`)).data.orderBook;
         committed = await committedBook();
         if (JSON.stringify(book) === JSON.stringify(committed)) break;
+        await new Promise((resolve) => setTimeout(resolve, 50 + attempt * 10));
       }
       expect(book).to.deep.equal(committed);
     } finally {
