@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
-import { startTestServer, tempDir } from "./helpers";
+import { bearer, gql, startTestServer, tempDir } from "./helpers";
 
 describe("demo users", () => {
   let server: RunningServer;
@@ -22,6 +22,17 @@ describe("demo users", () => {
       expect(row.roles).to.deep.equal(login.roles);
       expect(login.password).to.have.length.greaterThan(12);
     }
+  });
+
+  it("when the demo trader signs in, then a funded Demo portfolio is waiting, and a restart does not add another", async () => {
+    const trader = server.demoLogins.find((login) => login.roles.includes(Role.TRADER))!;
+    const login = await gql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: trader.email, p: trader.password });
+    const token = login.data!.login.auth.accessToken;
+    const portfolios = async () => (await gql(server, `{ portfolios { name cashBalance } }`, {}, bearer(token))).data!.portfolios;
+    expect(await portfolios()).to.deep.equal([{ name: "Demo", cashBalance: "100000" }]);
+    await server.stop();
+    server = await startTestServer({ SEED_DEMO: "true", DATA_DIR: dataDir });
+    expect(await portfolios()).to.have.length(1);
   });
 
   it("when the server starts again on the same data, then the same logins are shown and kept owner-only", async () => {

@@ -14,6 +14,7 @@ import { loadSecrets } from "../infra/secrets";
 import { AbuseGuard, type CostReport } from "./abuse/abuse-guard";
 import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
+import { fundDemoTrader } from "./demo-portfolio";
 import { formatError } from "./errors";
 import { createHttpApp, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
@@ -60,6 +61,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const demoLogins = config.seedDemo ? await ensureDemoUsers(database.dataSource, config.dataDir, config.bcryptCost) : [];
     const chain = await openChain(config.chain, database.dataSource, infra.pubsub, log);
     const services = createServices(config, database, infra.pubsub, infra.kv, secrets, log, chain);
+    if (demoLogins.length > 0) {
+      await fundDemoTrader(services, demoLogins, async (email) => (await database.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0]?.id ?? null);
+    }
     await startBackgroundWork(config, services);
     chain?.indexer.start();
     const running = await listen(config, log, infra, services, chain).catch(async (error: unknown) => {
