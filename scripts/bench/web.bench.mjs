@@ -76,8 +76,8 @@ const server = await startBuiltServer({
   BCRYPT_COST: "10",
   RATE_LIMIT_CAPACITY: "100000",
   RATE_LIMIT_RESTORE_PER_SECOND: "100000",
-  // The bench's traders deposit and trade without KYC.
-  KYC_UNVERIFIED_DEPOSIT_LIMIT: "1000000000000",
+  // The bench's traders fund and trade without KYC (measured: the screens, not the KYC gate).
+  KYC_UNVERIFIED_DEPOSIT_LIMIT: "1000000000",
   KYC_UNVERIFIED_TRADE_NOTIONAL: "1000000000",
 });
 const redis = new Redis(env.REDIS_URL);

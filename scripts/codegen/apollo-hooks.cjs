@@ -23,7 +23,13 @@ function hookFor(operation) {
   );
   const options = `${hook}.Options<${data}, ${variables}>`;
   const param = operation.operation === "mutation" || !required ? `options?: ${options}` : `options: ${options}`;
-  return `export function use${data}(${param}) {\n  return ${hook}<${data}, ${variables}>(${document}, options as ${options});\n}`;
+  const hooks = [`export function use${data}(${param}) {\n  return ${hook}<${data}, ${variables}>(${document}, options as ${options});\n}`];
+  // A query run on demand (a screening, a report download) rather than when a screen renders.
+  if (operation.operation === "query") {
+    const lazy = `useLazyQuery.Options<${data}, ${variables}>`;
+    hooks.push(`export function use${base}LazyQuery(options?: ${lazy}) {\n  return useLazyQuery<${data}, ${variables}>(${document}, options);\n}`);
+  }
+  return hooks.join("\n\n");
 }
 
 module.exports = {
@@ -31,7 +37,7 @@ module.exports = {
     const operations = documents
       .flatMap((file) => file.document?.definitions ?? [])
       .filter((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.name);
-    const used = [...new Set(operations.map((operation) => HOOKS[operation.operation].hook))].sort();
+    const used = [...new Set(operations.flatMap((operation) => [HOOKS[operation.operation].hook, ...(operation.operation === "query" ? ["useLazyQuery"] : [])]))].sort();
     return {
       prepend: used.length ? [`import { ${used.join(", ")} } from "@apollo/client/react";`] : [],
       content: operations.map(hookFor).join("\n\n"),

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import Redis from "ioredis";
-import { artifacts, buildApp, launchBrowser, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
+import { artifacts, buildApp, createUser, launchBrowser, passportFor, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
 
 // One server (with the built-in market maker, prices injected through Redis as a feed would)
 // and one browser for the whole walk; each test continues where the previous one left off, as
@@ -15,6 +15,10 @@ describe("web app in headless Chromium", function () {
   const user = { email: `e2e-${Date.now()}@example.com`, password: "a long secret phrase 42" };
   let mfaSecret;
   let confirmedStep;
+  const officer = { email: `officer-${Date.now()}@example.com`, password: "another long secret 42" };
+  let officerContext;
+  let officerPage;
+  let traderId;
 
   /**
    * Presses GraphiQL's run button until `answered` shows. A press before GraphiQL is ready does
@@ -32,6 +36,7 @@ describe("web app in headless Chromium", function () {
   }
 
   const shot = (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+  const officerShot = (name) => officerPage.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
   before(async function () {
     if (!process.env.REDIS_URL) throw new Error("REDIS_URL must be set: the test injects quotes through Redis");
@@ -55,6 +60,7 @@ describe("web app in headless Chromium", function () {
   });
 
   after(async () => {
+    await officerContext?.close();
     await browser?.close();
     redis?.disconnect();
     await server?.stop();
@@ -124,6 +130,52 @@ describe("web app in headless Chromium", function () {
     await page.getByRole("button", { name: "Verify" }).click();
     await page.getByRole("heading", { name: "Portfolios" }).waitFor();
     expect(await page.getByTestId("signed-in-as").textContent()).to.equal("Ada");
+  });
+
+  it("when a trader submits a passport of a high-risk nationality, then every check is shown and it waits in manual review", async () => {
+    await page.goto(`${server.url}/verification`);
+    await page.getByTestId("kyc-status").filter({ hasText: "Not started" }).waitFor();
+    expect(await page.getByTestId("kyc-name").textContent()).to.equal("Ada Lovelace");
+    const passport = passportFor("Ada", "Lovelace", { nationality: "IRN" });
+    await page.getByLabel("Document number").fill(passport.documentNumber);
+    await page.getByLabel(/Machine-readable zone/).fill(passport.mrz);
+    await page.getByLabel("Date of birth").fill(passport.dateOfBirth);
+    await page.getByLabel("Nationality").fill(passport.nationality);
+    await page.getByLabel("Issuing country").fill(passport.issuingCountry);
+    await page.getByLabel("Expiry date").fill(passport.expiryDate);
+    await page.getByRole("button", { name: "Submit for verification" }).click();
+    await page.getByTestId("kyc-status").filter({ hasText: "In review" }).waitFor();
+    const risk = page.locator('[data-check="country_risk"]');
+    expect(await risk.textContent()).to.contain("failed").and.contain("high-risk jurisdiction: IR");
+    expect(await page.locator('[data-check="mrz_check_digit_composite"]').textContent()).to.contain("passed");
+    expect(await page.getByRole("button", { name: "Submit for verification" }).count()).to.equal(0);
+    await shot("kyc");
+    traderId = await page.evaluate(() => JSON.parse(localStorage.getItem("bg.session")).user.id);
+  });
+
+  it("when a compliance officer approves it in the review queue, then the trader sees VERIFIED (and the compliance entry is the officer's alone)", async () => {
+    expect(await page.getByRole("link", { name: "Compliance" }).count(), "a trader has no compliance entry").to.equal(0);
+    await createUser({ ...officer, role: "COMPLIANCE_OFFICER", firstName: "Olive", lastName: "Officer" });
+    officerContext = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+    officerPage = await officerContext.newPage();
+    await officerPage.goto(`${server.url}/login`);
+    await officerPage.getByLabel("Email").fill(officer.email);
+    await officerPage.getByLabel("Password").fill(officer.password);
+    await officerPage.getByRole("button", { name: "Sign in" }).click();
+    await officerPage.getByRole("link", { name: "Compliance" }).click();
+    const item = officerPage.locator("[data-verification-id]").filter({ hasText: traderId });
+    await item.getByText("high-risk jurisdiction: IR").waitFor();
+    await item.getByLabel("Reason for the decision").fill("Dual national resident in the EU; source of funds documented");
+    await officerShot("compliance-review");
+    await item.getByRole("button", { name: "Approve" }).click();
+    await item.waitFor({ state: "detached" });
+    await officerPage.getByTestId("toast-success").filter({ hasText: "Verification approved" }).waitFor();
+
+    await page.reload();
+    await page.getByTestId("kyc-status").filter({ hasText: "Verified" }).waitFor();
+    expect(await page.getByTestId("kyc-reason").textContent()).to.equal("Dual national resident in the EU; source of funds documented");
+    // Verified, the trader may now deposit and trade past the unverified limits (the next tests).
+    await page.getByRole("link", { name: "Portfolios" }).click();
   });
 
   it("when a portfolio is created and cash deposited, then the balance and the transaction history show it", async () => {
@@ -213,5 +265,21 @@ describe("web app in headless Chromium", function () {
     await page.getByTestId("api-keys").getByRole("button", { name: "Revoke" }).click();
     await page.getByTestId("api-keys").getByText("revoked").waitFor();
     await runAsKey(/UNAUTHENTICATED/);
+  });
+
+  it("when the officer downloads the period's CTR report as CSV, then the file lists the trader's cash over the threshold", async () => {
+    await officerPage.getByRole("tab", { name: "Reports" }).click();
+    await officerPage.getByRole("button", { name: "Show filings" }).click();
+    await officerPage.getByTestId("report").waitFor();
+    const [download] = await Promise.all([officerPage.waitForEvent("download"), officerPage.getByRole("button", { name: "Download CSV" }).click()]);
+    expect(download.suggestedFilename()).to.match(/^ctr-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync(await download.path(), "utf8");
+    const [header, ...rows] = csv.trim().split("\r\n");
+    expect(header).to.equal("user_id,person_name,country,business_date,total_cash_in,total_cash_out,transaction_ids");
+    // Ada deposited 50,000 earlier in this walk: one CTR filing for her business day.
+    const ada = rows.filter((row) => row.startsWith(`${traderId},`));
+    expect(ada).to.have.length(1);
+    expect(ada[0]).to.contain("Ada Lovelace").and.contain(",50000");
+    await officerShot("compliance-report");
   });
 });

@@ -37,27 +37,29 @@ export async function buildApp() {
 const TEST_ENCRYPTION_KEYS = "test:dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
 const TEST_JWT_SECRET = "dGVzdC1vbmx5LWp3dC1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u";
 
+/** What the server and its operator commands need to reach the same database with the same keys. */
+const baseEnv = () => ({
+  PATH: process.env.PATH,
+  NODE_ENV: "test",
+  BCRYPT_COST: "4",
+  DATABASE_URL: process.env.DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL,
+  ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+  JWT_SECRET: TEST_JWT_SECRET,
+});
+
 /** The real server, built web app included, as its own process on a free port. */
 export async function startServer(distDir, extraEnv = {}) {
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "src/main.ts"], {
     cwd: path.join(root, "server"),
     env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
+      ...baseEnv(),
       PORT: "0",
       LOG_LEVEL: "info",
-      BCRYPT_COST: "4",
       SEED_DEMO: "false",
       MARKET_FEED: "off",
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "bg-e2e-")),
       WEB_DIST_DIR: distDir,
-      DATABASE_URL: process.env.DATABASE_URL,
-      REDIS_URL: process.env.REDIS_URL,
-      ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
-      JWT_SECRET: TEST_JWT_SECRET,
-      // The walk deposits and trades before any KYC; the KYC gates have their own tests.
-      KYC_UNVERIFIED_DEPOSIT_LIMIT: "1000000000",
-      KYC_UNVERIFIED_TRADE_NOTIONAL: "1000000000",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -79,6 +81,21 @@ export async function startServer(distDir, extraEnv = {}) {
       await exited;
     },
   };
+}
+
+/**
+ * Gives a user a role the way an operator does (`npm run user:create`), creating them when new,
+ * in the database DATABASE_URL names (the e2e server's).
+ */
+export async function createUser({ email, password, role, firstName, lastName }) {
+  const args = ["-r", "ts-node/register/transpile-only", "src/cli.ts", "user:create", "--email", email, "--password", password, "--role", role];
+  if (firstName) args.push("--first-name", firstName, "--last-name", lastName);
+  const child = spawn(process.execPath, args, { cwd: path.join(root, "server"), env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`user:create failed (${code}): ${output}`);
 }
 
 export function launchBrowser() {
@@ -133,3 +150,23 @@ export function totp(secretBase32, step) {
 }
 
 export const totpStepNow = () => Math.floor(Date.now() / 1000 / 30);
+
+/** ICAO 9303 check digit: character values weighted 7, 3, 1 repeating, modulo 10. */
+function checkDigit(text) {
+  const value = (c) => (c === "<" ? 0 : /\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55);
+  return String([...text].reduce((sum, c, i) => sum + value(c) * [7, 3, 1][i % 3], 0) % 10);
+}
+
+/** A TD3 passport whose machine-readable zone carries correct check digits (server/test/compliance-helpers.ts). */
+export function passportFor(firstName, lastName, options = {}) {
+  const p = { documentNumber: "X1234567", issuingCountry: "SWE", nationality: "SWE", dateOfBirth: "1990-05-17", expiryDate: "2034-04-15", ...options };
+  const pad = (text, length) => text.padEnd(length, "<").slice(0, length);
+  const yymmdd = (iso) => iso.slice(2).replace(/-/g, "");
+  const names = `${lastName.toUpperCase().replace(/ /g, "<")}<<${firstName.toUpperCase().replace(/ /g, "<")}`;
+  const line1 = pad(`P<${p.issuingCountry}${names}`, 44);
+  const number = pad(p.documentNumber, 9);
+  const optional = pad("", 14);
+  const body = `${number}${checkDigit(number)}${p.nationality}${yymmdd(p.dateOfBirth)}${checkDigit(yymmdd(p.dateOfBirth))}M${yymmdd(p.expiryDate)}${checkDigit(yymmdd(p.expiryDate))}${optional}${checkDigit(optional)}`;
+  const composite = body.slice(0, 10) + body.slice(13, 20) + body.slice(21, 43);
+  return { ...p, mrz: `${line1}\n${body}${checkDigit(composite)}` };
+}

@@ -4,10 +4,7 @@ import { type ComponentType, lazy, type LazyExoticComponent } from "react";
  * Every screen of the app, in one table the shell turns into routes and navigation. Screens load
  * lazily, so the first page pays only for itself; `roles` limits who sees a screen.
  *
- * Slots for features being built elsewhere: compliance (`/compliance/*`: KYC form for traders,
- * review queue, screening, reports and audit for COMPLIANCE_OFFICER / ADMIN) and wallet
- * (`/wallet`, wagmi, lazily loaded so trading does not pay for it) are added here as one entry
- * each, with their feature folders under features/.
+ * `roles` only hides the navigation entry: the server refuses the operations to anyone else.
  */
 export interface AppRoute {
   path: string;
@@ -32,6 +29,11 @@ export const ROUTES: AppRoute[] = [
   { path: "/trade/:symbol?", title: "Trade", nav: "Trade", auth: true, component: page(() => import("../features/trade/TradePage"), "TradePage") },
   { path: "/markets", title: "Markets", nav: "Markets", auth: false, component: page(() => import("../features/market/MarketsPage"), "MarketsPage") },
   { path: "/account", title: "Account", nav: "Account", auth: true, component: page(() => import("../features/account/AccountPage"), "AccountPage") },
+  { path: "/verification", title: "Identity verification", nav: "Verification", auth: true, component: page(() => import("../features/compliance/KycPage"), "KycPage") },
+  { path: "/compliance", title: "Compliance", nav: "Compliance", auth: true, roles: ["COMPLIANCE_OFFICER"], component: page(() => import("../features/compliance/CompliancePage"), "CompliancePage") },
+  { path: "/audit", title: "Audit log", nav: "Audit", auth: true, roles: ["ADMIN"], component: page(() => import("../features/compliance/AuditPage"), "AuditPage") },
+  // wagmi, viem and react-query load with this screen only.
+  { path: "/wallet", title: "Wallet", nav: "Wallet", auth: true, component: page(() => import("../features/wallet/WalletPage"), "WalletPage") },
   { path: "/playground", title: "Playground", nav: "Playground", auth: false, wide: true, component: lazy(() => import("../features/playground/Playground")) },
 ];
 

@@ -3,7 +3,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-import { useMutation, useQuery, useSubscription } from "@apollo/client/react";
+import { useLazyQuery, useMutation, useQuery, useSubscription } from "@apollo/client/react";
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type AllocationTargetInput = {
   symbol: string;
@@ -27,6 +27,29 @@ export type CreatePortfolioInput = {
   riskLevel?: PortfolioRiskLevel | null | undefined;
 };
 
+export const DocumentType = {
+  DriversLicense: 'DRIVERS_LICENSE',
+  NationalId: 'NATIONAL_ID',
+  Passport: 'PASSPORT'
+} as const;
+
+export type DocumentType = typeof DocumentType[keyof typeof DocumentType];
+export type KycDecisionInput = {
+  approve: boolean;
+  reason: string;
+  verificationId: string;
+};
+
+export type KycInput = {
+  dateOfBirth: string;
+  documentNumber: string;
+  documentType: DocumentType;
+  expiryDate: string;
+  issuingCountry: string;
+  mrz?: string | null | undefined;
+  nationality: string;
+};
+
 export const KycStatus = {
   ManualReview: 'MANUAL_REVIEW',
   NotStarted: 'NOT_STARTED',
@@ -36,6 +59,14 @@ export const KycStatus = {
 } as const;
 
 export type KycStatus = typeof KycStatus[keyof typeof KycStatus];
+export type LinkWalletInput = {
+  address: string;
+  /** The portfolio whose positions show the wallet's balances. */
+  portfolioId: string;
+  /** The wallet's signature of the challenge message, 0x-prefixed hex. */
+  signature: string;
+};
+
 export const Liquidity = {
   Maker: 'MAKER',
   Taker: 'TAKER'
@@ -101,6 +132,19 @@ export type RegisterInput = {
   phoneNumber?: string | null | undefined;
 };
 
+export const ReportFormat = {
+  Csv: 'CSV',
+  Json: 'JSON',
+  Xml: 'XML'
+} as const;
+
+export type ReportFormat = typeof ReportFormat[keyof typeof ReportFormat];
+export const ReportType = {
+  Ctr: 'CTR',
+  Sar: 'SAR'
+} as const;
+
+export type ReportType = typeof ReportType[keyof typeof ReportType];
 export const Role = {
   Admin: 'ADMIN',
   Analyst: 'ANALYST',
@@ -202,6 +246,80 @@ export type LogoutMutationVariables = Exact<{
 
 
 export type LogoutMutation = { logout: boolean };
+
+export type KycVerificationFieldsFragment = { id: string, userId: string, status: KycStatus, documentType: DocumentType, reason: string | null, submittedAt: string, decidedAt: string | null, checks: Array<{ name: string, passed: boolean, detail: string | null }> };
+
+export type MyKycQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyKycQuery = { me: { id: string, firstName: string, lastName: string, kycStatus: KycStatus }, kycVerifications: Array<{ id: string, userId: string, status: KycStatus, documentType: DocumentType, reason: string | null, submittedAt: string, decidedAt: string | null, checks: Array<{ name: string, passed: boolean, detail: string | null }> }> };
+
+export type SubmitKycMutationVariables = Exact<{
+  input: KycInput;
+}>;
+
+
+export type SubmitKycMutation = { submitKyc: { id: string, userId: string, status: KycStatus, documentType: DocumentType, reason: string | null, submittedAt: string, decidedAt: string | null, checks: Array<{ name: string, passed: boolean, detail: string | null }> } };
+
+export type KycReviewQueueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type KycReviewQueueQuery = { kycVerifications: Array<{ id: string, userId: string, status: KycStatus, documentType: DocumentType, reason: string | null, submittedAt: string, decidedAt: string | null, checks: Array<{ name: string, passed: boolean, detail: string | null }> }> };
+
+export type DecideKycMutationVariables = Exact<{
+  input: KycDecisionInput;
+}>;
+
+
+export type DecideKycMutation = { decideKyc: { id: string, userId: string, status: KycStatus, documentType: DocumentType, reason: string | null, submittedAt: string, decidedAt: string | null, checks: Array<{ name: string, passed: boolean, detail: string | null }> } };
+
+export type SuspiciousActivitiesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type SuspiciousActivitiesQuery = { suspiciousActivities: Array<{ id: string, userId: string, sarNumber: string | null, rule: string, riskScore: number, status: string, description: string, transactionIds: Array<string>, createdAt: string }> };
+
+export type ScreenNameQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ScreenNameQuery = { screenName: Array<{ entryId: string, listName: string, matchedName: string, score: number }> };
+
+export type RegulatoryReportQueryVariables = Exact<{
+  type: ReportType;
+  from: string;
+  to: string;
+}>;
+
+
+export type RegulatoryReportQuery = { report: { type: ReportType, periodStart: string, periodEnd: string, generatedAt: string, ctrFilings: Array<{ userId: string, businessDate: string, totalCashIn: string, totalCashOut: string, transactionIds: Array<string> }>, sarFilings: Array<{ id: string, sarNumber: string | null, userId: string, rule: string, riskScore: number, createdAt: string }> } };
+
+export type RegulatoryReportContentQueryVariables = Exact<{
+  type: ReportType;
+  from: string;
+  to: string;
+  format: ReportFormat;
+}>;
+
+
+export type RegulatoryReportContentQuery = { report: { type: ReportType, generatedAt: string, content: string } };
+
+export type AuditLogQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  eventType?: string | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { edges: Array<{ cursor: string, node: { seq: string, eventType: string, entityType: string | null, entityId: string | null, userId: string | null, timestamp: string, hash: string, prevHash: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type VerifyAuditChainQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type VerifyAuditChainQuery = { verifyAuditChain: { valid: boolean, checkedEvents: number, firstInvalidSeq: string | null } };
 
 export type InstrumentsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -408,6 +526,37 @@ export type FillNotificationsSubscriptionVariables = Exact<{ [key: string]: neve
 
 export type FillNotificationsSubscription = { orderUpdates: { order: { id: string, symbol: string, side: OrderSide, status: OrderStatus, rejectReason: string | null }, fill: { id: string, price: string, quantity: string } | null } };
 
+export type WalletPortfoliosQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WalletPortfoliosQuery = { portfolios: Array<{ id: string, name: string }> };
+
+export type LinkedWalletsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LinkedWalletsQuery = { wallets: Array<{ address: string, portfolioId: string, linkedAt: string, balances: Array<{ symbol: string, quantity: string, blockNumber: string }> }> };
+
+export type WalletChallengeMutationVariables = Exact<{
+  address: string;
+}>;
+
+
+export type WalletChallengeMutation = { walletChallenge: { address: string, message: string, nonce: string, expiresAt: string } };
+
+export type LinkWalletMutationVariables = Exact<{
+  input: LinkWalletInput;
+}>;
+
+
+export type LinkWalletMutation = { linkWallet: { address: string, portfolioId: string, linkedAt: string, balances: Array<{ symbol: string, quantity: string, blockNumber: string }> } };
+
+export type UnlinkWalletMutationVariables = Exact<{
+  address: string;
+}>;
+
+
+export type UnlinkWalletMutation = { unlinkWallet: boolean };
+
 export type RefreshSessionMutationVariables = Exact<{
   refreshToken: string;
 }>;
@@ -416,6 +565,7 @@ export type RefreshSessionMutationVariables = Exact<{
 export type RefreshSessionMutation = { refreshToken: { accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { id: string, email: string, firstName: string, lastName: string, roles: Array<Role>, mfaEnabled: boolean } } };
 
 export const SessionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"mfaEnabled"}}]}}]}}]} as unknown as DocumentNode<SessionFieldsFragment, unknown>;
+export const KycVerificationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KycVerificationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KycVerification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"documentType"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]} as unknown as DocumentNode<KycVerificationFieldsFragment, unknown>;
 export const PortfolioSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortfolioSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Portfolio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"cashBalance"}},{"kind":"Field","name":{"kind":"Name","value":"availableCash"}},{"kind":"Field","name":{"kind":"Name","value":"totalValue"}},{"kind":"Field","name":{"kind":"Name","value":"unrealizedPnl"}},{"kind":"Field","name":{"kind":"Name","value":"realizedPnl"}},{"kind":"Field","name":{"kind":"Name","value":"investedAmount"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]} as unknown as DocumentNode<PortfolioSummaryFragment, unknown>;
 export const RebalanceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RebalanceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Portfolio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"rebalanceThreshold"}},{"kind":"Field","name":{"kind":"Name","value":"targetAllocation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rebalanceProposal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"needed"}},{"kind":"Field","name":{"kind":"Name","value":"maxDrift"}},{"kind":"Field","name":{"kind":"Name","value":"orders"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"side"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedPrice"}}]}}]}}]}}]} as unknown as DocumentNode<RebalanceFieldsFragment, unknown>;
 export const BookFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrderBookSnapshot"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"bids"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"orderCount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"asks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"orderCount"}}]}}]}}]} as unknown as DocumentNode<BookFieldsFragment, unknown>;
@@ -431,6 +581,16 @@ export const RegisterDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mfaRequired"}},{"kind":"Field","name":{"kind":"Name","value":"mfaChallenge"}},{"kind":"Field","name":{"kind":"Name","value":"auth"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"mfaEnabled"}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const VerifyMfaDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"VerifyMfa"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"mfaChallenge"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"code"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verifyMfa"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"mfaChallenge"},"value":{"kind":"Variable","name":{"kind":"Name","value":"mfaChallenge"}}},{"kind":"Argument","name":{"kind":"Name","value":"code"},"value":{"kind":"Variable","name":{"kind":"Name","value":"code"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SessionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SessionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"mfaEnabled"}}]}}]}}]} as unknown as DocumentNode<VerifyMfaMutation, VerifyMfaMutationVariables>;
 export const LogoutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Logout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refreshToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}}}]}]}}]} as unknown as DocumentNode<LogoutMutation, LogoutMutationVariables>;
+export const MyKycDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyKyc"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"kycStatus"}}]}},{"kind":"Field","name":{"kind":"Name","value":"kycVerifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KycVerificationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KycVerificationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KycVerification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"documentType"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]} as unknown as DocumentNode<MyKycQuery, MyKycQueryVariables>;
+export const SubmitKycDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitKyc"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KycInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitKyc"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KycVerificationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KycVerificationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KycVerification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"documentType"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]} as unknown as DocumentNode<SubmitKycMutation, SubmitKycMutationVariables>;
+export const KycReviewQueueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KycReviewQueue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kycVerifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"EnumValue","value":"MANUAL_REVIEW"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KycVerificationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KycVerificationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KycVerification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"documentType"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]} as unknown as DocumentNode<KycReviewQueueQuery, KycReviewQueueQueryVariables>;
+export const DecideKycDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DecideKyc"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KycDecisionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"decideKyc"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KycVerificationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KycVerificationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KycVerification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"documentType"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"submittedAt"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"checks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"passed"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}}]}}]}}]} as unknown as DocumentNode<DecideKycMutation, DecideKycMutationVariables>;
+export const SuspiciousActivitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SuspiciousActivities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"suspiciousActivities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"sarNumber"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"riskScore"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"transactionIds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<SuspiciousActivitiesQuery, SuspiciousActivitiesQueryVariables>;
+export const ScreenNameDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ScreenName"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"screenName"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entryId"}},{"kind":"Field","name":{"kind":"Name","value":"listName"}},{"kind":"Field","name":{"kind":"Name","value":"matchedName"}},{"kind":"Field","name":{"kind":"Name","value":"score"}}]}}]}}]} as unknown as DocumentNode<ScreenNameQuery, ScreenNameQueryVariables>;
+export const RegulatoryReportDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RegulatoryReport"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"type"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportType"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"type"},"value":{"kind":"Variable","name":{"kind":"Name","value":"type"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"periodStart"}},{"kind":"Field","name":{"kind":"Name","value":"periodEnd"}},{"kind":"Field","name":{"kind":"Name","value":"generatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"ctrFilings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"businessDate"}},{"kind":"Field","name":{"kind":"Name","value":"totalCashIn"}},{"kind":"Field","name":{"kind":"Name","value":"totalCashOut"}},{"kind":"Field","name":{"kind":"Name","value":"transactionIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sarFilings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sarNumber"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"riskScore"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]} as unknown as DocumentNode<RegulatoryReportQuery, RegulatoryReportQueryVariables>;
+export const RegulatoryReportContentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RegulatoryReportContent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"type"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportType"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"format"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReportFormat"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"report"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"type"},"value":{"kind":"Variable","name":{"kind":"Name","value":"type"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"generatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"content"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"format"},"value":{"kind":"Variable","name":{"kind":"Name","value":"format"}}}]}]}}]}}]} as unknown as DocumentNode<RegulatoryReportContentQuery, RegulatoryReportContentQueryVariables>;
+export const AuditLogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditLog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventType"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditLog"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"eventType"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventType"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"entityType"}},{"kind":"Field","name":{"kind":"Name","value":"entityId"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"prevHash"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]}}]} as unknown as DocumentNode<AuditLogQuery, AuditLogQueryVariables>;
+export const VerifyAuditChainDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VerifyAuditChain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verifyAuditChain"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"checkedEvents"}},{"kind":"Field","name":{"kind":"Name","value":"firstInvalidSeq"}}]}}]}}]} as unknown as DocumentNode<VerifyAuditChainQuery, VerifyAuditChainQueryVariables>;
 export const InstrumentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Instruments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"instruments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"assetClass"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"tickSize"}},{"kind":"Field","name":{"kind":"Name","value":"lotSize"}},{"kind":"Field","name":{"kind":"Name","value":"lastPrice"}},{"kind":"Field","name":{"kind":"Name","value":"isTradable"}}]}}]}}]} as unknown as DocumentNode<InstrumentsQuery, InstrumentsQueryVariables>;
 export const QuotesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Quotes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"symbols"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"quotes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"symbols"},"value":{"kind":"Variable","name":{"kind":"Name","value":"symbols"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"bid"}},{"kind":"Field","name":{"kind":"Name","value":"ask"}},{"kind":"Field","name":{"kind":"Name","value":"last"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}}]}}]}}]} as unknown as DocumentNode<QuotesSubscription, QuotesSubscriptionVariables>;
 export const PortfoliosDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Portfolios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"portfolios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PortfolioSummary"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortfolioSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Portfolio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"cashBalance"}},{"kind":"Field","name":{"kind":"Name","value":"availableCash"}},{"kind":"Field","name":{"kind":"Name","value":"totalValue"}},{"kind":"Field","name":{"kind":"Name","value":"unrealizedPnl"}},{"kind":"Field","name":{"kind":"Name","value":"realizedPnl"}},{"kind":"Field","name":{"kind":"Name","value":"investedAmount"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]} as unknown as DocumentNode<PortfoliosQuery, PortfoliosQueryVariables>;
@@ -459,9 +619,18 @@ export const OpenOrdersDocument = {"kind":"Document","definitions":[{"kind":"Ope
 export const OrderFillsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrderFills"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"portfolioId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orders"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"portfolioId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"portfolioId"}}},{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"FILLED"},{"kind":"EnumValue","value":"PARTIALLY_FILLED"},{"kind":"EnumValue","value":"CANCELLED"},{"kind":"EnumValue","value":"EXPIRED"}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fills"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FillFields"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FillFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Fill"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"side"}},{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"fee"}},{"kind":"Field","name":{"kind":"Name","value":"liquidity"}},{"kind":"Field","name":{"kind":"Name","value":"executedAt"}}]}}]} as unknown as DocumentNode<OrderFillsQuery, OrderFillsQueryVariables>;
 export const OrderUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"OrderUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"portfolioId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderUpdates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"portfolioId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"portfolioId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrderFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"fill"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FillFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"side"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"timeInForce"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"filledQuantity"}},{"kind":"Field","name":{"kind":"Name","value":"limitPrice"}},{"kind":"Field","name":{"kind":"Name","value":"stopPrice"}},{"kind":"Field","name":{"kind":"Name","value":"rejectReason"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FillFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Fill"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"orderId"}},{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"side"}},{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"fee"}},{"kind":"Field","name":{"kind":"Name","value":"liquidity"}},{"kind":"Field","name":{"kind":"Name","value":"executedAt"}}]}}]} as unknown as DocumentNode<OrderUpdatesSubscription, OrderUpdatesSubscriptionVariables>;
 export const FillNotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FillNotifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"orderUpdates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"side"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"rejectReason"}}]}},{"kind":"Field","name":{"kind":"Name","value":"fill"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}}]}}]}}]}}]} as unknown as DocumentNode<FillNotificationsSubscription, FillNotificationsSubscriptionVariables>;
+export const WalletPortfoliosDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WalletPortfolios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"portfolios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<WalletPortfoliosQuery, WalletPortfoliosQueryVariables>;
+export const LinkedWalletsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LinkedWallets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"wallets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"portfolioId"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAt"}},{"kind":"Field","name":{"kind":"Name","value":"balances"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"blockNumber"}}]}}]}}]}}]} as unknown as DocumentNode<LinkedWalletsQuery, LinkedWalletsQueryVariables>;
+export const WalletChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WalletChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"walletChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<WalletChallengeMutation, WalletChallengeMutationVariables>;
+export const LinkWalletDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LinkWallet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LinkWalletInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkWallet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"portfolioId"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAt"}},{"kind":"Field","name":{"kind":"Name","value":"balances"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"symbol"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"blockNumber"}}]}}]}}]}}]} as unknown as DocumentNode<LinkWalletMutation, LinkWalletMutationVariables>;
+export const UnlinkWalletDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlinkWallet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"address"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlinkWallet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"address"},"value":{"kind":"Variable","name":{"kind":"Name","value":"address"}}}]}]}}]} as unknown as DocumentNode<UnlinkWalletMutation, UnlinkWalletMutationVariables>;
 export const RefreshSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refreshToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"mfaEnabled"}}]}}]}}]}}]} as unknown as DocumentNode<RefreshSessionMutation, RefreshSessionMutationVariables>;
 export function useMeQuery(options?: useQuery.Options<MeQuery, MeQueryVariables>) {
   return useQuery<MeQuery, MeQueryVariables>(MeDocument, options as useQuery.Options<MeQuery, MeQueryVariables>);
+}
+
+export function useMeLazyQuery(options?: useLazyQuery.Options<MeQuery, MeQueryVariables>) {
+  return useLazyQuery<MeQuery, MeQueryVariables>(MeDocument, options);
 }
 
 export function useEnableMfaMutation(options?: useMutation.Options<EnableMfaMutation, EnableMfaMutationVariables>) {
@@ -474,6 +643,10 @@ export function useConfirmMfaMutation(options?: useMutation.Options<ConfirmMfaMu
 
 export function useApiKeysQuery(options?: useQuery.Options<ApiKeysQuery, ApiKeysQueryVariables>) {
   return useQuery<ApiKeysQuery, ApiKeysQueryVariables>(ApiKeysDocument, options as useQuery.Options<ApiKeysQuery, ApiKeysQueryVariables>);
+}
+
+export function useApiKeysLazyQuery(options?: useLazyQuery.Options<ApiKeysQuery, ApiKeysQueryVariables>) {
+  return useLazyQuery<ApiKeysQuery, ApiKeysQueryVariables>(ApiKeysDocument, options);
 }
 
 export function useCreateApiKeyMutation(options?: useMutation.Options<CreateApiKeyMutation, CreateApiKeyMutationVariables>) {
@@ -500,8 +673,84 @@ export function useLogoutMutation(options?: useMutation.Options<LogoutMutation, 
   return useMutation<LogoutMutation, LogoutMutationVariables>(LogoutDocument, options as useMutation.Options<LogoutMutation, LogoutMutationVariables>);
 }
 
+export function useMyKycQuery(options?: useQuery.Options<MyKycQuery, MyKycQueryVariables>) {
+  return useQuery<MyKycQuery, MyKycQueryVariables>(MyKycDocument, options as useQuery.Options<MyKycQuery, MyKycQueryVariables>);
+}
+
+export function useMyKycLazyQuery(options?: useLazyQuery.Options<MyKycQuery, MyKycQueryVariables>) {
+  return useLazyQuery<MyKycQuery, MyKycQueryVariables>(MyKycDocument, options);
+}
+
+export function useSubmitKycMutation(options?: useMutation.Options<SubmitKycMutation, SubmitKycMutationVariables>) {
+  return useMutation<SubmitKycMutation, SubmitKycMutationVariables>(SubmitKycDocument, options as useMutation.Options<SubmitKycMutation, SubmitKycMutationVariables>);
+}
+
+export function useKycReviewQueueQuery(options?: useQuery.Options<KycReviewQueueQuery, KycReviewQueueQueryVariables>) {
+  return useQuery<KycReviewQueueQuery, KycReviewQueueQueryVariables>(KycReviewQueueDocument, options as useQuery.Options<KycReviewQueueQuery, KycReviewQueueQueryVariables>);
+}
+
+export function useKycReviewQueueLazyQuery(options?: useLazyQuery.Options<KycReviewQueueQuery, KycReviewQueueQueryVariables>) {
+  return useLazyQuery<KycReviewQueueQuery, KycReviewQueueQueryVariables>(KycReviewQueueDocument, options);
+}
+
+export function useDecideKycMutation(options?: useMutation.Options<DecideKycMutation, DecideKycMutationVariables>) {
+  return useMutation<DecideKycMutation, DecideKycMutationVariables>(DecideKycDocument, options as useMutation.Options<DecideKycMutation, DecideKycMutationVariables>);
+}
+
+export function useSuspiciousActivitiesQuery(options: useQuery.Options<SuspiciousActivitiesQuery, SuspiciousActivitiesQueryVariables>) {
+  return useQuery<SuspiciousActivitiesQuery, SuspiciousActivitiesQueryVariables>(SuspiciousActivitiesDocument, options as useQuery.Options<SuspiciousActivitiesQuery, SuspiciousActivitiesQueryVariables>);
+}
+
+export function useSuspiciousActivitiesLazyQuery(options?: useLazyQuery.Options<SuspiciousActivitiesQuery, SuspiciousActivitiesQueryVariables>) {
+  return useLazyQuery<SuspiciousActivitiesQuery, SuspiciousActivitiesQueryVariables>(SuspiciousActivitiesDocument, options);
+}
+
+export function useScreenNameQuery(options: useQuery.Options<ScreenNameQuery, ScreenNameQueryVariables>) {
+  return useQuery<ScreenNameQuery, ScreenNameQueryVariables>(ScreenNameDocument, options as useQuery.Options<ScreenNameQuery, ScreenNameQueryVariables>);
+}
+
+export function useScreenNameLazyQuery(options?: useLazyQuery.Options<ScreenNameQuery, ScreenNameQueryVariables>) {
+  return useLazyQuery<ScreenNameQuery, ScreenNameQueryVariables>(ScreenNameDocument, options);
+}
+
+export function useRegulatoryReportQuery(options: useQuery.Options<RegulatoryReportQuery, RegulatoryReportQueryVariables>) {
+  return useQuery<RegulatoryReportQuery, RegulatoryReportQueryVariables>(RegulatoryReportDocument, options as useQuery.Options<RegulatoryReportQuery, RegulatoryReportQueryVariables>);
+}
+
+export function useRegulatoryReportLazyQuery(options?: useLazyQuery.Options<RegulatoryReportQuery, RegulatoryReportQueryVariables>) {
+  return useLazyQuery<RegulatoryReportQuery, RegulatoryReportQueryVariables>(RegulatoryReportDocument, options);
+}
+
+export function useRegulatoryReportContentQuery(options: useQuery.Options<RegulatoryReportContentQuery, RegulatoryReportContentQueryVariables>) {
+  return useQuery<RegulatoryReportContentQuery, RegulatoryReportContentQueryVariables>(RegulatoryReportContentDocument, options as useQuery.Options<RegulatoryReportContentQuery, RegulatoryReportContentQueryVariables>);
+}
+
+export function useRegulatoryReportContentLazyQuery(options?: useLazyQuery.Options<RegulatoryReportContentQuery, RegulatoryReportContentQueryVariables>) {
+  return useLazyQuery<RegulatoryReportContentQuery, RegulatoryReportContentQueryVariables>(RegulatoryReportContentDocument, options);
+}
+
+export function useAuditLogQuery(options: useQuery.Options<AuditLogQuery, AuditLogQueryVariables>) {
+  return useQuery<AuditLogQuery, AuditLogQueryVariables>(AuditLogDocument, options as useQuery.Options<AuditLogQuery, AuditLogQueryVariables>);
+}
+
+export function useAuditLogLazyQuery(options?: useLazyQuery.Options<AuditLogQuery, AuditLogQueryVariables>) {
+  return useLazyQuery<AuditLogQuery, AuditLogQueryVariables>(AuditLogDocument, options);
+}
+
+export function useVerifyAuditChainQuery(options?: useQuery.Options<VerifyAuditChainQuery, VerifyAuditChainQueryVariables>) {
+  return useQuery<VerifyAuditChainQuery, VerifyAuditChainQueryVariables>(VerifyAuditChainDocument, options as useQuery.Options<VerifyAuditChainQuery, VerifyAuditChainQueryVariables>);
+}
+
+export function useVerifyAuditChainLazyQuery(options?: useLazyQuery.Options<VerifyAuditChainQuery, VerifyAuditChainQueryVariables>) {
+  return useLazyQuery<VerifyAuditChainQuery, VerifyAuditChainQueryVariables>(VerifyAuditChainDocument, options);
+}
+
 export function useInstrumentsQuery(options?: useQuery.Options<InstrumentsQuery, InstrumentsQueryVariables>) {
   return useQuery<InstrumentsQuery, InstrumentsQueryVariables>(InstrumentsDocument, options as useQuery.Options<InstrumentsQuery, InstrumentsQueryVariables>);
+}
+
+export function useInstrumentsLazyQuery(options?: useLazyQuery.Options<InstrumentsQuery, InstrumentsQueryVariables>) {
+  return useLazyQuery<InstrumentsQuery, InstrumentsQueryVariables>(InstrumentsDocument, options);
 }
 
 export function useQuotesSubscription(options: useSubscription.Options<QuotesSubscription, QuotesSubscriptionVariables>) {
@@ -512,12 +761,20 @@ export function usePortfoliosQuery(options?: useQuery.Options<PortfoliosQuery, P
   return useQuery<PortfoliosQuery, PortfoliosQueryVariables>(PortfoliosDocument, options as useQuery.Options<PortfoliosQuery, PortfoliosQueryVariables>);
 }
 
+export function usePortfoliosLazyQuery(options?: useLazyQuery.Options<PortfoliosQuery, PortfoliosQueryVariables>) {
+  return useLazyQuery<PortfoliosQuery, PortfoliosQueryVariables>(PortfoliosDocument, options);
+}
+
 export function useCreatePortfolioMutation(options?: useMutation.Options<CreatePortfolioMutation, CreatePortfolioMutationVariables>) {
   return useMutation<CreatePortfolioMutation, CreatePortfolioMutationVariables>(CreatePortfolioDocument, options as useMutation.Options<CreatePortfolioMutation, CreatePortfolioMutationVariables>);
 }
 
 export function usePortfolioDetailQuery(options: useQuery.Options<PortfolioDetailQuery, PortfolioDetailQueryVariables>) {
   return useQuery<PortfolioDetailQuery, PortfolioDetailQueryVariables>(PortfolioDetailDocument, options as useQuery.Options<PortfolioDetailQuery, PortfolioDetailQueryVariables>);
+}
+
+export function usePortfolioDetailLazyQuery(options?: useLazyQuery.Options<PortfolioDetailQuery, PortfolioDetailQueryVariables>) {
+  return useLazyQuery<PortfolioDetailQuery, PortfolioDetailQueryVariables>(PortfolioDetailDocument, options);
 }
 
 export function usePortfolioValuationSubscription(options: useSubscription.Options<PortfolioValuationSubscription, PortfolioValuationSubscriptionVariables>) {
@@ -540,6 +797,10 @@ export function useAllocationInstrumentsQuery(options?: useQuery.Options<Allocat
   return useQuery<AllocationInstrumentsQuery, AllocationInstrumentsQueryVariables>(AllocationInstrumentsDocument, options as useQuery.Options<AllocationInstrumentsQuery, AllocationInstrumentsQueryVariables>);
 }
 
+export function useAllocationInstrumentsLazyQuery(options?: useLazyQuery.Options<AllocationInstrumentsQuery, AllocationInstrumentsQueryVariables>) {
+  return useLazyQuery<AllocationInstrumentsQuery, AllocationInstrumentsQueryVariables>(AllocationInstrumentsDocument, options);
+}
+
 export function useSetTargetAllocationMutation(options?: useMutation.Options<SetTargetAllocationMutation, SetTargetAllocationMutationVariables>) {
   return useMutation<SetTargetAllocationMutation, SetTargetAllocationMutationVariables>(SetTargetAllocationDocument, options as useMutation.Options<SetTargetAllocationMutation, SetTargetAllocationMutationVariables>);
 }
@@ -552,16 +813,32 @@ export function usePortfolioTransactionsQuery(options: useQuery.Options<Portfoli
   return useQuery<PortfolioTransactionsQuery, PortfolioTransactionsQueryVariables>(PortfolioTransactionsDocument, options as useQuery.Options<PortfolioTransactionsQuery, PortfolioTransactionsQueryVariables>);
 }
 
+export function usePortfolioTransactionsLazyQuery(options?: useLazyQuery.Options<PortfolioTransactionsQuery, PortfolioTransactionsQueryVariables>) {
+  return useLazyQuery<PortfolioTransactionsQuery, PortfolioTransactionsQueryVariables>(PortfolioTransactionsDocument, options);
+}
+
 export function useTradeInstrumentsQuery(options?: useQuery.Options<TradeInstrumentsQuery, TradeInstrumentsQueryVariables>) {
   return useQuery<TradeInstrumentsQuery, TradeInstrumentsQueryVariables>(TradeInstrumentsDocument, options as useQuery.Options<TradeInstrumentsQuery, TradeInstrumentsQueryVariables>);
+}
+
+export function useTradeInstrumentsLazyQuery(options?: useLazyQuery.Options<TradeInstrumentsQuery, TradeInstrumentsQueryVariables>) {
+  return useLazyQuery<TradeInstrumentsQuery, TradeInstrumentsQueryVariables>(TradeInstrumentsDocument, options);
 }
 
 export function useTradePortfoliosQuery(options?: useQuery.Options<TradePortfoliosQuery, TradePortfoliosQueryVariables>) {
   return useQuery<TradePortfoliosQuery, TradePortfoliosQueryVariables>(TradePortfoliosDocument, options as useQuery.Options<TradePortfoliosQuery, TradePortfoliosQueryVariables>);
 }
 
+export function useTradePortfoliosLazyQuery(options?: useLazyQuery.Options<TradePortfoliosQuery, TradePortfoliosQueryVariables>) {
+  return useLazyQuery<TradePortfoliosQuery, TradePortfoliosQueryVariables>(TradePortfoliosDocument, options);
+}
+
 export function useTradeAccountQuery(options: useQuery.Options<TradeAccountQuery, TradeAccountQueryVariables>) {
   return useQuery<TradeAccountQuery, TradeAccountQueryVariables>(TradeAccountDocument, options as useQuery.Options<TradeAccountQuery, TradeAccountQueryVariables>);
+}
+
+export function useTradeAccountLazyQuery(options?: useLazyQuery.Options<TradeAccountQuery, TradeAccountQueryVariables>) {
+  return useLazyQuery<TradeAccountQuery, TradeAccountQueryVariables>(TradeAccountDocument, options);
 }
 
 export function useTradeValuationSubscription(options: useSubscription.Options<TradeValuationSubscription, TradeValuationSubscriptionVariables>) {
@@ -570,6 +847,10 @@ export function useTradeValuationSubscription(options: useSubscription.Options<T
 
 export function usePriceHistoryQuery(options: useQuery.Options<PriceHistoryQuery, PriceHistoryQueryVariables>) {
   return useQuery<PriceHistoryQuery, PriceHistoryQueryVariables>(PriceHistoryDocument, options as useQuery.Options<PriceHistoryQuery, PriceHistoryQueryVariables>);
+}
+
+export function usePriceHistoryLazyQuery(options?: useLazyQuery.Options<PriceHistoryQuery, PriceHistoryQueryVariables>) {
+  return useLazyQuery<PriceHistoryQuery, PriceHistoryQueryVariables>(PriceHistoryDocument, options);
 }
 
 export function useTradeQuoteSubscription(options: useSubscription.Options<TradeQuoteSubscription, TradeQuoteSubscriptionVariables>) {
@@ -582,6 +863,10 @@ export function useTradesTapeSubscription(options: useSubscription.Options<Trade
 
 export function useOrderBookDepthQuery(options: useQuery.Options<OrderBookDepthQuery, OrderBookDepthQueryVariables>) {
   return useQuery<OrderBookDepthQuery, OrderBookDepthQueryVariables>(OrderBookDepthDocument, options as useQuery.Options<OrderBookDepthQuery, OrderBookDepthQueryVariables>);
+}
+
+export function useOrderBookDepthLazyQuery(options?: useLazyQuery.Options<OrderBookDepthQuery, OrderBookDepthQueryVariables>) {
+  return useLazyQuery<OrderBookDepthQuery, OrderBookDepthQueryVariables>(OrderBookDepthDocument, options);
 }
 
 export function useOrderBookLiveSubscription(options: useSubscription.Options<OrderBookLiveSubscription, OrderBookLiveSubscriptionVariables>) {
@@ -600,8 +885,16 @@ export function useOpenOrdersQuery(options?: useQuery.Options<OpenOrdersQuery, O
   return useQuery<OpenOrdersQuery, OpenOrdersQueryVariables>(OpenOrdersDocument, options as useQuery.Options<OpenOrdersQuery, OpenOrdersQueryVariables>);
 }
 
+export function useOpenOrdersLazyQuery(options?: useLazyQuery.Options<OpenOrdersQuery, OpenOrdersQueryVariables>) {
+  return useLazyQuery<OpenOrdersQuery, OpenOrdersQueryVariables>(OpenOrdersDocument, options);
+}
+
 export function useOrderFillsQuery(options: useQuery.Options<OrderFillsQuery, OrderFillsQueryVariables>) {
   return useQuery<OrderFillsQuery, OrderFillsQueryVariables>(OrderFillsDocument, options as useQuery.Options<OrderFillsQuery, OrderFillsQueryVariables>);
+}
+
+export function useOrderFillsLazyQuery(options?: useLazyQuery.Options<OrderFillsQuery, OrderFillsQueryVariables>) {
+  return useLazyQuery<OrderFillsQuery, OrderFillsQueryVariables>(OrderFillsDocument, options);
 }
 
 export function useOrderUpdatesSubscription(options?: useSubscription.Options<OrderUpdatesSubscription, OrderUpdatesSubscriptionVariables>) {
@@ -610,6 +903,34 @@ export function useOrderUpdatesSubscription(options?: useSubscription.Options<Or
 
 export function useFillNotificationsSubscription(options?: useSubscription.Options<FillNotificationsSubscription, FillNotificationsSubscriptionVariables>) {
   return useSubscription<FillNotificationsSubscription, FillNotificationsSubscriptionVariables>(FillNotificationsDocument, options as useSubscription.Options<FillNotificationsSubscription, FillNotificationsSubscriptionVariables>);
+}
+
+export function useWalletPortfoliosQuery(options?: useQuery.Options<WalletPortfoliosQuery, WalletPortfoliosQueryVariables>) {
+  return useQuery<WalletPortfoliosQuery, WalletPortfoliosQueryVariables>(WalletPortfoliosDocument, options as useQuery.Options<WalletPortfoliosQuery, WalletPortfoliosQueryVariables>);
+}
+
+export function useWalletPortfoliosLazyQuery(options?: useLazyQuery.Options<WalletPortfoliosQuery, WalletPortfoliosQueryVariables>) {
+  return useLazyQuery<WalletPortfoliosQuery, WalletPortfoliosQueryVariables>(WalletPortfoliosDocument, options);
+}
+
+export function useLinkedWalletsQuery(options?: useQuery.Options<LinkedWalletsQuery, LinkedWalletsQueryVariables>) {
+  return useQuery<LinkedWalletsQuery, LinkedWalletsQueryVariables>(LinkedWalletsDocument, options as useQuery.Options<LinkedWalletsQuery, LinkedWalletsQueryVariables>);
+}
+
+export function useLinkedWalletsLazyQuery(options?: useLazyQuery.Options<LinkedWalletsQuery, LinkedWalletsQueryVariables>) {
+  return useLazyQuery<LinkedWalletsQuery, LinkedWalletsQueryVariables>(LinkedWalletsDocument, options);
+}
+
+export function useWalletChallengeMutation(options?: useMutation.Options<WalletChallengeMutation, WalletChallengeMutationVariables>) {
+  return useMutation<WalletChallengeMutation, WalletChallengeMutationVariables>(WalletChallengeDocument, options as useMutation.Options<WalletChallengeMutation, WalletChallengeMutationVariables>);
+}
+
+export function useLinkWalletMutation(options?: useMutation.Options<LinkWalletMutation, LinkWalletMutationVariables>) {
+  return useMutation<LinkWalletMutation, LinkWalletMutationVariables>(LinkWalletDocument, options as useMutation.Options<LinkWalletMutation, LinkWalletMutationVariables>);
+}
+
+export function useUnlinkWalletMutation(options?: useMutation.Options<UnlinkWalletMutation, UnlinkWalletMutationVariables>) {
+  return useMutation<UnlinkWalletMutation, UnlinkWalletMutationVariables>(UnlinkWalletDocument, options as useMutation.Options<UnlinkWalletMutation, UnlinkWalletMutationVariables>);
 }
 
 export function useRefreshSessionMutation(options?: useMutation.Options<RefreshSessionMutation, RefreshSessionMutationVariables>) {

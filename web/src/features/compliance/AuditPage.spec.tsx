@@ -1,0 +1,47 @@
+import { render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { scriptedClient } from "../../test/client";
+import { AuditPage } from "./AuditPage";
+
+const event = (seq: number) => ({
+  __typename: "AuditEvent",
+  seq: String(seq),
+  eventType: "kyc.decided",
+  entityType: "kyc_verification",
+  entityId: `k${seq}-0000-0000`,
+  userId: null,
+  timestamp: "2026-11-24T12:00:00.000Z",
+  hash: `h${seq}`.padEnd(64, "0"),
+  prevHash: `h${seq - 1}`.padEnd(64, "0"),
+});
+
+const page = (from: number, count: number, hasNextPage: boolean) => ({
+  data: {
+    auditLog: {
+      __typename: "AuditEventConnection",
+      edges: Array.from({ length: count }, (_, i) => ({ __typename: "AuditEventEdge", cursor: `c${from - i}`, node: event(from - i) })),
+      pageInfo: { __typename: "PageInfo", endCursor: `c${from - count + 1}`, hasNextPage },
+    },
+  },
+});
+
+describe("audit log", () => {
+  it("when older events are asked for, then the next page is fetched after the last cursor and appended", async () => {
+    const api = scriptedClient({
+      AuditLog: ({ after }) => (after ? page(15, 15, false) : page(40, 25, true)),
+      VerifyAuditChain: () => ({ data: { verifyAuditChain: { __typename: "AuditChainVerification", valid: false, checkedEvents: 40, firstInvalidSeq: "17" } } }),
+    });
+    render(<AuditPage />, { wrapper: api.wrapper });
+    const user = userEvent.setup();
+    await screen.findByTestId("audit-log");
+    expect(screen.getAllByRole("row")).toHaveLength(26);
+    await user.click(screen.getByRole("button", { name: "Older events" }));
+    await waitFor(() => expect(screen.getAllByRole("row")).toHaveLength(41));
+    expect(api.sent("AuditLog")[1].variables).toMatchObject({ first: 25, after: "c16" });
+    expect(screen.queryByRole("button", { name: "Older events" })).toBeNull();
+
+    await user.click(screen.getByRole("button", { name: "Verify chain" }));
+    expect((await screen.findByText(/Chain broken at event #17/)).textContent).toBe("Chain broken at event #17 (40 events checked).");
+  });
+});

@@ -1,0 +1,81 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { graphqlError, type ScriptedResult, scriptedClient } from "../../test/client";
+import { ReviewQueue } from "./ReviewQueue";
+
+const check = (name: string, passed: boolean, detail: string | null = null) => ({ __typename: "KycCheck", name, passed, detail });
+const inReview = (id: string, detail: string) => ({
+  __typename: "KycVerification",
+  id,
+  userId: `user-${id}`,
+  status: "MANUAL_REVIEW",
+  documentType: "PASSPORT",
+  reason: null,
+  submittedAt: `2026-01-0${id.length}T00:00:00.000Z`,
+  decidedAt: null,
+  checks: [check("mrz_format", true), check("country_risk", false, detail)],
+});
+
+function setup(decide: (variables: Record<string, unknown>) => ScriptedResult) {
+  let queue = [inReview("k1", "high-risk jurisdiction: IR"), inReview("k22", "high-risk jurisdiction: KP")];
+  const api = scriptedClient({
+    KycReviewQueue: () => ({ data: { kycVerifications: queue } }),
+    DecideKyc: (variables) => {
+      const result = decide(variables);
+      const { verificationId } = (variables.input as { verificationId: string });
+      if (result.data) queue = queue.filter((v) => v.id !== verificationId);
+      return result;
+    },
+  });
+  render(<ReviewQueue />, { wrapper: api.wrapper });
+  return { api, user: userEvent.setup() };
+}
+
+const decided = (variables: Record<string, unknown>) => {
+  const input = variables.input as { verificationId: string; approve: boolean; reason: string };
+  return { data: { decideKyc: { ...inReview(input.verificationId, ""), status: input.approve ? "VERIFIED" : "REJECTED", reason: input.reason, decidedAt: "2026-01-05T00:00:00.000Z" } } };
+};
+
+const item = (id: string) => document.querySelector(`[data-verification-id="${id}"]`) as HTMLElement;
+
+describe("KYC review queue", () => {
+  it("when the officer approves with a reason, then the decision is sent for that verification and it leaves the queue", async () => {
+    const { api, user } = setup(decided);
+    await screen.findByTestId("review-queue");
+    expect(within(item("k1")).getByText("high-risk jurisdiction: IR", { exact: false })).toBeTruthy();
+    await user.type(within(item("k1")).getByLabelText("Reason for the decision"), "Resident of Sweden for 20 years; source of funds documented");
+    await user.click(within(item("k1")).getByRole("button", { name: "Approve" }));
+    await waitFor(() => expect(item("k1")).toBeNull());
+    expect(api.sent("DecideKyc").map((c) => c.variables.input)).toEqual([
+      { verificationId: "k1", approve: true, reason: "Resident of Sweden for 20 years; source of funds documented" },
+    ]);
+    expect(item("k22")).not.toBeNull();
+  });
+
+  it("when the officer rejects without a reason, then a reason is asked for and nothing is sent; with one, a rejection is sent", async () => {
+    const { api, user } = setup(decided);
+    await screen.findByTestId("review-queue");
+    await user.click(within(item("k22")).getByRole("button", { name: "Reject" }));
+    expect(within(item("k22")).getByRole("alert").textContent).toBe("Give a reason for the decision (at least 3 characters).");
+    expect(api.sent("DecideKyc")).toHaveLength(0);
+    await user.type(within(item("k22")).getByLabelText("Reason for the decision"), "Sanctioned jurisdiction, no exemption");
+    await user.click(within(item("k22")).getByRole("button", { name: "Reject" }));
+    await waitFor(() => expect(item("k22")).toBeNull());
+    expect(api.sent("DecideKyc")[0].variables.input).toMatchObject({ verificationId: "k22", approve: false });
+  });
+
+  it("when the server refuses the decision, then its reason is shown and the item stays", async () => {
+    const { user } = setup(() => graphqlError("You cannot decide your own verification", "FORBIDDEN"));
+    await screen.findByTestId("review-queue");
+    await user.type(within(item("k1")).getByLabelText("Reason for the decision"), "Looks fine");
+    await user.click(within(item("k1")).getByRole("button", { name: "Approve" }));
+    expect((await within(item("k1")).findByTestId("form-error")).textContent).toBe("You cannot decide your own verification");
+  });
+
+  it("when nothing waits for review, then the queue says so", async () => {
+    const api = scriptedClient({ KycReviewQueue: () => ({ data: { kycVerifications: [] } }) });
+    render(<ReviewQueue />, { wrapper: api.wrapper });
+    expect(await screen.findByText("No verification is waiting for review.")).toBeTruthy();
+  });
+});
