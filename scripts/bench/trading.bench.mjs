@@ -114,6 +114,12 @@ try {
     fillDelays.length = 0;
     fillQueue.length = 0;
     let errors = 0;
+    /** Failed orders by cause: an error code, an order that did not fill, or the network. */
+    const causes = {};
+    const fail = (cause) => {
+      errors++;
+      causes[cause] = (causes[cause] ?? 0) + 1;
+    };
     const interval = 1000 / rate;
     const started = now();
     const inFlight = [];
@@ -126,10 +132,11 @@ try {
       inFlight.push(
         post(PLACE, { i: { portfolioId: taker.portfolioId, symbol: "AAPL", side: "BUY", type: "LIMIT", timeInForce: "IOC", quantity: "1", limitPrice: price } }, taker.token).then(
           (response) => {
-            if (response.errors || response.data.placeOrder.status !== "FILLED") errors++;
+            if (response.errors) fail(response.errors[0]?.extensions?.code ?? "error");
+            else if (response.data.placeOrder.status !== "FILLED") fail(response.data.placeOrder.status);
             acks.push(now() - sent);
           },
-          () => errors++,
+          () => fail("network"),
         ),
       );
     }
@@ -139,7 +146,7 @@ try {
     const elapsed = (now() - started) / 1000;
     const cpuAfter = cpuSeconds();
     const cores = { server: (cpuAfter.server - cpuBefore.server) / elapsed, generator: (cpuAfter.generator - cpuBefore.generator) / elapsed };
-    return { rate, seconds, achieved: acks.length / elapsed, errors, ack: summarize(acks), fill: summarize(fillDelays), cores };
+    return { rate, seconds, achieved: acks.length / elapsed, errors, causes, ack: summarize(acks), fill: summarize(fillDelays), cores };
   }
 
   const sustained = [];
@@ -188,7 +195,7 @@ await database.close();
 await pg.end();
 
 const row = (r) =>
-  `| ${r.rate}/s for ${r.seconds} s | ${Math.round(r.achieved)}/s | ${ms(r.ack.p50)} | ${ms(r.ack.p99)} | ${ms(r.fill.p50)} | ${ms(r.fill.p99)} | ${r.errors} | ${r.cores.server.toFixed(2)} / ${r.cores.generator.toFixed(2)} |`;
+  `| ${r.rate}/s for ${r.seconds} s | ${Math.round(r.achieved)}/s | ${ms(r.ack.p50)} | ${ms(r.ack.p99)} | ${ms(r.fill.p50)} | ${ms(r.fill.p99)} | ${r.errors}${r.errors ? ` (${Object.entries(r.causes).map(([cause, n]) => `${cause} ${n}`).join(", ")})` : ""} | ${r.cores.server.toFixed(2)} / ${r.cores.generator.toFixed(2)} |`;
 const HEADER = `| load | achieved | ack p50 | ack p99 | fill delivery p50 | fill delivery p99 | errors | cores: server / generator |
 | --- | --- | --- | --- | --- | --- | --- | --- |`;
 writeSection(
