@@ -16,7 +16,7 @@ import { machine, ms, now, startBuiltServer, summarize, writeSection } from "./r
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const RATES = [200, 1000];
 const STEP_SECONDS = Math.max(5, Math.round(SECONDS / 4));
-const SEARCH_RATES = [25, 50, 75, 100, 150, 200, 300, 400];
+const SEARCH_RATES = [25, 50, 75, 100, 150, 200];
 const RECOVERY_ORDERS = 100_000;
 
 const env = { ...process.env };
@@ -153,11 +153,11 @@ try {
   for (const rate of RATES) sustained.push(await run(rate, SECONDS));
   let highest = null;
   const search = [];
+  // Every step runs (a single noisy step does not end the search); the answer is the highest that held.
   for (const rate of SEARCH_RATES) {
     const step = await run(rate, STEP_SECONDS);
     search.push(step);
     if (step.ack.p99 < 50 && step.fill.p99 < 50 && step.errors === 0 && step.achieved >= rate * 0.95) highest = step;
-    else break;
   }
   await ws.dispose();
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
