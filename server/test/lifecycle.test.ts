@@ -21,6 +21,7 @@ describe("process lifecycle", () => {
       DATABASE_URL: services.databaseUrl,
       REDIS_URL: services.redisUrl,
       INSTANCE_NAME: instance,
+      REDIS_KEY_PREFIX: `bgstop:${process.pid}:`,
       SEED_DEMO: "false",
       BCRYPT_COST: "4",
       MARKET_FEED: "off",
@@ -33,7 +34,7 @@ describe("process lifecycle", () => {
     await pg.connect();
     try {
       while (sub.events.length === 0) {
-        await redis.publish(topics.quotes("AAPL"), event("227.50"));
+        await redis.publish(`bgstop:${process.pid}:${topics.quotes("AAPL")}`, event("227.50"));
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       const sessions = async () =>
@@ -70,6 +71,7 @@ describe("process lifecycle", () => {
       DATA_DIR: tempDir(),
       DATABASE_URL: services.databaseUrl,
       REDIS_URL: redisServer.url,
+      REDIS_KEY_PREFIX: "bg-restart:",
       SEED_DEMO: "false",
       BCRYPT_COST: "4",
       MARKET_FEED: "off",
@@ -83,7 +85,7 @@ describe("process lifecycle", () => {
       const publisher = new Redis(redisServer.url, { maxRetriesPerRequest: null });
       try {
         while (sub.events.length < count) {
-          await publisher.publish(topics.quotes("AAPL"), event(last));
+          await publisher.publish(`bg-restart:${topics.quotes("AAPL")}`, event(last));
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       } finally {

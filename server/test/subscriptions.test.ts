@@ -44,7 +44,7 @@ for (const backend of ["redis", "memory"] as const) {
         publishViaRedis = backend === "redis" ? new Redis(services.redisUrl!) : undefined;
         const publish = () =>
           publishViaRedis
-            ? publishViaRedis.publish(topics.quotes("AAPL"), JSON.stringify(quote("AAPL", "227.50")))
+            ? publishViaRedis.publish(server.config.redis.kind === "redis" ? server.config.redis.keyPrefix + topics.quotes("AAPL") : "", JSON.stringify(quote("AAPL", "227.50")))
             : server.pubsub.publish(topics.quotes("AAPL"), quote("AAPL", "227.50"));
         await publishUntilReceived(publish, () => sub.events.length > 0);
         expect(await sub.nth(1)).to.deep.equal({

@@ -18,7 +18,7 @@ export interface PubSub {
 
 export function createPubSub(config: Config, logger: Logger): PubSub {
   return config.redis.kind === "redis"
-    ? new RedisBackedPubSub(config.redis.url, config.instanceName, logger)
+    ? new RedisBackedPubSub(config.redis.url, config.redis.keyPrefix, config.instanceName, logger)
     : new InProcessPubSub();
 }
 
@@ -46,7 +46,16 @@ class RedisBackedPubSub implements PubSub {
   private readonly subscriber: Redis;
   private readonly engine: RedisPubSub;
 
-  constructor(url: string, instanceName: string, logger: Logger) {
+  /**
+   * Channels live under REDIS_KEY_PREFIX, as keys do: two deployments (or two test runs) on one
+   * Redis never see each other's events.
+   */
+  constructor(
+    url: string,
+    private readonly channelPrefix: string,
+    instanceName: string,
+    logger: Logger,
+  ) {
     const base: RedisOptions = {
       // Reconnect for ever with a capped back-off; ioredis re-issues SUBSCRIBE after each
       // reconnect (autoResubscribe), so open subscriptions survive a Redis restart.
@@ -75,11 +84,11 @@ class RedisBackedPubSub implements PubSub {
   }
 
   async publish<P>(topic: Topic<P>, payload: P): Promise<void> {
-    await this.engine.publish(topic, payload);
+    await this.engine.publish(this.channelPrefix + topic, payload);
   }
 
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P> {
-    return this.engine.asyncIterableIterator(topics) as AsyncIterableIterator<P>;
+    return this.engine.asyncIterableIterator(topics.map((topic) => this.channelPrefix + topic)) as AsyncIterableIterator<P>;
   }
 
   async ping(): Promise<void> {
