@@ -150,9 +150,7 @@ describe("compliance: AML monitoring and CTR/SAR reports", () => {
     const price = server.services.marketData.lastPrice("AMZN")!;
     const seller = await customer();
     await move(seller, DEPOSIT, "9999");
-    await server.database.dataSource.transaction((manager) =>
-      server.services.ledger.applyFill(manager, { portfolioId: seller.portfolios[0], userId: seller.id, symbol: "AMZN", assetName: "AMZN", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } }),
-    );
+    await server.services.ledger.applyFill({ portfolioId: seller.portfolios[0], userId: seller.id, symbol: "AMZN", assetName: "AMZN", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } });
     const buyer = await customer({ country: "IR" });
     await move(buyer, DEPOSIT, "9000");
     const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;

@@ -136,8 +136,7 @@ describe("positions, valuation and rebalancing", () => {
   after(() => server?.stop());
 
   async function fill(portfolioId: string, side: "BUY" | "SELL", symbol: string, quantity: string, price: string, fee = "0") {
-    await server.database.dataSource.transaction((manager) =>
-      server.services.ledger.applyFill(manager, {
+    await server.services.ledger.applyFill({
         portfolioId,
         userId: user.id,
         symbol,
@@ -147,8 +146,7 @@ describe("positions, valuation and rebalancing", () => {
         price: parseFixed(price),
         fee: parseFixed(fee),
         reference: { test: "fill" },
-      }),
-    );
+      });
     await server.services.ledger.notifyChanged([portfolioId]);
   }
 
@@ -173,10 +171,7 @@ describe("positions, valuation and rebalancing", () => {
     const [row] = await server.database.dataSource.query("SELECT realized_pnl, invested_amount FROM portfolios WHERE id = $1", [portfolio.id]);
     expect(parseFixed(row.realized_pnl)).to.equal(parseFixed("72.5"));
     expect(parseFixed(row.invested_amount)).to.equal(parseFixed("1575"));
-    const oversell = await server.database.dataSource
-      .transaction((manager) =>
-        server.services.ledger.applyFill(manager, { portfolioId: portfolio.id, userId: user.id, symbol: "NVDA", assetName: "NVDA", side: "SELL", quantity: parseFixed("16"), price: parseFixed("1"), fee: 0n, reference: {} }),
-      )
+    const oversell = await server.services.ledger.applyFill({ portfolioId: portfolio.id, userId: user.id, symbol: "NVDA", assetName: "NVDA", side: "SELL", quantity: parseFixed("16"), price: parseFixed("1"), fee: 0n, reference: {} })
       .then(() => undefined, (error: Error) => error.message);
     expect(oversell).to.contain("exceeds");
   });

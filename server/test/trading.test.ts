@@ -68,12 +68,8 @@ describe("trading over GraphQL", () => {
     bob = await trader("100000");
     await setReference("AAPL", "100");
     // Bob owns shares to sell: bought from Alice's one-off sell... seeded through the ledger.
-    await server.database.dataSource.transaction((manager) =>
-      server.services.ledger.applyFill(manager, { portfolioId: bob.portfolioId, userId: bob.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("100"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } }),
-    );
-    await server.database.dataSource.transaction((manager) =>
-      server.services.ledger.applyFill(manager, { portfolioId: alice.portfolioId, userId: alice.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } }),
-    );
+    await server.services.ledger.applyFill({ portfolioId: bob.portfolioId, userId: bob.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("100"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } });
+    await server.services.ledger.applyFill({ portfolioId: alice.portfolioId, userId: alice.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } });
   });
   after(() => server?.stop());
   beforeEach(() => clearBook());

@@ -2,7 +2,7 @@ import { AuditService } from "../audit";
 import { ComplianceService } from "../compliance";
 import { type ChainRuntime, WalletService } from "../chain";
 import type { Config } from "../config";
-import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, TokenService, UserService } from "../identity";
+import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, setTradingDisabled, TokenService, UserService, usersWithTradingDisabled } from "../identity";
 import type { Database } from "../infra/database/database";
 import type { KeyValueStore } from "../infra/kv";
 import type { PubSub } from "../infra/pubsub";
@@ -10,7 +10,7 @@ import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
 import { InstrumentService, MarketDataService } from "../market";
 import { LedgerService, PortfolioService } from "../portfolio";
-import { AutoRebalancer, MarketMaker, TradingService } from "../trading";
+import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
 
@@ -26,9 +26,25 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const compliance = new ComplianceService(dataSource, audit, secrets.cipher, config.compliance, log);
   const instruments = new InstrumentService(dataSource);
   const marketData = new MarketDataService(dataSource, pubsub, log);
-  const ledger = new LedgerService(dataSource, audit, pubsub, compliance);
+  // The one writer of cash, positions and orders; everything that moves money goes through it.
+  const publisher = new Publisher(pubsub, marketData, log, compliance);
+  const sequencer = new Sequencer(
+    dataSource,
+    config.trading.fees,
+    {
+      audit,
+      compliance,
+      setTradable: (manager, symbol, tradable) => instruments.setTradable(manager, symbol, tradable),
+      haltedSymbols: (manager) => instruments.haltedSymbols(manager),
+      setTradingDisabled,
+      usersWithTradingDisabled,
+    },
+    publisher,
+    log,
+  );
+  const ledger = new LedgerService(sequencer, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
-  const trading = new TradingService(dataSource, config.trading, instruments, marketData, ledger, audit, pubsub, log, compliance);
+  const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),
@@ -42,7 +58,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),
     trading,
-    marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, log),
+    marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, sequencer, log),
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
     wallets: new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log),

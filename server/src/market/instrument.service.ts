@@ -1,4 +1,4 @@
-import type { DataSource, Repository } from "typeorm";
+import type { DataSource, EntityManager, Repository } from "typeorm";
 import { badUserInput } from "../infra/errors";
 import { AssetClass, Instrument } from "./instrument.entity";
 
@@ -27,6 +27,23 @@ export class InstrumentService {
   bySymbol(): Promise<Map<string, Instrument>> {
     this.cache ??= this.instruments.find().then((rows) => new Map(rows.map((row) => [row.symbol, row])));
     return this.cache;
+  }
+
+  /** The ADMIN kill switch for an instrument, in the caller's transaction; call `tradableChanged` after the commit. */
+  async setTradable(manager: EntityManager, symbol: string, tradable: boolean): Promise<void> {
+    await manager.query(`UPDATE instruments SET is_tradable = $1 WHERE symbol = $2`, [tradable, symbol]);
+  }
+
+  /** Keeps the cached copy true once a kill switch has been committed. */
+  async tradableChanged(symbol: string, tradable: boolean): Promise<void> {
+    const cached = (await this.bySymbol()).get(symbol);
+    if (cached) cached.isTradable = tradable;
+  }
+
+  /** Symbols whose trading is halted, as committed (read fresh, not from the cache). */
+  async haltedSymbols(manager: EntityManager): Promise<string[]> {
+    const rows: Array<{ symbol: string }> = await manager.query(`SELECT symbol FROM instruments WHERE NOT is_tradable`);
+    return rows.map((row) => row.symbol);
   }
 
   /** Checks that every symbol names an instrument; the error names the unknown ones. */

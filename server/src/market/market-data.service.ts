@@ -23,18 +23,20 @@ interface Bar {
 export interface PriceChange {
   symbol: string;
   last: Fixed;
+  reference: Fixed;
 }
 
 /**
  * The platform's view of prices. A feed (the simulator, or a real one) produces reference
- * prices; the last trade from our own matching engine overrides the reference as "last".
+ * prices; the last trade from our own matching engine becomes "last" until the feed's next
+ * tick, which moves last back to the wider market's price. The market maker quotes around the
+ * reference, never around its own last trade, so a customer's trade cannot freeze the book.
  * Every process learns prices from the `quotes.<symbol>` topics, so with several processes
  * only one runs the feed and all agree. The feed's process also keeps 1-minute OHLCV bars.
  */
 export class MarketDataService {
   private readonly instruments = new Map<string, { tick: Fixed }>();
   private readonly quotes = new Map<string, QuoteEvent>();
-  private readonly lastTrades = new Map<string, Fixed>();
   private readonly bars = new Map<string, Bar>();
   private readonly dirtyBars = new Map<string, Bar[]>();
   private readonly listeners: Array<(change: PriceChange) => void> = [];
@@ -81,6 +83,12 @@ export class MarketDataService {
     return this.quotes.get(symbol)?.last ?? null;
   }
 
+  /** The feed's price for `symbol` (a quote from elsewhere without one counts its last as the reference). */
+  referencePrice(symbol: string): string | null {
+    const quote = this.quotes.get(symbol);
+    return quote ? (quote.reference ?? quote.last) : null;
+  }
+
   quote(symbol: string): QuoteEvent | null {
     return this.quotes.get(symbol) ?? null;
   }
@@ -96,9 +104,9 @@ export class MarketDataService {
     if (!last) return;
     for (const trade of trades) this.addToBar(symbol, parseFixed(trade.price), parseFixed(trade.quantity), trade.executedAt.getTime());
     const price = parseFixed(last.price);
-    this.lastTrades.set(symbol, price);
     const current = this.quotes.get(symbol);
-    await this.publish({ symbol, bid: current?.bid ?? null, ask: current?.ask ?? null, last: formatFixed(price), timestamp: last.executedAt.toISOString() });
+    const reference = current ? (current.reference ?? current.last) : formatFixed(price);
+    await this.publish({ symbol, bid: current?.bid ?? null, ask: current?.ask ?? null, last: formatFixed(price), reference, timestamp: last.executedAt.toISOString() });
   }
 
   /** Bars of `symbol` between two times, oldest first, at most `limit`. */
@@ -130,13 +138,14 @@ export class MarketDataService {
     if (!instrument) return;
     const reference = parseFixed(tick.price);
     const half = maxFixed(instrument.tick, roundToStep((reference * HALF_SPREAD_BPS) / 10_000n, instrument.tick));
-    const last = this.lastTrades.get(tick.symbol) ?? reference;
-    this.addToBar(tick.symbol, last, 0n, tick.at.getTime());
+    // The feed speaks for the wider market: its tick is the last price until our next trade.
+    this.addToBar(tick.symbol, reference, 0n, tick.at.getTime());
     await this.publish({
       symbol: tick.symbol,
       bid: formatFixed(maxFixed(instrument.tick, reference - half)),
       ask: formatFixed(reference + half),
-      last: formatFixed(last),
+      last: formatFixed(reference),
+      reference: formatFixed(reference),
       timestamp: tick.at.toISOString(),
     });
   }
@@ -152,8 +161,9 @@ export class MarketDataService {
   private remember(quote: QuoteEvent): void {
     const previous = this.quotes.get(quote.symbol);
     this.quotes.set(quote.symbol, quote);
-    if (previous?.last === quote.last) return;
-    const change = { symbol: quote.symbol, last: parseFixed(quote.last) };
+    const reference = quote.reference ?? quote.last;
+    if (previous?.last === quote.last && (previous.reference ?? previous.last) === reference) return;
+    const change = { symbol: quote.symbol, last: parseFixed(quote.last), reference: parseFixed(reference) };
     for (const listener of this.listeners) listener(change);
   }
 

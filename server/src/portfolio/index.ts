@@ -1,6 +1,6 @@
-export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, TransactionType, PortfolioRiskLevel } from "./portfolio.entities";
-export { LedgerService } from "./ledger.service";
-export { LedgerBatch, type FillInput, type FillOutcome } from "./ledger-batch";
+export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, TransactionType, TransactionStatus, PortfolioRiskLevel } from "./portfolio.entities";
+export { LedgerService, type CashCommand, type CashSequencer, checkCurrencyPrecision, insufficientFunds } from "./ledger.service";
+export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewTransaction } from "./accounts";
 export { PortfolioService, toPortfolio } from "./portfolio.service";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { createPortfolioLoaders, type PortfolioLoaders } from "./portfolio.loaders";

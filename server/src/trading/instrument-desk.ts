@@ -4,36 +4,18 @@ import { createOrderBook, type OrderBook, type RestoredOrder } from "./engine";
 import { type InstrumentSteps, toLots, toTicks } from "./order-validation";
 import { OPEN_STATUSES, OrderRow, OrderType } from "./trading.entities";
 
-/** The most commands one commit carries: enough to amortise the commit, small enough to keep each transaction short. */
-export const MAX_BATCH = 256;
-
-interface Job<R, T> {
-  request: R;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
- * One instrument's book and its single writer. Commands queue here; whenever the writer is free
- * it takes everything waiting (up to MAX_BATCH) and hands it to `process` as one group, which
- * commits the group in one transaction (group commit). An idle desk starts at once, so a lone
- * order waits for nobody; under load the queue fills while the previous commit runs.
- *
- * The desk also holds its open orders' rows: it is the only writer of them while it owns the
- * book, so a fill against a resting order needs no read.
+ * One instrument's book inside the sequencer, with its open orders' rows: the sequencer is the
+ * only writer of them, so a fill against a resting order needs no read.
  */
-export class InstrumentDesk<R = unknown, T = unknown> {
+export class InstrumentDesk {
   book: OrderBook = createOrderBook();
   /** Open orders (resting or waiting for a trigger) by engine id, as committed. */
   readonly openOrders = new Map<number, OrderRow>();
+  /** The same open orders by order id, for cancels. */
+  private readonly byOrderId = new Map<string, OrderRow>();
   /** Users as the engine's integer accounts (self-trade prevention compares them). */
   private readonly accounts = new Map<string, number>();
-  private pending: Array<Job<R, T>> = [];
-  private draining: Promise<void> | null = null;
-  /** Depth changed since it was last published. */
-  dirty = false;
-  /** Runs one group of jobs and settles every one of them. */
-  process: (jobs: Array<Job<R, T>>) => Promise<void> = async (jobs) => jobs.forEach((job) => job.reject(new Error("desk not started")));
 
   constructor(readonly steps: InstrumentSteps) {}
 
@@ -43,34 +25,19 @@ export class InstrumentDesk<R = unknown, T = unknown> {
     return account;
   }
 
-  /** Queues a command; resolves once the group it joined has committed. */
-  enqueue(request: R): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ request, resolve, reject });
-      this.draining ??= this.drain();
-    });
-  }
-
-  /** Resolves when everything queued so far has been processed. */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    // Let the commands that arrived in the same tick join the first group.
-    await Promise.resolve();
-    while (this.pending.length > 0) {
-      const jobs = this.pending.splice(0, MAX_BATCH);
-      // `process` settles its jobs; should it fail itself, they still get an answer and the desk goes on.
-      await this.process(jobs).catch((error: unknown) => jobs.forEach((job) => job.reject(error)));
-    }
-    this.draining = null;
-  }
-
   /** Keeps the open-order rows current after a committed change. */
   track(row: OrderRow): void {
-    if (OPEN_STATUSES.includes(row.status)) this.openOrders.set(Number(row.engineId), row);
-    else this.openOrders.delete(Number(row.engineId));
+    if (OPEN_STATUSES.includes(row.status)) {
+      this.openOrders.set(Number(row.engineId), row);
+      this.byOrderId.set(row.id, row);
+    } else {
+      this.openOrders.delete(Number(row.engineId));
+      this.byOrderId.delete(row.id);
+    }
+  }
+
+  openOrder(orderId: string): OrderRow | undefined {
+    return this.byOrderId.get(orderId);
   }
 
   /**
@@ -91,8 +58,9 @@ export class InstrumentDesk<R = unknown, T = unknown> {
     );
     const [last] = await manager.query(`SELECT price FROM trades WHERE symbol = $1 ORDER BY seq DESC LIMIT 1`, [this.steps.symbol]);
     this.openOrders.clear();
+    this.byOrderId.clear();
     const open: RestoredOrder[] = rows.map((row) => {
-      this.openOrders.set(Number(row.engineId), row);
+      this.track(row);
       return {
         id: Number(row.engineId),
         account: this.account(row.userId),
@@ -107,9 +75,7 @@ export class InstrumentDesk<R = unknown, T = unknown> {
     });
     this.book = createOrderBook();
     this.book.restore(open, { sequence: Number(seq), lastTradePrice: last ? toTicks(parseFixed(last.price), this.steps) : null });
-    this.dirty = true;
     return open.length;
   }
 }
 
-export type { Job as DeskJob };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEventInput } from "../audit";
 import { type Fixed, formatFixed, mulFixed, parseFixed, roundTo, ZERO } from "../infra/fixed";
-import type { LedgerBatch } from "../portfolio";
+import type { Accounts } from "../portfolio";
 import type { EngineEvent } from "./engine";
 import { fromLots, fromTicks, type InstrumentSteps } from "./order-validation";
 import { FillRow, Liquidity, type OrderRow, OrderStatus, TradeRow } from "./trading.entities";
@@ -28,11 +28,11 @@ const CANCEL_STATUSES: Record<string, OrderStatus> = { cancelled: OrderStatus.CA
 
 /**
  * Turns one command's engine events into row changes in memory: order states, trades, fills,
- * the ledger (cash, positions, BUY/SELL/FEE transactions through the LedgerBatch) and the release
+ * the ledger (cash, positions, BUY/SELL/FEE transactions through Accounts) and the release
  * of reservations. Nothing is written here: the group's commit writes it all at once.
- * `orders` resolves an engine id to its row; every maker's portfolio must already be locked.
+ * `orders` resolves an engine id to its row; every portfolio it names must already be loaded.
  */
-export function recordEvents(events: EngineEvent[], orders: (engineId: number) => OrderRow, ledger: LedgerBatch, steps: InstrumentSteps, fees: Fees, now: Date, outcome: CommandOutcome): void {
+export function recordEvents(events: EngineEvent[], orders: (engineId: number) => OrderRow, ledger: Accounts, steps: InstrumentSteps, fees: Fees, now: Date, outcome: CommandOutcome): void {
   const touch = (engineId: number) => {
     const row = orders(engineId);
     outcome.orders.set(engineId, row);
@@ -77,7 +77,7 @@ function recordFill(
   event: Extract<EngineEvent, { type: "fill" }>,
   maker: OrderRow,
   taker: OrderRow,
-  ledger: LedgerBatch,
+  ledger: Accounts,
   steps: InstrumentSteps,
   fees: Fees,
   now: Date,
@@ -146,7 +146,7 @@ function recordFill(
 }
 
 /** Releases the share of the order's reservation that `filled` used (all of it when done). */
-function release(ledger: LedgerBatch, row: OrderRow, filled: Fixed, done: boolean): void {
+function release(ledger: Accounts, row: OrderRow, filled: Fixed, done: boolean): void {
   if (row.side === "BUY") {
     const reserved = parseFixed(row.reservedCash);
     const remainingBefore = parseFixed(row.quantity) - parseFixed(row.filledQuantity) + filled;
@@ -159,18 +159,18 @@ function release(ledger: LedgerBatch, row: OrderRow, filled: Fixed, done: boolea
   }
 }
 
-function releaseAll(ledger: LedgerBatch, row: OrderRow): void {
+function releaseAll(ledger: Accounts, row: OrderRow): void {
   releaseCash(ledger, row, parseFixed(row.reservedCash));
   releaseQuantity(ledger, row, parseFixed(row.reservedQuantity));
 }
 
-function releaseCash(ledger: LedgerBatch, row: OrderRow, amount: Fixed): void {
+function releaseCash(ledger: Accounts, row: OrderRow, amount: Fixed): void {
   if (amount === ZERO) return;
   row.reservedCash = formatFixed(parseFixed(row.reservedCash) - amount);
   ledger.reserveCash(row.portfolioId, -amount);
 }
 
-function releaseQuantity(ledger: LedgerBatch, row: OrderRow, amount: Fixed): void {
+function releaseQuantity(ledger: Accounts, row: OrderRow, amount: Fixed): void {
   if (amount === ZERO) return;
   row.reservedQuantity = formatFixed(parseFixed(row.reservedQuantity) - amount);
   ledger.reserveQuantity(row.portfolioId, row.symbol, -amount);

@@ -2,18 +2,7 @@ import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
 import { FillRow } from "./trading.entities";
 import type { Fill } from "./trading.types";
-
-export const toFill = (row: FillRow): Fill => ({
-  id: row.id,
-  orderId: row.orderId,
-  symbol: row.symbol,
-  side: row.side as Fill["side"],
-  price: row.price,
-  quantity: row.quantity,
-  fee: row.fee,
-  liquidity: row.liquidity,
-  executedAt: row.executedAt,
-});
+import { toFill } from "./trading.mappers";
 
 /** Fills of many orders in one statement per request. */
 export function createTradingLoaders(dataSource: DataSource) {

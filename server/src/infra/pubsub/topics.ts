@@ -7,6 +7,8 @@ export interface QuoteEvent {
   bid: string | null;
   ask: string | null;
   last: string;
+  /** The feed's reference price (the wider market), carried unchanged by quotes that report our own trades. */
+  reference?: string;
   timestamp: string;
 }
 

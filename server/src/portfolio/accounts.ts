@@ -45,14 +45,14 @@ export interface Holding {
   realized: Fixed;
 }
 
-interface NewTransaction {
+export interface NewTransaction {
   id: string;
   transactionId: string;
   userId: string;
   portfolioId: string;
   type: TransactionType;
-  symbol: string;
-  assetName: string;
+  symbol: string | null;
+  assetName: string | null;
   quantity: string | null;
   price: string | null;
   totalAmount: string;
@@ -62,32 +62,36 @@ interface NewTransaction {
 }
 
 /**
- * A unit of work over portfolios' cash and positions inside one database transaction: rows are
- * locked and read once, changed in memory by any number of reservations and fills, and written
- * back with three set-based statements. The trading desk settles a whole group of orders this
- * way (group commit); a single fill is the same with one entry. Between `lock` and `flush` the
- * rows stay locked, so nothing else can move the money this batch is counting.
+ * Every portfolio's money and positions as the sequencer holds them in memory: cash, reserved
+ * cash, positions and reserved quantities. The sequencer is the only writer of these; it loads
+ * a portfolio the first time a command names it (a plain read: nothing else writes these
+ * columns, so no lock is needed), changes it in memory, and writes what a batch changed with
+ * three set-based statements inside the batch's transaction (`flush`). When a commit fails,
+ * `reset` drops everything and the next batch reads the committed state again: memory is never
+ * left ahead of the database.
  */
-export class LedgerBatch {
+export class Accounts {
   private readonly accounts = new Map<string, CashAccount>();
   private readonly holdings = new Map<string, Holding>();
   private readonly touchedAccounts = new Set<string>();
   private readonly touchedHoldings = new Set<string>();
   private readonly transactions: NewTransaction[] = [];
 
-  constructor(private readonly manager: EntityManager) {}
+  /** Portfolios held in memory. */
+  get size(): number {
+    return this.accounts.size;
+  }
 
   /**
-   * Locks and loads the portfolios not held yet, and their positions in `symbol`. Portfolios are
-   * locked in id order so that two batches locking overlapping sets queue rather than deadlock.
-   * Ids that are not portfolios are simply absent afterwards (see `has`).
+   * Loads the portfolios not held yet with all their positions. Ids that are not portfolios are
+   * simply absent afterwards (see `has`).
    */
-  async lock(portfolioIds: Iterable<string>, symbol: string): Promise<void> {
-    const missing = [...new Set(portfolioIds)].filter((id) => !this.accounts.has(id)).sort();
+  async load(manager: EntityManager, portfolioIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(portfolioIds)].filter((id) => !this.accounts.has(id));
     if (missing.length === 0) return;
-    const rows: Array<Record<string, string>> = await this.manager.query(
+    const rows: Array<Record<string, string>> = await manager.query(
       `SELECT id, user_id, currency, cash_balance, reserved_cash, invested_amount, realized_pnl
-         FROM portfolios WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+         FROM portfolios WHERE id = ANY($1::uuid[])`,
       [missing],
     );
     for (const row of rows) {
@@ -101,13 +105,13 @@ export class LedgerBatch {
         realized: parseFixed(row.realized_pnl),
       });
     }
-    const positions: Array<Record<string, string>> = await this.manager.query(
-      `SELECT portfolio_id, quantity, reserved_quantity, average_cost, realized_pnl
-         FROM positions WHERE portfolio_id = ANY($1::uuid[]) AND symbol = $2 ORDER BY portfolio_id FOR UPDATE`,
-      [missing, symbol],
+    const positions: Array<Record<string, string>> = await manager.query(
+      `SELECT portfolio_id, symbol, quantity, reserved_quantity, average_cost, realized_pnl
+         FROM positions WHERE portfolio_id = ANY($1::uuid[])`,
+      [rows.map((row) => row.id)],
     );
     for (const row of positions) {
-      this.holdings.set(holdingKey(row.portfolio_id, symbol), {
+      this.holdings.set(holdingKey(row.portfolio_id, row.symbol), {
         quantity: parseFixed(row.quantity),
         reserved: parseFixed(row.reserved_quantity),
         averageCost: parseFixed(row.average_cost),
@@ -116,13 +120,22 @@ export class LedgerBatch {
     }
   }
 
+  /** Forgets everything, written or not: the next `load` reads what the database committed. */
+  reset(): void {
+    this.accounts.clear();
+    this.holdings.clear();
+    this.touchedAccounts.clear();
+    this.touchedHoldings.clear();
+    this.transactions.length = 0;
+  }
+
   has(portfolioId: string): boolean {
     return this.accounts.has(portfolioId);
   }
 
   account(portfolioId: string): CashAccount {
     const account = this.accounts.get(portfolioId);
-    if (!account) throw new Error(`portfolio ${portfolioId} is not locked in this batch`);
+    if (!account) throw new Error(`portfolio ${portfolioId} is not loaded`);
     return account;
   }
 
@@ -132,6 +145,11 @@ export class LedgerBatch {
     let holding = this.holdings.get(key);
     if (!holding) this.holdings.set(key, (holding = { quantity: ZERO, reserved: ZERO, averageCost: ZERO, realized: ZERO }));
     return holding;
+  }
+
+  /** The quantity held, or zero when the portfolio holds none or is not loaded yet. */
+  held(portfolioId: string, symbol: string): Fixed {
+    return this.holdings.get(holdingKey(portfolioId, symbol))?.quantity ?? ZERO;
   }
 
   /** Cash not promised to open buy orders. */
@@ -217,11 +235,36 @@ export class LedgerBatch {
     return { cashBalance: cash, position: { quantity, averageCost: nextAverage }, realizedPnl: realized, transactionIds };
   }
 
+  /**
+   * A deposit or withdrawal: the cash moves and a transactions row records it. Returns the row
+   * as it will be written; `flush` writes it.
+   */
+  moveCash(portfolioId: string, type: TransactionType.DEPOSIT | TransactionType.WITHDRAWAL, amount: Fixed): NewTransaction {
+    const account = this.account(portfolioId);
+    const next = type === TransactionType.DEPOSIT ? account.cash + amount : account.cash - amount;
+    if (next < account.reserved) throw new Error("a withdrawal would take cash that open orders reserve");
+    account.cash = next;
+    this.touchedAccounts.add(portfolioId);
+    return this.addTransaction({
+      userId: account.userId,
+      portfolioId,
+      type,
+      symbol: null,
+      assetName: null,
+      quantity: null,
+      price: null,
+      totalAmount: formatFixed(amount),
+      fees: "0",
+      currency: account.currency,
+      metadata: {},
+    });
+  }
+
   /** Writes every change: one statement each for portfolios, positions and transactions. */
-  async flush(): Promise<void> {
+  async flush(manager: EntityManager): Promise<void> {
     const now = new Date();
     await bulkUpdate(
-      this.manager,
+      manager,
       "portfolios",
       ["id", "uuid", (a) => a.id],
       [
@@ -236,7 +279,7 @@ export class LedgerBatch {
     if (this.touchedHoldings.size > 0) {
       const keys = [...this.touchedHoldings];
       const holdings = keys.map((key) => this.holdings.get(key)!);
-      await this.manager.query(
+      await manager.query(
         `INSERT INTO positions (portfolio_id, symbol, quantity, reserved_quantity, average_cost, realized_pnl, updated_at)
          SELECT v.*, now() FROM unnest($1::uuid[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[]) AS v
          ON CONFLICT (portfolio_id, symbol) DO UPDATE
@@ -250,7 +293,7 @@ export class LedgerBatch {
       );
     }
     const settlementDate = now.toISOString().slice(0, 10);
-    await bulkInsert(this.manager, "transactions", TRANSACTION_COLUMNS(settlementDate), this.transactions);
+    await bulkInsert(manager, "transactions", TRANSACTION_COLUMNS(settlementDate, now), this.transactions);
     this.touchedAccounts.clear();
     this.touchedHoldings.clear();
     this.transactions.length = 0;
@@ -263,7 +306,7 @@ export class LedgerBatch {
   }
 }
 
-const TRANSACTION_COLUMNS = (settlementDate: string): Array<BulkColumn<NewTransaction>> => [
+const TRANSACTION_COLUMNS = (settlementDate: string, now: Date): Array<BulkColumn<NewTransaction>> => [
   ["id", "uuid", (t) => t.id],
   ["transaction_id", "varchar", (t) => t.transactionId],
   ["user_id", "uuid", (t) => t.userId],
@@ -279,6 +322,8 @@ const TRANSACTION_COLUMNS = (settlementDate: string): Array<BulkColumn<NewTransa
   ["metadata", "jsonb", (t) => JSON.stringify(t.metadata)],
   ["status", "varchar", () => TransactionStatus.COMPLETED],
   ["settlement_date", "date", () => settlementDate],
+  ["created_at", "timestamptz", () => now],
+  ["updated_at", "timestamptz", () => now],
 ];
 
 const holdingKey = (portfolioId: string, symbol: string) => `${portfolioId}|${symbol}`;

@@ -1,0 +1,447 @@
+import { randomUUID } from "node:crypto";
+import { In, type EntityManager } from "typeorm";
+import type { AuditEventInput } from "../audit";
+import type { CashMovementGuard } from "../compliance";
+import type { Session } from "../identity";
+import { type BulkColumn, bulkInsert, bulkUpdate } from "../infra/database/bulk";
+import { AppError, notFound } from "../infra/errors";
+import { type Fixed, formatFixed, mulFixed, ZERO } from "../infra/fixed";
+import { type Accounts, type CashCommand, checkCurrencyPrecision, type FillInput, insufficientFunds, type TransactionRow, TransactionStatus, TransactionType } from "../portfolio";
+import type { Command } from "./engine";
+import type { InstrumentDesk } from "./instrument-desk";
+import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./order-persistence";
+import { toTicks, type ValidatedOrder } from "./order-validation";
+import { buyReservation, checkAccount } from "./pre-trade-risk";
+import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
+
+/** A new order that passed the gateway's checks, with what they worked out. */
+export interface PlaceRequest {
+  /** Who places it: the portfolio must be theirs (checked in sequence, where accounts live). */
+  session: Session;
+  userId: string;
+  portfolioId: string;
+  symbol: string;
+  order: ValidatedOrder;
+  /** The worst price a market order (or a triggered stop) may fill at. */
+  protection: Fixed | null;
+  /** What a buy reserves: its worst cost with the highest fee. */
+  reservedCash: Fixed;
+}
+
+/** One level of a market maker's ladder. */
+export interface QuoteLevel {
+  side: "BUY" | "SELL";
+  price: Fixed;
+  quantity: Fixed;
+}
+
+/** A market maker's stock to sell from: topped up to `target` at `price` when below half of it. */
+export interface Inventory {
+  target: Fixed;
+  price: Fixed;
+}
+
+/** Everything that moves money or orders, as the sequencer takes it. */
+export type SequencerCommand =
+  | { kind: "place"; request: PlaceRequest }
+  | { kind: "cancel"; session: Session; orderId: string }
+  | { kind: "expireDay" }
+  | { kind: "cash"; command: CashCommand }
+  | { kind: "bookFill"; fill: FillInput }
+  | { kind: "requote"; session: Session; portfolioId: string; symbol: string; levels: QuoteLevel[]; inventory: Inventory | null }
+  | { kind: "halt"; session: Session; symbol: string; halted: boolean }
+  | { kind: "disableUser"; session: Session; userId: string; disabled: boolean };
+
+/** What a command answers: the order it concerns, a cash movement, a flag, or nothing. */
+export type SequencerResult = OrderRow | TransactionRow | boolean | undefined;
+
+/** What the sequencer keeps between batches, besides the books and accounts. */
+export interface SequencerState {
+  desks: Map<string, InstrumentDesk>;
+  accounts: Accounts;
+  halted: Set<string>;
+  disabledUsers: Set<string>;
+  /** System accounts (the market maker): their quote churn is summarised, not audited order by order. */
+  systemUsers: Set<string>;
+  /** Orders placed and cancelled, fills, by symbol, of system accounts since the last summary. */
+  systemActivity: Map<string, { placed: number; cancelled: number; fills: number }>;
+  fees(symbol: string): Fees;
+}
+
+/** What the step needs of other features inside its transaction. */
+export interface StepPorts {
+  compliance?: CashMovementGuard;
+  setTradable(manager: EntityManager, symbol: string, tradable: boolean): Promise<void>;
+  setTradingDisabled(manager: EntityManager, userId: string, disabled: boolean): Promise<boolean>;
+}
+
+/**
+ * One batch of commands inside one database transaction (group commit), across every
+ * instrument and portfolio. Each command runs in arrival order against the state the commands
+ * before it left: buying power, holdings and the books all see earlier commands of the batch.
+ * Checks that can refuse a command run before it touches anything, so a refused command leaves
+ * the batch unharmed. The journal is written by `commit`: a handful of set-based statements for
+ * the whole batch, and no row is locked to read it (the sequencer is the only writer).
+ */
+export class SequenceStep {
+  readonly outcome: CommandOutcome = emptyOutcome();
+  /** Books a command of this batch changed: rebuilt when the commit fails. */
+  readonly touchedDesks = new Set<InstrumentDesk>();
+  private engineIds: number[] = [];
+  /** `userId|clientOrderId` -> the order it already names (committed, or placed earlier in the batch). */
+  private readonly byClientOrderId = new Map<string, OrderRow>();
+  private readonly created: OrderRow[] = [];
+  readonly now = new Date();
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly state: SequencerState,
+    private readonly ports: StepPorts,
+  ) {}
+
+  /** Reads what the batch needs, a statement per concern rather than per command. */
+  async prepare(commands: SequencerCommand[]): Promise<void> {
+    const places = commands.flatMap((c) => (c.kind === "place" ? [c.request] : []));
+    const levels = commands.reduce((n, c) => n + (c.kind === "requote" ? c.levels.length : 0), 0);
+    const portfolioIds = commands.flatMap((c) => {
+      switch (c.kind) {
+        case "place":
+          return [c.request.portfolioId];
+        case "cash":
+          return [c.command.portfolioId];
+        case "bookFill":
+          return [c.fill.portfolioId];
+        case "requote":
+          return [c.portfolioId];
+        default:
+          return [];
+      }
+    });
+    await this.state.accounts.load(this.manager, portfolioIds.filter(isUuid));
+    if (places.length + levels > 0) {
+      const [{ ids }] = await this.manager.query(`SELECT array_agg(nextval('order_engine_ids')) AS ids FROM generate_series(1, $1)`, [places.length + levels]);
+      this.engineIds = ids.map(Number);
+    }
+    const withClientId = places.filter((p) => p.order.clientOrderId);
+    if (withClientId.length > 0) {
+      const existing = await this.manager.getRepository(OrderRow).find({
+        where: { userId: In([...new Set(withClientId.map((p) => p.userId))]), clientOrderId: In(withClientId.map((p) => p.order.clientOrderId!)) },
+      });
+      for (const row of existing) this.byClientOrderId.set(`${row.userId}|${row.clientOrderId}`, row);
+    }
+  }
+
+  /** Runs one command in memory (a cash movement also writes its row, for the AML rules to see). */
+  async run(command: SequencerCommand): Promise<SequencerResult> {
+    switch (command.kind) {
+      case "place":
+        return this.place(command.request);
+      case "cancel":
+        return this.cancel(command.session, command.orderId);
+      case "expireDay":
+        for (const desk of this.state.desks.values()) this.apply(desk, { type: "expireDay" }, new Map());
+        return undefined;
+      case "cash":
+        return this.moveCash(command.command);
+      case "bookFill":
+        return this.bookFill(command.fill);
+      case "requote":
+        return this.requote(command);
+      case "halt":
+        await this.ports.setTradable(this.manager, command.symbol, !command.halted);
+        if (command.halted) this.state.halted.add(command.symbol);
+        else this.state.halted.delete(command.symbol);
+        this.outcome.audit.push({ eventType: command.halted ? "trading.halted" : "trading.resumed", userId: command.session.userId, entityType: "instrument", entityId: command.symbol });
+        return command.halted;
+      case "disableUser": {
+        if (!isUuid(command.userId) || !(await this.ports.setTradingDisabled(this.manager, command.userId, command.disabled))) throw notFound("User");
+        if (command.disabled) this.state.disabledUsers.add(command.userId);
+        else this.state.disabledUsers.delete(command.userId);
+        this.outcome.audit.push({ eventType: command.disabled ? "trading.user_disabled" : "trading.user_enabled", userId: command.session.userId, entityType: "user", entityId: command.userId });
+        return command.disabled;
+      }
+    }
+  }
+
+  /** Writes the batch: orders, trades, fills, cash and positions, the audit events. */
+  async commit(appendAudit: (manager: EntityManager, events: AuditEventInput[]) => Promise<void>): Promise<void> {
+    const created = new Set(this.created);
+    await bulkInsert(this.manager, "orders", ORDER_COLUMNS, this.created);
+    const changed = [...this.outcome.orders.values()].filter((row) => !created.has(row));
+    await bulkUpdate(this.manager, "orders", ORDER_ID, ORDER_STATE, changed);
+    await bulkInsert(this.manager, "trades", TRADE_COLUMNS, this.outcome.trades);
+    await bulkInsert(
+      this.manager,
+      "fills",
+      FILL_COLUMNS,
+      this.outcome.fills.map(({ fill }) => fill),
+    );
+    await this.state.accounts.flush(this.manager);
+    await appendAudit(this.manager, this.outcome.audit);
+  }
+
+  private desk(symbol: string): InstrumentDesk {
+    const desk = this.state.desks.get(symbol);
+    if (!desk) throw new AppError("BAD_USER_INPUT", `Unknown symbol: ${symbol}`, { field: "symbol" });
+    return desk;
+  }
+
+  /** Risk in sequence, reservation, matching: the order as it stands after its command. */
+  private place(request: PlaceRequest): OrderRow {
+    const { userId, portfolioId, order } = request;
+    const key = order.clientOrderId ? `${userId}|${order.clientOrderId}` : null;
+    const known = key ? this.byClientOrderId.get(key) : undefined;
+    if (known) return known;
+    const accounts = this.state.accounts;
+    request.session.assertOwns(accounts.has(portfolioId) ? accounts.account(portfolioId) : null, "Portfolio");
+    const desk = this.desk(request.symbol);
+    const symbol = desk.steps.symbol;
+    checkAccount(
+      order,
+      request.reservedCash,
+      {
+        availableCash: accounts.availableCash(portfolioId),
+        freeQuantity: accounts.freeQuantity(portfolioId, symbol),
+        tradingDisabled: this.state.disabledUsers.has(userId),
+        tradable: !this.state.halted.has(symbol),
+      },
+      symbol,
+    );
+    if (order.side === "BUY") accounts.reserveCash(portfolioId, request.reservedCash);
+    else accounts.reserveQuantity(portfolioId, symbol, order.quantity);
+    const engineId = this.engineIds.shift()!;
+    const row = newOrderRow(engineId, request, desk, this.now);
+    this.created.push(row);
+    if (key) this.byClientOrderId.set(key, row);
+    const steps = desk.steps;
+    this.apply(
+      desk,
+      {
+        type: "submit",
+        id: engineId,
+        account: desk.account(userId),
+        side: order.side,
+        kind: order.type,
+        tif: order.tif,
+        quantity: order.lots,
+        price: order.limitPrice === null ? undefined : toTicks(order.limitPrice, steps),
+        stopPrice: order.stopPrice === null ? undefined : toTicks(order.stopPrice, steps),
+        protection: request.protection === null ? undefined : toTicks(request.protection, steps),
+      },
+      new Map([[engineId, row]]),
+    );
+    this.outcome.orders.set(engineId, row);
+    if (this.state.systemUsers.has(userId)) this.activity(symbol).placed++;
+    else this.outcome.audit.push({ eventType: "order.placed", userId, entityType: "order", entityId: row.id, payload: { symbol, side: row.side, type: row.type, quantity: row.quantity, status: row.status } });
+    return row;
+  }
+
+  /** A user's cancel of one of their open orders. */
+  private async cancel(session: Session, orderId: string): Promise<OrderRow> {
+    let open: { desk: InstrumentDesk; row: OrderRow } | undefined;
+    for (const desk of this.state.desks.values()) {
+      const row = desk.openOrder(orderId);
+      if (row) open = { desk, row };
+    }
+    if (!open) {
+      // Not open (any more): say what became of it, to its owner only.
+      const earlier = [...this.outcome.orders.values()].find((order) => order.id === orderId);
+      const row = earlier ?? (isUuid(orderId) ? await this.manager.getRepository(OrderRow).findOneBy({ id: orderId }) : null);
+      session.assertOwns(row, "Order");
+      throw new AppError("CONFLICT", `The order is already ${row.status}`);
+    }
+    session.assertOwns(open.row, "Order");
+    this.apply(open.desk, { type: "cancel", id: Number(open.row.engineId) }, new Map());
+    if (this.state.systemUsers.has(open.row.userId)) this.activity(open.desk.steps.symbol).cancelled++;
+    return open.row;
+  }
+
+  /**
+   * A market maker's requote in one step: its open orders in the symbol are cancelled and the
+   * new ladder placed, so no order ever meets a book with one side missing. Levels that risk
+   * refuses (buying power, inventory) are left out.
+   */
+  private requote(command: Extract<SequencerCommand, { kind: "requote" }>): undefined {
+    const desk = this.desk(command.symbol);
+    for (const row of [...desk.openOrders.values()]) {
+      if (row.portfolioId !== command.portfolioId) continue;
+      this.apply(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
+      this.activity(command.symbol).cancelled++;
+    }
+    const userId = command.session.requireUser();
+    const held = this.state.accounts.has(command.portfolioId) ? this.state.accounts.held(command.portfolioId, command.symbol) : null;
+    if (command.inventory && held !== null && held * 2n < command.inventory.target) {
+      this.bookFill({
+        portfolioId: command.portfolioId,
+        userId,
+        symbol: command.symbol,
+        assetName: command.symbol,
+        side: "BUY",
+        quantity: command.inventory.target - held,
+        price: command.inventory.price,
+        fee: ZERO,
+        reference: { inventory: "market-maker" },
+      });
+    }
+    for (const level of command.levels) {
+      const lots = Number(level.quantity / desk.steps.lot);
+      const order: ValidatedOrder = { side: level.side, type: OrderType.LIMIT, tif: TimeInForce.GTC, quantity: level.quantity, lots, limitPrice: level.price, stopPrice: null, clientOrderId: null };
+      const reservedCash = level.side === "BUY" ? buyReservation(mulFixed(level.quantity, level.price, "up"), this.state.fees(command.symbol)) : ZERO;
+      try {
+        this.place({ session: command.session, userId, portfolioId: command.portfolioId, symbol: command.symbol, order, protection: null, reservedCash });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  private async moveCash(command: CashCommand): Promise<TransactionRow> {
+    const { portfolioId, type, amount, userId } = command;
+    const accounts = this.state.accounts;
+    const account = accounts.has(portfolioId) ? accounts.account(portfolioId) : null;
+    command.session.assertOwns(account, "Portfolio");
+    checkCurrencyPrecision(amount, account.currency);
+    await this.ports.compliance?.beforeCashMovement(this.manager, { userId, type, amount });
+    const available = accounts.availableCash(portfolioId);
+    if (type === TransactionType.WITHDRAWAL && amount > available) throw insufficientFunds(available, account.currency);
+    const transaction = accounts.moveCash(portfolioId, type, amount);
+    // Written now, not at the commit: KYC limits and AML rules read the day's movements,
+    // this one included, and so must later commands of the batch.
+    await accounts.flush(this.manager);
+    this.outcome.audit.push({
+      eventType: type === TransactionType.DEPOSIT ? "ledger.deposit" : "ledger.withdrawal",
+      userId,
+      entityType: "transaction",
+      entityId: transaction.transactionId,
+      payload: { portfolioId, amount: formatFixed(amount), currency: account.currency },
+    });
+    await this.ports.compliance?.afterCashMovement(this.manager, { userId, transactionId: transaction.transactionId });
+    this.outcome.portfolios.add(portfolioId);
+    return { ...transaction, status: TransactionStatus.COMPLETED, createdAt: this.now, updatedAt: this.now, settlementDate: null } as unknown as TransactionRow;
+  }
+
+  private bookFill(fill: FillInput): undefined {
+    const accounts = this.state.accounts;
+    if (!accounts.has(fill.portfolioId)) throw notFound("Portfolio");
+    if (fill.side === "SELL" && fill.quantity > accounts.freeQuantity(fill.portfolioId, fill.symbol)) {
+      throw new AppError("BAD_USER_INPUT", `sell of ${formatFixed(fill.quantity)} ${fill.symbol} exceeds the free holding`);
+    }
+    accounts.applyFill(fill);
+    this.outcome.portfolios.add(fill.portfolioId);
+    return undefined;
+  }
+
+  /** Runs a command through a book and settles its events in memory. */
+  private apply(desk: InstrumentDesk, command: Command, fresh: Map<number, OrderRow>): void {
+    const events = desk.book.apply(command);
+    if (events.length === 0) return;
+    this.touchedDesks.add(desk);
+    const row = (engineId: number) => {
+      const found = fresh.get(engineId) ?? desk.openOrders.get(engineId);
+      if (!found) throw new Error(`engine order ${engineId} has no open row`);
+      return found;
+    };
+    const touched = new Set<number>(fresh.keys());
+    for (const event of events) {
+      if (event.type === "fill") {
+        touched.add(event.makerId);
+        if (this.state.systemUsers.has(row(event.makerId).userId)) this.activity(desk.steps.symbol).fills++;
+      } else if (event.type !== "rejected" || event.reason !== "UNKNOWN_ORDER") touched.add(event.id);
+    }
+    recordEvents(events, row, this.state.accounts, desk.steps, this.state.fees(desk.steps.symbol), this.now, this.outcome);
+    for (const engineId of touched) desk.track(row(engineId));
+  }
+
+  private activity(symbol: string) {
+    let counts = this.state.systemActivity.get(symbol);
+    if (!counts) this.state.systemActivity.set(symbol, (counts = { placed: 0, cancelled: 0, fills: 0 }));
+    return counts;
+  }
+}
+
+function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDesk, now: Date): OrderRow {
+  const { order } = request;
+  return Object.assign(new OrderRow(), {
+    id: randomUUID(),
+    engineId: String(engineId),
+    userId: request.userId,
+    portfolioId: request.portfolioId,
+    clientOrderId: order.clientOrderId,
+    symbol: desk.steps.symbol,
+    side: order.side,
+    type: order.type,
+    timeInForce: order.tif,
+    quantity: formatFixed(order.quantity),
+    limitPrice: order.limitPrice === null ? null : formatFixed(order.limitPrice),
+    stopPrice: order.stopPrice === null ? null : formatFixed(order.stopPrice),
+    protectionPrice: request.protection === null ? null : formatFixed(request.protection),
+    filledQuantity: "0",
+    filledNotional: "0",
+    status: OrderStatus.NEW,
+    rejectReason: null,
+    reservedCash: formatFixed(request.reservedCash),
+    reservedQuantity: formatFixed(order.side === "SELL" ? order.quantity : ZERO),
+    queuedSeq: null,
+    lastSeq: String(desk.book.sequence),
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+const ORDER_ID: BulkColumn<OrderRow> = ["id", "uuid", (o) => o.id];
+/** What a command can change of an order. */
+const ORDER_STATE: Array<BulkColumn<OrderRow>> = [
+  ["status", "varchar", (o) => o.status],
+  ["reject_reason", "text", (o) => o.rejectReason],
+  ["filled_quantity", "numeric", (o) => o.filledQuantity],
+  ["filled_notional", "numeric", (o) => o.filledNotional],
+  ["reserved_cash", "numeric", (o) => o.reservedCash],
+  ["reserved_quantity", "numeric", (o) => o.reservedQuantity],
+  ["queued_seq", "bigint", (o) => o.queuedSeq],
+  ["last_seq", "bigint", (o) => o.lastSeq],
+  ["updated_at", "timestamptz", (o) => o.updatedAt],
+];
+const ORDER_COLUMNS: Array<BulkColumn<OrderRow>> = [
+  ORDER_ID,
+  ["engine_id", "bigint", (o) => o.engineId],
+  ["user_id", "uuid", (o) => o.userId],
+  ["portfolio_id", "uuid", (o) => o.portfolioId],
+  ["client_order_id", "varchar", (o) => o.clientOrderId],
+  ["symbol", "varchar", (o) => o.symbol],
+  ["side", "varchar", (o) => o.side],
+  ["order_type", "varchar", (o) => o.type],
+  ["time_in_force", "varchar", (o) => o.timeInForce],
+  ["quantity", "numeric", (o) => o.quantity],
+  ["limit_price", "numeric", (o) => o.limitPrice],
+  ["stop_price", "numeric", (o) => o.stopPrice],
+  ["protection_price", "numeric", (o) => o.protectionPrice],
+  ["created_at", "timestamptz", (o) => o.createdAt],
+  ...ORDER_STATE,
+];
+const TRADE_COLUMNS: Array<BulkColumn<TradeRow>> = [
+  ["id", "uuid", (t) => t.id],
+  ["symbol", "varchar", (t) => t.symbol],
+  ["price", "numeric", (t) => t.price],
+  ["quantity", "numeric", (t) => t.quantity],
+  ["aggressor_side", "varchar", (t) => t.aggressorSide],
+  ["maker_order_id", "uuid", (t) => t.makerOrderId],
+  ["taker_order_id", "uuid", (t) => t.takerOrderId],
+  ["seq", "bigint", (t) => t.seq],
+  ["executed_at", "timestamptz", (t) => t.executedAt],
+];
+const FILL_COLUMNS: Array<BulkColumn<FillRow>> = [
+  ["id", "uuid", (f) => f.id],
+  ["order_id", "uuid", (f) => f.orderId],
+  ["trade_id", "uuid", (f) => f.tradeId],
+  ["symbol", "varchar", (f) => f.symbol],
+  ["side", "varchar", (f) => f.side],
+  ["price", "numeric", (f) => f.price],
+  ["quantity", "numeric", (f) => f.quantity],
+  ["fee", "numeric", (f) => f.fee],
+  ["liquidity", "varchar", (f) => f.liquidity],
+  ["seq", "bigint", (f) => f.seq],
+  ["executed_at", "timestamptz", (f) => f.executedAt],
+];

@@ -1,0 +1,183 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { AuditEventInput, AuditService } from "../audit";
+import { AppError } from "../infra/errors";
+import type { Logger } from "../infra/logger";
+import type { Instrument } from "../market";
+import { Accounts, type CashCommand, type CashSequencer, type FillInput, type TransactionRow } from "../portfolio";
+import { InstrumentDesk } from "./instrument-desk";
+import type { Fees } from "./order-persistence";
+import { stepsOf } from "./order-validation";
+import type { Publisher } from "./publisher";
+import { SequenceStep, type SequencerCommand, type SequencerResult, type SequencerState, type StepPorts } from "./sequence-step";
+
+/** The most commands one commit carries: enough to amortise the commit, small enough to keep each transaction short. */
+export const MAX_BATCH = 512;
+/** System accounts' quote churn is audited as one summary per instrument at most this often. */
+const SUMMARY_INTERVAL_MS = 60_000;
+
+interface Job {
+  command: SequencerCommand;
+  resolve: (value: SequencerResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface SequencerPorts extends StepPorts {
+  audit: Pick<AuditService, "appendMany">;
+  haltedSymbols(manager: EntityManager): Promise<string[]>;
+  usersWithTradingDisabled(manager: EntityManager): Promise<string[]>;
+}
+
+/**
+ * The one writer of cash, positions and orders (the LMAX / exchange-core shape). Every command
+ * that moves money or orders queues here; whenever the sequencer is free it takes everything
+ * waiting (up to MAX_BATCH), runs it in order against the books and accounts in memory, writes
+ * the batch's journal in one transaction, and only then answers the callers and hands the batch
+ * to the publisher. An idle sequencer starts at once, so a lone order waits for nobody; under
+ * load the queue fills while the previous commit runs (group commit).
+ *
+ * A failed commit never leaves memory ahead of the database: the batch's changes are thrown
+ * away by rebuilding the books and accounts from what is committed, and every command of the
+ * batch is answered with the error.
+ */
+export class Sequencer implements CashSequencer {
+  readonly state: SequencerState;
+  /** Group commit at work: transactions committed, the commands they carried, the largest batch. */
+  readonly stats = { batches: 0, commands: 0, largest: 0, rebuilds: 0 };
+  private queue: Job[] = [];
+  private draining: Promise<void> | null = null;
+  private lastSummaryAt = Date.now();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    fees: Map<string, Fees>,
+    private readonly ports: SequencerPorts,
+    private readonly publisher: Publisher,
+    private readonly log: Logger,
+  ) {
+    this.state = {
+      desks: new Map(),
+      accounts: new Accounts(),
+      halted: new Set(),
+      disabledUsers: new Set(),
+      systemUsers: new Set(),
+      systemActivity: new Map(),
+      fees: (symbol) => fees.get(symbol) ?? fees.get("*") ?? { makerBps: 0, takerBps: 0 },
+    };
+  }
+
+  /** Opens a book per instrument and rebuilds books and accounts from the journal. */
+  async start(instruments: Iterable<Instrument>): Promise<void> {
+    for (const instrument of instruments) this.state.desks.set(instrument.symbol, new InstrumentDesk(stepsOf(instrument)));
+    const restored = await this.rebuild();
+    this.log.info({ books: this.state.desks.size, openOrders: restored, accounts: this.state.accounts.size }, "sequencer rebuilt from the journal");
+  }
+
+  /** Lets what is queued finish its commit. */
+  async stop(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  desk(symbol: string): InstrumentDesk | undefined {
+    return this.state.desks.get(symbol);
+  }
+
+  /** Marks an account as the system's (the market maker): its quote churn is summarised in the audit log. */
+  markSystemUser(userId: string): void {
+    this.state.systemUsers.add(userId);
+  }
+
+  /** Queues a command; resolves with its result once the batch it joined has committed. */
+  submit(command: SequencerCommand): Promise<SequencerResult> {
+    return new Promise<SequencerResult>((resolve, reject) => {
+      this.queue.push({ command, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  moveCash(command: CashCommand): Promise<TransactionRow> {
+    return this.submit({ kind: "cash", command }) as Promise<TransactionRow>;
+  }
+
+  async bookFill(fill: FillInput): Promise<void> {
+    await this.submit({ kind: "bookFill", fill });
+  }
+
+  private async drain(): Promise<void> {
+    // Let the commands that arrived in the same tick join the first batch.
+    await Promise.resolve();
+    while (this.queue.length > 0) {
+      const jobs = this.queue.splice(0, MAX_BATCH);
+      // `runBatch` settles its jobs; should it fail itself, they still get an answer and the sequencer goes on.
+      await this.runBatch(jobs).catch((error: unknown) => jobs.forEach((job) => job.reject(error)));
+    }
+    this.draining = null;
+  }
+
+  private async runBatch(jobs: Job[]): Promise<void> {
+    const results: Array<{ value?: SequencerResult; error?: unknown }> = [];
+    let step: SequenceStep | undefined;
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        step = new SequenceStep(manager, this.state, this.ports);
+        await step.prepare(jobs.map((job) => job.command));
+        for (const { command } of jobs) {
+          try {
+            results.push({ value: await step.run(command) });
+          } catch (error) {
+            // Refusals come before a command touches anything; any other failure spoils the batch.
+            if (!(error instanceof AppError)) throw error;
+            results.push({ error });
+          }
+        }
+        await step.commit((m, events) => this.ports.audit.appendMany(m, [...events, ...this.summaries(step!.now)]).then(() => undefined));
+      });
+    } catch (error) {
+      this.log.error({ err: error, commands: jobs.length }, "sequencer batch failed; rebuilding books and accounts from the journal");
+      this.stats.rebuilds++;
+      await this.rebuild().catch((rebuildError: unknown) => this.log.error({ err: rebuildError }, "rebuilding from the journal failed"));
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    this.stats.batches++;
+    this.stats.commands += jobs.length;
+    this.stats.largest = Math.max(this.stats.largest, jobs.length);
+    jobs.forEach((job, i) => (results[i].error ? job.reject(results[i].error) : job.resolve(results[i].value)));
+    await this.publisher.afterCommit(step!.outcome, step!.touchedDesks).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
+  }
+
+  /** Once a minute at most: one audit event per instrument for the system accounts' quoting. */
+  private summaries(now: Date): AuditEventInput[] {
+    if (now.getTime() - this.lastSummaryAt < SUMMARY_INTERVAL_MS || this.state.systemActivity.size === 0) return [];
+    const since = new Date(this.lastSummaryAt).toISOString();
+    this.lastSummaryAt = now.getTime();
+    const events = [...this.state.systemActivity].map(([symbol, counts]) => ({
+      eventType: "market_maker.activity",
+      entityType: "instrument",
+      entityId: symbol,
+      payload: { since, until: now.toISOString(), ordersPlaced: counts.placed, ordersCancelled: counts.cancelled, fills: counts.fills },
+    }));
+    this.state.systemActivity.clear();
+    return events;
+  }
+
+  /**
+   * Books, open orders, kill switches and the accounts of every portfolio with an open order,
+   * from what is committed: at start, and after a failed commit.
+   */
+  private async rebuild(): Promise<number> {
+    return this.dataSource.transaction("REPEATABLE READ", async (manager) => {
+      const { accounts, desks } = this.state;
+      accounts.reset();
+      let open = 0;
+      const portfolios = new Set<string>();
+      for (const desk of desks.values()) {
+        open += await desk.recover(manager);
+        for (const row of desk.openOrders.values()) portfolios.add(row.portfolioId);
+      }
+      await accounts.load(manager, portfolios);
+      this.state.halted = new Set(await this.ports.haltedSymbols(manager));
+      this.state.disabledUsers = new Set(await this.ports.usersWithTradingDisabled(manager));
+      return open;
+    });
+  }
+}

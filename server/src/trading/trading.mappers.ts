@@ -1,0 +1,40 @@
+import { formatFixed, parseFixed, ZERO } from "../infra/fixed";
+import type { FillRow, OrderRow } from "./trading.entities";
+import type { Fill, Order } from "./trading.types";
+
+/** Rows as the API shows them. */
+export const toFill = (row: FillRow): Fill => ({
+  id: row.id,
+  orderId: row.orderId,
+  symbol: row.symbol,
+  side: row.side as Fill["side"],
+  price: row.price,
+  quantity: row.quantity,
+  fee: row.fee,
+  liquidity: row.liquidity,
+  executedAt: row.executedAt,
+});
+
+export function toOrder(row: OrderRow): Order {
+  const filled = parseFixed(row.filledQuantity);
+  const average = filled > ZERO ? formatFixed((parseFixed(row.filledNotional) * 10n ** 10n) / filled) : null;
+  return {
+    id: row.id,
+    clientOrderId: row.clientOrderId,
+    portfolioId: row.portfolioId,
+    symbol: row.symbol,
+    side: row.side as Order["side"],
+    type: row.type,
+    timeInForce: row.timeInForce,
+    quantity: formatFixed(parseFixed(row.quantity)),
+    limitPrice: row.limitPrice === null ? null : formatFixed(parseFixed(row.limitPrice)),
+    stopPrice: row.stopPrice === null ? null : formatFixed(parseFixed(row.stopPrice)),
+    filledQuantity: formatFixed(filled),
+    averageFillPrice: average,
+    status: row.status,
+    rejectReason: row.rejectReason,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    userId: row.userId,
+  };
+}
