@@ -66,6 +66,8 @@ const schema = z.object({
   AUTO_REBALANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Run the built-in market maker in this process (default: with the embedded defaults). */
   MARKET_MAKER: booleanString.optional(),
+  /** System accounts' quoting (orders placed, cancelled, fills) is audited as one summary per instrument this often. */
+  SYSTEM_ACTIVITY_AUDIT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Total deposits a customer without VERIFIED KYC may make (USD); past it, KYC_REQUIRED. */
   KYC_UNVERIFIED_DEPOSIT_LIMIT: z.string().regex(/^\d+(\.\d+)?$/).default("1000"),
   /** The largest order value a customer without VERIFIED KYC may place; past it, KYC_REQUIRED. */
@@ -141,6 +143,7 @@ export interface Config {
     marketProtectionBps: number;
     dayCloseUtc: string;
     marketMaker: boolean;
+    systemActivityAuditMs: number;
     autoRebalanceIntervalMs: number;
   };
   compliance: ComplianceConfig;
@@ -234,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
       marketProtectionBps: v.MARKET_PROTECTION_BPS,
       dayCloseUtc: v.TRADING_DAY_CLOSE_UTC,
       marketMaker: v.MARKET_MAKER ?? embeddedDatabase,
+      systemActivityAuditMs: v.SYSTEM_ACTIVITY_AUDIT_MS,
       autoRebalanceIntervalMs: v.AUTO_REBALANCE_INTERVAL_MS,
     },
     valuation: { enabled: v.VALUATION_ENABLED, publishIntervalMs: v.VALUATION_PUBLISH_INTERVAL_MS, snapshotIntervalMs: v.VALUATION_SNAPSHOT_INTERVAL_MS },

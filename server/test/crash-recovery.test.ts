@@ -2,8 +2,13 @@ import { expect } from "chai";
 import { Client as PgClient } from "pg";
 import { formatFixed, parseFixed } from "../src/infra/fixed";
 import { services, tempDir } from "./helpers";
+import { committedBook, ledgerViolations } from "./ledger-invariants";
 import { spawnServer } from "./processes";
 
+/** The load spreads over eight instruments, so one batch carries several books and portfolios. */
+const SYMBOLS = ["AAPL", "MSFT", "NVDA", "AMZN", "ETH-USD", "SOL-USD", "TGLD", "TBILL"];
+const LOT: Record<string, string> = { "ETH-USD": "0.01", "SOL-USD": "0.1", TGLD: "1" };
+const TICK: Record<string, string> = { "SOL-USD": "0.001", TBILL: "0.0001" };
 const TEST_KEYS = "test:dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
 
 async function post(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
@@ -16,7 +21,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 describe("crash recovery", () => {
-  it("when the server is killed with SIGKILL under load, then every acknowledged order and fill survives, books rebuild, and cash and positions equal their ledger", async function () {
+  it("when the server is killed with SIGKILL under load on eight instruments, then every acknowledged order and fill survives, books rebuild, and cash and positions equal their ledger", async function () {
     if (!services.databaseUrl) throw new Error("DATABASE_URL must be set: this test checks a real PostgreSQL after a crash");
     this.timeout(120_000);
     const env = {
@@ -39,7 +44,7 @@ describe("crash recovery", () => {
     };
     let server = await spawnServer(env);
     const traders: Array<{ token: string; portfolioId: string }> = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 4; i++) {
       const registered = await post(server.url, `mutation ($i: RegisterInput!) { register(input: $i) { accessToken } }`, {
         i: { email: `crash-${Date.now()}-${i}@example.com`, password: "Correct-Horse-Battery-Staple-5", firstName: "C", lastName: "R" },
       });
@@ -48,31 +53,37 @@ describe("crash recovery", () => {
       await post(server.url, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "1000000") { id } }`, { p: portfolio.data.createPortfolio.id }, token);
       traders.push({ token, portfolioId: portfolio.data.createPortfolio.id });
     }
-    // Wait until the market maker quotes AAPL, so orders fill.
-    for (;;) {
-      const book = await post(server.url, `{ orderBook(symbol: "AAPL", depth: 1) { asks { price } bids { price } } }`);
-      if (book.data?.orderBook.asks.length && book.data.orderBook.bids.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // Wait until the market maker quotes every instrument, so orders fill.
+    for (const symbol of SYMBOLS) {
+      for (;;) {
+        const book = await post(server.url, `{ orderBook(symbol: "${symbol}", depth: 1) { asks { price } bids { price } } }`);
+        if (book.data?.orderBook.asks.length && book.data.orderBook.bids.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
-    // Load: both traders buy and sell at the market and rest limit orders, 8 at a time, until killed.
+    // Load: the traders buy at the market, rest limit orders and sell what they bought, across
+    // the instruments, 8 at a time, until killed.
     const acknowledged = new Map<string, { status: string; filledQuantity: string }>();
     let stop = false;
     const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status filledQuantity } }`;
     const worker = async (n: number) => {
       for (let k = 0; !stop; k++) {
-        const trader = traders[(n + k) % 2];
-        const book = await post(server.url, `{ orderBook(symbol: "AAPL", depth: 1) { bids { price } } }`).catch(() => null);
+        const trader = traders[(n + k) % traders.length];
+        const symbol = SYMBOLS[(n * 3 + k) % SYMBOLS.length];
+        const quantity = LOT[symbol] ?? "1";
+        const book = await post(server.url, `{ orderBook(symbol: "${symbol}", depth: 1) { bids { price } } }`).catch(() => null);
         const bid = book?.data?.orderBook.bids[0]?.price;
+        const base = { portfolioId: trader.portfolioId, symbol, quantity };
         const input =
           k % 3 === 2 && bid
-            ? { portfolioId: trader.portfolioId, symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: formatFixed(parseFixed(bid) - parseFixed("0.5")) }
-            : { portfolioId: trader.portfolioId, symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "1", timeInForce: "IOC" };
+            ? { ...base, side: "BUY", type: "LIMIT", limitPrice: formatFixed(parseFixed(bid) - parseFixed(TICK[symbol] ?? "0.01") * 50n) }
+            : { ...base, side: k % 3 === 1 ? "SELL" : "BUY", type: "MARKET", timeInForce: "IOC" };
         const result = await post(server.url, PLACE, { i: input }, trader.token).catch(() => null);
         if (result?.data?.placeOrder) acknowledged.set(result.data.placeOrder.id, result.data.placeOrder);
       }
     };
     const workers = Array.from({ length: 8 }, (_, n) => worker(n));
-    while (acknowledged.size < 60) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (acknowledged.size < 120) await new Promise((resolve) => setTimeout(resolve, 20));
     server.child.kill("SIGKILL");
     await server.exited;
     stop = true;
@@ -95,52 +106,29 @@ describe("crash recovery", () => {
         `SELECT f.id FROM fills f WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.metadata->>'fillId' = f.id::text AND t.transaction_type IN ('BUY', 'SELL'))`,
       );
       expect(unsettled.rowCount).to.equal(0);
-      // Cash equals the signed sum of completed transactions; positions equal bought minus sold
-      // (for this test's traders and the market maker: other suites may share the database).
+      // Cash equals the signed sum of completed transactions, positions equal bought minus sold,
+      // reservations equal what open orders hold (for this test's traders and the market maker:
+      // other suites may share the database).
       const mine = [
         ...traders.map((t) => t.portfolioId),
         ...(await pg.query(`SELECT p.id FROM portfolios p JOIN users u ON u.id = p.user_id WHERE u.email = 'market-maker@system.blockguardian.local'`)).rows.map((r) => r.id),
       ];
-      const cash = await pg.query(
-        `SELECT p.id FROM portfolios p LEFT JOIN transactions t ON t.portfolio_id = p.id AND t.status = 'COMPLETED' WHERE p.id = ANY($1::uuid[]) GROUP BY p.id, p.cash_balance
-          HAVING p.cash_balance <> COALESCE(SUM(CASE t.transaction_type WHEN 'DEPOSIT' THEN t.total_amount WHEN 'SELL' THEN t.total_amount ELSE -t.total_amount END), 0)`,
-        [mine],
-      );
-      expect(cash.rows).to.deep.equal([]);
-      const positions = await pg.query(
-        `SELECT pos.portfolio_id, pos.symbol FROM positions pos
-           LEFT JOIN transactions t ON t.portfolio_id = pos.portfolio_id AND t.asset_symbol = pos.symbol AND t.transaction_type IN ('BUY', 'SELL')
-          WHERE pos.portfolio_id = ANY($1::uuid[])
-          GROUP BY pos.portfolio_id, pos.symbol, pos.quantity
-         HAVING pos.quantity <> COALESCE(SUM(CASE t.transaction_type WHEN 'BUY' THEN t.quantity ELSE -t.quantity END), 0)`,
-        [mine],
-      );
-      expect(positions.rows).to.deep.equal([]);
-      // The rebuilt book equals the open orders as committed, level by level. The restarted
-      // maker requotes now and then (a dozen commands, one after another), so book and database
-      // are read back to back until a moment between two requotes.
-      const committedBook = async () => {
-        const open = await pg.query(
-          `SELECT side, limit_price AS price, SUM(quantity - filled_quantity) AS quantity, count(*)::int AS orders FROM orders
-            WHERE symbol = 'AAPL' AND status IN ('NEW', 'PARTIALLY_FILLED') AND order_type IN ('LIMIT', 'STOP_LIMIT')
-            GROUP BY side, limit_price`,
-        );
-        const side = (name: string, better: (a: bigint, b: bigint) => number) =>
-          open.rows
-            .filter((row) => row.side === name)
-            .map((row) => ({ price: formatFixed(parseFixed(row.price)), quantity: formatFixed(parseFixed(row.quantity)), orderCount: row.orders }))
-            .sort((a, b) => better(parseFixed(a.price), parseFixed(b.price)));
-        return { bids: side("BUY", (a, b) => (b > a ? 1 : -1)), asks: side("SELL", (a, b) => (a > b ? 1 : -1)) };
-      };
-      let book;
-      let committed;
-      for (let attempt = 0; attempt < 40; attempt++) {
-        book = (await post(server.url, `{ orderBook(symbol: "AAPL", depth: 100) { bids { price quantity orderCount } asks { price quantity orderCount } } }`)).data.orderBook;
-        committed = await committedBook();
-        if (JSON.stringify(book) === JSON.stringify(committed)) break;
-        await new Promise((resolve) => setTimeout(resolve, 50 + attempt * 10));
+      const query = async (sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows;
+      expect(await ledgerViolations(query, mine)).to.deep.equal({ cash: [], positions: [], reservedCash: [], reservedQuantity: [] });
+      // Every rebuilt book equals the open orders as committed, level by level. The restarted
+      // maker requotes now and then (one command each), so book and database are read back to
+      // back until a moment between two requotes.
+      for (const symbol of SYMBOLS) {
+        let book;
+        let committed;
+        for (let attempt = 0; attempt < 40; attempt++) {
+          book = (await post(server.url, `{ orderBook(symbol: "${symbol}", depth: 100) { bids { price quantity orderCount } asks { price quantity orderCount } } }`)).data.orderBook;
+          committed = await committedBook(query, symbol);
+          if (JSON.stringify(book) === JSON.stringify(committed)) break;
+          await new Promise((resolve) => setTimeout(resolve, 50 + attempt * 10));
+        }
+        expect(book, symbol).to.deep.equal(committed);
       }
-      expect(book).to.deep.equal(committed);
     } finally {
       await pg.end();
       server.child.kill("SIGTERM");

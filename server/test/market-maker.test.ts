@@ -7,7 +7,7 @@ import { bearer, gql, registerUser, startTestServer, subscribe, wsClient } from 
 describe("market maker and live trading between users", () => {
   let server: RunningServer;
   before(async () => {
-    server = await startTestServer({ MARKET_MAKER: "true", VALUATION_PUBLISH_INTERVAL_MS: "50" });
+    server = await startTestServer({ MARKET_MAKER: "true", VALUATION_PUBLISH_INTERVAL_MS: "50", SYSTEM_ACTIVITY_AUDIT_MS: "200" });
     // Prices come from quotes; give the maker a reference for ETH-USD.
     await server.pubsub.publish(topics.quotes("ETH-USD"), { symbol: "ETH-USD", bid: null, ask: null, last: "3000", timestamp: new Date().toISOString() });
     while (server.services.marketData.lastPrice("ETH-USD") !== "3000") await new Promise((resolve) => setTimeout(resolve, 5));
@@ -40,6 +40,49 @@ describe("market maker and live trading between users", () => {
     expect(errors).to.equal(undefined);
     expect(data!.placeOrder).to.deep.include({ status: "FILLED", filledQuantity: "1" });
     expect(data!.placeOrder.averageFillPrice).to.equal(depth.asks[0].price);
+  });
+
+  it("when a customer trades off the reference, then the maker keeps quoting around the feed's reference, and the feed's next tick moves last price and book again", async () => {
+    const quote = (fields: Record<string, string>) =>
+      server.pubsub.publish(topics.quotes("BTC-USD"), { symbol: "BTC-USD", bid: null, ask: null, timestamp: new Date().toISOString(), ...fields } as never);
+    const bestBidAsk = async () => {
+      const book = (await gql(server, `{ orderBook(symbol: "BTC-USD", depth: 1) { bids { price } asks { price } } }`)).data!.orderBook;
+      return { bid: book.bids[0] ? parseFixed(book.bids[0].price) : null, ask: book.asks[0] ? parseFixed(book.asks[0].price) : null };
+    };
+    const waitFor = async (ok: () => Promise<boolean>) => {
+      while (!(await ok())) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await quote({ last: "96500", reference: "96500" });
+    await waitFor(async () => {
+      const { bid, ask } = await bestBidAsk();
+      return bid !== null && ask !== null && bid < parseFixed("96500") && ask > parseFixed("96500") && ask - bid < parseFixed("300");
+    });
+    const buyer = await trader("20000");
+    const bought = await gql(server, `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { status averageFillPrice } }`, { i: { portfolioId: buyer.portfolioId, symbol: "BTC-USD", side: "BUY", type: "MARKET", quantity: "0.05", timeInForce: "IOC" } }, bearer(buyer.accessToken));
+    expect(bought.data!.placeOrder.status).to.equal("FILLED");
+    const tradedAt = bought.data!.placeOrder.averageFillPrice;
+    await waitFor(async () => server.services.marketData.lastPrice("BTC-USD") === tradedAt);
+    // The maker's ladder stays around the reference, not around its own fill above it.
+    expect(server.services.marketData.referencePrice("BTC-USD")).to.equal("96500");
+    // The feed moves: last price and book follow it, whatever the last trade was.
+    await quote({ last: "97000", reference: "97000" });
+    await waitFor(async () => {
+      const { bid, ask } = await bestBidAsk();
+      return bid !== null && ask !== null && bid < parseFixed("97000") && ask > parseFixed("97000") && bid > parseFixed("96800");
+    });
+    expect(server.services.marketData.lastPrice("BTC-USD")).to.equal("97000");
+    // The maker's quoting is system liquidity: summarised per instrument, never an event per order.
+    const maker = `SELECT id FROM users WHERE email = 'market-maker@system.blockguardian.local'`;
+    const perOrder = await server.database.dataSource.query(`SELECT count(*)::int AS n FROM audit_logs WHERE event_type = 'order.placed' AND user_id = (${maker})`);
+    expect(perOrder[0].n).to.equal(0);
+    await quote({ last: "97010", reference: "97010" });
+    let summaries: Array<{ payload: Record<string, unknown> }> = [];
+    while (summaries.length === 0) {
+      await quote({ last: "97020", reference: "97020" });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      summaries = await server.database.dataSource.query(`SELECT payload FROM audit_logs WHERE event_type = 'market_maker.activity' AND entity_id = 'BTC-USD'`);
+    }
+    expect(summaries[0].payload).to.include.keys("ordersPlaced", "ordersCancelled", "fills", "since", "until");
   });
 
   it("when two users trade, then both receive their fills live, and positions, cash and valuation agree afterwards", async () => {

@@ -31,6 +31,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const sequencer = new Sequencer(
     dataSource,
     config.trading.fees,
+    config.trading.systemActivityAuditMs,
     {
       audit,
       compliance,

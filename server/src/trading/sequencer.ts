@@ -12,8 +12,6 @@ import { SequenceStep, type SequencerCommand, type SequencerResult, type Sequenc
 
 /** The most commands one commit carries: enough to amortise the commit, small enough to keep each transaction short. */
 export const MAX_BATCH = 512;
-/** System accounts' quote churn is audited as one summary per instrument at most this often. */
-const SUMMARY_INTERVAL_MS = 60_000;
 
 interface Job {
   command: SequencerCommand;
@@ -50,6 +48,8 @@ export class Sequencer implements CashSequencer {
   constructor(
     private readonly dataSource: DataSource,
     fees: Map<string, Fees>,
+    /** System accounts' quote churn is audited as one summary per instrument at most this often. */
+    private readonly summaryIntervalMs: number,
     private readonly ports: SequencerPorts,
     private readonly publisher: Publisher,
     private readonly log: Logger,
@@ -147,7 +147,7 @@ export class Sequencer implements CashSequencer {
 
   /** Once a minute at most: one audit event per instrument for the system accounts' quoting. */
   private summaries(now: Date): AuditEventInput[] {
-    if (now.getTime() - this.lastSummaryAt < SUMMARY_INTERVAL_MS || this.state.systemActivity.size === 0) return [];
+    if (now.getTime() - this.lastSummaryAt < this.summaryIntervalMs || this.state.systemActivity.size === 0) return [];
     const since = new Date(this.lastSummaryAt).toISOString();
     this.lastSummaryAt = now.getTime();
     const events = [...this.state.systemActivity].map(([symbol, counts]) => ({

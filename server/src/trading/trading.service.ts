@@ -7,6 +7,7 @@ import { parseFixed } from "../infra/fixed";
 import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
 import type { OrderEvent } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
+import type { Accounts } from "../portfolio";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { Fees } from "./order-persistence";
 import { validateOrder } from "./order-validation";
@@ -56,6 +57,16 @@ export class TradingService {
   get commitStats(): { groups: number; commands: number; largest: number } {
     const { batches, commands, largest } = this.sequencer.stats;
     return { groups: batches, commands, largest };
+  }
+
+  /** Resolves once every command queued so far has been committed and answered. */
+  idle(): Promise<void> {
+    return this.sequencer.stop();
+  }
+
+  /** The sequencer's accounts, read-only: for checks that memory equals the journal. */
+  accounts(): Pick<Accounts, "account" | "has" | "held"> {
+    return this.sequencer.state.accounts;
   }
 
   symbols(): string[] {

@@ -297,7 +297,7 @@ export class ValuationEngine {
     }
   }
 
-  /** Stores every portfolio's value for analytics, and refreshes the portfolios row's figures. */
+  /** Stores every portfolio's value for analytics. */
   private async snapshot(): Promise<void> {
     const takenAt = new Date();
     for (const [portfolioId, until] of this.watchedUntil) if (until < takenAt.getTime()) this.watchedUntil.delete(portfolioId);
@@ -310,15 +310,9 @@ export class ValuationEngine {
         const k = j * 6;
         return `($${k + 1}::uuid, $${k + 2}::timestamptz, $${k + 3}::numeric, $${k + 4}::numeric, $${k + 5}::numeric, $${k + 6}::numeric)`;
       });
-      await this.dataSource.transaction(async (manager) => {
-        await manager.query(`INSERT INTO valuation_snapshots (portfolio_id, taken_at, total_value, cash_balance, unrealized_pnl, realized_pnl) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`, values);
-        await manager.query(
-          `UPDATE portfolios p SET total_value = v.total_value, unrealized_pnl = v.unrealized_pnl
-             FROM (VALUES ${tuples.join(", ")}) AS v(portfolio_id, taken_at, total_value, cash_balance, unrealized_pnl, realized_pnl)
-            WHERE p.id = v.portfolio_id`,
-          values,
-        );
-      });
+      // Snapshots only: the portfolios table belongs to the sequencer's writes (the API values
+      // portfolios live), so no row lock here can ever stand in a batch's way.
+      await this.dataSource.query(`INSERT INTO valuation_snapshots (portfolio_id, taken_at, total_value, cash_balance, unrealized_pnl, realized_pnl) VALUES ${tuples.join(", ")} ON CONFLICT DO NOTHING`, values);
     }
     this.log.debug({ portfolios: states.length }, "valuation snapshot stored");
   }
