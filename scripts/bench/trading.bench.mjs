@@ -68,10 +68,12 @@ let result;
 try {
   const [{ last_price: reference }] = (await pg.query(`SELECT last_price FROM instruments WHERE symbol = 'AAPL'`)).rows;
   const price = Number(reference).toFixed(2);
-  const maker = await account("maker", 1e6);
+  const maker = await account("maker", 0);
   const taker = await account("taker", 5e9);
-  // The maker's inventory, set directly: this database exists for the benchmark only.
+  // The maker's inventory, set directly before the sequencer first reads its portfolio (at its
+  // deposit): this database exists for the benchmark only.
   await pg.query(`INSERT INTO positions (portfolio_id, symbol, quantity, average_cost) VALUES ($1, 'AAPL', 100000000, $2)`, [maker.portfolioId, price]);
+  await post(`mutation ($p: ID!) { deposit(portfolioId: $p, amount: "1000000") { id } }`, { p: maker.portfolioId }, maker.token);
   const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
   const resting = await post(PLACE, { i: { portfolioId: maker.portfolioId, symbol: "AAPL", side: "SELL", type: "LIMIT", quantity: "1000000", limitPrice: price } }, maker.token);
   if (resting.errors) throw new Error(JSON.stringify(resting.errors));

@@ -64,8 +64,8 @@ export class Metrics {
           this.set(read(stats()));
         },
       });
-    gauge("trading_commit_groups", "Order-desk transactions committed since start", (s) => s.groups);
-    gauge("trading_commands_committed", "Commands (orders, cancels, expiries) those transactions carried", (s) => s.commands);
+    gauge("trading_commit_groups", "Sequencer transactions (batches) committed since start", (s) => s.groups);
+    gauge("trading_commands_committed", "Commands (orders, cancels, expiries, cash movements, requotes) those transactions carried", (s) => s.commands);
     gauge("trading_commit_group_largest", "Most commands one transaction has carried", (s) => s.largest);
   }
 
