@@ -52,6 +52,7 @@ describe("market maker and live trading between users", () => {
     const waitFor = async (ok: () => Promise<boolean>) => {
       while (!(await ok())) await new Promise((resolve) => setTimeout(resolve, 20));
     };
+    const startedAt = new Date();
     await quote({ last: "96500", reference: "96500" });
     await waitFor(async () => {
       const { bid, ask } = await bestBidAsk();
@@ -73,7 +74,7 @@ describe("market maker and live trading between users", () => {
     expect(server.services.marketData.lastPrice("BTC-USD")).to.equal("97000");
     // The maker's quoting is system liquidity: summarised per instrument, never an event per order.
     const maker = `SELECT id FROM users WHERE email = 'market-maker@system.blockguardian.local'`;
-    const perOrder = await server.database.dataSource.query(`SELECT count(*)::int AS n FROM audit_logs WHERE event_type = 'order.placed' AND user_id = (${maker})`);
+    const perOrder = await server.database.dataSource.query(`SELECT count(*)::int AS n FROM audit_logs WHERE event_type = 'order.placed' AND user_id = (${maker}) AND timestamp >= $1`, [startedAt]);
     expect(perOrder[0].n).to.equal(0);
     await quote({ last: "97010", reference: "97010" });
     let summaries: Array<{ payload: Record<string, unknown> }> = [];

@@ -134,18 +134,16 @@ describe("the sequencer under concurrent load", () => {
     const [buyer, seller] = traders;
     const query = (sql: string, params?: unknown[]) => server.database.dataSource.query(sql, params);
     const before = (await query(`SELECT cash_balance, reserved_cash FROM portfolios WHERE id = $1`, [buyer.portfolioId]))[0];
-    // A trigger refuses this buyer's fills: the batch that settles its next trade cannot commit.
-    const fn = `refuse_fills_${process.pid}`;
-    await query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-                   IF EXISTS (SELECT 1 FROM orders WHERE id = NEW.order_id AND portfolio_id = '${buyer.portfolioId}') THEN RAISE EXCEPTION 'refused by test'; END IF;
-                   RETURN NEW; END $$`);
-    await query(`CREATE TRIGGER ${fn} BEFORE INSERT ON fills FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    // A trigger refuses this buyer's positions: the batch that settles its next trade cannot commit.
+    const fn = `refuse_positions_${process.pid}`;
+    await query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$`);
+    await query(`CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON positions FOR EACH ROW WHEN (NEW.portfolio_id = '${buyer.portfolioId}') EXECUTE FUNCTION ${fn}()`);
     const buy = { portfolioId: buyer.portfolioId, symbol: "MSFT", side: "BUY", type: "MARKET", timeInForce: "IOC", quantity: "1" };
     try {
       const failed = await gql(server, PLACE, { i: buy }, bearer(buyer.accessToken));
       expect(failed.errors?.[0]?.extensions?.code).to.equal("INTERNAL_SERVER_ERROR");
     } finally {
-      await query(`DROP TRIGGER ${fn} ON fills`);
+      await query(`DROP TRIGGER ${fn} ON positions`);
       await query(`DROP FUNCTION ${fn}()`);
     }
     const after = (await query(`SELECT cash_balance, reserved_cash FROM portfolios WHERE id = $1`, [buyer.portfolioId]))[0];

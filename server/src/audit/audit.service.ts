@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { GENESIS_HASH, chainHash } from "./audit-chain";
+import type { BulkColumn } from "../infra/database/bulk";
 import { AuditLogRow } from "./audit.entity";
 
 /** An event to record. Payloads hold ids and outcomes, never secrets or personal data. */
@@ -26,6 +27,19 @@ export interface ChainVerification {
  * One lock key for every appender in every process: appends take it for the rest of their
  * transaction, so the chain never forks and seq never skips.
  */
+/** The audit_logs columns, for writing linked rows in a bulk statement. */
+export const AUDIT_COLUMNS: Array<BulkColumn<AuditLogRow>> = [
+  ["seq", "bigint", (r) => r.seq],
+  ["timestamp", "timestamptz", (r) => r.timestamp],
+  ["event_type", "varchar", (r) => r.eventType],
+  ["user_id", "uuid", (r) => r.userId],
+  ["entity_type", "varchar", (r) => r.entityType],
+  ["entity_id", "varchar", (r) => r.entityId],
+  ["payload", "jsonb", (r) => JSON.stringify(r.payload)],
+  ["prev_hash", "char(64)", (r) => r.prevHash],
+  ["hash", "char(64)", (r) => r.hash],
+];
+
 const APPEND_LOCK = 0x6267_6175; // "bgau"
 const VERIFY_BATCH = 1_000;
 
@@ -46,6 +60,17 @@ export class AuditService {
    * what a group of orders committed together records.
    */
   async appendMany(manager: EntityManager, inputs: AuditEventInput[]): Promise<AuditLogRow[]> {
+    const rows = await this.link(manager, inputs);
+    if (rows.length > 0) await manager.insert(AuditLogRow, rows);
+    return rows;
+  }
+
+  /**
+   * Takes the chain's lock for the rest of the caller's transaction and links `inputs` to its
+   * head; the caller inserts the rows (columns in AUDIT_COLUMNS) before it commits. The
+   * sequencer writes them in its batch's one journal statement this way.
+   */
+  async link(manager: EntityManager, inputs: AuditEventInput[]): Promise<AuditLogRow[]> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error("audit append needs the caller's transaction");
     if (inputs.length === 0) return [];
     await manager.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
@@ -68,7 +93,6 @@ export class AuditService {
       prevHash = row.hash;
       return row;
     });
-    await manager.insert(AuditLogRow, rows);
     return rows;
   }
 

@@ -1,3 +1,3 @@
 export { AuditLogRow } from "./audit.entity";
-export { AuditService, type AuditEventInput } from "./audit.service";
+export { AuditService, AUDIT_COLUMNS, type AuditEventInput } from "./audit.service";
 export { AuditResolver } from "./audit.resolver";

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
-import { type BulkColumn, bulkInsert, bulkUpdate } from "../infra/database/bulk";
+import { type BulkColumn, Journal } from "../infra/database/bulk";
 import { type Fixed, divFixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
 import { TransactionStatus, TransactionType } from "./portfolio.entities";
 
@@ -260,11 +260,15 @@ export class Accounts {
     });
   }
 
-  /** Writes every change: one statement each for portfolios, positions and transactions. */
+  /** Writes every change now, in one statement. */
   async flush(manager: EntityManager): Promise<void> {
+    await this.journal(new Journal()).write(manager);
+  }
+
+  /** Adds every change to `journal`: portfolios' money, positions, new transactions. */
+  journal(journal: Journal): Journal {
     const now = new Date();
-    await bulkUpdate(
-      manager,
+    journal.update(
       "portfolios",
       ["id", "uuid", (a) => a.id],
       [
@@ -276,27 +280,19 @@ export class Accounts {
       ],
       [...this.touchedAccounts].map((id) => this.account(id)),
     );
-    if (this.touchedHoldings.size > 0) {
-      const keys = [...this.touchedHoldings];
-      const holdings = keys.map((key) => this.holdings.get(key)!);
-      await manager.query(
-        `INSERT INTO positions (portfolio_id, symbol, quantity, reserved_quantity, average_cost, realized_pnl, updated_at)
-         SELECT v.*, now() FROM unnest($1::uuid[], $2::varchar[], $3::numeric[], $4::numeric[], $5::numeric[], $6::numeric[]) AS v
-         ON CONFLICT (portfolio_id, symbol) DO UPDATE
-            SET quantity = EXCLUDED.quantity, reserved_quantity = EXCLUDED.reserved_quantity, average_cost = EXCLUDED.average_cost,
-                realized_pnl = EXCLUDED.realized_pnl, updated_at = EXCLUDED.updated_at`,
-        [
-          keys.map((key) => key.split("|")[0]),
-          keys.map((key) => key.split("|")[1]),
-          ...(["quantity", "reserved", "averageCost", "realized"] as const).map((field) => holdings.map((h) => formatFixed(h[field]))),
-        ],
-      );
-    }
-    const settlementDate = now.toISOString().slice(0, 10);
-    await bulkInsert(manager, "transactions", TRANSACTION_COLUMNS(settlementDate, now), this.transactions);
+    journal.insert(
+      "positions",
+      POSITION_COLUMNS(now),
+      [...this.touchedHoldings].map((key) => ({ key, holding: this.holdings.get(key)! })),
+      `ON CONFLICT (portfolio_id, symbol) DO UPDATE
+          SET quantity = EXCLUDED.quantity, reserved_quantity = EXCLUDED.reserved_quantity, average_cost = EXCLUDED.average_cost,
+              realized_pnl = EXCLUDED.realized_pnl, updated_at = EXCLUDED.updated_at`,
+    );
+    journal.insert("transactions", TRANSACTION_COLUMNS(now.toISOString().slice(0, 10), now), [...this.transactions]);
     this.touchedAccounts.clear();
     this.touchedHoldings.clear();
     this.transactions.length = 0;
+    return journal;
   }
 
   private addTransaction(values: Omit<NewTransaction, "id" | "transactionId">): NewTransaction {
@@ -323,6 +319,16 @@ const TRANSACTION_COLUMNS = (settlementDate: string, now: Date): Array<BulkColum
   ["status", "varchar", () => TransactionStatus.COMPLETED],
   ["settlement_date", "date", () => settlementDate],
   ["created_at", "timestamptz", () => now],
+  ["updated_at", "timestamptz", () => now],
+];
+
+const POSITION_COLUMNS = (now: Date): Array<BulkColumn<{ key: string; holding: Holding }>> => [
+  ["portfolio_id", "uuid", ({ key }) => key.split("|")[0]],
+  ["symbol", "varchar", ({ key }) => key.split("|")[1]],
+  ["quantity", "numeric", ({ holding }) => formatFixed(holding.quantity)],
+  ["reserved_quantity", "numeric", ({ holding }) => formatFixed(holding.reserved)],
+  ["average_cost", "numeric", ({ holding }) => formatFixed(holding.averageCost)],
+  ["realized_pnl", "numeric", ({ holding }) => formatFixed(holding.realized)],
   ["updated_at", "timestamptz", () => now],
 ];
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
-import type { AuditEventInput } from "../audit";
+import { AUDIT_COLUMNS, type AuditEventInput, type AuditLogRow } from "../audit";
 import type { CashMovementGuard } from "../compliance";
 import type { Session } from "../identity";
-import { type BulkColumn, bulkInsert, bulkUpdate } from "../infra/database/bulk";
+import { type BulkColumn, Journal } from "../infra/database/bulk";
 import { AppError, notFound } from "../infra/errors";
 import { type Fixed, formatFixed, mulFixed, ZERO } from "../infra/fixed";
 import { type Accounts, type CashCommand, checkCurrencyPrecision, type FillInput, insufficientFunds, type TransactionRow, TransactionStatus, TransactionType } from "../portfolio";
@@ -13,6 +13,8 @@ import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./or
 import { toTicks, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
+
+const ENGINE_ID_BLOCK = 1_000;
 
 /** A new order that passed the gateway's checks, with what they worked out. */
 export interface PlaceRequest {
@@ -65,6 +67,8 @@ export interface SequencerState {
   systemUsers: Set<string>;
   /** Orders placed and cancelled, fills, by symbol, of system accounts since the last summary. */
   systemActivity: Map<string, { placed: number; cancelled: number; fills: number }>;
+  /** Engine ids drawn from the database's sequence and not used yet (a gap on restart is harmless). */
+  engineIds: number[];
   fees(symbol: string): Fees;
 }
 
@@ -87,7 +91,6 @@ export class SequenceStep {
   readonly outcome: CommandOutcome = emptyOutcome();
   /** Books a command of this batch changed: rebuilt when the commit fails. */
   readonly touchedDesks = new Set<InstrumentDesk>();
-  private engineIds: number[] = [];
   /** `userId|clientOrderId` -> the order it already names (committed, or placed earlier in the batch). */
   private readonly byClientOrderId = new Map<string, OrderRow>();
   private readonly created: OrderRow[] = [];
@@ -118,9 +121,12 @@ export class SequenceStep {
       }
     });
     await this.state.accounts.load(this.manager, portfolioIds.filter(isUuid));
-    if (places.length + levels > 0) {
-      const [{ ids }] = await this.manager.query(`SELECT array_agg(nextval('order_engine_ids')) AS ids FROM generate_series(1, $1)`, [places.length + levels]);
-      this.engineIds = ids.map(Number);
+    const needed = places.length + levels;
+    const pool = this.state.engineIds;
+    if (pool.length < needed) {
+      // Ids come from a sequence, a block at a time: one round trip per thousand orders, not per batch.
+      const [{ ids }] = await this.manager.query(`SELECT array_agg(nextval('order_engine_ids')) AS ids FROM generate_series(1, $1)`, [Math.max(needed - pool.length, ENGINE_ID_BLOCK)]);
+      pool.push(...ids.map(Number));
     }
     const withClientId = places.filter((p) => p.order.clientOrderId);
     if (withClientId.length > 0) {
@@ -163,21 +169,25 @@ export class SequenceStep {
     }
   }
 
-  /** Writes the batch: orders, trades, fills, cash and positions, the audit events. */
-  async commit(appendAudit: (manager: EntityManager, events: AuditEventInput[]) => Promise<void>): Promise<void> {
+  /**
+   * Writes the batch in one statement: orders, trades, fills, cash and positions, transactions,
+   * and the audit events, linked to the chain's head by `link` (which takes the chain's lock).
+   */
+  async commit(link: (manager: EntityManager, events: AuditEventInput[]) => Promise<AuditLogRow[]>): Promise<void> {
     const created = new Set(this.created);
-    await bulkInsert(this.manager, "orders", ORDER_COLUMNS, this.created);
     const changed = [...this.outcome.orders.values()].filter((row) => !created.has(row));
-    await bulkUpdate(this.manager, "orders", ORDER_ID, ORDER_STATE, changed);
-    await bulkInsert(this.manager, "trades", TRADE_COLUMNS, this.outcome.trades);
-    await bulkInsert(
-      this.manager,
-      "fills",
-      FILL_COLUMNS,
-      this.outcome.fills.map(({ fill }) => fill),
-    );
-    await this.state.accounts.flush(this.manager);
-    await appendAudit(this.manager, this.outcome.audit);
+    const journal = new Journal()
+      .insert("orders", ORDER_COLUMNS, this.created)
+      .update("orders", ORDER_ID, ORDER_STATE, changed)
+      .insert("trades", TRADE_COLUMNS, this.outcome.trades)
+      .insert(
+        "fills",
+        FILL_COLUMNS,
+        this.outcome.fills.map(({ fill }) => fill),
+      );
+    this.state.accounts.journal(journal);
+    journal.insert("audit_logs", AUDIT_COLUMNS, await link(this.manager, this.outcome.audit));
+    await journal.write(this.manager);
   }
 
   private desk(symbol: string): InstrumentDesk {
@@ -209,7 +219,7 @@ export class SequenceStep {
     );
     if (order.side === "BUY") accounts.reserveCash(portfolioId, request.reservedCash);
     else accounts.reserveQuantity(portfolioId, symbol, order.quantity);
-    const engineId = this.engineIds.shift()!;
+    const engineId = this.state.engineIds.shift()!;
     const row = newOrderRow(engineId, request, desk, this.now);
     this.created.push(row);
     if (key) this.byClientOrderId.set(key, row);

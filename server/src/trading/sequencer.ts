@@ -20,7 +20,7 @@ interface Job {
 }
 
 export interface SequencerPorts extends StepPorts {
-  audit: Pick<AuditService, "appendMany">;
+  audit: Pick<AuditService, "link">;
   haltedSymbols(manager: EntityManager): Promise<string[]>;
   usersWithTradingDisabled(manager: EntityManager): Promise<string[]>;
 }
@@ -61,6 +61,7 @@ export class Sequencer implements CashSequencer {
       disabledUsers: new Set(),
       systemUsers: new Set(),
       systemActivity: new Map(),
+      engineIds: [],
       fees: (symbol) => fees.get(symbol) ?? fees.get("*") ?? { makerBps: 0, takerBps: 0 },
     };
   }
@@ -129,7 +130,7 @@ export class Sequencer implements CashSequencer {
             results.push({ error });
           }
         }
-        await step.commit((m, events) => this.ports.audit.appendMany(m, [...events, ...this.summaries(step!.now)]).then(() => undefined));
+        await step.commit((m, events) => this.ports.audit.link(m, [...events, ...this.summaries(step!.now)]));
       });
     } catch (error) {
       this.log.error({ err: error, commands: jobs.length }, "sequencer batch failed; rebuilding books and accounts from the journal");
