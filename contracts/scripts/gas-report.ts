@@ -22,7 +22,7 @@ async function measure(operation: string, note: string, hash: Promise<Hash>) {
 const base = await viem.deployContract("AssetToken", ["Gold", "TGLD", 18, admin.account.address, treasury.account.address, 0n]);
 const quote = await viem.deployContract("AssetToken", ["Dollar", "dUSD", 6, admin.account.address, treasury.account.address, 0n]);
 const dex = await viem.deployContract("OrderBookDEX");
-await dex.write.createPair([base.address, quote.address, LOT]);
+await dex.write.createPair([base.address, quote.address, LOT, 1n]);
 for (const who of [alice, bob, carol]) {
   for (const token of [base, quote]) {
     await token.write.mint([who.account.address, 10n ** 24n]);
@@ -52,7 +52,7 @@ const restingId = (await dex.read.nextOrderId()) - 1n;
 await measure("cancel", "cancel a resting order (refund escrow, unlink)", dex.write.cancelOrder([restingId], { account: alice.account }));
 
 // Fresh book for the matching rows.
-await dex.write.createPair([base.address, quote.address, LOT * 10n]);
+await dex.write.createPair([base.address, quote.address, LOT * 10n, 1n]);
 const place2 = (who: typeof alice, isBuy: boolean, price: bigint, lots: bigint, maxFills = 10n) =>
   dex.write.placeOrder([2, isBuy, price, lots, maxFills, 0n], { account: who.account });
 await place2(alice, false, 500n, 5n);
