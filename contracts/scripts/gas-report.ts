@@ -48,6 +48,11 @@ await measure("place: same, with a hint", "5 levels above, hint = the level just
   await place(carol, false, 2_000n, 1n);
   return place(alice, false, 2_005n, 1n, 10n, 2_004n);
 })());
+await measure("place: same, hinted level emptied just before", "as above, but the hinted level was cancelled first: the search resumes from the level that was better", (async () => {
+  for (let i = 0n; i <= 4n; i++) await place(carol, false, 3_000n + i, 1n);
+  await dex.write.cancelOrder([(await dex.read.nextOrderId()) - 1n], { account: carol.account });
+  return place(alice, false, 3_005n, 1n, 10n, 3_004n);
+})());
 const restingId = (await dex.read.nextOrderId()) - 1n;
 await measure("cancel", "cancel a resting order (refund escrow, unlink)", dex.write.cancelOrder([restingId], { account: alice.account }));
 
@@ -82,8 +87,8 @@ await measure("vault: first deposit", "first depositor ever (fresh share balance
 await measure("vault: deposit", "a later deposit by an existing holder", vault.write.deposit([5_000n * 10n ** 6n, alice.account.address], { account: alice.account }));
 await vault.write.deposit([5_000n * 10n ** 6n, bob.account.address], { account: bob.account });
 await networkHelpers.time.increase(30 * 24 * 3600);
-await measure("vault: harvest", "30 days of yield collected from the source, 10% fee to the treasury, the rest locked for release", vault.write.harvest());
-await networkHelpers.time.increase(24 * 3600); // let the harvested profit unlock
+await measure("vault: harvest", "30 days of yield (already in the share price as it accrued) collected from the source, 10% fee to the treasury, nothing to lock", vault.write.harvest());
+await networkHelpers.time.increase(24 * 3600);
 await measure("vault: withdraw", "withdraw part (assets from the strategy)", vault.write.withdraw([1_000n * 10n ** 6n, alice.account.address, alice.account.address], { account: alice.account }));
 await measure("vault: redeem all", "redeem every share", vault.write.redeem([await vault.read.balanceOf([bob.account.address]), bob.account.address, bob.account.address], { account: bob.account }));
 await measure("vault: claimYield", "take the yield, principal stays", vault.write.claimYield([alice.account.address], { account: alice.account }));
