@@ -70,7 +70,7 @@ await measure("match: 10 fills at one level", "one buy takes 10 one-lot asks at 
 
 // The fee-charged path: the DEX measures what arrived and refunds the dust.
 await base.write.setTransferFee([25n]);
-await measure("place: rest, fee-charged base", "sell 10 lots of a 0.25% fee token: balance-delta sizing, dust refund, and the treasury's first fee (a fresh balance slot)", place(alice, false, 3_000n, 10n));
+await measure("place: rest, fee-charged base", "sell 10 lots of a 0.25% fee token: balance-delta sizing, dust refund, and the treasury's first fee (a fresh balance slot); a new level above 16 others (4 more than before issue 18's run, whose rows left fewer levels)", place(alice, false, 4_000n, 10n));
 await base.write.setTransferFee([0n]);
 
 // The vault: dUSD into a fixed-rate strategy.
