@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import BlockGuardian from "../ignition/modules/BlockGuardian.js";
-import { LOT_SIZES } from "../ignition/modules/OrderBookDEX.js";
+import { LOT_SIZES, MIN_LOTS } from "../ignition/modules/OrderBookDEX.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { viem, ignition, networkName } = await network.create();
@@ -45,7 +45,7 @@ const token = async (contract: typeof usd) => ({
 const pairs = [];
 for (const [symbol, base] of [["TGLD", gold], ["TBILL", bill]] as const) {
   const lotSize = LOT_SIZES[symbol];
-  pairs.push({ pairId: await dex.read.pairIdOf([base.address, usd.address, lotSize]), symbol, base: base.address, quote: usd.address, lotSize: lotSize.toString() });
+  pairs.push({ pairId: await dex.read.pairIdOf([base.address, usd.address, lotSize]), symbol, base: base.address, quote: usd.address, lotSize: lotSize.toString(), minLots: MIN_LOTS[symbol].toString() });
 }
 
 const record = {

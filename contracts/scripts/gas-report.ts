@@ -22,7 +22,7 @@ async function measure(operation: string, note: string, hash: Promise<Hash>) {
 const base = await viem.deployContract("AssetToken", ["Gold", "TGLD", 18, admin.account.address, treasury.account.address, 0n]);
 const quote = await viem.deployContract("AssetToken", ["Dollar", "dUSD", 6, admin.account.address, treasury.account.address, 0n]);
 const dex = await viem.deployContract("OrderBookDEX");
-await dex.write.createPair([base.address, quote.address, LOT]);
+await dex.write.createPair([base.address, quote.address, LOT, 1n]);
 for (const who of [alice, bob, carol]) {
   for (const token of [base, quote]) {
     await token.write.mint([who.account.address, 10n ** 24n]);
@@ -48,11 +48,16 @@ await measure("place: same, with a hint", "5 levels above, hint = the level just
   await place(carol, false, 2_000n, 1n);
   return place(alice, false, 2_005n, 1n, 10n, 2_004n);
 })());
+await measure("place: same, hinted level emptied just before", "as above, but the hinted level was cancelled first: the search resumes from the level that was better", (async () => {
+  for (let i = 0n; i <= 4n; i++) await place(carol, false, 3_000n + i, 1n);
+  await dex.write.cancelOrder([(await dex.read.nextOrderId()) - 1n], { account: carol.account });
+  return place(alice, false, 3_005n, 1n, 10n, 3_004n);
+})());
 const restingId = (await dex.read.nextOrderId()) - 1n;
 await measure("cancel", "cancel a resting order (refund escrow, unlink)", dex.write.cancelOrder([restingId], { account: alice.account }));
 
 // Fresh book for the matching rows.
-await dex.write.createPair([base.address, quote.address, LOT * 10n]);
+await dex.write.createPair([base.address, quote.address, LOT * 10n, 1n]);
 const place2 = (who: typeof alice, isBuy: boolean, price: bigint, lots: bigint, maxFills = 10n) =>
   dex.write.placeOrder([2, isBuy, price, lots, maxFills, 0n], { account: who.account });
 await place2(alice, false, 500n, 5n);
@@ -65,7 +70,7 @@ await measure("match: 10 fills at one level", "one buy takes 10 one-lot asks at 
 
 // The fee-charged path: the DEX measures what arrived and refunds the dust.
 await base.write.setTransferFee([25n]);
-await measure("place: rest, fee-charged base", "sell 10 lots of a 0.25% fee token: balance-delta sizing, dust refund, and the treasury's first fee (a fresh balance slot)", place(alice, false, 3_000n, 10n));
+await measure("place: rest, fee-charged base", "sell 10 lots of a 0.25% fee token: balance-delta sizing, dust refund, and the treasury's first fee (a fresh balance slot); a new level above 16 others (4 more than before issue 18's run, whose rows left fewer levels)", place(alice, false, 4_000n, 10n));
 await base.write.setTransferFee([0n]);
 
 // The vault: dUSD into a fixed-rate strategy.
@@ -82,8 +87,8 @@ await measure("vault: first deposit", "first depositor ever (fresh share balance
 await measure("vault: deposit", "a later deposit by an existing holder", vault.write.deposit([5_000n * 10n ** 6n, alice.account.address], { account: alice.account }));
 await vault.write.deposit([5_000n * 10n ** 6n, bob.account.address], { account: bob.account });
 await networkHelpers.time.increase(30 * 24 * 3600);
-await measure("vault: harvest", "30 days of yield collected from the source, 10% fee to the treasury, the rest locked for release", vault.write.harvest());
-await networkHelpers.time.increase(24 * 3600); // let the harvested profit unlock
+await measure("vault: harvest", "30 days of yield (already in the share price as it accrued) collected from the source, 10% fee to the treasury, nothing to lock", vault.write.harvest());
+await networkHelpers.time.increase(24 * 3600);
 await measure("vault: withdraw", "withdraw part (assets from the strategy)", vault.write.withdraw([1_000n * 10n ** 6n, alice.account.address, alice.account.address], { account: alice.account }));
 await measure("vault: redeem all", "redeem every share", vault.write.redeem([await vault.read.balanceOf([bob.account.address]), bob.account.address, bob.account.address], { account: bob.account }));
 await measure("vault: claimYield", "take the yield, principal stays", vault.write.claimYield([alice.account.address], { account: alice.account }));

@@ -52,17 +52,19 @@ describe("chain indexing against a hardhat node", function () {
   const startChainServer = () => startTestServer({ CHAIN_RPC_URL: rpcUrl, CHAIN_DEPLOYMENTS_FILE: deployed.file, CHAIN_POLL_INTERVAL_MS: "50" });
   const walletOf = (account: typeof BUYER): WalletClient => createWalletClient({ account, chain: hardhat, transport: http(rpcUrl) });
 
-  /** One resting sell of a lot of TGLD by SELLER, taken by BUYER: one OrderFilled. */
+  /** One resting sell of the TGLD pair's minimum order (5 lots, 0.05 TGLD) by SELLER, taken by
+   * BUYER: one OrderFilled. `price` is dUSD atoms per lot. */
   async function fillOneLot(price = 852_000n): Promise<void> {
+    const LOTS = 5n;
     const send = async (account: typeof BUYER, write: (wallet: WalletClient) => Promise<Hex>) => {
       const hash = await write(walletOf(account));
       const receipt = await chain.waitForTransactionReceipt({ hash });
       expect(receipt.status).to.equal("success");
     };
-    await send(SELLER, (w) => w.writeContract({ account: SELLER, chain: hardhat, address: deployed.gold, abi: assetTokenAbi, functionName: "approve", args: [deployed.dex, 10n ** 16n] }));
-    await send(SELLER, (w) => w.writeContract({ account: SELLER, chain: hardhat, address: deployed.dex, abi: orderBookDexAbi, functionName: "placeOrder", args: [1, false, price, 1n, 0n, 0n] }));
-    await send(BUYER, (w) => w.writeContract({ account: BUYER, chain: hardhat, address: deployed.usd, abi: assetTokenAbi, functionName: "approve", args: [deployed.dex, price] }));
-    await send(BUYER, (w) => w.writeContract({ account: BUYER, chain: hardhat, address: deployed.dex, abi: orderBookDexAbi, functionName: "placeOrder", args: [1, true, price, 1n, 10n, 0n] }));
+    await send(SELLER, (w) => w.writeContract({ account: SELLER, chain: hardhat, address: deployed.gold, abi: assetTokenAbi, functionName: "approve", args: [deployed.dex, LOTS * 10n ** 16n] }));
+    await send(SELLER, (w) => w.writeContract({ account: SELLER, chain: hardhat, address: deployed.dex, abi: orderBookDexAbi, functionName: "placeOrder", args: [1, false, price, LOTS, 0n, 0n] }));
+    await send(BUYER, (w) => w.writeContract({ account: BUYER, chain: hardhat, address: deployed.usd, abi: assetTokenAbi, functionName: "approve", args: [deployed.dex, LOTS * price] }));
+    await send(BUYER, (w) => w.writeContract({ account: BUYER, chain: hardhat, address: deployed.dex, abi: orderBookDexAbi, functionName: "placeOrder", args: [1, true, price, LOTS, 10n, 0n] }));
   }
 
   async function challenge(as: TestUser, address: string) {
@@ -153,7 +155,7 @@ describe("chain indexing against a hardhat node", function () {
       const seen = await subscribed(server, trades);
       await fillOneLot();
       const { trades: trade } = await trades.nth(seen + 1, 20_000);
-      expect(trade).to.deep.include({ symbol: "TGLD", price: "85.2", quantity: "0.01", aggressorSide: "BUY" });
+      expect(trade).to.deep.include({ symbol: "TGLD", price: "85.2", quantity: "0.05", aggressorSide: "BUY" });
 
       const after = (await gql(server, PORTFOLIO, { id: portfolioId }, bearer(user.accessToken))).data!.portfolio;
       // The live stream counts the wallet too, to the unit the query does.
@@ -163,7 +165,7 @@ describe("chain indexing against a hardhat node", function () {
         if (portfolioValuation.totalValue === after.totalValue) break;
       }
       const gold = after.positions.find((p: { symbol: string }) => p.symbol === "TGLD");
-      expect(gold).to.deep.include({ source: "WALLET", quantity: "10000.01", unrealizedPnl: "0" });
+      expect(gold).to.deep.include({ source: "WALLET", quantity: "10000.05", unrealizedPnl: "0" });
       expect(multiply(gold.quantity, gold.marketPrice)).to.equal(gold.marketValue);
       const positionsValue = after.positions.reduce((sum: bigint, p: { marketValue: string }) => sum + toUnits(p.marketValue), 0n);
       expect(toUnits(after.totalValue)).to.equal(toUnits(after.cashBalance) + positionsValue);
@@ -188,7 +190,7 @@ describe("chain indexing against a hardhat node", function () {
       await fillOneLot(853_000n);
       // The first event after the restart is the new fill, not a replay of the old one.
       const { trades: trade } = await trades.nth(seen + 1, 20_000);
-      expect(trade).to.deep.include({ price: "85.3", quantity: "0.01" });
+      expect(trade).to.deep.include({ price: "85.3", quantity: "0.05" });
       expect(await stored()).to.equal(2);
     } finally {
       trades.dispose();

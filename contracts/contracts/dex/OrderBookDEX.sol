@@ -59,16 +59,21 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     mapping(address account => mapping(address token => uint256)) private _credits;
 
     /// @inheritdoc IOrderBookDEX
-    function createPair(address base, address quote, uint96 lotSize) external nonReentrant returns (uint24 pairId) {
+    function createPair(address base, address quote, uint96 lotSize, uint80 minLots)
+        external
+        nonReentrant
+        returns (uint24 pairId)
+    {
         if (base == quote || base == address(0) || quote == address(0)) revert DexInvalidPair(base, quote);
         if (lotSize == 0) revert DexZeroLotSize();
+        if (minLots == 0) revert DexZeroLots();
         bytes32 key = keccak256(abi.encode(base, quote, lotSize));
         uint24 existing = _pairIds[key];
         if (existing != 0) revert DexPairExists(existing);
-        _pairs.push(Pair({base: base, lotSize: lotSize, quote: quote}));
+        _pairs.push(Pair({base: base, lotSize: lotSize, quote: quote, minLots: minLots}));
         pairId = SafeCast.toUint24(_pairs.length);
         _pairIds[key] = pairId;
-        emit PairCreated(pairId, base, quote, lotSize);
+        emit PairCreated(pairId, base, quote, lotSize, minLots);
     }
 
     /// @inheritdoc IOrderBookDEX
@@ -96,6 +101,7 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
         taker.received = _pull(IERC20(isBuy ? pair.quote : pair.base), lots * taker.unit);
         taker.lots = uint80(OrderMath.lotsCovered(taker.received, taker.unit, lots)); // <= lots: fits
         if (taker.lots == 0) revert DexOrderTooSmall(taker.received, taker.unit);
+        if (taker.lots < pair.minLots) revert DexOrderBelowMinimum(taker.lots, pair.minLots);
         taker.orderId = _nextOrderId++;
         emit OrderPlaced(taker.orderId, pairId, msg.sender, isBuy, price, taker.lots);
         return (taker.orderId, _fillAndRest(pair, taker, hintPrice));
@@ -108,9 +114,10 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
         MatchResult memory result = _match(book, pair, taker);
         uint80 rest = taker.lots - result.filled;
         if (rest > 0) {
-            if (_crossesBook(book, taker.isBuy, taker.limit)) {
-                // The fill limit stopped matching against a book that still crosses: resting
-                // would cross the book, so the rest is cancelled and refunded below.
+            if (rest < pair.minLots || _crossesBook(book, taker.isBuy, taker.limit)) {
+                // Dust below the minimum never rests; and when the fill limit stopped matching
+                // against a book that still crosses, resting would cross the book. Either way
+                // the rest is cancelled and refunded below.
                 emit OrderCancelled(taker.orderId, msg.sender, rest);
                 rest = 0;
             } else {
@@ -198,9 +205,10 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IOrderBookDEX
-    function getLevel(uint24 pairId, bool isBuy, uint112 price) external view returns (Level memory) {
+    function getLevel(uint24 pairId, bool isBuy, uint112 price) external view returns (Level memory level) {
         _pair(pairId);
-        return _levels(_books[pairId], isBuy)[price];
+        level = _levels(_books[pairId], isBuy)[price];
+        if (level.head == 0) delete level; // an emptied level keeps a search pointer only
     }
 
     /// @inheritdoc IOrderBookDEX
@@ -244,7 +252,7 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
         for (uint256 fills; fills < taker.maxFills && result.filled < taker.lots; fills++) {
             uint112 best = taker.isBuy ? book.bestAsk : book.bestBid;
             if (best == 0 || !OrderMath.crosses(taker.isBuy, best, taker.limit)) break;
-            (address maker, uint80 fill) = _fillHead(book, pair, taker, best, taker.lots - result.filled);
+            (address maker, uint80 fill, uint80 remnant) = _fillHead(book, pair, taker, best, taker.lots - result.filled);
             uint256 baseAmount = uint256(fill) * pair.lotSize;
             uint256 quoteAmount = uint256(fill) * best;
             // unchecked: result.filled + fill <= taker.lots, a uint80, by _fillHead's choice of fill.
@@ -254,6 +262,14 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
             result.escrowSpent += taker.isBuy ? quoteAmount : baseAmount;
             result.proceeds += taker.isBuy ? baseAmount : quoteAmount;
             _payMaker(makerProceedsToken, maker, taker.isBuy ? quoteAmount : baseAmount);
+            if (remnant > 0) {
+                // The maker's escrow for a remainder below the minimum, cancelled by _fillHead.
+                _payMaker(
+                    IERC20(taker.isBuy ? pair.base : pair.quote),
+                    maker,
+                    uint256(remnant) * OrderMath.unitOf(!taker.isBuy, best, pair.lotSize)
+                );
+            }
         }
     }
 
@@ -268,23 +284,27 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     }
 
     /// @dev Fills up to `wanted` lots of the oldest order at `price` (the best opposite level),
-    /// removing it once it is filled, and reports the fill.
+    /// removing it once it is filled, and reports the fill. A remainder below the pair's minimum
+    /// is removed too and reported as `remnant`, whose escrow the caller returns to the maker.
     function _fillHead(Book storage book, Pair memory pair, Taker memory taker, uint112 price, uint80 wanted)
         private
-        returns (address maker, uint80 fill)
+        returns (address maker, uint80 fill, uint80 remnant)
     {
         uint64 makerOrderId = _levels(book, !taker.isBuy)[price].head;
         Order storage order = _orders[makerOrderId];
         maker = order.maker;
         uint80 available = order.lots;
         fill = wanted < available ? wanted : available;
-        if (fill == available) {
+        uint80 left;
+        // unchecked: fill <= available by its choice above.
+        unchecked {
+            left = available - fill;
+        }
+        if (left == 0 || left < pair.minLots) {
             _unlink(book, makerOrderId, order);
+            remnant = left;
         } else {
-            // unchecked: fill < available in this branch.
-            unchecked {
-                order.lots = available - fill;
-            }
+            order.lots = left;
         }
         emit OrderFilled(
             taker.pairId,
@@ -298,6 +318,7 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
             uint256(fill) * pair.lotSize,
             uint256(fill) * price
         );
+        if (remnant > 0) emit OrderCancelled(makerOrderId, maker, remnant);
     }
 
     /// @dev Appends the order to its price level, creating the level in sorted position if new.
@@ -315,8 +336,12 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     }
 
     /// @dev Links a new level between the last level better than `price` and the first worse
-    /// one. The walk starts at the hint when it is a live level better than `price`, otherwise
-    /// at the best price; its gas is paid by the order's own maker only.
+    /// one. The walk starts at the hint when it is a level better than `price`, otherwise at
+    /// the best price; its gas is paid by the order's own maker only. A hinted level emptied
+    /// since the maker chose it (a front-run cancel, say) still holds the price that was better
+    /// than it when it emptied (see _unlink); those pointers lead, each strictly better, to a
+    /// live level better than `price`, so a stale hint costs one read per emptied level
+    /// instead of a walk from the best price.
     function _insertLevel(
         Book storage book,
         mapping(uint112 => Level) storage levels,
@@ -326,9 +351,13 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
     ) private {
         uint112 better;
         uint112 worse = isBuy ? book.bestBid : book.bestAsk;
-        if (hintPrice != 0 && levels[hintPrice].head != 0 && OrderMath.isBetter(isBuy, hintPrice, price)) {
-            better = hintPrice;
-            worse = levels[hintPrice].worse;
+        if (hintPrice != 0 && OrderMath.isBetter(isBuy, hintPrice, price)) {
+            uint112 start = hintPrice;
+            while (start != 0 && levels[start].head == 0) start = levels[start].better;
+            if (start != 0) {
+                better = start;
+                worse = levels[start].worse;
+            }
         }
         while (worse != 0 && OrderMath.isBetter(isBuy, worse, price)) {
             better = worse;
@@ -357,7 +386,9 @@ contract OrderBookDEX is IOrderBookDEX, ReentrancyGuardTransient {
             if (better == 0) _setBest(book, order.isBuy, worse);
             else levels[better].worse = worse;
             if (worse != 0) levels[worse].better = better;
-            delete levels[order.price];
+            // Only `worse` is cleared: `better` stays as a pointer for a stale hint (see
+            // _insertLevel), and an emptied level is told apart by `head == 0`.
+            level.worse = 0;
         }
         delete _orders[orderId];
     }

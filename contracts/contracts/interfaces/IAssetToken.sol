@@ -24,7 +24,7 @@ interface IAssetToken is IERC20 {
     /// @param maxBps The hard cap, {MAX_TRANSFER_FEE_BPS}.
     error AssetFeeTooHigh(uint256 bps, uint256 maxBps);
 
-    /// @notice The zero address was given where an account is required (treasury, admin).
+    /// @notice The zero address was given where an account is required (treasury).
     error AssetZeroAddress();
 
     /// @notice Hard cap on the transfer fee, in basis points; no role can set more.
@@ -33,7 +33,8 @@ interface IAssetToken is IERC20 {
     /// @notice Role that may mint.
     function MINTER_ROLE() external view returns (bytes32);
 
-    /// @notice Role that may burn from any holder (redemption of the underlying asset).
+    /// @notice Role that may burn its own tokens, or a holder's within the allowance the holder
+    /// gave it (redemption of the underlying asset).
     function BURNER_ROLE() external view returns (bytes32);
 
     /// @notice Role that may pause and unpause every balance change.
@@ -41,6 +42,9 @@ interface IAssetToken is IERC20 {
 
     /// @notice Role that sets the fee, the treasury and fee exemptions.
     function FEE_MANAGER_ROLE() external view returns (bytes32);
+
+    /// @notice Seconds between beginning a hand-over of the admin role and its acceptance.
+    function ADMIN_TRANSFER_DELAY() external view returns (uint48);
 
     /// @notice The current transfer fee in basis points.
     function transferFeeBps() external view returns (uint256);
@@ -58,7 +62,9 @@ interface IAssetToken is IERC20 {
     function mint(address to, uint256 amount) external;
 
     /// @notice Destroys `amount` of `from`'s tokens, as when the issuer redeems the underlying
-    /// asset; no fee and no allowance. Requires BURNER_ROLE; reverts while paused.
+    /// asset; no fee. Spends `from`'s allowance to the caller unless `from` is the caller, so
+    /// tokens held in escrow by a contract cannot be burnt. Requires BURNER_ROLE; reverts while
+    /// paused.
     function burn(address from, uint256 amount) external;
 
     /// @notice Stops every transfer, mint and burn. Requires PAUSER_ROLE.

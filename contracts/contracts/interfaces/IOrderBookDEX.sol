@@ -17,6 +17,12 @@ pragma solidity ^0.8.28;
 /// in the contract as the maker's credit, claimable with {claimCredit}. So the balance of a
 /// token equals the open orders' escrow plus the unclaimed credits.
 ///
+/// Minimum order size. Each pair has `minLots`: a new order must be at least that large, and an
+/// order rests on the book only while it holds at least that many lots; a smaller remainder
+/// (of a taker order, or of a maker order after a partial fill) is cancelled and its escrow
+/// returned (event OrderCancelled). Dust therefore cannot sit at the head of a level, where
+/// price-time priority would make every taker spend one of its `maxFills` on it.
+///
 /// Fee-on-transfer tokens. An order is sized by what arrived, measured as this contract's
 /// balance change, rounded down to whole lots; the part of a lot that arrived is returned at
 /// once. Payouts are sent gross: the token may charge its fee on the way to the recipient.
@@ -25,10 +31,12 @@ interface IOrderBookDEX {
     /// @param base The token traded in lots.
     /// @param lotSize Base atoms in one lot.
     /// @param quote The token prices are paid in.
+    /// @param minLots The fewest lots a new order may have, and an order may rest with.
     struct Pair {
         address base;
         uint96 lotSize;
         address quote;
+        uint80 minLots;
     }
 
     /// @notice An open order. `prev`/`next` link orders of the same price in time order.
@@ -55,7 +63,7 @@ interface IOrderBookDEX {
     }
 
     /// @notice A pair was listed.
-    event PairCreated(uint24 indexed pairId, address indexed base, address indexed quote, uint96 lotSize);
+    event PairCreated(uint24 indexed pairId, address indexed base, address indexed quote, uint96 lotSize, uint80 minLots);
 
     /// @notice An order was accepted and its escrow received; `lots` is its size after any
     /// transfer fee. It matches next, and what is left rests unless it is cancelled in the
@@ -95,6 +103,9 @@ interface IOrderBookDEX {
     /// @notice `account` withdrew its credit of `token`.
     event CreditClaimed(address indexed account, address indexed token, uint256 amount);
 
+    /// @notice An order of `lots` (after any transfer fee) is below the pair's `minLots`.
+    error DexOrderBelowMinimum(uint80 lots, uint80 minLots);
+
     /// @notice No pair has this id.
     error DexPairNotFound(uint24 pairId);
 
@@ -126,17 +137,19 @@ interface IOrderBookDEX {
     /// @notice `account` has no credit of `token` to claim.
     error DexNothingToClaim(address account, address token);
 
-    /// @notice Lists the pair (`base`, `quote`) traded in lots of `lotSize` base atoms. Anyone may
-    /// list; one pair per (base, quote, lotSize).
+    /// @notice Lists the pair (`base`, `quote`) traded in lots of `lotSize` base atoms, with orders
+    /// of at least `minLots` lots (not zero: DexZeroLots). Anyone may list; one pair per
+    /// (base, quote, lotSize).
     /// @return pairId The new pair's id, from 1.
-    function createPair(address base, address quote, uint96 lotSize) external returns (uint24 pairId);
+    function createPair(address base, address quote, uint96 lotSize, uint80 minLots) external returns (uint24 pairId);
 
     /// @notice Places a limit order: escrows its tokens, fills it against the other side by
     /// price then time at the resting prices, and rests what is left at `price`.
     /// @dev Matching stops after `maxFills` resting orders, so the caller bounds the gas. If it
     /// stops there while the book would still cross `price`, the rest is cancelled (event
-    /// OrderCancelled) instead of resting, so the book never crosses; `maxFills == 0` is a
-    /// post-only order. Price improvement and fee dust are returned at the end of the call.
+    /// OrderCancelled) instead of resting, so the book never crosses; so is a rest below the
+    /// pair's `minLots`. `maxFills == 0` is a post-only order. Price improvement and fee dust
+    /// are returned at the end of the call. Reverts DexOrderBelowMinimum below `minLots`.
     /// @param pairId The pair.
     /// @param isBuy True to buy base with quote, false to sell base for quote.
     /// @param price Limit price: quote atoms per lot.
@@ -144,7 +157,8 @@ interface IOrderBookDEX {
     /// @param maxFills The most resting orders this call may fill.
     /// @param hintPrice An existing price level on the order's side at or better than `price`,
     /// where the search for the new level's place starts; 0 starts from the best price. A
-    /// wrong hint costs gas, never correctness.
+    /// wrong hint costs gas, never correctness; a hinted level emptied meanwhile costs about one
+    /// storage read per level emptied, as the search resumes from the level that was better.
     /// @return orderId The order's id (also when it filled completely and never rested).
     /// @return filledLots Lots filled in this call.
     function placeOrder(

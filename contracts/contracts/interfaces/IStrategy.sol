@@ -27,10 +27,12 @@ interface IStrategy {
     function vault() external view returns (address);
 
     /// @notice Assets the strategy holds for the vault: principal plus harvested yield. Yield
-    /// not yet harvested is not included, so it never reaches a vault's share price unrealised.
+    /// not yet harvested is reported by {pendingYield}.
     function totalAssets() external view returns (uint256);
 
-    /// @notice Yield earned and not yet harvested (what {harvest} would collect now).
+    /// @notice Yield earned and not yet harvested (what {harvest} would collect now). A vault
+    /// counts it in its share price as it accrues, so it must only grow between harvests, as
+    /// earned, and never promise more than harvest delivers.
     function pendingYield() external view returns (uint256);
 
     /// @notice Accounts for `assets` the vault has just transferred to the strategy. Vault only.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
 /// @title BasisPoints
 /// @notice Fee and share arithmetic in basis points (1 bp = 0.01%), shared by the token fee,
 /// the exchange's fees and the vault's performance fee.
@@ -13,21 +15,17 @@ library BasisPoints {
     error BasisPointsOutOfRange(uint256 bps);
 
     /// @notice `amount * bps / 10_000`, rounded down: a fee never takes more than its rate.
-    /// @dev Reverts on a rate above 100%. Cannot overflow for any amount below 2^256 / 10_000.
+    /// @dev Reverts on a rate above 100%. Full-precision product (Math.mulDiv): no amount
+    /// overflows, so a caller's own checks (a balance, say) decide how an absurd amount fails.
     function mulBpsDown(uint256 amount, uint256 bps) internal pure returns (uint256) {
         if (bps > MAX_BPS) revert BasisPointsOutOfRange(bps);
-        return (amount * bps) / MAX_BPS;
+        return Math.mulDiv(amount, bps, MAX_BPS);
     }
 
     /// @notice `amount * bps / 10_000`, rounded up: for amounts the protocol must not undercharge.
     function mulBpsUp(uint256 amount, uint256 bps) internal pure returns (uint256) {
         if (bps > MAX_BPS) revert BasisPointsOutOfRange(bps);
-        uint256 product = amount * bps;
-        // unchecked: product / MAX_BPS <= product, and the +1 applies only when a remainder
-        // exists, so the result never exceeds amount * bps / MAX_BPS + 1 <= amount.
-        unchecked {
-            return product / MAX_BPS + (product % MAX_BPS == 0 ? 0 : 1);
-        }
+        return Math.mulDiv(amount, bps, MAX_BPS, Math.Rounding.Ceil);
     }
 
     /// @notice Splits `amount` into the fee at `bps` (rounded down) and the rest; the two add up

@@ -59,6 +59,8 @@ contract FixedRateStrategy is IStrategy {
 
     /// @inheritdoc IStrategy
     function pendingYield() external view returns (uint256) {
+        // A source that no longer pays this strategy would make harvest revert: nothing to collect.
+        if (!_source.isBeneficiary(address(this))) return 0;
         uint256 earned = _accrued + YieldMath.accrued(_held, _source.rateBps(), block.timestamp - _lastAccrual);
         uint256 available = _source.available();
         return earned < available ? earned : available;
@@ -88,8 +90,10 @@ contract FixedRateStrategy is IStrategy {
     function harvest() external onlyVault returns (uint256 harvested) {
         _checkpoint();
         // An underfunded source pays what it has; the rest stays accrued for a later harvest.
-        harvested = _source.pay(_accrued);
-        _accrued -= harvested;
+        // Holdings grow by what arrived (a fee-charging asset delivers less than was paid).
+        uint256 before = _asset.balanceOf(address(this));
+        _accrued -= _source.pay(_accrued);
+        harvested = _asset.balanceOf(address(this)) - before;
         _held += harvested;
         emit StrategyHarvested(harvested, _held);
     }

@@ -37,9 +37,9 @@ describe("OrderBookDEX invariants", function () {
     const busd = await viem.deployContract("BlocklistToken");
     const dex = await viem.deployContract("OrderBookDEX");
     await exempt.write.setFeeExempt([dex.address, true]);
-    await dex.write.createPair([charged.address, quote.address, LOT]); // pair 1
-    await dex.write.createPair([exempt.address, quote.address, LOT]); // pair 2
-    await dex.write.createPair([exempt.address, busd.address, LOT]); // pair 3
+    await dex.write.createPair([charged.address, quote.address, LOT, 1n]); // pair 1
+    await dex.write.createPair([exempt.address, quote.address, LOT, 1n]); // pair 2
+    await dex.write.createPair([exempt.address, busd.address, LOT, 1n]); // pair 3
     const baseOf: Record<number, Address> = { 1: getAddress(charged.address), 2: getAddress(exempt.address), 3: getAddress(exempt.address) };
     const quoteOf: Record<number, Address> = { 1: getAddress(quote.address), 2: getAddress(quote.address), 3: getAddress(busd.address) };
     for (const trader of traders) {

@@ -15,7 +15,7 @@ describe("OrderBookDEX", () => {
     const base = await viem.deployContract("AssetToken", ["Tokenized Gold", "tGOLD", 18, admin.account.address, treasury.account.address, 0n]);
     const quote = await viem.deployContract("AssetToken", ["Demo Dollar", "dUSD", 6, admin.account.address, treasury.account.address, 0n]);
     const dex = await viem.deployContract("OrderBookDEX");
-    await dex.write.createPair([base.address, quote.address, LOT]);
+    await dex.write.createPair([base.address, quote.address, LOT, 1n]);
     const traders = [alice, bob, carol, dave];
     for (const trader of traders) {
       await base.write.mint([trader.account.address, 10n ** 21n]);
@@ -44,35 +44,37 @@ describe("OrderBookDEX", () => {
   describe("createPair", () => {
     it("when a pair is listed, then it gets the next id and can be read back by id and by tokens", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
-      await viem.assertions.emitWithArgs(f.dex.write.createPair([f.quote.address, f.base.address, 7n]), f.dex, "PairCreated", [
+      await viem.assertions.emitWithArgs(f.dex.write.createPair([f.quote.address, f.base.address, 7n, 3n]), f.dex, "PairCreated", [
         2,
         getAddress(f.quote.address),
         getAddress(f.base.address),
         7n,
+        3n,
       ]);
       expect(await f.dex.read.pairCount()).to.equal(2);
       expect(await f.dex.read.pairIdOf([f.base.address, f.quote.address, LOT])).to.equal(1);
       expect(await f.dex.read.pairIdOf([f.base.address, f.quote.address, 7n])).to.equal(0);
       const pair = await f.dex.read.getPair([2]);
-      expect(pair).to.deep.equal({ base: getAddress(f.quote.address), lotSize: 7n, quote: getAddress(f.base.address) });
+      expect(pair).to.deep.equal({ base: getAddress(f.quote.address), lotSize: 7n, quote: getAddress(f.base.address), minLots: 3n });
     });
 
     it("when the pair is invalid or already listed, then it reverts with DexInvalidPair / DexZeroLotSize / DexPairExists", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([f.base.address, f.base.address, LOT]), f.dex, "DexInvalidPair", [
+      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([f.base.address, f.base.address, LOT, 1n]), f.dex, "DexInvalidPair", [
         getAddress(f.base.address),
         getAddress(f.base.address),
       ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([zeroAddress, f.quote.address, LOT]), f.dex, "DexInvalidPair", [
+      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([zeroAddress, f.quote.address, LOT, 1n]), f.dex, "DexInvalidPair", [
         zeroAddress,
         getAddress(f.quote.address),
       ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([f.base.address, zeroAddress, LOT]), f.dex, "DexInvalidPair", [
+      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([f.base.address, zeroAddress, LOT, 1n]), f.dex, "DexInvalidPair", [
         getAddress(f.base.address),
         zeroAddress,
       ]);
-      await viem.assertions.revertWithCustomError(f.dex.write.createPair([f.base.address, f.quote.address, 0n]), f.dex, "DexZeroLotSize");
-      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([f.base.address, f.quote.address, LOT]), f.dex, "DexPairExists", [1]);
+      await viem.assertions.revertWithCustomError(f.dex.write.createPair([f.base.address, f.quote.address, 0n, 1n]), f.dex, "DexZeroLotSize");
+      await viem.assertions.revertWithCustomError(f.dex.write.createPair([f.base.address, f.quote.address, 5n, 0n]), f.dex, "DexZeroLots");
+      await viem.assertions.revertWithCustomErrorWithArgs(f.dex.write.createPair([f.base.address, f.quote.address, LOT, 1n]), f.dex, "DexPairExists", [1]);
     });
 
     it("when an unknown pair is read or traded, then it reverts with DexPairNotFound(pairId)", async () => {
@@ -301,6 +303,77 @@ describe("OrderBookDEX", () => {
     });
   });
 
+  describe("minimum order size", () => {
+    async function deployMinDex() {
+      const f = await deployDex();
+      const quote2 = await viem.deployContract("AssetToken", ["Demo Dollar 2", "dUSD2", 6, f.admin.account.address, f.treasury.account.address, 0n]);
+      await f.dex.write.createPair([f.base.address, quote2.address, LOT, 10n]); // pair 2, minLots 10
+      for (const trader of [f.alice, f.bob, f.carol, f.dave]) {
+        await quote2.write.mint([trader.account.address, 10n ** 12n]);
+        await quote2.write.approve([f.dex.address, MAX], { account: trader.account });
+      }
+      return { ...f, quote2 };
+    }
+    const place2 = (f: Awaited<ReturnType<typeof deployMinDex>>, who: Wallet, isBuy: boolean, price: bigint, lots: bigint, maxFills = 10n, hint = 0n) =>
+      f.dex.write.placeOrder([2, isBuy, price, lots, maxFills, hint], { account: who.account });
+
+    it("when an order is below the pair's minimum, then it reverts with DexOrderBelowMinimum(lots, minLots)", async () => {
+      const f = await networkHelpers.loadFixture(deployMinDex);
+      await viem.assertions.revertWithCustomErrorWithArgs(place2(f, f.dave, false, 999n, 9n), f.dex, "DexOrderBelowMinimum", [9n, 10n]);
+    });
+
+    it("when dust-sized orders would sit at the best price, then a large buy with a small fill limit still fills in full from real liquidity", async () => {
+      const f = await networkHelpers.loadFixture(deployMinDex);
+      await place2(f, f.bob, false, 1_000n, 1_000n); // real liquidity at 1000
+      // The cheapest an attacker can now do: orders of the minimum size, each a real fill.
+      for (let i = 0; i < 11; i++) await place2(f, f.dave, false, 999n, 10n);
+      const before = await f.base.read.balanceOf([f.alice.account.address]);
+      await place2(f, f.alice, true, 1_000n, 100n, 10n);
+      expect((await f.base.read.balanceOf([f.alice.account.address])) - before).to.equal(100n * LOT);
+    });
+
+    it("when a fill leaves a maker order below the minimum, then the remainder is cancelled and its escrow returned, so no dust rests", async () => {
+      const f = await networkHelpers.loadFixture(deployMinDex);
+      await place2(f, f.dave, false, 999n, 15n); // order 1
+      const before = await f.base.read.balanceOf([f.dave.account.address]);
+      const logs = await events(f, place2(f, f.alice, true, 999n, 10n));
+      const cancelled = logs.filter((e) => e.eventName === "OrderCancelled").map((e) => e.args);
+      expect(cancelled).to.deep.equal([{ orderId: 1n, maker: getAddress(f.dave.account.address), lots: 5n }]);
+      expect((await f.base.read.balanceOf([f.dave.account.address])) - before).to.equal(5n * LOT);
+      expect((await f.dex.read.bestPrices([2]))[1]).to.equal(0n);
+      expect(await f.base.read.balanceOf([f.dex.address])).to.equal(0n);
+    });
+
+    it("when a taker's rest would be below the minimum, then it is cancelled and refunded instead of resting", async () => {
+      const f = await networkHelpers.loadFixture(deployMinDex);
+      await place2(f, f.dave, false, 999n, 10n);
+      const before = await f.quote2.read.balanceOf([f.alice.account.address]);
+      const logs = await events(f, place2(f, f.alice, true, 1_000n, 15n));
+      expect(logs.some((e) => e.eventName === "OrderCancelled" && e.args.lots === 5n)).to.equal(true);
+      expect(before - (await f.quote2.read.balanceOf([f.alice.account.address]))).to.equal(10n * 999n);
+      expect((await f.dex.read.bestPrices([2]))[0]).to.equal(0n);
+    });
+  });
+
+  describe("stale hints", () => {
+    it("when the hinted level was cancelled just before, then placing costs about what a live hint costs, not a walk of the whole side", async () => {
+      const f = await networkHelpers.loadFixture(deployDex);
+      for (let p = 1_000n; p > 900n; p--) await place(f, f.dave, true, p, 1n, 0n);
+      const hintId = (await f.dex.read.nextOrderId()) - 1n; // the worst level, price 901
+      const snap = await networkHelpers.takeSnapshot();
+      const gasOf = async (hash: Hash) => (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+      const live = await gasOf(await place(f, f.alice, true, 800n, 1n, 0n, 901n));
+      await snap.restore();
+      await f.dex.write.cancelOrder([hintId], { account: f.dave.account });
+      await f.dex.write.cancelOrder([hintId - 1n], { account: f.dave.account }); // price 902 too
+      const stale = await gasOf(await place(f, f.alice, true, 800n, 1n, 0n, 901n));
+      expect(stale < live + 10_000n, `live hint ${live}, stale hint ${stale}`).to.equal(true);
+      // The book is still sorted: the new level sits after 903.
+      expect(await f.dex.read.getLevel([1, true, 903n])).to.include({ worse: 800n });
+      expect(await f.dex.read.getLevel([1, true, 901n])).to.deep.equal({ head: 0n, tail: 0n, better: 0n, worse: 0n });
+    });
+  });
+
   describe("fee-on-transfer tokens", () => {
     it("when the base token charges its fee on the DEX, then a sell is sized by what arrived and escrow stays exact", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
@@ -359,7 +432,7 @@ describe("OrderBookDEX", () => {
     it("when a token refuses a maker's payout, then the fill still happens, the payout becomes the maker's credit, and the maker claims it later", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
       const usd = await viem.deployContract("BlocklistToken");
-      await f.dex.write.createPair([f.base.address, usd.address, LOT]); // pair 2
+      await f.dex.write.createPair([f.base.address, usd.address, LOT, 1n]); // pair 2
       await usd.write.mint([f.bob.account.address, 10_000n]);
       await usd.write.approve([f.dex.address, MAX], { account: f.bob.account });
       await f.dex.write.placeOrder([2, false, 100n, 5n, 10n, 0n], { account: f.alice.account }); // order 1
@@ -399,14 +472,14 @@ describe("OrderBookDEX", () => {
     it("when a token calls back into the DEX during a transfer, then the call reverts with ReentrancyGuardReentrantCall", async () => {
       const f = await networkHelpers.loadFixture(deployDex);
       const hostile = await viem.deployContract("ReentrantToken");
-      await f.dex.write.createPair([hostile.address, f.quote.address, 1n]);
+      await f.dex.write.createPair([hostile.address, f.quote.address, 1n, 1n]);
       await hostile.write.mint([f.alice.account.address, 1_000n]);
       await hostile.write.approve([f.dex.address, MAX], { account: f.alice.account });
       await place(f, f.alice, true, 5n, 1n); // order 1 on pair 1, the hostile token's target
       for (const payload of [
         encodeFunctionData({ abi: f.dex.abi, functionName: "cancelOrder", args: [1n] }),
         encodeFunctionData({ abi: f.dex.abi, functionName: "placeOrder", args: [2, false, 1n, 1n, 1n, 0n] }),
-        encodeFunctionData({ abi: f.dex.abi, functionName: "createPair", args: [f.quote.address, hostile.address, 1n] }),
+        encodeFunctionData({ abi: f.dex.abi, functionName: "createPair", args: [f.quote.address, hostile.address, 1n, 1n] }),
         encodeFunctionData({ abi: f.dex.abi, functionName: "claimCredit", args: [hostile.address] }),
       ]) {
         await hostile.write.arm([f.dex.address, payload]);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { getAddress } from "viem";
 import BlockGuardian from "../../ignition/modules/BlockGuardian.js";
-import { LOT_SIZES } from "../../ignition/modules/OrderBookDEX.js";
+import { LOT_SIZES, MIN_LOTS } from "../../ignition/modules/OrderBookDEX.js";
 
 const { viem, ignition } = await network.create();
 
@@ -20,11 +20,16 @@ describe("Ignition: BlockGuardian module", () => {
 
     expect(await dex.read.pairIdOf([gold.address, usd.address, LOT_SIZES.TGLD])).to.equal(1);
     expect(await dex.read.pairIdOf([bill.address, usd.address, LOT_SIZES.TBILL])).to.equal(2);
+    expect((await dex.read.getPair([1])).minLots).to.equal(MIN_LOTS.TGLD);
+    expect((await dex.read.getPair([2])).minLots).to.equal(MIN_LOTS.TBILL);
 
     expect(await vault.read.strategy()).to.equal(getAddress(strategy.address));
     expect(await vault.read.asset()).to.equal(getAddress(usd.address));
     expect(await source.read.isBeneficiary([strategy.address])).to.equal(true);
     expect(await source.read.available()).to.equal(1_000_000n * 10n ** 6n);
+    // A fee on dUSD must not stop the vault (issue 18, V-4): it and its strategy are exempt.
+    expect(await usd.read.isFeeExempt([vault.address])).to.equal(true);
+    expect(await usd.read.isFeeExempt([strategy.address])).to.equal(true);
 
     for (const account of [admin, alice]) {
       expect(await usd.read.balanceOf([account.account.address])).to.equal(1_000_000n * 10n ** 6n);

@@ -47,13 +47,10 @@ describe("BasisPoints", () => {
     );
   });
 
-  it("when amount * rate would overflow, then it reverts instead of wrapping", async () => {
+  it("when amount * rate exceeds 256 bits, then the result is still exact (full-precision product), rounded as stated", async () => {
     const math = await deploy();
-    const error = await math.read.mulBpsDown([2n ** 255n, 2n]).then(
-      () => undefined,
-      (thrown: unknown) => String(thrown),
-    );
-    // Solidity's checked arithmetic: Panic(0x11), arithmetic overflow.
-    expect(error).to.match(/overflow|0x11/i);
+    const max = 2n ** 256n - 1n;
+    expect(await math.read.mulBpsDown([max, 25n])).to.equal((max * 25n) / 10_000n);
+    expect(await math.read.mulBpsUp([max, 25n])).to.equal((max * 25n + 9_999n) / 10_000n);
   });
 });

@@ -40,10 +40,11 @@ describe("AssetToken", () => {
 
     it("when the admin or treasury is zero or the fee is above the cap, then deployment reverts with the matching error", async () => {
       const { token, admin, treasury } = await networkHelpers.loadFixture(deployToken);
-      await viem.assertions.revertWithCustomError(
+      await viem.assertions.revertWithCustomErrorWithArgs(
         viem.deployContract("AssetToken", ["X", "X", 18, zeroAddress, treasury.account.address, 0n]),
         token,
-        "AssetZeroAddress",
+        "AccessControlInvalidDefaultAdmin",
+        [zeroAddress],
       );
       await viem.assertions.revertWithCustomError(
         viem.deployContract("AssetToken", ["X", "X", 18, admin.account.address, zeroAddress, 0n]),
@@ -131,8 +132,9 @@ describe("AssetToken", () => {
 
   describe("supply", () => {
     it("when a minter mints and a burner burns, then no fee is charged", async () => {
-      const { token, treasury, alice, bob } = await networkHelpers.loadFixture(deployToken);
+      const { token, admin, treasury, alice, bob } = await networkHelpers.loadFixture(deployToken);
       await token.write.mint([bob.account.address, 10_000n]);
+      await token.write.approve([admin.account.address, 400_000n], { account: alice.account }); // the holder redeems
       await token.write.burn([alice.account.address, 400_000n]);
       expect(await token.read.balanceOf([bob.account.address])).to.equal(10_000n);
       expect(await token.read.balanceOf([alice.account.address])).to.equal(600_000n);
@@ -141,13 +143,58 @@ describe("AssetToken", () => {
     });
 
     it("when a burn exceeds the balance, then it reverts with ERC20InsufficientBalance", async () => {
-      const { token, bob } = await networkHelpers.loadFixture(deployToken);
+      const { token, admin, bob } = await networkHelpers.loadFixture(deployToken);
+      await token.write.approve([admin.account.address, 1n], { account: bob.account });
       await viem.assertions.revertWithCustomErrorWithArgs(
         token.write.burn([bob.account.address, 1n]),
         token,
         "ERC20InsufficientBalance",
         [bob.account.address, 0n, 1n],
       );
+    });
+  });
+
+  describe("holders' consent", () => {
+    it("when a burner burns a holder's tokens without the holder's allowance, then it reverts with ERC20InsufficientAllowance, so escrow held by a contract is safe", async () => {
+      const { token, admin, alice } = await networkHelpers.loadFixture(deployToken);
+      await viem.assertions.revertWithCustomErrorWithArgs(token.write.burn([alice.account.address, 1n]), token, "ERC20InsufficientAllowance", [
+        admin.account.address,
+        0n,
+        1n,
+      ]);
+      await token.write.mint([admin.account.address, 5n]);
+      await token.write.burn([admin.account.address, 5n]); // its own tokens need no allowance
+      expect(await token.read.balanceOf([admin.account.address])).to.equal(0n);
+    });
+
+    it("when a charged transfer exceeds the balance by any amount, then it reverts with ERC20InsufficientBalance(sender, balance, value)", async () => {
+      const { token, alice, bob } = await networkHelpers.loadFixture(deployToken);
+      const max = 2n ** 256n - 1n;
+      for (const value of [1_000_001n, max]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          token.write.transfer([bob.account.address, value], { account: alice.account }),
+          token,
+          "ERC20InsufficientBalance",
+          [alice.account.address, 1_000_000n, value],
+        );
+      }
+      expect(await token.read.feeFor([alice.account.address, bob.account.address, max])).to.equal((max * 25n) / 10_000n);
+    });
+  });
+
+  describe("admin hand-over", () => {
+    it("when the admin hands the admin role over, then it takes two steps and the delay, and there is only ever one admin", async () => {
+      const { token, admin, bob } = await networkHelpers.loadFixture(deployToken);
+      const ADMIN = `0x${"00".repeat(32)}` as const;
+      await viem.assertions.revertWithCustomError(token.write.grantRole([ADMIN, bob.account.address]), token, "AccessControlEnforcedDefaultAdminRules");
+      await token.write.beginDefaultAdminTransfer([bob.account.address]);
+      expect(await token.read.hasRole([ADMIN, admin.account.address])).to.equal(true);
+      await viem.assertions.revertWithCustomError(token.write.acceptDefaultAdminTransfer({ account: bob.account }), token, "AccessControlEnforcedDefaultAdminDelay");
+      await networkHelpers.time.increase(await token.read.ADMIN_TRANSFER_DELAY());
+      await token.write.acceptDefaultAdminTransfer({ account: bob.account });
+      expect(await token.read.hasRole([ADMIN, bob.account.address])).to.equal(true);
+      expect(await token.read.hasRole([ADMIN, admin.account.address])).to.equal(false);
+      expect(await token.read.ADMIN_TRANSFER_DELAY()).to.equal(2 * 24 * 3600);
     });
   });
 
@@ -182,7 +229,7 @@ describe("AssetToken", () => {
 
   describe("pause", () => {
     it("when paused, then transfers, mints and burns revert with EnforcedPause, and resume after unpause", async () => {
-      const { token, alice, bob } = await networkHelpers.loadFixture(deployToken);
+      const { token, admin, alice, bob } = await networkHelpers.loadFixture(deployToken);
       await viem.assertions.emit(token.write.pause(), token, "Paused");
       await viem.assertions.revertWithCustomError(
         token.write.transfer([bob.account.address, 1n], { account: alice.account }),
@@ -190,6 +237,7 @@ describe("AssetToken", () => {
         "EnforcedPause",
       );
       await viem.assertions.revertWithCustomError(token.write.mint([bob.account.address, 1n]), token, "EnforcedPause");
+      await token.write.approve([admin.account.address, 1n], { account: alice.account }); // approvals do not move value
       await viem.assertions.revertWithCustomError(token.write.burn([alice.account.address, 1n]), token, "EnforcedPause");
       await viem.assertions.emit(token.write.unpause(), token, "Unpaused");
       await token.write.transfer([bob.account.address, 1n], { account: alice.account });

@@ -29,6 +29,26 @@ describe("StrategyVault", () => {
   }
   type Fixture = Awaited<ReturnType<typeof deployVault>>;
 
+  /** The same vault on a strategy whose profit arrives in lumps (anything sent to it). */
+  async function deployLumpVault() {
+    const f = await deployVault();
+    const lump = await viem.deployContract("LumpStrategy", [f.asset.address, f.vault.address]);
+    await f.vault.write.setStrategy([lump.address]);
+    return { ...f, lump };
+  }
+
+  /** lockedProfit as the next block (one second on) will compute it. */
+  async function lockedAtNext(f: Fixture) {
+    const next = BigInt(await networkHelpers.time.latest()) + 1n;
+    await networkHelpers.time.setNextBlockTimestamp(next);
+    return f.vault.read.lockedProfit({ blockTag: "pending" });
+  }
+
+  /** Stops the yield source paying this strategy, so the share price holds still between blocks. */
+  async function freezeYield(f: Fixture) {
+    await f.source.write.setBeneficiary([f.strategy.address, false]);
+  }
+
   /** Deposits `assets` for `who`, then moves time to exactly one year after the deposit's block. */
   async function depositThenAYear(f: Fixture, who: Fixture["alice"], assets: bigint) {
     await f.vault.write.deposit([assets, who.account.address], { account: who.account });
@@ -37,10 +57,12 @@ describe("StrategyVault", () => {
     return depositedAt;
   }
 
-  /** Harvests, then lets the whole unlock time pass so the profit is in the share price. */
+  /** Harvests, lets the whole unlock time pass, then stops the yield, so the share price is
+   * not whole and stays still between a test's preview and its transaction. */
   async function harvestAndUnlock(f: Fixture) {
     await f.vault.write.harvest();
     await networkHelpers.time.increase(UNLOCK);
+    await freezeYield(f);
   }
 
   describe("deposit and mint", () => {
@@ -90,39 +112,29 @@ describe("StrategyVault", () => {
   });
 
   describe("harvest", () => {
-    it("when a year passes, then the yield is not counted until harvest, and harvest pays the fee and releases the rest over the unlock time", async () => {
+    it("when a year passes, then the accrued yield, net of the fee, is in the share price as it accrues, and harvest pays the fee without moving it", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       const principal = 10_000n * USD;
-      await depositThenAYear(f, f.alice, principal);
+      const depositedAt = await depositThenAYear(f, f.alice, principal);
       await networkHelpers.mine(); // the block exactly one year on
-      expect(await f.strategy.read.pendingYield()).to.equal(principal / 10n);
-      expect(await f.vault.read.totalAssets()).to.equal(principal);
+      const yearGain = principal / 10n;
+      expect(await f.strategy.read.pendingYield()).to.equal(yearGain);
+      expect(await f.vault.read.totalAssets()).to.equal(principal + yearGain - (yearGain * FEE_BPS) / 10_000n);
       const shares = await f.vault.read.balanceOf([f.alice.account.address]);
-      const valueBefore = await f.vault.read.convertToAssets([shares]);
 
       // One more second of yield accrues in the harvest's own block.
-      const gain = principal / 10n + (principal * RATE_BPS) / (10_000n * YEAR);
+      await networkHelpers.time.setNextBlockTimestamp(depositedAt + YEAR + 1n);
+      const valueBefore = await f.vault.read.convertToAssets([shares], { blockTag: "pending" });
+      const gain = (principal * RATE_BPS * (YEAR + 1n)) / (10_000n * YEAR);
       const fee = (gain * FEE_BPS) / 10_000n;
-      const net = gain - fee;
-      await viem.assertions.emitWithArgs(f.vault.write.harvest(), f.vault, "VaultHarvested", [gain, fee, net]);
-      const harvestedAt = BigInt(await networkHelpers.time.latest());
+      // Nothing is locked: every atom of the gain had been counted as it accrued.
+      await viem.assertions.emitWithArgs(f.vault.write.harvest(), f.vault, "VaultHarvested", [gain, fee, 0n]);
       expect(await f.asset.read.balanceOf([f.treasury.account.address])).to.equal(fee);
       expect(await f.strategy.read.pendingYield()).to.equal(0n);
-      // No step at harvest: the net gain is locked...
-      expect(await f.vault.read.lockedProfit()).to.equal(net);
-      expect(await f.vault.read.totalAssets()).to.equal(principal);
-      expect(await f.vault.read.convertToAssets([shares])).to.equal(valueBefore);
-      // ...and released linearly (what is still locked rounds up)...
-      await networkHelpers.time.increaseTo(harvestedAt + UNLOCK / 4n);
-      const remaining = (net * (UNLOCK - UNLOCK / 4n) + UNLOCK - 1n) / UNLOCK;
-      expect(await f.vault.read.lockedProfit()).to.equal(remaining);
-      expect(await f.vault.read.totalAssets()).to.equal(principal + net - remaining);
-      // ...until all of it is in the share price.
-      await networkHelpers.time.increaseTo(harvestedAt + UNLOCK);
+      expect(await f.strategy.read.totalAssets()).to.equal(principal + gain - fee);
       expect(await f.vault.read.lockedProfit()).to.equal(0n);
-      expect(await f.vault.read.totalAssets()).to.equal(principal + net);
-      const valueAfter = await f.vault.read.convertToAssets([shares]);
-      expect(principal + net - valueAfter <= 1n).to.equal(true); // only the virtual shares' sliver
+      expect(await f.vault.read.totalAssets()).to.equal(principal + gain - fee);
+      expect(await f.vault.read.convertToAssets([shares])).to.equal(valueBefore);
     });
 
     it("when someone deposits just before a harvest and redeems just after, then they take none of the year's yield", async () => {
@@ -132,26 +144,114 @@ describe("StrategyVault", () => {
       await f.vault.write.harvest();
       const shares = await f.vault.read.balanceOf([f.mallory.account.address]);
       await f.vault.write.redeem([shares, f.mallory.account.address, f.mallory.account.address], { account: f.mallory.account });
-      // The year's net yield is 4,500 dUSD; without the unlock the sandwich would take two
-      // thirds of it. It gets the profit released in the one second between its transactions.
+      // The year's net yield is 4,500 dUSD; had it not been counted before she came, the
+      // sandwich would take two thirds of it. She gets her own two seconds' worth.
       const profit = (await f.asset.read.balanceOf([f.mallory.account.address])) - 100_000n * USD;
       expect(profit < USD / 50n, `sandwich profit ${profit}`).to.equal(true);
     });
 
-    it("when a second harvest comes while profit is still locked, then both release together from the second harvest on", async () => {
+    it("when a newcomer joins a year after the last harvest and stays a day, then they get what their own deposit earned that day, not a share of the year", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
-      await depositThenAYear(f, f.alice, 10_000n * USD);
+      await depositThenAYear(f, f.alice, 100_000n * USD);
+      await f.vault.write.deposit([100_000n * USD, f.mallory.account.address], { account: f.mallory.account });
+      const joinedAt = BigInt(await networkHelpers.time.latest());
       await f.vault.write.harvest();
-      const first = await f.vault.read.lockedProfit();
-      await networkHelpers.time.increase(UNLOCK / 2n);
-      const stillLocked = await f.vault.read.lockedProfit();
-      const total = await f.vault.read.totalAssets();
-      await f.vault.write.harvest();
-      const locked = await f.vault.read.lockedProfit();
-      expect(stillLocked < first && locked > stillLocked).to.equal(true);
-      expect(await f.vault.read.totalAssets() >= total).to.equal(true); // never a step down
+      await networkHelpers.time.setNextBlockTimestamp(joinedAt + 24n * 3600n);
+      const shares = await f.vault.read.balanceOf([f.mallory.account.address]);
+      await f.vault.write.redeem([shares, f.mallory.account.address, f.mallory.account.address], { account: f.mallory.account });
+      const profit = (await f.asset.read.balanceOf([f.mallory.account.address])) - 100_000n * USD;
+      // Her day at 10% less the 10% fee, on her 100,000 (and a sliver on the day's yield).
+      const ownDay = (100_000n * USD * RATE_BPS * 24n * 3600n * 9n) / (10_000n * YEAR * 10n);
+      expect(profit >= ownDay - USD / 100n && profit <= ownDay + USD, `profit ${profit}, own day ${ownDay}`).to.equal(true);
     });
 
+    it("when nothing new was harvested, then a harvest leaves the release of locked profit untouched", async () => {
+      const f = await networkHelpers.loadFixture(deployLumpVault);
+      await f.vault.write.deposit([10_000n * USD, f.alice.account.address], { account: f.alice.account });
+      await f.asset.write.transfer([f.lump.address, 700n * USD], { account: f.bob.account });
+      await f.vault.write.harvest();
+      const end = await f.vault.read.fullProfitUnlockDate();
+      for (let i = 0; i < 5; i++) {
+        await networkHelpers.time.increase(3600n);
+        await viem.assertions.emitWithArgs(f.vault.write.harvest({ account: f.mallory.account }), f.vault, "VaultHarvested", [0n, 0n, await lockedAtNext(f)]);
+      }
+      expect(await f.vault.read.fullProfitUnlockDate()).to.equal(end);
+      await networkHelpers.time.increaseTo(end);
+      expect(await f.vault.read.lockedProfit()).to.equal(0n);
+    });
+  });
+
+  describe("profit in lumps", () => {
+    it("when a harvest brings a lump, then its net is locked and released linearly over the unlock time, and the share price never steps", async () => {
+      const f = await networkHelpers.loadFixture(deployLumpVault);
+      const principal = 10_000n * USD;
+      await f.vault.write.deposit([principal, f.alice.account.address], { account: f.alice.account });
+      await f.asset.write.transfer([f.lump.address, 1_000n * USD], { account: f.bob.account });
+      const fee = 100n * USD;
+      const net = 900n * USD;
+      await viem.assertions.emitWithArgs(f.vault.write.harvest(), f.vault, "VaultHarvested", [1_000n * USD, fee, net]);
+      const harvestedAt = BigInt(await networkHelpers.time.latest());
+      expect(await f.vault.read.fullProfitUnlockDate()).to.equal(harvestedAt + UNLOCK);
+      expect(await f.vault.read.totalAssets()).to.equal(principal);
+      await networkHelpers.time.increaseTo(harvestedAt + UNLOCK / 4n);
+      const remaining = (net * (UNLOCK - UNLOCK / 4n) + UNLOCK - 1n) / UNLOCK; // rounded up
+      expect(await f.vault.read.lockedProfit()).to.equal(remaining);
+      expect(await f.vault.read.totalAssets()).to.equal(principal + net - remaining);
+      await networkHelpers.time.increaseTo(harvestedAt + UNLOCK);
+      expect(await f.vault.read.lockedProfit()).to.equal(0n);
+      expect(await f.vault.read.totalAssets()).to.equal(principal + net);
+    });
+
+    it("when a newcomer holding a fraction s of the shares stays t of the unlock time T, then they capture s * t / T of a lump's net, and no more", async () => {
+      const f = await networkHelpers.loadFixture(deployLumpVault);
+      await f.vault.write.deposit([10_000n * USD, f.alice.account.address], { account: f.alice.account });
+      await f.asset.write.transfer([f.lump.address, 1_000n * USD], { account: f.bob.account }); // lump on its way
+      await f.vault.write.deposit([30_000n * USD, f.mallory.account.address], { account: f.mallory.account }); // s = 3/4
+      await f.vault.write.harvest();
+      const harvestedAt = BigInt(await networkHelpers.time.latest());
+      await networkHelpers.time.setNextBlockTimestamp(harvestedAt + UNLOCK / 2n);
+      const shares = await f.vault.read.balanceOf([f.mallory.account.address]);
+      await f.vault.write.redeem([shares, f.mallory.account.address, f.mallory.account.address], { account: f.mallory.account });
+      const profit = (await f.asset.read.balanceOf([f.mallory.account.address])) - 100_000n * USD;
+      const bound = (900n * USD * 3n) / 4n / 2n; // s * t/T * net = 337.5 dUSD
+      expect(profit <= bound && bound - profit < USD, `profit ${profit}, bound ${bound}`).to.equal(true);
+    });
+
+    it("when a second lump comes while profit is still locked, then the release ends at the amount-weighted average of the two dates, and the price never steps down", async () => {
+      const f = await networkHelpers.loadFixture(deployLumpVault);
+      await f.vault.write.deposit([10_000n * USD, f.alice.account.address], { account: f.alice.account });
+      await f.asset.write.transfer([f.lump.address, 1_000n * USD], { account: f.bob.account });
+      await f.vault.write.harvest();
+      const firstAt = BigInt(await networkHelpers.time.latest());
+      await networkHelpers.time.setNextBlockTimestamp(firstAt + UNLOCK / 2n);
+      await f.asset.write.transfer([f.lump.address, 300n * USD], { account: f.bob.account });
+      const total = await f.vault.read.totalAssets();
+      await networkHelpers.time.setNextBlockTimestamp(firstAt + UNLOCK / 2n + 1n);
+      await f.vault.write.harvest();
+      const secondAt = firstAt + UNLOCK / 2n + 1n;
+      const stillLocked = (900n * USD * (UNLOCK / 2n - 1n) + UNLOCK - 1n) / UNLOCK;
+      const lump = 270n * USD;
+      const duration = (stillLocked * (UNLOCK / 2n - 1n) + lump * UNLOCK + stillLocked + lump - 1n) / (stillLocked + lump);
+      expect(await f.vault.read.lockedProfit()).to.equal(stillLocked + lump);
+      expect(await f.vault.read.fullProfitUnlockDate()).to.equal(secondAt + duration);
+      expect((await f.vault.read.totalAssets()) >= total).to.equal(true);
+    });
+
+    it("when the shortest unlock time is set, then a deposit/harvest/redeem sandwich of a lump over three blocks takes at most its share of three seconds of the release", async () => {
+      const f = await networkHelpers.loadFixture(deployLumpVault);
+      await f.vault.write.setProfitUnlockTime([3600n]);
+      await f.vault.write.deposit([10_000n * USD, f.alice.account.address], { account: f.alice.account });
+      await f.asset.write.transfer([f.lump.address, 1_000n * USD], { account: f.bob.account });
+      await f.vault.write.deposit([90_000n * USD, f.mallory.account.address], { account: f.mallory.account });
+      await f.vault.write.harvest();
+      const shares = await f.vault.read.balanceOf([f.mallory.account.address]);
+      await f.vault.write.redeem([shares, f.mallory.account.address, f.mallory.account.address], { account: f.mallory.account });
+      const profit = (await f.asset.read.balanceOf([f.mallory.account.address])) - 100_000n * USD;
+      expect(profit <= (900n * USD * 9n) / 10n / 3600n, `sandwich took ${profit}`).to.equal(true); // one second of release
+    });
+  });
+
+  describe("harvest edge cases", () => {
     it("when nothing has accrued, then harvest realises nothing and charges no fee", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await viem.assertions.emitWithArgs(f.vault.write.harvest(), f.vault, "VaultHarvested", [0n, 0n, 0n]);
@@ -175,7 +275,7 @@ describe("StrategyVault", () => {
 
     it("when there is no strategy, then harvest reverts with VaultNoStrategy", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
-      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n, 0n]);
+      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n, 3600n]);
       await viem.assertions.revertWithCustomError(bare.write.harvest(), bare, "VaultNoStrategy");
     });
   });
@@ -296,33 +396,55 @@ describe("StrategyVault", () => {
       await viem.assertions.revertWithCustomError(f.vault.write.setTreasury([zeroAddress]), f.vault, "VaultZeroAddress");
     });
 
-    it("when the owner changes the unlock time, then what is still locked releases over the new time from now", async () => {
-      const f = await networkHelpers.loadFixture(deployVault);
-      await depositThenAYear(f, f.alice, 10_000n * USD);
+    it("when the owner changes the unlock time, then it applies to the next lump and what is locked keeps its schedule", async () => {
+      const f = await networkHelpers.loadFixture(deployLumpVault);
+      await f.vault.write.deposit([10_000n * USD, f.alice.account.address], { account: f.alice.account });
+      await f.asset.write.transfer([f.lump.address, 1_000n * USD], { account: f.bob.account });
       await f.vault.write.harvest();
-      await viem.assertions.emitWithArgs(f.vault.write.setProfitUnlockTime([0n]), f.vault, "VaultProfitUnlockTimeSet", [UNLOCK, 0n]);
-      expect(await f.vault.read.profitUnlockTime()).to.equal(0n);
-      expect(await f.vault.read.lockedProfit()).to.equal(0n);
+      const end = await f.vault.read.fullProfitUnlockDate();
+      await viem.assertions.emitWithArgs(f.vault.write.setProfitUnlockTime([3600n]), f.vault, "VaultProfitUnlockTimeSet", [UNLOCK, 3600n]);
+      expect(await f.vault.read.profitUnlockTime()).to.equal(3600n);
+      expect(await f.vault.read.fullProfitUnlockDate()).to.equal(end);
+      expect((await f.vault.read.lockedProfit()) > 890n * USD).to.equal(true);
       const year = 365n * 24n * 3600n;
       await viem.assertions.revertWithCustomErrorWithArgs(f.vault.write.setProfitUnlockTime([year + 1n]), f.vault, "VaultUnlockTimeTooLong", [year + 1n, year]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.vault.write.setProfitUnlockTime([3599n]), f.vault, "VaultUnlockTimeTooShort", [3599n, 3600n]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        f.vault.write.setProfitUnlockTime([1n], { account: f.mallory.account }),
+        f.vault.write.setProfitUnlockTime([3600n], { account: f.mallory.account }),
         f.vault,
         "OwnableUnauthorizedAccount",
         [getAddress(f.mallory.account.address)],
       );
       expect(await f.vault.read.MAX_PROFIT_UNLOCK_TIME()).to.equal(year);
+      expect(await f.vault.read.MIN_PROFIT_UNLOCK_TIME()).to.equal(3600n);
     });
+
+    it("when the owner changes the fee, then yield accrued so far is harvested at the old fee first, so the share price does not step", async () => {
+      const f = await networkHelpers.loadFixture(deployVault);
+      const depositedAt = await depositThenAYear(f, f.alice, 10_000n * USD);
+      await networkHelpers.mine();
+      await networkHelpers.time.setNextBlockTimestamp(depositedAt + YEAR + 1n);
+      const before = await f.vault.read.totalAssets({ blockTag: "pending" });
+      await f.vault.write.setPerformanceFee([0n]);
+      expect(await f.vault.read.totalAssets()).to.equal(before);
+      expect(await f.asset.read.balanceOf([f.treasury.account.address])).to.equal(((10_000n * USD * RATE_BPS * (YEAR + 1n)) / (10_000n * YEAR) * FEE_BPS) / 10_000n);
+    })
 
     it("when deployed with a zero treasury, a fee or an unlock time above the cap, then it reverts with VaultZeroAddress / VaultFeeTooHigh / VaultUnlockTimeTooLong", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
       const args = [f.asset.address, "V", "V", f.owner.account.address] as const;
-      await viem.assertions.revertWithCustomError(viem.deployContract("StrategyVault", [...args, zeroAddress, 0n, 0n]), f.vault, "VaultZeroAddress");
+      await viem.assertions.revertWithCustomError(viem.deployContract("StrategyVault", [...args, zeroAddress, 0n, 3600n]), f.vault, "VaultZeroAddress");
       await viem.assertions.revertWithCustomErrorWithArgs(
-        viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 5_000n, 0n]),
+        viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 5_000n, 3600n]),
         f.vault,
         "VaultFeeTooHigh",
         [5_000n, 2_000n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 0n, 0n]),
+        f.vault,
+        "VaultUnlockTimeTooShort",
+        [0n, 3600n],
       );
       await viem.assertions.revertWithCustomErrorWithArgs(
         viem.deployContract("StrategyVault", [...args, f.treasury.account.address, 0n, 400n * 24n * 3600n]),
@@ -352,19 +474,24 @@ describe("StrategyVault", () => {
       const f = await networkHelpers.loadFixture(deployVault);
       await f.vault.write.deposit([4_000n * USD, f.alice.account.address], { account: f.alice.account });
       const next = await viem.deployContract("FixedRateStrategy", [f.asset.address, f.vault.address, f.source.address]);
+      await networkHelpers.time.setNextBlockTimestamp(BigInt(await networkHelpers.time.latest()) + 1n);
+      const value = await f.vault.read.totalAssets({ blockTag: "pending" });
       await viem.assertions.emitWithArgs(f.vault.write.setStrategy([next.address]), f.vault, "VaultStrategySet", [
         getAddress(f.strategy.address),
         getAddress(next.address),
       ]);
       expect(await f.vault.read.strategy()).to.equal(getAddress(next.address));
-      expect(await next.read.totalAssets()).to.equal(4_000n * USD);
+      // The old strategy's accrued seconds were harvested on the way (fee to the treasury).
+      const fee = await f.asset.read.balanceOf([f.treasury.account.address]);
+      expect(await next.read.totalAssets()).to.equal(value);
+      expect(value > 4_000n * USD && fee > 0n).to.equal(true);
       expect(await f.strategy.read.totalAssets()).to.equal(0n);
-      expect(await f.vault.read.totalAssets()).to.equal(4_000n * USD);
+      expect(await f.vault.read.totalAssets()).to.equal(value);
     });
 
     it("when a vault without a strategy gets one, then its idle deposits move into it", async () => {
       const f = await networkHelpers.loadFixture(deployVault);
-      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n, 0n]);
+      const bare = await viem.deployContract("StrategyVault", [f.asset.address, "Bare", "BARE", f.owner.account.address, f.treasury.account.address, 0n, 3600n]);
       await f.asset.write.approve([bare.address, MAX], { account: f.alice.account });
       await bare.write.deposit([700n * USD, f.alice.account.address], { account: f.alice.account });
       expect(await f.asset.read.balanceOf([bare.address])).to.equal(700n * USD);

@@ -18,6 +18,19 @@ export const assetTokenAbi = [
   { type: 'error', inputs: [], name: 'AccessControlBadConfirmation' },
   {
     type: 'error',
+    inputs: [{ name: 'schedule', internalType: 'uint48', type: 'uint48' }],
+    name: 'AccessControlEnforcedDefaultAdminDelay',
+  },
+  { type: 'error', inputs: [], name: 'AccessControlEnforcedDefaultAdminRules' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'defaultAdmin', internalType: 'address', type: 'address' },
+    ],
+    name: 'AccessControlInvalidDefaultAdmin',
+  },
+  {
+    type: 'error',
     inputs: [
       { name: 'account', internalType: 'address', type: 'address' },
       { name: 'neededRole', internalType: 'bytes32', type: 'bytes32' },
@@ -113,6 +126,14 @@ export const assetTokenAbi = [
   { type: 'error', inputs: [], name: 'InvalidShortString' },
   {
     type: 'error',
+    inputs: [
+      { name: 'bits', internalType: 'uint8', type: 'uint8' },
+      { name: 'value', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SafeCastOverflowedUintDowncast',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'str', internalType: 'string', type: 'string' }],
     name: 'StringTooLong',
   },
@@ -192,6 +213,56 @@ export const assetTokenAbi = [
       },
     ],
     name: 'AssetTreasurySet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [],
+    name: 'DefaultAdminDelayChangeCanceled',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'newDelay',
+        internalType: 'uint48',
+        type: 'uint48',
+        indexed: false,
+      },
+      {
+        name: 'effectSchedule',
+        internalType: 'uint48',
+        type: 'uint48',
+        indexed: false,
+      },
+    ],
+    name: 'DefaultAdminDelayChangeScheduled',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [],
+    name: 'DefaultAdminTransferCanceled',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'newAdmin',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'acceptSchedule',
+        internalType: 'uint48',
+        type: 'uint48',
+        indexed: false,
+      },
+    ],
+    name: 'DefaultAdminTransferScheduled',
   },
   { type: 'event', anonymous: false, inputs: [], name: 'EIP712DomainChanged' },
   {
@@ -298,6 +369,13 @@ export const assetTokenAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'ADMIN_TRANSFER_DELAY',
+    outputs: [{ name: '', internalType: 'uint48', type: 'uint48' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'BURNER_ROLE',
     outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
     stateMutability: 'view',
@@ -346,6 +424,13 @@ export const assetTokenAbi = [
   },
   {
     type: 'function',
+    inputs: [],
+    name: 'acceptDefaultAdminTransfer',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [
       { name: 'owner', internalType: 'address', type: 'address' },
       { name: 'spender', internalType: 'address', type: 'address' },
@@ -373,6 +458,13 @@ export const assetTokenAbi = [
   },
   {
     type: 'function',
+    inputs: [{ name: 'newAdmin', internalType: 'address', type: 'address' }],
+    name: 'beginDefaultAdminTransfer',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [
       { name: 'from', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
@@ -384,8 +476,43 @@ export const assetTokenAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'cancelDefaultAdminTransfer',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'newDelay', internalType: 'uint48', type: 'uint48' }],
+    name: 'changeDefaultAdminDelay',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'decimals',
     outputs: [{ name: '', internalType: 'uint8', type: 'uint8' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'defaultAdmin',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'defaultAdminDelay',
+    outputs: [{ name: '', internalType: 'uint48', type: 'uint48' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'defaultAdminDelayIncreaseWait',
+    outputs: [{ name: '', internalType: 'uint48', type: 'uint48' }],
     stateMutability: 'view',
   },
   {
@@ -475,6 +602,13 @@ export const assetTokenAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'owner',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'pause',
     outputs: [],
     stateMutability: 'nonpayable',
@@ -484,6 +618,26 @@ export const assetTokenAbi = [
     inputs: [],
     name: 'paused',
     outputs: [{ name: '', internalType: 'bool', type: 'bool' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'pendingDefaultAdmin',
+    outputs: [
+      { name: 'newAdmin', internalType: 'address', type: 'address' },
+      { name: 'schedule', internalType: 'uint48', type: 'uint48' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'pendingDefaultAdminDelay',
+    outputs: [
+      { name: 'newDelay', internalType: 'uint48', type: 'uint48' },
+      { name: 'schedule', internalType: 'uint48', type: 'uint48' },
+    ],
     stateMutability: 'view',
   },
   {
@@ -505,7 +659,7 @@ export const assetTokenAbi = [
     type: 'function',
     inputs: [
       { name: 'role', internalType: 'bytes32', type: 'bytes32' },
-      { name: 'callerConfirmation', internalType: 'address', type: 'address' },
+      { name: 'account', internalType: 'address', type: 'address' },
     ],
     name: 'renounceRole',
     outputs: [],
@@ -518,6 +672,13 @@ export const assetTokenAbi = [
       { name: 'account', internalType: 'address', type: 'address' },
     ],
     name: 'revokeRole',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'rollbackDefaultAdminDelay',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -991,6 +1152,14 @@ export const orderBookDexAbi = [
   },
   {
     type: 'error',
+    inputs: [
+      { name: 'lots', internalType: 'uint80', type: 'uint80' },
+      { name: 'minLots', internalType: 'uint80', type: 'uint80' },
+    ],
+    name: 'DexOrderBelowMinimum',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'orderId', internalType: 'uint64', type: 'uint64' }],
     name: 'DexOrderNotFound',
   },
@@ -1177,6 +1346,12 @@ export const orderBookDexAbi = [
         type: 'uint96',
         indexed: false,
       },
+      {
+        name: 'minLots',
+        internalType: 'uint80',
+        type: 'uint80',
+        indexed: false,
+      },
     ],
     name: 'PairCreated',
   },
@@ -1235,6 +1410,7 @@ export const orderBookDexAbi = [
       { name: 'base', internalType: 'address', type: 'address' },
       { name: 'quote', internalType: 'address', type: 'address' },
       { name: 'lotSize', internalType: 'uint96', type: 'uint96' },
+      { name: 'minLots', internalType: 'uint80', type: 'uint80' },
     ],
     name: 'createPair',
     outputs: [{ name: 'pairId', internalType: 'uint24', type: 'uint24' }],
@@ -1275,7 +1451,7 @@ export const orderBookDexAbi = [
     name: 'getLevel',
     outputs: [
       {
-        name: '',
+        name: 'level',
         internalType: 'struct IOrderBookDEX.Level',
         type: 'tuple',
         components: [
@@ -1323,6 +1499,7 @@ export const orderBookDexAbi = [
           { name: 'base', internalType: 'address', type: 'address' },
           { name: 'lotSize', internalType: 'uint96', type: 'uint96' },
           { name: 'quote', internalType: 'address', type: 'address' },
+          { name: 'minLots', internalType: 'uint80', type: 'uint80' },
         ],
       },
     ],
@@ -1524,10 +1701,26 @@ export const strategyVaultAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'sent', internalType: 'uint256', type: 'uint256' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'VaultTransferFeeCharged',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'seconds_', internalType: 'uint256', type: 'uint256' },
       { name: 'maxSeconds', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'VaultUnlockTimeTooLong',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'seconds_', internalType: 'uint256', type: 'uint256' },
+      { name: 'minSeconds', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'VaultUnlockTimeTooShort',
   },
   { type: 'error', inputs: [], name: 'VaultZeroAddress' },
   {
@@ -1827,6 +2020,13 @@ export const strategyVaultAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'MIN_PROFIT_UNLOCK_TIME',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'acceptOwnership',
     outputs: [],
     stateMutability: 'nonpayable',
@@ -1913,6 +2113,13 @@ export const strategyVaultAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'fullProfitUnlockDate',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'harvest',
     outputs: [{ name: 'gain', internalType: 'uint256', type: 'uint256' }],
     stateMutability: 'nonpayable',
@@ -1926,14 +2133,14 @@ export const strategyVaultAbi = [
   },
   {
     type: 'function',
-    inputs: [{ name: '', internalType: 'address', type: 'address' }],
+    inputs: [{ name: 'receiver', internalType: 'address', type: 'address' }],
     name: 'maxDeposit',
     outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
     stateMutability: 'view',
   },
   {
     type: 'function',
-    inputs: [{ name: '', internalType: 'address', type: 'address' }],
+    inputs: [{ name: 'receiver', internalType: 'address', type: 'address' }],
     name: 'maxMint',
     outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
     stateMutability: 'view',

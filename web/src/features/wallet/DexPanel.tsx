@@ -14,7 +14,7 @@ const QUOTE = deployment.tokens.dUSD;
 /** Bounds the gas of one placement: the contract stops matching after this many resting orders. */
 const MAX_FILLS = 20n;
 
-const unitsOf = (pair: (typeof deployment.pairs)[number]): PairUnits => ({ lotSize: BigInt(pair.lotSize), baseDecimals: deployment.tokens[pair.symbol].decimals, quoteDecimals: QUOTE.decimals });
+const unitsOf = (pair: (typeof deployment.pairs)[number]): PairUnits => ({ lotSize: BigInt(pair.lotSize), minLots: BigInt(pair.minLots), baseDecimals: deployment.tokens[pair.symbol].decimals, quoteDecimals: QUOTE.decimals });
 
 /** Limit orders on the on-chain order book: approve the escrow, place; the wallet's open orders with cancel. */
 export function DexPanel({ address }: { address: `0x${string}` }) {

@@ -15,6 +15,12 @@ describe("DEX units", () => {
   it("when a quantity is off the lot or a price finer than an atom per lot, then it is refused, not rounded", () => {
     expect(toLots("0.015", TGLD)).toEqual({ ok: false, error: "The quantity must be a positive multiple of the lot 0.01" });
     expect(toLots("0", TGLD).ok).toBe(false);
+  });
+
+  it("when a quantity is below the pair's minimum order, then it is refused with the minimum in tokens", () => {
+    const withMinimum = { ...TGLD, minLots: 5n };
+    expect(toLots("0.04", withMinimum)).toEqual({ ok: false, error: "The quantity must be at least 0.05, the pair's minimum order" });
+    expect(toLots("0.05", withMinimum)).toEqual({ ok: true, value: 5n });
     expect(toPricePerLot("85.20001", TGLD)).toEqual({ ok: false, error: "The price is finer than one quote unit per lot" });
   });
 

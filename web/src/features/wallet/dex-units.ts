@@ -10,6 +10,8 @@ export interface PairUnits {
   lotSize: bigint;
   baseDecimals: number;
   quoteDecimals: number;
+  /** The pair's smallest order in lots (the contract refuses less with DexOrderBelowMinimum). */
+  minLots?: bigint;
 }
 
 export type Converted<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -21,7 +23,9 @@ export function toLots(quantity: string, pair: PairUnits): Converted<bigint> {
   const atoms = parseUnits(quantity, pair.baseDecimals);
   const lot = formatUnits(pair.lotSize, pair.baseDecimals);
   if (atoms === 0n || atoms % pair.lotSize !== 0n) return { ok: false, error: `The quantity must be a positive multiple of the lot ${lot}` };
-  return { ok: true, value: atoms / pair.lotSize };
+  const lots = atoms / pair.lotSize;
+  if (pair.minLots !== undefined && lots < pair.minLots) return { ok: false, error: `The quantity must be at least ${formatUnits(pair.minLots * pair.lotSize, pair.baseDecimals)}, the pair's minimum order` };
+  return { ok: true, value: lots };
 }
 
 /** Price per whole base token -> quote atoms per lot. */

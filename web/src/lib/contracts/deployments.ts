@@ -7,7 +7,7 @@ export interface Deployment {
   deploymentBlock: number;
   contracts: { OrderBookDEX: Address; StrategyVault: Address };
   tokens: Record<"dUSD" | "TGLD" | "TBILL", { address: Address; symbol: string; name: string; decimals: number }>;
-  pairs: Array<{ pairId: number; symbol: "TGLD" | "TBILL"; base: Address; quote: Address; lotSize: string }>;
+  pairs: Array<{ pairId: number; symbol: "TGLD" | "TBILL"; base: Address; quote: Address; lotSize: string; minLots: string }>;
 }
 
 export const deployment = local as Deployment;
