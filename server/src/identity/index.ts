@@ -16,4 +16,4 @@ export { TokenService, type AccessClaims } from "./token.service";
 export { LoginGuard } from "./login-guard";
 export { IdentityResolver } from "./identity.resolver";
 export { totpAt } from "./totp";
-export { setTradingDisabled, usersWithTradingDisabled } from "./trading-switch";
+export { activeUserRoles, ensureSystemUser, setTradingDisabled, usersWithTradingDisabled } from "./trading-switch";

@@ -1,7 +1,7 @@
 export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, TransactionType, TransactionStatus, PortfolioRiskLevel } from "./portfolio.entities";
 export { LedgerService, type CashCommand, type CashSequencer, checkCurrencyPrecision, insufficientFunds } from "./ledger.service";
 export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewTransaction } from "./accounts";
-export { PortfolioService, toPortfolio } from "./portfolio.service";
+export { ensureSystemPortfolio, PortfolioService, toPortfolio } from "./portfolio.service";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { createPortfolioLoaders, type PortfolioLoaders } from "./portfolio.loaders";
 export { OrderSide } from "./portfolio.types";

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { Session } from "../identity";
 import { AppError, badUserInput } from "../infra/errors";
@@ -166,6 +166,13 @@ function minLots(quantity: Fixed, held: Fixed, lot: Fixed): Fixed {
 
 function proposed(symbol: string, side: OrderSide, quantity: Fixed, price: Fixed): ProposedOrder {
   return { symbol, side, quantity: formatFixed(quantity), estimatedPrice: formatFixed(price) };
+}
+
+/** A system account's first portfolio, created when missing; `funded` when it holds any cash. */
+export async function ensureSystemPortfolio(manager: EntityManager, userId: string, name: string): Promise<{ id: string; funded: boolean }> {
+  let [portfolio] = await manager.query(`SELECT id, cash_balance FROM portfolios WHERE user_id = $1 ORDER BY created_at LIMIT 1`, [userId]);
+  if (!portfolio) [portfolio] = await manager.query(`INSERT INTO portfolios (user_id, name) VALUES ($1, $2) RETURNING id, cash_balance`, [userId, name]);
+  return { id: portfolio.id, funded: parseFixed(portfolio.cash_balance) > ZERO };
 }
 
 export function toPortfolio(row: PortfolioRow): Portfolio {

@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { AuditService } from "../audit";
-import { Session } from "../identity";
-import type { Role } from "../infra/auth";
+import { activeUserRoles, Session } from "../identity";
 import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
 import { createPortfolioLoaders, type PortfolioService, PortfolioRow, toPortfolio } from "../portfolio";
@@ -53,9 +52,9 @@ export class AutoRebalancer {
       const portfolio = toPortfolio(row);
       const proposal = await this.portfolios.rebalanceProposal(portfolio, await loaders.positions.load(row.id));
       if (!proposal.needed || proposal.orders.length === 0) continue;
-      const [owner] = await this.dataSource.query(`SELECT roles FROM users WHERE id = $1 AND is_active`, [row.userId]);
-      if (!owner) continue;
-      const session = new Session({ kind: "user", userId: row.userId, roles: owner.roles as Role[], tokenId: "auto-rebalance", expiresAt: new Date(now + 60_000) }, "127.0.0.1");
+      const roles = await activeUserRoles(this.dataSource.manager, row.userId);
+      if (!roles) continue;
+      const session = new Session({ kind: "user", userId: row.userId, roles, tokenId: "auto-rebalance", expiresAt: new Date(now + 60_000) }, "127.0.0.1");
       this.cooldownUntil.set(row.id, now + COOLDOWN_MS);
       const placed: string[] = [];
       for (const [i, order] of proposal.orders.entries()) {
@@ -66,9 +65,10 @@ export class AutoRebalancer {
         let quantity = parseFixed(order.quantity);
         if (order.side === "BUY") {
           // Sized to the cash left after the sells, at the limit price with room for fees.
-          const [cash] = await this.dataSource.query(`SELECT cash_balance - reserved_cash AS available FROM portfolios WHERE id = $1`, [row.id]);
+          const accounts = this.trading.accounts();
+          const available = accounts.has(row.id) ? accounts.availableCash(row.id) : parseFixed(row.cashBalance) - parseFixed(row.reservedCash);
           const perLot = (limit * steps.lot * (10_000n + FEE_ROOM_BPS)) / 10_000n / 10n ** 10n;
-          const affordable = perLot > 0n ? (parseFixed(cash.available) / perLot) * steps.lot : 0n;
+          const affordable = perLot > 0n ? (available / perLot) * steps.lot : 0n;
           if (affordable < quantity) quantity = affordable;
         }
         if (quantity <= 0n) continue;

@@ -2,9 +2,9 @@ import type { DataSource } from "typeorm";
 import { Role } from "../infra/auth";
 import { type Fixed, formatFixed, parseFixed, ZERO } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { Session } from "../identity";
+import { ensureSystemUser, Session } from "../identity";
 import type { InstrumentService, MarketDataService, PriceChange } from "../market";
-import type { LedgerService } from "../portfolio";
+import { ensureSystemPortfolio, type LedgerService } from "../portfolio";
 import type { QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
 import type { TradingService } from "./trading.service";
@@ -126,15 +126,9 @@ export class MarketMaker {
   /** The system user (no usable password, KYC done by the operator) and its portfolio. */
   private async ensureAccount(): Promise<{ userId: string; portfolioId: string; funded: boolean }> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO users (email, password_hash, first_name, last_name, roles, kyc_status)
-         VALUES ($1, '!no-login', 'Market', 'Maker', '{TRADER}', 'VERIFIED') ON CONFLICT (email) DO NOTHING`,
-        [EMAIL],
-      );
-      const [{ id: userId }] = await manager.query(`SELECT id FROM users WHERE email = $1`, [EMAIL]);
-      let [portfolio] = await manager.query(`SELECT id, cash_balance FROM portfolios WHERE user_id = $1 ORDER BY created_at LIMIT 1`, [userId]);
-      if (!portfolio) [portfolio] = await manager.query(`INSERT INTO portfolios (user_id, name) VALUES ($1, 'Market making') RETURNING id, cash_balance`, [userId]);
-      return { userId, portfolioId: portfolio.id, funded: parseFixed(portfolio.cash_balance) > ZERO };
+      const userId = await ensureSystemUser(manager, { email: EMAIL, firstName: "Market", lastName: "Maker" });
+      const portfolio = await ensureSystemPortfolio(manager, userId, "Market making");
+      return { userId, portfolioId: portfolio.id, funded: portfolio.funded };
     });
   }
 }

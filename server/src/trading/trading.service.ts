@@ -65,7 +65,7 @@ export class TradingService {
   }
 
   /** The sequencer's accounts, read-only: for checks that memory equals the journal. */
-  accounts(): Pick<Accounts, "account" | "has" | "held"> {
+  accounts(): Pick<Accounts, "account" | "has" | "held" | "availableCash"> {
     return this.sequencer.state.accounts;
   }
 
