@@ -59,6 +59,9 @@ export class ValuationEngine {
   private readonly watchedUntil = new Map<string, number>();
   private readonly prices = new Map<string, Fixed>();
   private readonly pending = new Set<PortfolioState>();
+  /** Portfolios changed since their last reload, and the reload under way. */
+  private readonly stale = new Set<string>();
+  private reloading: Promise<void> | null = null;
   private changes?: AsyncIterableIterator<PortfolioChangedEvent>;
   private watches?: AsyncIterableIterator<ValuationWatchEvent>;
   private scanner?: NodeJS.Timeout;
@@ -179,12 +182,23 @@ export class ValuationEngine {
   }
 
   /** Replaces one portfolio's state from the database (after a deposit, a fill, ...). */
-  async reload(portfolioId: string): Promise<void> {
-    const [row] = await this.dataSource.query(`SELECT id, user_id, cash_balance, realized_pnl FROM portfolios WHERE id = $1`, [portfolioId]);
-    const positions = await this.dataSource.query(`SELECT portfolio_id, symbol, quantity, average_cost FROM positions WHERE portfolio_id = $1 AND quantity > 0`, [portfolioId]);
-    const wallet = (await this.options.walletHoldings?.load([portfolioId]))?.get(portfolioId) ?? [];
-    this.remove(portfolioId);
-    if (row) this.add(row, positions, wallet, Date.now());
+  reload(portfolioId: string): Promise<void> {
+    return this.reloadMany([portfolioId]);
+  }
+
+  /** Replaces these portfolios' states from the database: three statements, however many. */
+  private async reloadMany(ids: string[]): Promise<void> {
+    const rows: Array<Record<string, string>> = await this.dataSource.query(`SELECT id, user_id, cash_balance, realized_pnl FROM portfolios WHERE id = ANY($1::uuid[])`, [ids]);
+    const positions: Array<Record<string, string>> = await this.dataSource.query(
+      `SELECT portfolio_id, symbol, quantity, average_cost FROM positions WHERE portfolio_id = ANY($1::uuid[]) AND quantity > 0`,
+      [ids],
+    );
+    const wallets = await this.options.walletHoldings?.load(ids);
+    const byPortfolio = new Map<string, Array<Record<string, string>>>();
+    for (const position of positions) byPortfolio.set(position.portfolio_id, [...(byPortfolio.get(position.portfolio_id) ?? []), position]);
+    const now = Date.now();
+    for (const id of ids) this.remove(id);
+    for (const row of rows) this.add(row, byPortfolio.get(row.id) ?? [], wallets?.get(row.id) ?? [], now);
   }
 
   /** Loads every portfolio, in pages, when the process starts. */
@@ -291,10 +305,25 @@ export class ValuationEngine {
     for await (const event of events) this.noteWatched(event.portfolioId);
   }
 
+  /**
+   * Changed portfolios are reloaded together: while one reload runs, the changes that arrive
+   * wait and go in the next, so a busy sequencer costs a few statements per reload, not a few
+   * per portfolio per batch.
+   */
   private async consumeChanges(events: AsyncIterableIterator<PortfolioChangedEvent>): Promise<void> {
     for await (const event of events) {
-      await this.reload(event.portfolioId).catch((error: unknown) => this.log.error({ err: error, portfolioId: event.portfolioId }, "valuation reload failed"));
+      this.stale.add(event.portfolioId);
+      this.reloading ??= this.reloadStale();
     }
+  }
+
+  private async reloadStale(): Promise<void> {
+    while (this.stale.size > 0) {
+      const ids = [...this.stale];
+      this.stale.clear();
+      await this.reloadMany(ids).catch((error: unknown) => this.log.error({ err: error, portfolios: ids.length }, "valuation reload failed"));
+    }
+    this.reloading = null;
   }
 
   /** Stores every portfolio's value for analytics. */
