@@ -12,6 +12,7 @@ import type { AbuseGuard, CostReport } from "./abuse/abuse-guard";
 import type { Context, Services } from "./context";
 import { formatError } from "./errors";
 import type { Metrics } from "./metrics";
+import { subscribeSharingEvents } from "./shared-subscriptions";
 
 interface Connection {
   socket: WebSocket;
@@ -65,6 +66,8 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
   const server = useServer<Record<string, unknown>, { connection: Connection }>(
     {
       schema: deps.schema,
+      // Public market data executes once per event and selection, not once per subscriber.
+      subscribe: subscribeSharingEvents,
       onConnect: async (ctx) => {
         if (deps.isStopping()) return false;
         const connection: Connection = { socket: ctx.extra.socket, requestIds: new Map(), revoked: false, pendingRevocations: [] };
