@@ -230,6 +230,7 @@ ${os.cpus().length} cores: ${r.load[0] > os.cpus().length + 0.5 ? "**the machine
 | server RSS before → after connecting | ${mib(r.rssBefore)} → ${mib(r.rssAfter)} | |
 | memory per connection (RSS delta / clients) | **${(perConnection / 1024).toFixed(1)} KiB** (heap used ${mib(r.heapBefore)} → ${mib(r.heapAfter)}) | |
 | another user's \`{ me { id email } }\` over HTTP, one at a time, p50 / p99 | ${ms(r.busyHttp.p50)} / **${ms(r.busyHttp.p99)}** (n=${r.busyHttp.n}) during the fan-out | ${ms(r.idleHttp.p50)} / ${ms(r.idleHttp.p99)} (n=${r.idleHttp.n}) before any client connected |
+| server CPU per delivered message (CPU time / messages; what the machine's other load changes least) | **${((1e6 * r.cores.server) / r.perSecond).toFixed(1)} µs** | |
 | cores used during the window (CPU time / wall time) | server ${r.cores.server.toFixed(2)}, load generators ${r.cores.generators.toFixed(2)} together, prober ${r.cores.prober.toFixed(2)} | PostgreSQL and Redis use the rest |`,
 );
 console.log(JSON.stringify(result, null, 1));

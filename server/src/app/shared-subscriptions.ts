@@ -1,5 +1,6 @@
 import {
   createSourceEventStream,
+  type DocumentNode,
   execute,
   type ExecutionArgs,
   type ExecutionResult,
@@ -20,6 +21,8 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 
 /** event -> (operation text and variables -> its result). Events are the objects pub/sub hands every listener. */
 const executed = new WeakMap<object, Map<string, Result>>();
+/** The text of each document seen (subscribers of the same operation share one document). */
+const printed = new WeakMap<DocumentNode, string>();
 
 /**
  * `subscribe` for graphql-ws. A subscription to public market data is authorized and set up
@@ -35,7 +38,9 @@ export async function subscribeSharingEvents(args: ExecutionArgs): Promise<Async
   if (!shared) return subscribe(args);
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
-  const key = `${print(args.document)}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}`;
+  let text = printed.get(args.document);
+  if (text === undefined) printed.set(args.document, (text = print(args.document)));
+  const key = `${text}\n${args.operationName ?? ""}\n${JSON.stringify(args.variableValues ?? {})}`;
   return mapEvents(source, (event) => {
     if (typeof event !== "object" || event === null) return execute({ ...args, rootValue: event });
     let results = executed.get(event);
