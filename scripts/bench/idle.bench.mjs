@@ -89,7 +89,7 @@ no client connected. After ${WARMUP_SECONDS} s of warm-up, the server process's 
 \`/proc/<pid>/stat\`; PostgreSQL's and Redis's work for it is not counted), and the rows added to \`audit_logs\` in the same window.
 ${busy ? "**The machine was busy with other work during this run** (load average in the last column, on " + os.cpus().length + " cores); CPU time is the process's own, so it is less affected than latency, but re-run on a quiet machine for the reference figures." : "The machine was quiet (load average in the last column)."}
 
-| server | CPU, % of one core | audit events per minute (by action) | load average (1 min) |
+| server | CPU, % of one core | audit events per minute (rows in the window, by event type) | load average (1 min) |
 | --- | --- | --- | --- |
 ${row(withMaker)}
 ${row(withoutMaker)}
