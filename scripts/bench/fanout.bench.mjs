@@ -5,7 +5,7 @@
 // messages delivered per second, the server's memory per connection, and another user's HTTP
 // latency (an authenticated query, one at a time) before and during the fan-out.
 //   npm run bench fanout   (FANOUT_CLIENTS=10000, FANOUT_WORKERS=4, BENCH_SECONDS=30; needs PostgreSQL and Redis)
-import { fork } from "node:child_process";
+import { execSync, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -21,6 +21,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECT_CONCURRENCY = 25; // per worker: sign-ins in flight at once
 const TICKS_PER_SECOND = 1;
 const GOAL_P99_MS = 100;
+
+// Every socket is a file descriptor: the server holds all the clients' sockets, each load generator its share.
+const FD_LIMIT = Number(execSync("ulimit -n", { shell: "/bin/sh" }).toString().trim()) || Infinity;
+if (FD_LIMIT < CLIENTS + 1_000) throw new Error(`ulimit -n is ${FD_LIMIT}: the server needs ${CLIENTS} sockets and its own files; raise it (ulimit -n ${CLIENTS + 1_000})`);
+if (FD_LIMIT < Math.ceil(CLIENTS / WORKERS) + 100) throw new Error(`ulimit -n is ${FD_LIMIT}: use more FANOUT_WORKERS`);
 
 const env = { ...process.env };
 const missing = await provideLocalServices(env, "blockguardian_bench_fanout");
@@ -210,10 +215,8 @@ writeSection(
 \`npm run bench fanout\` — ${machine()}. Server: \`server/dist/main.js\`, one process, on
 PostgreSQL and Redis at 127.0.0.1, simulator at ${TICKS_PER_SECOND} tick/s per symbol (\`MARKET_TICKS_PER_SECOND=${TICKS_PER_SECOND}\`) over
 its ${r.symbols} instruments, market maker off, valuation on. Load: ${WORKERS} load-generator processes (\`scripts/bench/fanout-clients.mjs\`,
-graphql-ws spoken by hand over \`ws\`), ${Math.ceil(r.clients / WORKERS).toLocaleString("en")} sockets each (the open-file limit here is ${
-    process.env.FANOUT_ULIMIT ?? "20,000"
-  } per process, \`ulimit -n\`; the
-server holds all ${r.clients.toLocaleString("en")}). Each client is its own user, inserted by the bench, with an access token the bench
+graphql-ws spoken by hand over \`ws\`), ${Math.ceil(r.clients / WORKERS).toLocaleString("en")} sockets each (the open-file limit here is ${FD_LIMIT.toLocaleString("en")} per process, \`ulimit -n\`, checked before
+starting; the server holds all ${r.clients.toLocaleString("en")}). Each client is its own user, inserted by the bench, with an access token the bench
 mints with the signing key it gives the server (\`JWT_SECRET\`), so 10,000 bcrypt sign-ins are not what is measured; each
 subscribes to \`quotes\` for one symbol (round robin). The prober is one more such user; the rate limits are raised
 (\`RATE_LIMIT_CAPACITY\` and \`RATE_LIMIT_RESTORE_PER_SECOND\` 1,000,000) because it asks faster than the default refill.
