@@ -182,6 +182,7 @@ try {
     connectSeconds,
     symbols: symbols.length,
     delivered: total,
+    seconds: elapsed,
     perSecond: total / elapsed,
     expectedPerSecond: open * TICKS_PER_SECOND,
     delay: { p50: delayAt(50), p95: delayAt(95), p99: delayAt(99), max: delays.at(-1)?.[0] ?? NaN },
@@ -228,13 +229,16 @@ ${os.cpus().length} cores: ${r.load[0] > os.cpus().length + 0.5 ? "**the machine
 | --- | --- | --- |
 | clients subscribed | ${r.subscribed.toLocaleString("en")} of ${r.clients.toLocaleString("en")} (${r.failed} failed), in ${r.connectSeconds.toFixed(1)} s | ${r.clients.toLocaleString("en")} |
 | delivery delay p50 / p95 / p99 / max | ${r.delay.p50} / ${r.delay.p95} / **${r.delay.p99}** / ${r.delay.max} ms | p99 < ${GOAL_P99_MS} ms |
-| messages delivered per second | ${Math.round(r.perSecond).toLocaleString("en")} (${r.delivered.toLocaleString("en")} in ${SECONDS} s) | ${r.expectedPerSecond.toLocaleString("en")} (one per client per second) |
+| messages delivered per second | ${Math.round(r.perSecond).toLocaleString("en")} (${r.delivered.toLocaleString("en")} in ${r.seconds.toFixed(1)} s) | ${r.expectedPerSecond.toLocaleString("en")} (one per client per second) |
 | wrong symbol or error frames; sockets closed | ${r.wrongOrMissing}; ${r.closed} | 0; 0 |
 | server RSS before → after connecting | ${mib(r.rssBefore)} → ${mib(r.rssAfter)} | |
 | memory per connection (RSS delta / clients) | **${(perConnection / 1024).toFixed(1)} KiB** (heap used ${mib(r.heapBefore)} → ${mib(r.heapAfter)}) | |
 | another user's \`{ me { id email } }\` over HTTP, one at a time, p50 / p99 | ${ms(r.busyHttp.p50)} / **${ms(r.busyHttp.p99)}** (n=${r.busyHttp.n}) during the fan-out | ${ms(r.idleHttp.p50)} / ${ms(r.idleHttp.p99)} (n=${r.idleHttp.n}) before any client connected |
 | server CPU per delivered message (CPU time / messages; what the machine's other load changes least) | **${((1e6 * r.cores.server) / r.perSecond).toFixed(1)} µs** | |
-| cores used during the window (CPU time / wall time) | server ${r.cores.server.toFixed(2)}, load generators ${r.cores.generators.toFixed(2)} together, prober ${r.cores.prober.toFixed(2)} | PostgreSQL and Redis use the rest |`,
+| cores used during the window (CPU time / wall time) | server ${r.cores.server.toFixed(2)}, load generators ${r.cores.generators.toFixed(2)} together, prober ${r.cores.prober.toFixed(2)} | PostgreSQL and Redis use the rest |
+
+At the measured CPU per delivered message, ${r.expectedPerSecond.toLocaleString("en")} messages a second need ${((r.cores.server / r.perSecond) * r.expectedPerSecond).toFixed(2)} of a core
+in the server process; ${r.perSecond < r.expectedPerSecond * 0.95 ? `it got ${r.cores.server.toFixed(2)}, so it fell behind: events queued per subscriber, which is what the delay, the memory and the HTTP figures show` : "it kept up"}.`,
 );
 console.log(JSON.stringify(result, null, 1));
 process.exit(0);
