@@ -27,6 +27,15 @@ describe("config", () => {
       );
   });
 
+  it("when MARKET_TICKS_PER_SECOND is set, then the simulator runs at that rate per instrument; unset it is 2, and a rate outside 0.1-100 is refused", () => {
+    expect(loadConfig({}).market.ticksPerSecond).to.equal(2);
+    expect(loadConfig({ MARKET_TICKS_PER_SECOND: "1" }).market.ticksPerSecond).to.equal(1);
+    expect(loadConfig({ MARKET_TICKS_PER_SECOND: "0.5" }).market.ticksPerSecond).to.equal(0.5);
+    for (const bad of ["0", "-1", "101", "fast"]) {
+      expect(() => loadConfig({ MARKET_TICKS_PER_SECOND: bad }), bad).to.throw(ConfigError, /MARKET_TICKS_PER_SECOND/);
+    }
+  });
+
   it("when bcrypt cost is below 10 outside tests, then the server refuses to start", () => {
     expect(() => loadConfig({ BCRYPT_COST: "4" })).to.throw(ConfigError, /BCRYPT_COST/);
     expect(loadConfig({ BCRYPT_COST: "4", NODE_ENV: "test" }).bcryptCost).to.equal(4);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { isMultipleOf, parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
-import { PriceSimulator } from "../src/market";
+import { PriceSimulator, tickSchedule } from "../src/market";
 import { gql, startTestServer, subscribe, wsClient } from "./helpers";
 
 describe("price simulator", () => {
@@ -22,6 +22,28 @@ describe("price simulator", () => {
     const first = walk(a);
     expect(walk(b)).to.equal(first);
     expect(walk(c)).not.to.equal(first);
+  });
+
+  it("when instruments step one after another, then a seed walks exactly the prices of whole steps", () => {
+    const whole = new PriceSimulator(instruments, options);
+    const staggered = new PriceSimulator(instruments, options);
+    const at = new Date(0);
+    const byRounds = Array.from({ length: 20 }, () => whole.step(at)).flat().map((tick) => `${tick.symbol}=${tick.price}`);
+    const oneByOne = Array.from({ length: 20 * instruments.length }, () => staggered.stepNext(1, at)).flat().map((tick) => `${tick.symbol}=${tick.price}`);
+    expect(oneByOne).to.deep.equal(byRounds);
+  });
+
+  it("when the simulator is scheduled, then instruments are spread over the interval, each at the configured rate", () => {
+    // The seed's nine instruments at one tick per second: one instrument every 1/9 s.
+    expect(tickSchedule(9, 1)).to.deep.equal({ perFire: 1, intervalMs: 1000 / 9 });
+    // Too fast to spread one by one (timer fires at least 10 ms apart): 50 instruments at 10/s fire ten times a round, five at a time.
+    const fast = tickSchedule(50, 10);
+    expect(fast).to.deep.equal({ perFire: 5, intervalMs: 10 });
+    for (const [count, rate] of [[9, 1], [9, 2], [50, 10], [7, 100], [1, 0.1]]) {
+      const { perFire, intervalMs } = tickSchedule(count, rate);
+      // Instruments stepped per second, divided among them: the configured rate, exactly on average.
+      expect((perFire * 1000) / intervalMs / count).to.be.closeTo(rate, 1e-9);
+    }
   });
 
   it("when prices move, then every price stays positive and exactly on its instrument's tick", () => {

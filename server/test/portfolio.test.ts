@@ -202,6 +202,39 @@ describe("positions, valuation and rebalancing", () => {
     }
   });
 
+  it("when nobody watches a portfolio, then a tick revalues it in memory without queueing a publication; once watched, ticks publish", async () => {
+    const portfolio = await newPortfolio(server, user);
+    await gql(server, DEPOSIT, { p: portfolio.id, a: "1000" }, bearer(user.accessToken));
+    await fill(portfolio.id, "BUY", "TGLD", "10", "80");
+    const valuation = server.services.valuation;
+    // The fill reaches the engine through pub/sub: tick until the holding is valued at the new price.
+    while (valuation.current(portfolio.id)?.totalValue !== "1010") {
+      await quote("TGLD", "81");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(valuation.queued(portfolio.id)).to.equal(false);
+    const client = wsClient(server, { connectionParams: { authorization: `Bearer ${user.accessToken}` } });
+    const sub = subscribe(client, `subscription ($p: ID!) { portfolioValuation(portfolioId: $p) { totalValue } }`, { p: portfolio.id });
+    try {
+      expect((await sub.nth(1)).portfolioValuation.totalValue).to.equal("1010");
+      // The watch announcement crosses pub/sub: tick at new prices until one is published.
+      let published: string | null = null;
+      for (let cents = 8200; published === null && cents < 8300; cents++) {
+        await quote("TGLD", (cents / 100).toFixed(2));
+        const next = await sub.nth(2, 500).catch(() => null);
+        if (next) {
+          published = next.portfolioValuation.totalValue;
+          // 200 cash and 10 TGLD at the price just published.
+          expect(published).to.equal(String(200 + cents / 10));
+        }
+      }
+      expect(published).to.not.equal(null);
+    } finally {
+      sub.dispose();
+      await client.dispose();
+    }
+  });
+
   it("when targets are set, then the rebalance proposal sells the overweight and buys the underweight within cash, on the lot", async () => {
     const portfolio = await newPortfolio(server, user);
     await gql(server, DEPOSIT, { p: portfolio.id, a: "10000" }, bearer(user.accessToken));

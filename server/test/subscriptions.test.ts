@@ -77,6 +77,36 @@ for (const backend of ["redis", "memory"] as const) {
       }
     });
 
+    it("when many clients watch a symbol with different selections, then each receives the one event in its own shape, and nobody else receives it", async () => {
+      const clients = [wsClient(server), wsClient(server), wsClient(server), wsClient(server)];
+      const full = subscribe(clients[0], QUOTES, { symbols: ["TGLD"] });
+      const sameAsFull = subscribe(clients[1], QUOTES, { symbols: ["TGLD"] });
+      const lastOnly = subscribe(clients[2], `subscription { quotes(symbols: ["TGLD"]) { last } }`);
+      const other = subscribe(clients[3], QUOTES, { symbols: ["TBILL"] });
+      const subs = [full, sameAsFull, lastOnly];
+      try {
+        await publishUntilReceived(
+          () => server.pubsub.publish(topics.quotes("TGLD"), quote("TGLD", "85.20")),
+          () => subs.every((sub) => sub.events.length > 0),
+        );
+        const seen = subs.map((sub) => sub.events.length);
+        await server.pubsub.publish(topics.quotes("TGLD"), quote("TGLD", "85.21"));
+        const [a, b, c] = await Promise.all(subs.map((sub, i) => sub.nth(seen[i] + 1)));
+        expect(a).to.deep.equal({ quotes: { symbol: "TGLD", bid: "227.49", ask: "227.51", last: "85.21", timestamp: "2026-11-24T10:00:00.000Z" } });
+        expect(b).to.deep.equal(a);
+        expect(c).to.deep.equal({ quotes: { last: "85.21" } });
+        // The other symbol's subscriber receives its own symbol's event first, and never TGLD's.
+        await publishUntilReceived(
+          () => server.pubsub.publish(topics.quotes("TBILL"), quote("TBILL", "100.0125")),
+          () => other.events.length > 0,
+        );
+        expect(other.events.every((event: any) => event.quotes.symbol === "TBILL")).to.equal(true);
+      } finally {
+        for (const sub of [...subs, other]) sub.dispose();
+        await Promise.all(clients.map((client) => client.dispose()));
+      }
+    });
+
     it("when a subscription names an unknown symbol, then it fails with BAD_USER_INPUT naming it", async () => {
       const client = wsClient(server);
       const sub = subscribe(client, QUOTES, { symbols: ["AAPL", "NOPE"] });

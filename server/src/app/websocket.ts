@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import proxyAddr from "proxy-addr";
@@ -12,6 +12,7 @@ import type { AbuseGuard, CostReport } from "./abuse/abuse-guard";
 import type { Context, Services } from "./context";
 import { formatError } from "./errors";
 import type { Metrics } from "./metrics";
+import { subscribeSharingEvents } from "./shared-subscriptions";
 
 interface Connection {
   socket: WebSocket;
@@ -23,6 +24,11 @@ interface Connection {
   /** Revocations that arrived while the connection was still authenticating. */
   pendingRevocations: SessionRevokedEvent[];
 }
+
+/** Parsed and validated operations kept, by their text: thousands of clients send the same few. */
+const CHECKED_CAPACITY = 1_000;
+/** Longer operations are checked every time rather than kept. */
+const CHECKED_MAX_LENGTH = 8_192;
 
 /** The same notion of the client's address as express's `trust proxy: loopback`. */
 const trustLoopback = proxyAddr.compile("loopback");
@@ -50,6 +56,29 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: 1024 * 1024 });
   const format = (errors: readonly GraphQLError[], requestId: string): GraphQLFormattedError[] =>
     errors.map((error) => formatError(error.toJSON(), error, log, requestId));
+  /**
+   * Parses and validates an operation once per distinct text. A document is never mutated by
+   * execution, so every subscriber of the same text shares one; the cost rule, which depends on
+   * the variables and the caller's bucket, still runs per subscription.
+   */
+  const checked = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
+  const check = (query: string) => {
+    const known = checked.get(query);
+    if (known) return known;
+    let outcome: { document: DocumentNode } | { errors: readonly GraphQLError[] };
+    try {
+      const document = parse(query);
+      const errors = validate(deps.schema, document, [...specifiedRules, ...guard.validationRules]);
+      outcome = errors.length > 0 ? { errors } : { document };
+    } catch (error) {
+      outcome = { errors: [error as GraphQLError] };
+    }
+    if (query.length <= CHECKED_MAX_LENGTH) {
+      if (checked.size >= CHECKED_CAPACITY) checked.delete(checked.keys().next().value!);
+      checked.set(query, outcome);
+    }
+    return outcome;
+  };
   const requestIdOf = (connection: Connection, operationId: string) => {
     let requestId = connection.requestIds.get(operationId);
     if (!requestId) connection.requestIds.set(operationId, (requestId = randomUUID()));
@@ -65,6 +94,8 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
   const server = useServer<Record<string, unknown>, { connection: Connection }>(
     {
       schema: deps.schema,
+      // Public market data executes once per event and selection, not once per subscriber.
+      subscribe: subscribeSharingEvents,
       onConnect: async (ctx) => {
         if (deps.isStopping()) return false;
         const connection: Connection = { socket: ctx.extra.socket, requestIds: new Map(), revoked: false, pendingRevocations: [] };
@@ -92,14 +123,9 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
         const connection = ctx.extra.connection!;
         if (connection.revoked) return [new GraphQLError("Credentials revoked", { extensions: { code: "UNAUTHENTICATED" } })];
         const requestId = requestIdOf(connection, id);
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(deps.schema, document, [...specifiedRules, ...guard.validationRules]);
-        if (errors.length > 0) return errors;
+        const outcome = check(payload.query);
+        if ("errors" in outcome) return [...outcome.errors];
+        const { document } = outcome;
         const contextValue = deps.context(requestId, connection.auth!);
         const report: CostReport = { requestedQueryCost: null, throttleStatus: null };
         try {

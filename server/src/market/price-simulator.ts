@@ -17,6 +17,21 @@ export interface SimulatorOptions {
 }
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
+/** The simulator's timer fires at most this often; beyond it, instruments step in groups. */
+const MIN_TIMER_MS = 10;
+
+/**
+ * How the simulator spreads one round (every instrument once) over 1/ticksPerSecond seconds: a
+ * real feed's instruments do not all tick in the same millisecond, and neither should every
+ * subscriber's quote go out in one burst. Each timer fire steps `perFire` instruments, the next
+ * ones in order; `intervalMs` keeps each instrument at exactly `ticksPerSecond` on average.
+ */
+export function tickSchedule(instruments: number, ticksPerSecond: number): { perFire: number; intervalMs: number } {
+  const roundMs = 1000 / ticksPerSecond;
+  const fires = Math.max(1, Math.min(instruments, Math.floor(roundMs / MIN_TIMER_MS)));
+  const perFire = Math.max(1, Math.ceil(instruments / fires));
+  return { perFire, intervalMs: (roundMs * perFire) / Math.max(1, instruments) };
+}
 
 /**
  * Geometric Brownian motion per instrument, driftless, seeded so runs repeat. The state is an
@@ -28,6 +43,8 @@ export class PriceSimulator implements PriceFeed {
   private readonly random: () => number;
   private readonly states: SimulationState[];
   private timer?: NodeJS.Timeout;
+  /** The instrument the next staggered step advances. */
+  private cursor = 0;
 
   constructor(
     instruments: SimulatedInstrument[],
@@ -48,23 +65,39 @@ export class PriceSimulator implements PriceFeed {
     });
   }
 
-  /** Advances every instrument one step and returns the new prices (used by start, and by tests). */
+  /** Advances every instrument one step and returns the new prices (used by tests). */
   step(at: Date): PriceTick[] {
-    return this.states.map((state) => {
-      const z = this.normal();
-      const factor = Math.exp(state.stepSigma * z - (state.stepSigma * state.stepSigma) / 2);
-      state.ticks = Math.max(1, Math.round(state.ticks * factor));
-      return { symbol: state.symbol, price: fromUnits(state.ticks * state.tickUnits, state.places), at };
-    });
+    return this.states.map((state) => this.advance(state, at));
+  }
+
+  /**
+   * Advances the next `count` instruments, in the same order as `step`, so a seed walks the
+   * same prices whether instruments step all at once or one after another.
+   */
+  stepNext(count: number, at: Date): PriceTick[] {
+    const ticks: PriceTick[] = [];
+    for (let k = 0; k < count && this.states.length > 0; k++) {
+      ticks.push(this.advance(this.states[this.cursor], at));
+      this.cursor = (this.cursor + 1) % this.states.length;
+    }
+    return ticks;
   }
 
   start(onTick: (tick: PriceTick) => void): void {
-    this.timer = setInterval(() => this.step(new Date()).forEach(onTick), 1000 / this.options.ticksPerSecond);
+    const { perFire, intervalMs } = tickSchedule(this.states.length, this.options.ticksPerSecond);
+    this.timer = setInterval(() => this.stepNext(perFire, new Date()).forEach(onTick), intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  private advance(state: SimulationState, at: Date): PriceTick {
+    const z = this.normal();
+    const factor = Math.exp(state.stepSigma * z - (state.stepSigma * state.stepSigma) / 2);
+    state.ticks = Math.max(1, Math.round(state.ticks * factor));
+    return { symbol: state.symbol, price: fromUnits(state.ticks * state.tickUnits, state.places), at };
   }
 
   /** Standard normal by Box–Muller. */

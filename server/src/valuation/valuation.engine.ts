@@ -64,8 +64,10 @@ export class ValuationEngine {
   private reloading: Promise<void> | null = null;
   private changes?: AsyncIterableIterator<PortfolioChangedEvent>;
   private watches?: AsyncIterableIterator<ValuationWatchEvent>;
+  /** Runs only while something watched waits to be published: an idle server wakes for nothing. */
   private scanner?: NodeJS.Timeout;
   private snapshotter?: NodeJS.Timeout;
+  private running = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -82,14 +84,16 @@ export class ValuationEngine {
     void this.consumeWatches(this.watches);
     this.marketData.onPriceChange((change) => this.onPrice(change));
     await this.loadAll();
-    this.scanner = setInterval(() => this.publishDue(Date.now()), SCAN_INTERVAL_MS);
-    this.scanner.unref();
+    this.running = true;
+    if (this.pending.size > 0) this.scan();
     this.snapshotter = setInterval(() => void this.snapshot().catch((error: unknown) => this.log.error({ err: error }, "valuation snapshot failed")), this.options.snapshotIntervalMs);
     this.snapshotter.unref();
   }
 
   async stop(): Promise<void> {
+    this.running = false;
     clearInterval(this.scanner);
+    this.scanner = undefined;
     clearInterval(this.snapshotter);
     await this.changes?.return?.();
     await this.watches?.return?.();
@@ -98,6 +102,12 @@ export class ValuationEngine {
   /** Marks a portfolio as watched (subscriptions announce themselves through pub/sub). */
   noteWatched(portfolioId: string, now = Date.now()): void {
     this.watchedUntil.set(portfolioId, now + WATCH_TTL_MS);
+  }
+
+  /** Whether the portfolio waits to be published (only a watched one ever does). */
+  queued(portfolioId: string): boolean {
+    const state = this.portfolios.get(portfolioId);
+    return state !== undefined && this.pending.has(state);
   }
 
   /** The portfolio's current valuation, computed from the in-memory state. */
@@ -159,7 +169,8 @@ export class ValuationEngine {
         state.market20 += moved;
         state.cost20 += moved;
       }
-      if (state.pendingSince === null) this.markPending(state, now);
+      // Only a watched portfolio has anyone to publish to; the others stay current in memory.
+      if (state.pendingSince === null && this.isWatched(state, now)) this.markPending(state, now);
     }
   }
 
@@ -168,7 +179,7 @@ export class ValuationEngine {
     for (const state of this.pending) {
       if (now - state.lastPublishedAt < this.options.publishIntervalMs) continue;
       this.pending.delete(state);
-      if ((this.watchedUntil.get(state.id) ?? 0) < now) {
+      if (!this.isWatched(state, now)) {
         // Nobody is watching: the value stays current in memory for the next subscriber.
         state.pendingSince = null;
         continue;
@@ -178,6 +189,10 @@ export class ValuationEngine {
       state.lastPublishedAt = now;
       void this.pubsub.publish(topics.valuation(state.id), this.event(state, now)).catch((error: unknown) => this.log.warn({ err: error }, "valuation publish failed"));
       this.options.onPublished?.(delay);
+    }
+    if (this.pending.size === 0 && this.scanner) {
+      clearInterval(this.scanner);
+      this.scanner = undefined;
     }
   }
 
@@ -250,7 +265,7 @@ export class ValuationEngine {
       state.cost20 += value;
     }
     this.portfolios.set(state.id, state);
-    if (now > 0) this.markPending(state, now);
+    if (now > 0 && this.isWatched(state, now)) this.markPending(state, now);
   }
 
   /** The state's holding of a symbol, registered with the symbol's holders. */
@@ -283,9 +298,19 @@ export class ValuationEngine {
     return last ? parseFixed(last) : null;
   }
 
+  private isWatched(state: PortfolioState, now: number): boolean {
+    return (this.watchedUntil.get(state.id) ?? 0) >= now;
+  }
+
   private markPending(state: PortfolioState, now: number): void {
     state.pendingSince ??= now;
     this.pending.add(state);
+    if (this.running && !this.scanner) this.scan();
+  }
+
+  private scan(): void {
+    this.scanner = setInterval(() => this.publishDue(Date.now()), SCAN_INTERVAL_MS);
+    this.scanner.unref();
   }
 
   private event(state: PortfolioState, now: number): ValuationEvent {
