@@ -8,9 +8,10 @@ import { AppError, notFound } from "../infra/errors";
 import { type Fixed, formatFixed, mulFixed, ZERO } from "../infra/fixed";
 import { type Accounts, type CashCommand, checkCurrencyPrecision, type FillInput, insufficientFunds, type TransactionRow, TransactionStatus, TransactionType } from "../portfolio";
 import type { Command } from "./engine";
-import type { InstrumentDesk } from "./instrument-desk";
+import type { Instrument } from "../market";
+import { InstrumentDesk } from "./instrument-desk";
 import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./order-persistence";
-import { toTicks, type ValidatedOrder } from "./order-validation";
+import { stepsOf, toTicks, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
 
@@ -52,7 +53,8 @@ export type SequencerCommand =
   | { kind: "bookFill"; fill: FillInput }
   | { kind: "requote"; session: Session; portfolioId: string; symbol: string; levels: QuoteLevel[]; inventory: Inventory | null }
   | { kind: "halt"; session: Session; symbol: string; halted: boolean }
-  | { kind: "disableUser"; session: Session; userId: string; disabled: boolean };
+  | { kind: "disableUser"; session: Session; userId: string; disabled: boolean }
+  | { kind: "openBook"; instrument: Instrument };
 
 /** What a command answers: the order it concerns, a cash movement, a flag, or nothing. */
 export type SequencerResult = OrderRow | TransactionRow | boolean | undefined;
@@ -159,6 +161,17 @@ export class SequenceStep {
         else this.state.halted.delete(command.symbol);
         this.outcome.audit.push({ eventType: command.halted ? "trading.halted" : "trading.resumed", userId: command.session.userId, entityType: "instrument", entityId: command.symbol });
         return command.halted;
+      case "openBook": {
+        const { symbol } = command.instrument;
+        if (!this.state.desks.has(symbol)) {
+          const desk = new InstrumentDesk(stepsOf(command.instrument));
+          await desk.recover(this.manager);
+          this.state.desks.set(symbol, desk);
+          this.touchedDesks.add(desk);
+        }
+        if (!command.instrument.isTradable) this.state.halted.add(symbol);
+        return undefined;
+      }
       case "disableUser": {
         if (!isUuid(command.userId) || !(await this.ports.setTradingDisabled(this.manager, command.userId, command.disabled))) throw notFound("User");
         if (command.disabled) this.state.disabledUsers.add(command.userId);

@@ -73,6 +73,14 @@ export class Sequencer implements CashSequencer {
     this.log.info({ books: this.state.desks.size, openOrders: restored, accounts: this.state.accounts.size }, "sequencer rebuilt from the journal");
   }
 
+  /**
+   * Opens a book for an instrument listed after start; its open orders, if any, are read back.
+   * A command, so that it takes its place in the sequence like everything else.
+   */
+  async openBook(instrument: Instrument): Promise<void> {
+    await this.submit({ kind: "openBook", instrument });
+  }
+
   /** Lets what is queued finish its commit. */
   async stop(): Promise<void> {
     while (this.draining) await this.draining;

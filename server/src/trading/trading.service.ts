@@ -6,7 +6,7 @@ import { badUserInput, notFound } from "../infra/errors";
 import { parseFixed } from "../infra/fixed";
 import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
 import type { OrderEvent } from "../infra/pubsub";
-import type { InstrumentService, MarketDataService } from "../market";
+import type { Instrument, InstrumentService, MarketDataService } from "../market";
 import type { Accounts } from "../portfolio";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { Fees } from "./order-persistence";
@@ -67,6 +67,11 @@ export class TradingService {
   /** The sequencer's accounts, read-only: for checks that memory equals the journal. */
   accounts(): Pick<Accounts, "account" | "has" | "held" | "availableCash"> {
     return this.sequencer.state.accounts;
+  }
+
+  /** Opens the book of an instrument listed while the platform runs. */
+  openBook(instrument: Instrument): Promise<void> {
+    return this.sequencer.openBook(instrument);
   }
 
   symbols(): string[] {
