@@ -1,7 +1,7 @@
 import type { AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
-import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
+import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
@@ -29,13 +29,23 @@ export interface Services {
   wallets: WalletService;
 }
 
-/** Built fresh for every HTTP request and for every subscription operation. */
+/**
+ * Built fresh for every HTTP request and for every subscription operation. The logger and the
+ * loaders are made on first use: most operations need neither.
+ */
 export interface Context {
   requestId: string;
   log: Logger;
   session: Session;
   /** The access token's claims when the caller sent one. */
   access: AccessClaims | null;
+  /**
+   * The signed-in caller's account as this request's authentication read it. Null for anonymous
+   * callers, API keys, and WebSocket operations (authenticated once per connection, so not current).
+   */
+  account: UserView | null;
+  /** Revocation flags still to be checked before anything runs (HTTP checks them with the rate limiter). */
+  uncheckedRevocations: string[];
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
   loaders: PortfolioLoaders & TradingLoaders;

@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { Config } from "../config";
-import { type Authentication, type DemoLogin, ensureDemoUsers } from "../identity";
+import { type Authentication, type DemoLogin, ensureDemoUsers, type UserView } from "../identity";
 import { type Database, openDatabase } from "../infra/database/database";
 import { createKeyValueStore, type KeyValueStore } from "../infra/kv";
 import { createLogger, currentRequestId, type Logger } from "../infra/logger";
@@ -103,15 +103,25 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     },
   });
   const httpServer = createServer(app);
-  const context = (requestId: string, auth: Authentication): Context & { cost?: CostReport } => ({
-    requestId,
-    log: log.child({ requestId }),
-    session: auth.session,
-    access: auth.access,
-    services,
-    loaders: { ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource) },
-    subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
-  });
+  const context = (requestId: string, auth: Authentication, account: UserView | null = null): Context & { cost?: CostReport } => {
+    let logger: Logger | undefined;
+    let loaders: Context["loaders"] | undefined;
+    return {
+      requestId,
+      get log() {
+        return (logger ??= log.child({ requestId }));
+      },
+      session: auth.session,
+      access: auth.access,
+      account,
+      uncheckedRevocations: auth.uncheckedRevocations,
+      services,
+      get loaders() {
+        return (loaders ??= { ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource) });
+      },
+      subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
+    };
+  };
 
   const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping });
 
@@ -137,12 +147,14 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const ip = req.ip ?? "unknown";
-        const auth = await services.authenticator.authenticate(req.headers.authorization, ip).catch(async (error: unknown) => {
+        // The token's revocation check is left to the guard's plugin, which makes it in the same
+        // round trip to Redis as the rate limiter's charge, before the operation runs.
+        const auth = await services.authenticator.authenticate(req.headers.authorization, ip, { deferRevocation: true }).catch(async (error: unknown) => {
           // Bad credentials fail before the limiter's plugin runs; they still weigh on the address.
           await limiter.noteRejection(`ip:${ip}`);
           throw error;
         });
-        return context(String(res.locals.requestId), auth);
+        return context(String(res.locals.requestId), auth, auth.account);
       },
     }),
   );

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, GraphQLError, type GraphQLSchema, type ValidationRule } from "graphql";
-import type { Session } from "../../identity";
+import { invalidToken, type Session } from "../../identity";
 import { AppError } from "../../infra/errors";
+import { CostCache } from "./cost-cache";
 import { operationCost } from "./query-cost";
 import { queryShapeRule, type ShapeLimits } from "./query-shape";
 import type { AdaptiveRateLimiter, ThrottleStatus } from "./rate-limiter";
@@ -23,6 +24,9 @@ const BAD_REQUEST = { http: { status: 400 } };
 
 export class AbuseGuard {
   readonly validationRules: ValidationRule[];
+  private readonly costs: CostCache;
+  /** Requests refused for a revoked credential: their refusal weighs on the address, as a bad token's does. */
+  private readonly revokedRequests = new WeakSet<object>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -31,23 +35,40 @@ export class AbuseGuard {
     shape: ShapeLimits,
   ) {
     this.validationRules = [queryShapeRule(shape)];
+    this.costs = new CostCache((document, variables, operationName) => operationCost(this.schema, document, variables, operationName));
   }
 
-  /** Prices the operation and charges the caller's bucket; throws when it is too costly or the bucket is empty. */
-  async admit(session: Session, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, report: CostReport): Promise<void> {
+  /**
+   * Prices the operation and charges the caller's bucket; throws when it is too costly or the
+   * bucket is empty. `uncheckedRevocations` (the caller's token's revocation flags, when its
+   * authentication left them to us) are checked in the same round trip as the charge, and a
+   * flagged one refuses the request as UNAUTHENTICATED before anything is charged or run.
+   */
+  async admit(
+    session: Session,
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | null | undefined,
+    report: CostReport,
+    uncheckedRevocations: string[] = [],
+  ): Promise<void> {
     let cost: number;
     try {
-      cost = operationCost(this.schema, document, variables, operationName);
+      cost = this.costs.cost(document, variables, operationName);
     } catch (error) {
+      await this.refuseRevoked(uncheckedRevocations);
       // Pricing coerces the variables first; a value of the wrong type is the caller's mistake.
       if (error instanceof GraphQLError) throw new AppError("BAD_USER_INPUT", error.message, BAD_REQUEST);
       throw error;
     }
     report.requestedQueryCost = cost;
     if (cost > this.maxCost) {
+      // Credentials are judged before the request: a revoked token hears UNAUTHENTICATED first.
+      await this.refuseRevoked(uncheckedRevocations);
       throw new AppError("BAD_USER_INPUT", `Query cost ${cost} exceeds the maximum of ${this.maxCost}; ask for smaller pages`, { cost, maxCost: this.maxCost, ...BAD_REQUEST });
     }
-    const charge = await this.limiter.charge(session.rateLimitKey, cost);
+    const charge = await this.limiter.charge(session.rateLimitKey, cost, uncheckedRevocations);
+    if (charge.denied) throw invalidToken();
     report.throttleStatus = charge.status;
     if (!charge.allowed) {
       throw new AppError("RATE_LIMITED", `Rate limited: this operation costs ${cost}; retry in ${charge.retryAfterSeconds} s`, {
@@ -57,12 +78,17 @@ export class AbuseGuard {
     }
   }
 
+  /** The revocation check on its own, for refusals that never reach the limiter's round trip. */
+  private async refuseRevoked(uncheckedRevocations: string[]): Promise<void> {
+    if (uncheckedRevocations.length > 0 && (await this.limiter.anyFlagged(uncheckedRevocations))) throw invalidToken();
+  }
+
   async noteOutcome(session: Session, codes: Array<string | undefined>): Promise<void> {
     if (codes.some((code) => code !== undefined && REJECTION_CODES.has(code))) await this.limiter.noteRejection(session.rateLimitKey);
   }
 
   /** Apollo's plugin: prices and charges each HTTP operation, and reports the cost in `extensions`. */
-  apolloPlugin(): ApolloServerPlugin<{ session: Session; cost?: CostReport }> {
+  apolloPlugin(): ApolloServerPlugin<{ session: Session; uncheckedRevocations: string[]; cost?: CostReport }> {
     return {
       requestDidStart: async () => ({
         didResolveOperation: async ({ contextValue, document, request, operation }) => {
@@ -71,14 +97,20 @@ export class AbuseGuard {
           if (operation?.operation === "subscription") {
             throw new AppError("BAD_USER_INPUT", "Subscriptions run over WebSocket: connect to /graphql with the graphql-ws protocol", BAD_REQUEST);
           }
-          await this.admit(contextValue.session, document, request.variables, request.operationName, contextValue.cost);
+          try {
+            await this.admit(contextValue.session, document, request.variables, request.operationName, contextValue.cost, contextValue.uncheckedRevocations);
+          } catch (error) {
+            if (error instanceof AppError && error.extensions.code === "UNAUTHENTICATED") this.revokedRequests.add(contextValue);
+            throw error;
+          }
         },
         willSendResponse: async ({ contextValue, response, errors }) => {
           if (response.body.kind === "single") {
             const result = response.body.singleResult;
             result.extensions = { ...result.extensions, cost: contextValue.cost ?? { requestedQueryCost: null, throttleStatus: null } };
           }
-          if (contextValue.session && errors?.length) {
+          if (this.revokedRequests.has(contextValue)) await this.limiter.noteRejection(`ip:${contextValue.session.ip}`);
+          else if (contextValue.session && errors?.length) {
             await this.noteOutcome(contextValue.session, errors.map((error) => error.extensions?.code as string | undefined));
           }
         },
