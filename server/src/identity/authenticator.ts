@@ -11,22 +11,24 @@ export interface Authentication {
   session: Session;
   /** The access token's claims, when the caller presented one (logout denylists it). */
   access: AccessClaims | null;
-  /**
-   * Store flags that revoke this credential and have not been checked yet: empty unless
-   * `deferRevocation` was asked for, in which case the caller must refuse the request when any
-   * is flagged, before anything runs on its behalf.
-   */
-  uncheckedRevocations: string[];
-  /** The caller's account as read by this authentication (null when anonymous): current for this request only. */
+  /** The caller's account as read by this authentication (null when anonymous or an API key): current for this request only. */
   account: UserView | null;
 }
 
-export interface AuthenticateOptions {
-  /**
-   * Leave the token's revocation check to the caller (see `uncheckedRevocations`): HTTP requests
-   * check it in the rate limiter's round trip to Redis rather than in one of their own.
-   */
-  deferRevocation?: boolean;
+/**
+ * An HTTP request's authentication in two halves that run side by side: what the credential
+ * itself proves (checked before this exists) and the account read, still under way. The caller
+ * must check `uncheckedRevocations` and await `completed` before anything runs on the request's
+ * behalf; HTTP checks the revocations in the rate limiter's round trip to Redis, at the same
+ * time as the account is read from PostgreSQL.
+ */
+export interface PendingAuthentication {
+  /** The rate limiter's key for this caller, known from the credential alone. */
+  rateLimitKey: string;
+  /** Store flags that revoke the credential (a logged-out token, a burnt family); none may be set. */
+  uncheckedRevocations: string[];
+  /** The whole authentication once the account is read; rejects UNAUTHENTICATED for a disabled or unknown account. */
+  completed: Promise<Authentication>;
 }
 
 /** How often at most a busy key's `last_used_at` is written, per process. */
@@ -61,20 +63,34 @@ export class Authenticator {
     this.accounts = new AccountReader(dataSource);
   }
 
-  async authenticate(authorization: unknown, ip: string, options: AuthenticateOptions = {}): Promise<Authentication> {
-    if (authorization === undefined || authorization === null || authorization === "") {
-      return { session: Session.anonymous(ip), access: null, uncheckedRevocations: [], account: null };
-    }
-    if (typeof authorization !== "string") throw unauthenticated("Authorization must be a string");
-    const [scheme, credential, extra] = authorization.trim().split(/\s+/);
-    if (!credential || extra !== undefined) throw unauthenticated("Authorization must be `Bearer <token>` or `ApiKey <key>`");
-    if (scheme.toLowerCase() === "bearer") return this.bearer(credential, ip, options.deferRevocation ?? false);
-    if (scheme.toLowerCase() === "apikey") return this.apiKey(credential, ip);
-    throw unauthenticated("Authorization must be `Bearer <token>` or `ApiKey <key>`");
+  /** The whole check at once: signature, expiry, revocation and the account (WebSocket connections). */
+  async authenticate(authorization: unknown, ip: string): Promise<Authentication> {
+    const credential = parseAuthorization(authorization);
+    if (credential.scheme === "none") return { session: Session.anonymous(ip), access: null, account: null };
+    if (credential.scheme === "apikey") return this.apiKey(credential.value, ip);
+    const access = await this.tokens.verifyAccess(credential.value);
+    return this.withAccount(access, ip);
   }
 
-  private async bearer(token: string, ip: string, deferRevocation: boolean): Promise<Authentication> {
-    const access = deferRevocation ? await this.tokens.verifySigned(token) : await this.tokens.verifyAccess(token);
+  /**
+   * The HTTP flavour (see PendingAuthentication): a malformed, forged or expired credential fails
+   * here, before the request goes further; the revocation check and the account read are left
+   * to run side by side.
+   */
+  async begin(authorization: unknown, ip: string): Promise<PendingAuthentication> {
+    const credential = parseAuthorization(authorization);
+    if (credential.scheme !== "bearer") {
+      const auth = await this.authenticate(authorization, ip);
+      return { rateLimitKey: auth.session.rateLimitKey, uncheckedRevocations: [], completed: Promise.resolve(auth) };
+    }
+    const access = await this.tokens.verifySigned(credential.value);
+    const completed = this.withAccount(access, ip);
+    // Handled here too, so a request refused before it awaits this (a validation error) leaves no unhandled rejection.
+    completed.catch(() => {});
+    return { rateLimitKey: Session.userRateLimitKey(access.userId), uncheckedRevocations: revocationKeys(access), completed };
+  }
+
+  private async withAccount(access: AccessClaims, ip: string): Promise<Authentication> {
     // Roles and the active flag come from the database, not the token: a role removed or an
     // account disabled takes effect on the next request.
     const account = await this.accounts.read(access.userId);
@@ -82,7 +98,6 @@ export class Authenticator {
     return {
       session: new Session({ kind: "user", userId: account.view.id, roles: account.roles, tokenId: access.tokenId, expiresAt: access.expiresAt }, ip),
       access,
-      uncheckedRevocations: deferRevocation ? revocationKeys(access) : [],
       account: account.view,
     };
   }
@@ -103,7 +118,6 @@ export class Authenticator {
     return {
       session: new Session({ kind: "apiKey", userId: key.user_id, roles: key.roles, apiKeyId: key.id, scopes: key.scopes }, ip),
       access: null,
-      uncheckedRevocations: [],
       account: null,
     };
   }
@@ -122,4 +136,15 @@ export class Authenticator {
       [keyId],
     );
   }
+}
+
+type Credential = { scheme: "none" } | { scheme: "bearer" | "apikey"; value: string };
+
+function parseAuthorization(authorization: unknown): Credential {
+  if (authorization === undefined || authorization === null || authorization === "") return { scheme: "none" };
+  if (typeof authorization !== "string") throw unauthenticated("Authorization must be a string");
+  const [scheme, value, extra] = authorization.trim().split(/\s+/);
+  const lower = scheme.toLowerCase();
+  if (!value || extra !== undefined || (lower !== "bearer" && lower !== "apikey")) throw unauthenticated("Authorization must be `Bearer <token>` or `ApiKey <key>`");
+  return { scheme: lower as "bearer" | "apikey", value };
 }

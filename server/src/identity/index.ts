@@ -4,7 +4,7 @@ export { User } from "./user.entity";
 export { ApiKeyRow, MfaChallenge, RefreshToken } from "./credential.entities";
 export { ensureDemoUsers, type DemoLogin } from "./demo-users";
 export { Session, type Principal } from "./session";
-export { Authenticator, type Authentication } from "./authenticator";
+export { Authenticator, type Authentication, type PendingAuthentication } from "./authenticator";
 export { createAuthChecker, NOT_ALLOWED, SIGN_IN_FIRST } from "./auth-checker";
 export { AuthService } from "./auth.service";
 export { MfaService } from "./mfa.service";
