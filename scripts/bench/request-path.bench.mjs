@@ -230,7 +230,10 @@ ${table}
 **BlockGuardian at ${(100 * medianRatio).toFixed(0)}% of bare Apollo's requests/s** (median of the ${ROUNDS} rounds' ratios:
 ${rows.map((r) => `${(100 * ratio(r)).toFixed(0)}%`).join(", ")}; goal ≥ 50%). Medians: BlockGuardian ${Math.round(oursMedian)} req/s,
 bare Apollo ${Math.round(bareMedian)} req/s. Server CPU time per request: ${oursCpuPerRequest.toFixed(0)} µs, bare Apollo ${bareCpuPerRequest.toFixed(0)} µs
-(${(oursCpuPerRequest / bareCpuPerRequest).toFixed(2)}×).
+(${(oursCpuPerRequest / bareCpuPerRequest).toFixed(2)}×): were each bound by its own CPU alone, BlockGuardian would reach
+${((100 * bareCpuPerRequest) / oursCpuPerRequest).toFixed(0)}% of bare Apollo. The rest of the gap is waiting: each of our requests also waits
+for PostgreSQL and Redis (one trip each, side by side), and on a busy machine each of those processes
+waits for a core first; the quieter a round, the closer its ratio comes to the CPU figure.
 
 Before the request path was reworked (commit ${BEFORE.commit}, same script, same shared machine): ${(100 * BEFORE.ratio).toFixed(0)}% of bare
 Apollo (rounds: ${BEFORE.roundRatios}; medians ${BEFORE.ours} vs ${BEFORE.bare} req/s), ${BEFORE.cpuPerRequestUs} µs of server CPU per request against bare Apollo's ${BEFORE.bareCpuPerRequestUs} µs.
