@@ -84,8 +84,9 @@ ${row("bcrypt compare alone, cost 10", reference[10])}
 ${row("bcrypt compare alone, cost 11 (the default)", reference[11])}
 ${row("bcrypt compare alone, cost 12", reference[12])}
 
-Authenticated trivial query \`{ me { id } }\` (JWT verify, denylist check in Redis, user row,
-cost estimate and a token-bucket script in Redis, then the resolver):
+Authenticated trivial query \`{ me { id } }\` (JWT verify, then side by side the account row from
+PostgreSQL and one Redis script for revocation and the token bucket, then the resolver; see the
+request-path section for it against bare Apollo):
 
 | what | result |
 | --- | --- |

@@ -1,7 +1,7 @@
 import type { AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
-import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
+import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, Session, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
@@ -29,13 +29,34 @@ export interface Services {
   wallets: WalletService;
 }
 
-/** Built fresh for every HTTP request and for every subscription operation. */
+/** What an HTTP operation's admission completes: the revocation check and the account read (see PendingAuthentication). */
+export interface Admission {
+  rateLimitKey: string;
+  uncheckedRevocations: string[];
+  /** The whole authentication once the account is read; rejects UNAUTHENTICATED. */
+  authenticated: Promise<Authentication>;
+}
+
+/**
+ * Built fresh for every HTTP request and for every subscription operation. The logger and the
+ * loaders are made on first use: most operations need neither.
+ */
 export interface Context {
   requestId: string;
   log: Logger;
   session: Session;
   /** The access token's claims when the caller sent one. */
   access: AccessClaims | null;
+  /**
+   * The signed-in caller's account as this request's authentication read it. Null for anonymous
+   * callers, API keys, and WebSocket operations (authenticated once per connection, so not current).
+   */
+  account: UserView | null;
+  /**
+   * HTTP only: the rest of the caller's authentication, finished by the abuse guard's admission
+   * before the operation runs. Until then `session` is anonymous, so nothing can be allowed early.
+   */
+  admission?: Admission;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
   loaders: PortfolioLoaders & TradingLoaders;

@@ -5,13 +5,13 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { Config } from "../config";
-import { type Authentication, type DemoLogin, ensureDemoUsers } from "../identity";
+import { type Authentication, type DemoLogin, ensureDemoUsers, Session } from "../identity";
 import { type Database, openDatabase } from "../infra/database/database";
 import { createKeyValueStore, type KeyValueStore } from "../infra/kv";
 import { createLogger, currentRequestId, type Logger } from "../infra/logger";
 import { createPubSub, type PubSub } from "../infra/pubsub";
 import { loadSecrets } from "../infra/secrets";
-import { AbuseGuard, type CostReport } from "./abuse/abuse-guard";
+import { AbuseGuard } from "./abuse/abuse-guard";
 import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
 import { fundDemoTrader } from "./demo-portfolio";
@@ -24,6 +24,7 @@ import { createTradingLoaders } from "../trading";
 import { getSchema } from "./schema";
 import { type ChainRuntime, openChain } from "../chain";
 import { ENTITIES } from "./entities";
+import { type ContextDeps, RequestContext } from "./request-context";
 import { createServices } from "./services";
 import { trackSubscription } from "./subscriptions";
 import { attachGraphqlWs } from "./websocket";
@@ -103,15 +104,13 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     },
   });
   const httpServer = createServer(app);
-  const context = (requestId: string, auth: Authentication): Context & { cost?: CostReport } => ({
-    requestId,
-    log: log.child({ requestId }),
-    session: auth.session,
-    access: auth.access,
+  const contextDeps: ContextDeps = {
+    log,
     services,
-    loaders: { ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource) },
+    createLoaders: () => ({ ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource) }),
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
-  });
+  };
+  const context = (requestId: string, auth: Authentication) => new RequestContext(requestId, auth, contextDeps);
 
   const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping });
 
@@ -137,12 +136,18 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const ip = req.ip ?? "unknown";
-        const auth = await services.authenticator.authenticate(req.headers.authorization, ip).catch(async (error: unknown) => {
+        // A bad token fails here. Its revocation check and the account read are finished by the
+        // guard's plugin before the operation runs: the check in the same round trip to Redis as
+        // the rate limiter's charge, while the account is read from PostgreSQL.
+        const pending = await services.authenticator.begin(req.headers.authorization, ip).catch(async (error: unknown) => {
           // Bad credentials fail before the limiter's plugin runs; they still weigh on the address.
           await limiter.noteRejection(`ip:${ip}`);
           throw error;
         });
-        return context(String(res.locals.requestId), auth);
+        // Anonymous until the guard's admission completes the authentication.
+        const value = context(String(res.locals.requestId), { session: Session.anonymous(ip), access: null, account: null });
+        value.admission = { rateLimitKey: pending.rateLimitKey, uncheckedRevocations: pending.uncheckedRevocations, authenticated: pending.completed };
+        return value;
       },
     }),
   );

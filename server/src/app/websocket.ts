@@ -126,12 +126,13 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
         const outcome = check(payload.query);
         if ("errors" in outcome) return [...outcome.errors];
         const { document } = outcome;
-        const contextValue = deps.context(requestId, connection.auth!);
+        // The account read when the connection opened may have changed since: `me` reads it again.
+        const contextValue = deps.context(requestId, { ...connection.auth!, account: null });
         const report: CostReport = { requestedQueryCost: null, throttleStatus: null };
         try {
-          await guard.admit(contextValue.session, document, payload.variables ?? undefined, payload.operationName, report);
+          await guard.admit(contextValue.session.rateLimitKey, document, payload.variables ?? undefined, payload.operationName, report);
         } catch (error) {
-          await guard.noteOutcome(contextValue.session, [(error as GraphQLError).extensions?.code as string]);
+          await guard.noteOutcome(contextValue.session.rateLimitKey, [(error as GraphQLError).extensions?.code as string]);
           return [error as GraphQLError];
         }
         return { schema: deps.schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue } satisfies ExecutionArgs;

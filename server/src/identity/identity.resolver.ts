@@ -34,7 +34,7 @@ export class IdentityResolver {
   @Authorized(scope(Scope.READ_PROFILE))
   @Query(() => UserView)
   me(@Ctx() ctx: Context): Promise<UserView> {
-    return ctx.services.users.me(ctx.session);
+    return ctx.services.users.me(ctx.session, ctx.account);
   }
 
   @Authorized()

@@ -45,11 +45,16 @@ export class Session {
     if (!resource || resource.userId !== this.requireUser()) throw notFound(what);
   }
 
+  /** The rate limiter's key of a signed-in user, known before their account is read. */
+  static userRateLimitKey(userId: string): string {
+    return `user:${userId}`;
+  }
+
   /** The key the rate limiter charges: the user, the API key, or the address of an anonymous caller. */
   get rateLimitKey(): string {
     switch (this.principal.kind) {
       case "user":
-        return `user:${this.principal.userId}`;
+        return Session.userRateLimitKey(this.principal.userId);
       case "apiKey":
         return `key:${this.principal.apiKeyId}`;
       default:

@@ -27,7 +27,16 @@ export interface IssuedTokens {
   refreshToken: string;
 }
 
-const invalidToken = () => new AppError("UNAUTHENTICATED", "The access token is invalid or expired", { http: { status: 401 } });
+/** The one answer to a bad, expired or revoked access token. */
+export const invalidToken = () => new AppError("UNAUTHENTICATED", "The access token is invalid or expired", { http: { status: 401 } });
+
+const tokenDenyKey = (tokenId: string) => `deny:jti:${tokenId}`;
+const familyDenyKey = (familyId: string) => `deny:fam:${familyId}`;
+
+/** The store's flags that revoke an access token: its own id (logout) and its family (refresh reuse). */
+export function revocationKeys(claims: Pick<AccessClaims, "tokenId" | "familyId">): string[] {
+  return [tokenDenyKey(claims.tokenId), familyDenyKey(claims.familyId)];
+}
 const invalidRefresh = () => new AppError("UNAUTHENTICATED", "The refresh token is invalid, expired or already used");
 
 /**
@@ -73,14 +82,25 @@ export class TokenService {
     return { accessToken, accessTokenExpiresAt, refreshToken };
   }
 
+  /** Signature, issuer, audience, expiry and revocation: the whole check, with its own round trip to the store. */
   async verifyAccess(token: string): Promise<AccessClaims> {
+    const claims = await this.verifySigned(token);
+    // Revocation is checked on every use: a cached signature says nothing about logout.
+    if (await this.kv.anyFlagged(revocationKeys(claims))) throw invalidToken();
+    return claims;
+  }
+
+  /**
+   * Everything but revocation. The caller must refuse the request when any of
+   * `revocationKeys(claims)` is flagged before anything runs on its behalf (the HTTP path checks
+   * them in the rate limiter's round trip).
+   */
+  async verifySigned(token: string): Promise<AccessClaims> {
     const claims = this.verified.get(token) ?? (await this.verifySignature(token));
     if (claims.expiresAt.getTime() <= Date.now()) {
       this.verified.delete(token);
       throw invalidToken();
     }
-    // Revocation is checked on every use: a cached signature says nothing about logout.
-    if (await this.kv.anyFlagged([`deny:jti:${claims.tokenId}`, `deny:fam:${claims.familyId}`])) throw invalidToken();
     return claims;
   }
 
@@ -149,7 +169,7 @@ export class TokenService {
       }
     });
     if (access) {
-      await this.kv.flag(`deny:jti:${access.tokenId}`, access.expiresAt.getTime() - Date.now());
+      await this.kv.flag(tokenDenyKey(access.tokenId), access.expiresAt.getTime() - Date.now());
       await this.pubsub.publish(topics.sessionsRevoked(), { tokenId: access.tokenId });
     }
     for (const familyId of families) await this.afterFamilyRevoked(familyId);
@@ -162,7 +182,7 @@ export class TokenService {
 
   /** Access tokens of a revoked family die with it, here and on every open WebSocket. */
   private async afterFamilyRevoked(familyId: string): Promise<void> {
-    await this.kv.flag(`deny:fam:${familyId}`, this.ttl.accessSeconds * 1000);
+    await this.kv.flag(familyDenyKey(familyId), this.ttl.accessSeconds * 1000);
     await this.pubsub.publish(topics.sessionsRevoked(), { familyId });
   }
 }

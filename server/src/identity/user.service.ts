@@ -14,7 +14,9 @@ export class UserService {
     private readonly pubsub: PubSub,
   ) {}
 
-  async me(session: Session): Promise<UserView> {
+  /** The caller's account; `current` is the one this request's authentication read (no second read). */
+  async me(session: Session, current: UserView | null = null): Promise<UserView> {
+    if (current && current.id === session.userId) return current;
     const user = await this.dataSource.getRepository(User).findOneBy({ id: session.requireUser() });
     if (!user) throw new AppError("UNAUTHENTICATED", "The account no longer exists");
     return UserView.from(user);

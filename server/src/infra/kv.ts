@@ -8,6 +8,35 @@ export interface BucketResult {
   available: number;
 }
 
+/** One request's admission: the revocation check, the principal's recent refusals and its bucket. */
+export interface AdmissionRequest {
+  /** Refused without charging when any of these is flagged (a revoked token or session). */
+  denyKeys: string[];
+  /** The principal's recent-refusal counter; it slows the restore rate (see `restoreRateFor`). */
+  rejectionKey: string;
+  bucketKey: string;
+  cost: number;
+  capacity: number;
+  restorePerSecond: number;
+  /** This process's load factor (1, 0.5 or 0.25), applied on top of the principal's. */
+  loadFactor: number;
+}
+
+export interface AdmissionResult extends BucketResult {
+  /** True when a deny key was flagged: nothing was charged. */
+  denied: boolean;
+  restoreRate: number;
+}
+
+/**
+ * The restore rate of a principal with `rejections` recent refusals: five halve it, and it never
+ * falls below a tenth, nor below one point a second. The Redis script below computes the same.
+ */
+export function restoreRateFor(restorePerSecond: number, rejections: number, loadFactor: number): number {
+  const principalFactor = Math.max(0.1, 1 / (1 + rejections / 5));
+  return Math.max(1, Math.floor(restorePerSecond * principalFactor * loadFactor + 0.5));
+}
+
 /**
  * Small shared state with expiry: counters, flags and token buckets. Redis when configured, so
  * every process sees the same limits and revocations; an in-process map when embedded.
@@ -21,8 +50,11 @@ export interface KeyValueStore {
   /** True when any of the keys is flagged: one round trip for several checks. */
   anyFlagged(keys: string[]): Promise<boolean>;
   delete(key: string): Promise<void>;
-  /** Atomically refills the bucket at `refillPerSecond` up to `capacity`, then takes `cost` if it can. */
-  takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult>;
+  /**
+   * The deny check, then the bucket: refilled at the principal's restore rate up to `capacity`,
+   * then `cost` taken if it can be. Atomic, and one round trip to Redis.
+   */
+  admit(request: AdmissionRequest): Promise<AdmissionResult>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,11 +63,19 @@ export function createKeyValueStore(config: Config, log: Logger): KeyValueStore 
   return config.redis.kind === "redis" ? new RedisStore(config.redis.url, config.redis.keyPrefix, config.instanceName, log) : new MemoryStore();
 }
 
-// Redis's own clock, so processes with skewed clocks share one notion of "now".
-const TAKE_TOKENS = `
+// KEYS: bucket, rejections, deny keys...; ARGV: capacity, restorePerSecond, loadFactor, cost.
+// The same arithmetic as restoreRateFor and MemoryStore's bucket. A denied request reads nothing
+// else and charges nothing. Redis's own clock, so processes with skewed clocks share one "now".
+const ADMIT = `
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return { -1, '0', 0 } end
+end
 local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2]) / 1000
-local cost = tonumber(ARGV[3])
+local rejections = tonumber(redis.call('GET', KEYS[2]) or '0')
+local principal = math.max(0.1, 1 / (1 + rejections / 5))
+local restore = math.max(1, math.floor(tonumber(ARGV[2]) * principal * tonumber(ARGV[3]) + 0.5))
+local rate = restore / 1000
+local cost = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
@@ -49,7 +89,7 @@ if tokens >= cost then
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate) + 1000)
-return { allowed, tostring(tokens) }
+return { allowed, tostring(tokens), restore }
 `;
 
 class RedisStore implements KeyValueStore {
@@ -66,7 +106,7 @@ class RedisStore implements KeyValueStore {
       maxRetriesPerRequest: 1,
     });
     this.redis.on("error", (err) => log.warn({ err: { message: err.message } }, "redis kv connection error"));
-    this.redis.defineCommand("takeTokens", { numberOfKeys: 1, lua: TAKE_TOKENS });
+    this.redis.defineCommand("admit", { lua: ADMIT });
   }
 
   async increment(key: string, ttlMs: number, by = 1): Promise<number> {
@@ -94,14 +134,18 @@ class RedisStore implements KeyValueStore {
     await this.redis.del(key);
   }
 
-  async takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult> {
-    const [allowed, tokens] = (await (this.redis as unknown as { takeTokens: (...args: unknown[]) => Promise<[number, string]> }).takeTokens(
-      key,
-      capacity,
-      refillPerSecond,
-      cost,
-    )) as [number, string];
-    return { allowed: allowed === 1, available: Number(tokens) };
+  async admit(request: AdmissionRequest): Promise<AdmissionResult> {
+    const keys = [request.bucketKey, request.rejectionKey, ...request.denyKeys];
+    const [allowed, tokens, restoreRate] = await (this.redis as unknown as { admit: (...args: unknown[]) => Promise<[number, string, number]> }).admit(
+      keys.length,
+      ...keys,
+      request.capacity,
+      request.restorePerSecond,
+      request.loadFactor,
+      request.cost,
+    );
+    if (allowed === -1) return { denied: true, allowed: false, available: 0, restoreRate: 0 };
+    return { denied: false, allowed: allowed === 1, available: Number(tokens), restoreRate };
   }
 
   async ping(): Promise<void> {
@@ -159,7 +203,7 @@ class MemoryStore implements KeyValueStore {
     this.entries.delete(key);
   }
 
-  async takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): Promise<BucketResult> {
+  private takeTokens(key: string, cost: number, capacity: number, refillPerSecond: number): BucketResult {
     const now = Date.now();
     const entry = this.live(key) ?? { value: capacity, ts: now, expiresAt: 0 };
     let tokens = Math.min(capacity, entry.value + Math.max(0, now - (entry.ts ?? now)) * (refillPerSecond / 1000));
@@ -167,6 +211,12 @@ class MemoryStore implements KeyValueStore {
     if (allowed) tokens -= cost;
     this.entries.set(key, { value: tokens, ts: now, expiresAt: now + Math.ceil((capacity / refillPerSecond) * 1000) + 1000 });
     return { allowed, available: tokens };
+  }
+
+  async admit(request: AdmissionRequest): Promise<AdmissionResult> {
+    if (await this.anyFlagged(request.denyKeys)) return { denied: true, allowed: false, available: 0, restoreRate: 0 };
+    const restoreRate = restoreRateFor(request.restorePerSecond, await this.get(request.rejectionKey), request.loadFactor);
+    return { denied: false, restoreRate, ...this.takeTokens(request.bucketKey, request.cost, request.capacity, restoreRate) };
   }
 
   async ping(): Promise<void> {}

@@ -9,6 +9,8 @@ export interface ThrottleStatus {
 
 export interface Charge {
   allowed: boolean;
+  /** A deny key was flagged (the credential was revoked): nothing was charged. */
+  denied: boolean;
   status: ThrottleStatus;
   /** When refused: seconds until the bucket holds the cost again at the current restore rate. */
   retryAfterSeconds: number;
@@ -16,6 +18,8 @@ export interface Charge {
 
 /** How long a rejection weighs on its principal's restore rate. */
 const REJECTION_WINDOW_MS = 60_000;
+
+const rejectionKey = (principalKey: string) => `rl:rej:${principalKey}`;
 
 /**
  * A cost-based token bucket per principal (user, API key, or anonymous address), kept in the
@@ -43,22 +47,38 @@ export class AdaptiveRateLimiter {
     return this.loadFactorValue;
   }
 
-  async charge(principalKey: string, cost: number): Promise<Charge> {
-    const rejections = await this.kv.get(`rl:rej:${principalKey}`);
-    // Five recent rejections halve the restore rate; it never falls below a tenth.
-    const principalFactor = Math.max(0.1, 1 / (1 + rejections / 5));
-    const restoreRate = Math.max(1, Math.round(this.restorePerSecond * principalFactor * this.loadFactorValue));
-    const result = await this.kv.takeTokens(`rl:bucket:${principalKey}`, cost, this.capacity, restoreRate);
+  /**
+   * Charges `cost` to the principal's bucket, unless one of `denyKeys` is flagged: the caller's
+   * revocation check rides in the same atomic step, so a request costs one round trip to Redis.
+   * Five recent rejections halve the restore rate; it never falls below a tenth.
+   */
+  async charge(principalKey: string, cost: number, denyKeys: string[] = []): Promise<Charge> {
+    const result = await this.kv.admit({
+      denyKeys,
+      rejectionKey: rejectionKey(principalKey),
+      bucketKey: `rl:bucket:${principalKey}`,
+      cost,
+      capacity: this.capacity,
+      restorePerSecond: this.restorePerSecond,
+      loadFactor: this.loadFactorValue,
+    });
     const available = Math.floor(result.available);
+    const restoreRate = result.restoreRate;
     return {
       allowed: result.allowed,
+      denied: result.denied,
       status: { maximumAvailable: this.capacity, currentlyAvailable: available, restoreRate },
-      retryAfterSeconds: result.allowed ? 0 : Math.max(1, Math.ceil((cost - result.available) / restoreRate)),
+      retryAfterSeconds: result.allowed || result.denied ? 0 : Math.max(1, Math.ceil((cost - result.available) / restoreRate)),
     };
   }
 
+  /** True when any of the keys is flagged (a revocation checked without a charge). */
+  anyFlagged(keys: string[]): Promise<boolean> {
+    return this.kv.anyFlagged(keys);
+  }
+
   async noteRejection(principalKey: string): Promise<void> {
-    await this.kv.increment(`rl:rej:${principalKey}`, REJECTION_WINDOW_MS);
+    await this.kv.increment(rejectionKey(principalKey), REJECTION_WINDOW_MS);
   }
 
   stop(): void {

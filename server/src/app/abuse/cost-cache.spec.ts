@@ -1,0 +1,41 @@
+import { expect } from "chai";
+import { GraphQLError, parse } from "graphql";
+import { CostCache } from "./cost-cache";
+
+describe("cost cache", () => {
+  const document = parse(`query ($n: Int) { page(first: $n) { id } }`);
+
+  it("when the same document comes with the same variables, then it is priced once; other variables are priced for themselves", () => {
+    const priced: unknown[] = [];
+    const cache = new CostCache((_doc, variables) => {
+      priced.push(variables);
+      return 1 + 2 * Number(variables?.n ?? 20);
+    });
+    expect(cache.cost(document, { n: 5 }, null)).to.equal(11);
+    expect(cache.cost(document, { n: 5 }, null)).to.equal(11);
+    expect(cache.cost(document, { n: 50 }, null)).to.equal(101);
+    expect(cache.cost(parse(`query ($n: Int) { page(first: $n) { id } }`), { n: 5 }, null)).to.equal(11);
+    // The second parse is another document: only Apollo's cached document object is shared.
+    expect(priced).to.deep.equal([{ n: 5 }, { n: 50 }, { n: 5 }]);
+  });
+
+  it("when a document cannot be priced, then nothing is remembered and it is refused every time", () => {
+    let calls = 0;
+    const cache = new CostCache(() => {
+      calls++;
+      throw new GraphQLError("Variable \"$n\" got invalid value");
+    });
+    expect(() => cache.cost(document, { n: "x" }, null)).to.throw(GraphQLError);
+    expect(() => cache.cost(document, { n: "x" }, null)).to.throw(GraphQLError);
+    expect(calls).to.equal(2);
+  });
+
+  it("when a mutation's variables differ on every call, then the document stops remembering new sets but still prices each", () => {
+    let calls = 0;
+    const cache = new CostCache(() => ++calls && 3);
+    for (let i = 0; i < 200; i++) expect(cache.cost(document, { n: i }, null)).to.equal(3);
+    for (let i = 0; i < 200; i++) cache.cost(document, { n: i }, null);
+    // The first 64 sets are remembered; the other 136 are priced again.
+    expect(calls).to.equal(200 + 136);
+  });
+});
