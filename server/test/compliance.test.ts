@@ -16,7 +16,7 @@ const ME = `{ me { kycStatus amlRiskLevel } }`;
 const LIST = `query ($s: KycStatus) { kycVerifications(status: $s) { ${KYC_FIELDS} } }`;
 const DECIDE = `mutation ($i: KycDecisionInput!) { decideKyc(input: $i) { ${KYC_FIELDS} } }`;
 const SCREEN = `query ($n: String!) { screenName(name: $n) { listName entryId matchedName score } }`;
-const ACTIVITIES = `{ suspiciousActivities(first: 50) { id userId sarNumber rule riskScore description transactionIds status createdAt } }`;
+const ACTIVITIES = `{ suspiciousActivities(first: 50) { edges { node { id userId sarNumber rule riskScore description transactionIds status caseStatus createdAt } } } }`;
 
 describe("compliance: KYC, screening and the KYC gates", () => {
   let server: RunningServer;
@@ -141,7 +141,7 @@ describe("compliance: KYC, screening and the KYC gates", () => {
 
   it("when someone registers under a listed name, then a screening review item is raised and audited; their KYC goes to review without naming the entry", async () => {
     const listed = await registerUser(server, { firstName: "Jürgen", lastName: "Müller" });
-    const activities = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities;
+    const activities = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node);
     const hit = activities.find((a: { userId: string }) => a.userId === listed.id);
     expect(hit).to.deep.include({ rule: "SANCTIONS_MATCH", sarNumber: null, status: "OPEN" });
     expect(hit.riskScore).to.be.at.least(90);
@@ -155,7 +155,7 @@ describe("compliance: KYC, screening and the KYC gates", () => {
     const [{ count }] = await server.database.dataSource.query(`SELECT count(*)::int AS count FROM audit_logs WHERE event_type = 'compliance.screening_hit' AND user_id = $1`, [listed.id]);
     expect(count).to.equal(1);
     // Screening again at KYC found the same entry: still one review item, not two.
-    const again = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.filter((a: { userId: string }) => a.userId === listed.id);
+    const again = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node).filter((a: { userId: string }) => a.userId === listed.id);
     expect(again).to.have.length(1);
     // The officer, having checked the person is the listed one, rejects.
     const decided = (await gql(server, DECIDE, { i: { verificationId: kyc.id, approve: false, reason: "Confirmed match with the listed person (date of birth, nationality)" } }, bearer(officer.accessToken))).data!.decideKyc;
@@ -228,7 +228,7 @@ describe("compliance: a new sanctions list", () => {
     fs.writeFileSync(path.join(dir, "alt.csv"), `"777001","1","aka","ZOLI, the Hammer",-0-\r\n`);
     const second = await startTestServer({ SANCTIONS_LIST_DIR: dir });
     try {
-      const activities = (await gql(second, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.filter((a: { userId: string }) => a.userId === customer.id);
+      const activities = (await gql(second, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node).filter((a: { userId: string }) => a.userId === customer.id);
       expect(activities).to.have.length(1);
       expect(activities[0]).to.deep.include({ rule: "SANCTIONS_MATCH" });
       expect(activities[0].description).to.contain("list reload").and.contain("777001");

@@ -1,5 +1,5 @@
 import type { AuditService } from "../audit";
-import type { ComplianceService } from "../compliance";
+import type { ComplianceLoaders, ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
 import type { Logger } from "../infra/logger";
@@ -38,7 +38,7 @@ export interface Context {
   access: AccessClaims | null;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
-  loaders: PortfolioLoaders & TradingLoaders;
+  loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders;
   /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
 }

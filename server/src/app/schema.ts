@@ -1,7 +1,7 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "../audit";
-import { ComplianceResolver } from "../compliance";
+import { CaseNoteResolver, CaseResolver, ComplianceResolver, CtrSubjectResolver, KycSubjectResolver } from "../compliance";
 import { ChainResolver } from "../chain";
 import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
@@ -27,7 +27,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -19,6 +19,7 @@ import { formatError } from "./errors";
 import { createHttpApp, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
+import { createComplianceLoaders } from "../compliance";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
 import { getSchema } from "./schema";
@@ -109,7 +110,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     session: auth.session,
     access: auth.access,
     services,
-    loaders: { ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource) },
+    loaders: { ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource), ...createComplianceLoaders(database.dataSource) },
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   });
 

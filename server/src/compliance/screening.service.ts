@@ -1,16 +1,27 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
 import { badUserInput } from "../infra/errors";
+import type { Session } from "../identity";
 import type { Logger } from "../infra/logger";
-import { raiseAlert } from "./alerts";
+import { type CasePolicy, raiseAlert } from "./alerts";
 import { RISK_SCORES } from "./aml-rules";
 import { DEMO_SDN } from "./demo-sdn-list";
+import { isSystemEmail } from "./internal-accounts";
 import { type ScreeningMatch, Screener } from "./screener";
 import { loadSdnFolder, parseSdn, type SanctionsEntry } from "./sdn-loader";
 
 const RESCREEN_BATCH = 500;
+
+export interface SanctionsListInfo {
+  name: string;
+  source: string;
+  entries: number;
+  loadedAt: Date;
+  checksum: string;
+}
 
 /**
  * Sanctions screening: the list in memory, names screened at registration, at KYC, on request
@@ -19,23 +30,36 @@ const RESCREEN_BATCH = 500;
 export class ScreeningService {
   private screener = new Screener([]);
   private listName = "OFAC-SDN";
+  private loaded: SanctionsListInfo[] = [];
+  private readonly policy: CasePolicy;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: ComplianceConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.policy = { groupingDays: config.caseGroupingDays, riskLookbackDays: config.riskLookbackDays };
+  }
 
-  /** Loads the configured list (or the demo list) and rescreens every user if its content changed. */
-  async load(): Promise<void> {
+  /**
+   * Loads the configured list (or the demo list) and rescreens every user if its content changed.
+   * Without a folder, the invented demo list is used only where the operator allows it
+   * (`SANCTIONS_DEMO_LIST`, on by default outside production): a production deployment must
+   * never believe it screens while it screens against nobody real.
+   */
+  async load(): Promise<SanctionsListInfo[]> {
+    if (!this.config.sanctionsListDir && !this.config.sanctionsDemoList) {
+      throw new Error("SANCTIONS_LIST_DIR is not set: refusing to screen against the demo list in production (set SANCTIONS_DEMO_LIST=true if that is meant)");
+    }
     const entries: SanctionsEntry[] = this.config.sanctionsListDir ? await loadSdnFolder(this.config.sanctionsListDir) : parseSdn(DEMO_SDN, "OFAC-SDN-DEMO");
     this.listName = this.config.sanctionsListDir ? "OFAC-SDN" : "OFAC-SDN-DEMO";
     this.screener = new Screener(entries);
     const hash = createHash("sha256").update(JSON.stringify(entries)).digest("hex");
+    this.loaded = [{ name: this.listName, source: this.config.sanctionsListDir ? path.join(this.config.sanctionsListDir, "sdn.csv") : "demo list shipped with the server", entries: entries.length, loadedAt: new Date(), checksum: hash }];
     const [state] = await this.dataSource.query(`SELECT content_hash FROM sanctions_list_state WHERE list_name = $1`, [this.listName]);
     this.log.info({ list: this.listName, entries: entries.length }, "sanctions list loaded");
-    if (state?.content_hash === hash) return;
+    if (state?.content_hash === hash) return this.lists();
     const screened = await this.rescreenAll();
     await this.dataSource.query(
       `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
@@ -43,6 +67,20 @@ export class ScreeningService {
       [this.listName, hash, entries.length],
     );
     this.log.info({ list: this.listName, users: screened }, "sanctions list changed: every user rescreened");
+    return this.lists();
+  }
+
+  /** What is loaded: name, source, entries, when, and the content's SHA-256. */
+  lists(): SanctionsListInfo[] {
+    return this.loaded.map((list) => ({ ...list }));
+  }
+
+  /** An administrator's reload from the folder; a changed list rescreens every customer. */
+  async reload(session: Session): Promise<SanctionsListInfo[]> {
+    const adminId = session.requireUser();
+    const lists = await this.load();
+    await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: adminId, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
+    return lists;
   }
 
   get size(): number {
@@ -71,8 +109,7 @@ export class ScreeningService {
         description: `Possible sanctions match at ${occasion.replace("_", " ")}: "${match.matchedName}" (${match.listName} entry ${match.entryId}), score ${match.score.toFixed(3)}.`,
         transactionIds: [],
         dedupKey: `SANCTIONS_MATCH:${userId}:${match.listName}:${match.entryId}`,
-        withSarNumber: false,
-      });
+      }, this.policy);
       if (alert) {
         await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "user", entityId: userId, payload: { occasion, listName: match.listName, entryId: match.entryId, score: match.score } });
       }
@@ -85,12 +122,12 @@ export class ScreeningService {
     let after = "00000000-0000-0000-0000-000000000000";
     let count = 0;
     for (;;) {
-      const users: Array<{ id: string; first_name: string; last_name: string }> = await this.dataSource.query(
-        `SELECT id, first_name, last_name FROM users WHERE id > $1 ORDER BY id LIMIT ${RESCREEN_BATCH}`,
+      const users: Array<{ id: string; first_name: string; last_name: string; email: string }> = await this.dataSource.query(
+        `SELECT id, first_name, last_name, email FROM users WHERE id > $1 ORDER BY id LIMIT ${RESCREEN_BATCH}`,
         [after],
       );
       if (users.length === 0) return count;
-      const hits = users.filter((user) => this.screen(`${user.first_name} ${user.last_name}`).length > 0);
+      const hits = users.filter((user) => !isSystemEmail(user.email) && this.screen(`${user.first_name} ${user.last_name}`).length > 0);
       if (hits.length > 0) {
         await this.dataSource.transaction(async (manager) => {
           for (const user of hits) await this.screenPerson(manager, user.id, `${user.first_name} ${user.last_name}`, "list_reload");
