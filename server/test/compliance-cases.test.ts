@@ -194,6 +194,20 @@ describe("compliance: cases an officer works", () => {
     expect(error).to.contain("SANCTIONS_LIST_DIR");
   });
 
+  it("when a customer links a wallet whose address is a listed digital currency address, then a sanctions case opens on them (the address matched case-insensitively), and an unlisted one raises nothing", async () => {
+    const owner = await registerUser(server);
+    const clean = await registerUser(server);
+    await server.database.dataSource.transaction(async (manager) => {
+      await server.services.compliance.onWalletLinked(manager, owner.id, "0x7E57000000000000000000000000000000D3A0");
+      await server.services.compliance.onWalletLinked(manager, clean.id, "0x1111111111111111111111111111111111111111");
+    });
+    const [{ node }] = (await casesOf(owner.id)).edges;
+    expect(node).to.deep.include({ rule: "SANCTIONS_WALLET", riskScore: 100, caseStatus: "OPEN" });
+    expect(node.description).to.contain("GREYHARBOR MIXING SERVICE").and.contain("ETH");
+    expect(await riskOf(owner.id)).to.equal("HIGH");
+    expect((await casesOf(clean.id)).totalCount).to.equal(0);
+  });
+
   it("when a driving licence expiring 9999-12-31 is submitted, then it goes to review, never VERIFIED; an identity card whose TD1 zone verifies is VERIFIED", async () => {
     const driver = await registerUser(server);
     const licence = await gql(server, SUBMIT, { i: { documentType: "DRIVERS_LICENSE", documentNumber: "AB12345", issuingCountry: "GB", nationality: "GB", dateOfBirth: "1990-05-17", expiryDate: "9999-12-31" } }, bearer(driver.accessToken));

@@ -146,7 +146,9 @@ describe("compliance: KYC, screening and the KYC gates", () => {
     expect(hit).to.deep.include({ rule: "SANCTIONS_MATCH", sarNumber: null, status: "OPEN" });
     expect(hit.riskScore).to.be.at.least(90);
     expect(hit.description).to.contain("90002");
-    expect((await gql(server, ME, {}, bearer(listed.accessToken))).data!.me.amlRiskLevel).to.equal("HIGH");
+    // The officer sees the raised risk; the customer is never told (tipping-off).
+    expect((await gql(server, `query ($u: ID!) { customer(userId: $u) { user { amlRiskLevel } } }`, { u: listed.id }, bearer(officer.accessToken))).data!.customer.user.amlRiskLevel).to.equal("HIGH");
+    expect((await gql(server, ME, {}, bearer(listed.accessToken))).data!.me.amlRiskLevel).to.equal(null);
     // ICAO 9303 transliterates Ü as UE in the machine-readable zone.
     const kyc = (await submitKyc(server, listed.accessToken, passportFor("Juergen", "Mueller"))).data!.submitKyc;
     expect(kyc.status).to.equal("MANUAL_REVIEW");

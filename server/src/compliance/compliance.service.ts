@@ -23,8 +23,13 @@ export interface TradingCompliance {
   onFills(fills: readonly TradedFill[]): void;
 }
 
+/** What the chain feature calls when a wallet is linked, inside the link's transaction. */
+export interface WalletScreening {
+  onWalletLinked(manager: EntityManager, userId: string, address: string): Promise<void>;
+}
+
 /** KYC, sanctions screening, AML monitoring and reports, and the hooks other features call. */
-export class ComplianceService implements CashMovementGuard, TradingCompliance {
+export class ComplianceService implements CashMovementGuard, TradingCompliance, WalletScreening {
   readonly screening: ScreeningService;
   readonly kyc: KycService;
   readonly aml: AmlMonitor;
@@ -67,6 +72,10 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance {
   /** In the registration's transaction: the new customer's name against the sanctions list. */
   async onRegistered(manager: EntityManager, user: { id: string; firstName: string; lastName: string }): Promise<void> {
     await this.screening.screenPerson(manager, user.id, `${user.firstName} ${user.lastName}`, "registration");
+  }
+
+  async onWalletLinked(manager: EntityManager, userId: string, address: string): Promise<void> {
+    await this.screening.screenWallet(manager, userId, address);
   }
 
   assertMayTrade(userId: string, notional: Fixed): Promise<void> {

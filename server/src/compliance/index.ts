@@ -1,4 +1,4 @@
-export { ComplianceService, type CashMovementGuard, type TradingCompliance } from "./compliance.service";
+export { ComplianceService, type CashMovementGuard, type TradingCompliance, type WalletScreening } from "./compliance.service";
 export { type TradedFill } from "./aml-monitor";
 export { ComplianceResolver } from "./compliance.resolver";
 export { CaseResolver, CaseNoteResolver, CtrSubjectResolver, KycSubjectResolver } from "./case.resolver";

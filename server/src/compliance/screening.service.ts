@@ -29,6 +29,8 @@ export interface SanctionsListInfo {
  */
 export class ScreeningService {
   private screener = new Screener([]);
+  /** Listed digital currency addresses, lower-cased (EVM addresses are case-insensitive hex). */
+  private addresses = new Map<string, { entry: SanctionsEntry; currency: string }>();
   private listName = "OFAC-SDN";
   private loaded: SanctionsListInfo[] = [];
   private readonly policy: CasePolicy;
@@ -55,6 +57,7 @@ export class ScreeningService {
     const entries: SanctionsEntry[] = this.config.sanctionsListDir ? await loadSdnFolder(this.config.sanctionsListDir) : parseSdn(DEMO_SDN, "OFAC-SDN-DEMO");
     this.listName = this.config.sanctionsListDir ? "OFAC-SDN" : "OFAC-SDN-DEMO";
     this.screener = new Screener(entries);
+    this.addresses = new Map(entries.flatMap((entry) => entry.addresses.map(({ currency, address }) => [address.toLowerCase(), { entry, currency }] as const)));
     const hash = createHash("sha256").update(JSON.stringify(entries)).digest("hex");
     this.loaded = [{ name: this.listName, source: this.config.sanctionsListDir ? path.join(this.config.sanctionsListDir, "sdn.csv") : "demo list shipped with the server", entries: entries.length, loadedAt: new Date(), checksum: hash }];
     const [state] = await this.dataSource.query(`SELECT content_hash FROM sanctions_list_state WHERE list_name = $1`, [this.listName]);
@@ -115,6 +118,28 @@ export class ScreeningService {
       }
     }
     return matches;
+  }
+
+  /**
+   * A linked wallet against the listed digital currency addresses, in the caller's transaction:
+   * an exact match (not a fuzzy one: an address is an identifier) is an alert on the customer.
+   */
+  async screenWallet(manager: EntityManager, userId: string, address: string): Promise<boolean> {
+    const listed = this.addresses.get(address.toLowerCase());
+    if (!listed) return false;
+    const { entry, currency } = listed;
+    const alert = await raiseAlert(manager, this.audit, {
+      userId,
+      rule: "SANCTIONS_WALLET",
+      riskScore: 100,
+      description: `Linked wallet ${address} is a listed ${currency} address of "${entry.name}" (${entry.listName} entry ${entry.entryId}).`,
+      transactionIds: [],
+      dedupKey: `SANCTIONS_WALLET:${userId}:${address.toLowerCase()}`,
+    }, this.policy);
+    if (alert) {
+      await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "wallet", entityId: address, payload: { occasion: "wallet_linked", listName: entry.listName, entryId: entry.entryId } });
+    }
+    return true;
   }
 
   /** Every user against the current list, batch by batch, each batch in its own transaction. */

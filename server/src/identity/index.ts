@@ -15,6 +15,7 @@ export { reencryptUserFields } from "./reencrypt";
 export { TokenService, type AccessClaims } from "./token.service";
 export { LoginGuard } from "./login-guard";
 export { IdentityResolver } from "./identity.resolver";
+export { UserRiskResolver } from "./user-risk.resolver";
 export { UserView } from "./identity.types";
 export { SYSTEM_EMAIL_DOMAIN } from "./password";
 export { totpAt } from "./totp";
