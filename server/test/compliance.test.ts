@@ -240,4 +240,33 @@ describe("compliance: a new sanctions list", () => {
       await second.stop();
     }
   });
+
+  it("when the folder holds OFAC's CSV, the UN's and the EU's consolidated XML, then all three are loaded, said by sanctionsLists, and a customer registering under an EU-listed name raises a case naming that list", async () => {
+    const dir = tempDir("bg-lists-");
+    for (const file of ["un-consolidated.xml", "eu-consolidated.xml"]) fs.copyFileSync(path.join(__dirname, "fixtures", "sanctions", file), path.join(dir, file));
+    fs.writeFileSync(path.join(dir, "sdn.csv"), `"777002","QUELLBACH, Ottokar","individual","TEST",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n\x1a`);
+    const server = await startTestServer({ SANCTIONS_LIST_DIR: dir });
+    try {
+      const officer = await registerUser(server);
+      await grantRole(server, officer.email, Role.COMPLIANCE_OFFICER);
+      const login = await gql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: officer.email, p: officer.password });
+      const token = login.data!.login.auth.accessToken;
+      const lists = (await gql(server, `{ sanctionsLists { name source entries checksum } }`, {}, bearer(token))).data!.sanctionsLists;
+      expect(lists.map((l: { name: string; entries: number }) => [l.name, l.entries])).to.deep.equal([
+        ["OFAC-SDN", 1],
+        ["UN-SC", 2],
+        ["EU-FSF", 2],
+      ]);
+      expect(lists[2].source).to.equal(path.join(dir, "eu-consolidated.xml"));
+      const listed = await registerUser(server, { firstName: "Margarethe", lastName: "Vöglinger-Strauss" });
+      const cases = (await gql(server, `query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { rule description } } } }`, { u: listed.id }, bearer(token))).data!.suspiciousActivities.edges;
+      expect(cases).to.have.length(1);
+      expect(cases[0].node.rule).to.equal("SANCTIONS_MATCH");
+      expect(cases[0].node.description).to.contain("EU-FSF entry EU.9001.01");
+      const un = (await gql(server, SCREEN, { n: "Blue Lantern Trading" }, bearer(token))).data!.screenName;
+      expect(un[0]).to.deep.include({ listName: "UN-SC", entryId: "DMe.001" });
+    } finally {
+      await server.stop();
+    }
+  });
 });

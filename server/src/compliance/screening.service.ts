@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import path from "node:path";
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
@@ -11,7 +10,8 @@ import { RISK_SCORES } from "./aml-rules";
 import { DEMO_SDN } from "./demo-sdn-list";
 import { isSystemEmail } from "./internal-accounts";
 import { type ScreeningMatch, Screener } from "./screener";
-import { loadSdnFolder, parseSdn, type SanctionsEntry } from "./sdn-loader";
+import { type LoadedList, loadListFolder } from "./list-loaders";
+import { parseSdn, type SanctionsEntry } from "./sdn-loader";
 
 const RESCREEN_BATCH = 500;
 
@@ -31,7 +31,6 @@ export class ScreeningService {
   private screener = new Screener([]);
   /** Listed digital currency addresses, lower-cased (EVM addresses are case-insensitive hex). */
   private addresses = new Map<string, { entry: SanctionsEntry; currency: string }>();
-  private listName = "OFAC-SDN";
   private loaded: SanctionsListInfo[] = [];
   private readonly policy: CasePolicy;
 
@@ -54,22 +53,27 @@ export class ScreeningService {
     if (!this.config.sanctionsListDir && !this.config.sanctionsDemoList) {
       throw new Error("SANCTIONS_LIST_DIR is not set: refusing to screen against the demo list in production (set SANCTIONS_DEMO_LIST=true if that is meant)");
     }
-    const entries: SanctionsEntry[] = this.config.sanctionsListDir ? await loadSdnFolder(this.config.sanctionsListDir) : parseSdn(DEMO_SDN, "OFAC-SDN-DEMO");
-    this.listName = this.config.sanctionsListDir ? "OFAC-SDN" : "OFAC-SDN-DEMO";
+    const lists: LoadedList[] = this.config.sanctionsListDir
+      ? await loadListFolder(this.config.sanctionsListDir)
+      : [{ name: "OFAC-SDN-DEMO", source: "demo list shipped with the server", entries: parseSdn(DEMO_SDN, "OFAC-SDN-DEMO") }];
+    const entries = lists.flatMap((list) => list.entries);
     this.screener = new Screener(entries);
     this.addresses = new Map(entries.flatMap((entry) => entry.addresses.map(({ currency, address }) => [address.toLowerCase(), { entry, currency }] as const)));
-    const hash = createHash("sha256").update(JSON.stringify(entries)).digest("hex");
-    this.loaded = [{ name: this.listName, source: this.config.sanctionsListDir ? path.join(this.config.sanctionsListDir, "sdn.csv") : "demo list shipped with the server", entries: entries.length, loadedAt: new Date(), checksum: hash }];
-    const [state] = await this.dataSource.query(`SELECT content_hash FROM sanctions_list_state WHERE list_name = $1`, [this.listName]);
-    this.log.info({ list: this.listName, entries: entries.length }, "sanctions list loaded");
-    if (state?.content_hash === hash) return this.lists();
+    const loadedAt = new Date();
+    this.loaded = lists.map((list) => ({ name: list.name, source: list.source, entries: list.entries.length, loadedAt, checksum: createHash("sha256").update(JSON.stringify(list.entries)).digest("hex") }));
+    const states: Array<{ list_name: string; content_hash: string }> = await this.dataSource.query(`SELECT list_name, content_hash FROM sanctions_list_state WHERE list_name = ANY($1)`, [this.loaded.map((l) => l.name)]);
+    for (const list of this.loaded) this.log.info({ list: list.name, entries: list.entries }, "sanctions list loaded");
+    const changed = this.loaded.filter((list) => states.find((s) => s.list_name === list.name)?.content_hash !== list.checksum);
+    if (changed.length === 0) return this.lists();
     const screened = await this.rescreenAll();
-    await this.dataSource.query(
-      `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (list_name) DO UPDATE SET content_hash = EXCLUDED.content_hash, entries = EXCLUDED.entries, screened_at = now()`,
-      [this.listName, hash, entries.length],
-    );
-    this.log.info({ list: this.listName, users: screened }, "sanctions list changed: every user rescreened");
+    for (const list of changed) {
+      await this.dataSource.query(
+        `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (list_name) DO UPDATE SET content_hash = EXCLUDED.content_hash, entries = EXCLUDED.entries, screened_at = now()`,
+        [list.name, list.checksum, list.entries],
+      );
+    }
+    this.log.info({ lists: changed.map((l) => l.name), users: screened }, "sanctions lists changed: every customer rescreened");
     return this.lists();
   }
 
