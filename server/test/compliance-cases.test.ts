@@ -154,8 +154,9 @@ describe("compliance: cases an officer works", () => {
     expect(profile.cases).to.have.length(1);
     expect(profile.portfolios.map((p: { id: string }) => p.id)).to.deep.equal([ivy.portfolio]);
     expect(profile.kycHistory).to.deep.equal([]);
-    const LOG = `query ($u: ID) { auditLog(first: 5, userId: $u, eventType: "compliance.customer_viewed") { edges { node { entityId } } } }`;
-    expect((await asOfficer(LOG, { u: officer.id })).data!.auditLog.edges[0].node.entityId).to.equal(ivy.id);
+    const LOG = `query ($u: ID) { auditLog(first: 5, userId: $u, eventType: "compliance.customer_viewed") { edges { node { entityId user { firstName lastName } } } } }`;
+    const [viewed] = (await asOfficer(LOG, { u: officer.id })).data!.auditLog.edges;
+    expect(viewed.node).to.deep.equal({ entityId: ivy.id, user: { firstName: "Olive", lastName: "Officer" } });
     expect(codeOf(await asOfficer(CUSTOMER, { u: "00000000-0000-0000-0000-000000000000" }))).to.equal("NOT_FOUND");
     const trader = await registerUser(server);
     expect(codeOf(await gql(server, CUSTOMER, { u: ivy.id }, bearer(trader.accessToken)))).to.equal("FORBIDDEN");

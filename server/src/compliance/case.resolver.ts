@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../app/context";
+import { AuditEvent } from "../audit";
 import { UserView } from "../identity";
 import { Role, Scope, scope } from "../infra/auth";
 import { CaseNote, SanctionsList, SuspiciousActivityConnection } from "./case.types";
@@ -111,6 +112,15 @@ export class CtrSubjectResolver {
   @FieldResolver(() => UserView, { nullable: true, description: "The person filed on (not in the API contract)." })
   customer(@Root() filing: CtrFiling, @Ctx() ctx: Context): Promise<UserView | null> {
     return ctx.loaders.complianceUsers.load(filing.userId);
+  }
+}
+
+/** The audit page names who acted (officers read the log; the name is no secret from them). */
+@Resolver(() => AuditEvent)
+export class AuditActorResolver {
+  @FieldResolver(() => UserView, { nullable: true, description: "The acting user (not in the API contract: the audit page shows names)." })
+  user(@Root() event: AuditEvent, @Ctx() ctx: Context): Promise<UserView | null> | null {
+    return event.userId ? ctx.loaders.complianceUsers.load(event.userId) : null;
   }
 }
 

@@ -1,7 +1,7 @@
 export { ComplianceService, type CashMovementGuard, type TradingCompliance, type WalletScreening } from "./compliance.service";
 export { type TradedFill } from "./aml-monitor";
 export { ComplianceResolver } from "./compliance.resolver";
-export { CaseResolver, CaseNoteResolver, CtrSubjectResolver, KycSubjectResolver } from "./case.resolver";
+export { AuditActorResolver, CaseResolver, CaseNoteResolver, CtrSubjectResolver, KycSubjectResolver } from "./case.resolver";
 export { createComplianceLoaders, type ComplianceLoaders } from "./compliance.loaders";
 export { KycVerificationRow, SuspiciousActivityRow, CaseAlertRow, CaseNoteRow, CtrFilingRow } from "./compliance.entities";
 export { reencryptKycFields } from "./reencrypt";

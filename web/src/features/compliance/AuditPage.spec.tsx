@@ -10,7 +10,8 @@ const event = (seq: number) => ({
   eventType: "kyc.decided",
   entityType: "kyc_verification",
   entityId: `k${seq}-0000-0000`,
-  userId: null,
+  userId: seq % 2 ? "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11" : null,
+  user: seq % 2 ? { __typename: "User", id: "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11", firstName: "Olive", lastName: "Officer" } : null,
   timestamp: "2026-11-24T12:00:00.000Z",
   hash: `h${seq}`.padEnd(64, "0"),
   prevHash: `h${seq - 1}`.padEnd(64, "0"),
@@ -50,6 +51,9 @@ describe("audit log", () => {
     render(<AuditPage />, { wrapper: api.wrapper });
     const user = userEvent.setup();
     await screen.findByTestId("audit-log");
+    // Who acted is named, not shown as an id; events without an actor are the system's.
+    expect(screen.getAllByText("Olive Officer")).toHaveLength(2);
+    expect(screen.getAllByText("system")).toHaveLength(1);
     await user.type(screen.getByLabelText("User id"), "not-an-id");
     await user.click(screen.getByRole("button", { name: "Filter" }));
     expect((await screen.findByTestId("form-error")).textContent).toBe("User must be a user id (a UUID).");

@@ -3,6 +3,7 @@ import { Field, FormError } from "../../components/ui/Field";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { useAuditLogQuery, useVerifyAuditChainLazyQuery } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
+import { personName } from "./case-rules";
 
 const PAGE = 25;
 
@@ -132,7 +133,7 @@ function AuditRows({ data, loading, error, refetch, fetchMore }: Pick<AuditQuery
               <td>
                 {node.entityType ?? "—"} {node.entityId && <code title={node.entityId}>{node.entityId.slice(0, 8)}</code>}
               </td>
-              <td>{node.userId ? <code title={node.userId}>{node.userId.slice(0, 8)}</code> : <span className="muted">system</span>}</td>
+              <td title={node.userId ?? undefined}>{node.userId ? personName(node.user, node.userId) : <span className="muted">system</span>}</td>
               <td>
                 <code title={`prev ${node.prevHash}`}>{node.hash.slice(0, 12)}…</code>
               </td>
