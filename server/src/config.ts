@@ -80,6 +80,8 @@ const schema = z.object({
     .default("IR,KP,MM"),
   /** A folder with OFAC's sdn.csv (and alt.csv, add.csv); unset: the demo list shipped with the server. */
   SANCTIONS_LIST_DIR: z.string().min(1).optional(),
+  /** In production, screening against the invented demo list needs this said explicitly. */
+  SANCTIONS_DEMO_LIST: booleanString.optional(),
   /** Token Jaro-Winkler score (0-1) from which a name counts as a possible sanctions match. */
   SANCTIONS_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   AML_CTR_THRESHOLD: z.string().regex(/^\d+(\.\d+)?$/).default("10000"),
@@ -92,6 +94,10 @@ const schema = z.object({
   AML_RAPID_WITHDRAWN_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
   AML_RAPID_MAX_TRADED_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
   AML_MIN_ALERT_AMOUNT: z.string().regex(/^\d+(\.\d+)?$/).default("1000"),
+  /** Alerts on the same customer and rule within this many days of a case's opening join it. */
+  AML_CASE_GROUPING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long a filed SAR keeps weighing on the customer's risk level. */
+  AML_RISK_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How often every recently active customer is re-checked by the AML rules (0: never). */
   AML_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   /** A JSON-RPC endpoint of the chain the contracts run on; unset: chain features are off. */
@@ -165,6 +171,8 @@ export interface ComplianceConfig {
   minAge: number;
   highRiskCountries: string[];
   sanctionsListDir: string | null;
+  /** Screen against the shipped demo list when no folder is configured (refused in production unless set). */
+  sanctionsDemoList: boolean;
   matchThreshold: number;
   ctrThreshold: string;
   structuringWindowHours: number;
@@ -177,6 +185,8 @@ export interface ComplianceConfig {
   rapidMaxTradedPercent: number;
   minAlertAmount: string;
   sweepIntervalMs: number;
+  caseGroupingDays: number;
+  riskLookbackDays: number;
 }
 
 export class ConfigError extends Error {
@@ -253,6 +263,7 @@ export function loadConfig(env: Env = process.env): Config {
       minAge: v.KYC_MIN_AGE,
       highRiskCountries: v.HIGH_RISK_COUNTRIES ? v.HIGH_RISK_COUNTRIES.split(",") : [],
       sanctionsListDir: v.SANCTIONS_LIST_DIR ?? null,
+      sanctionsDemoList: v.SANCTIONS_DEMO_LIST ?? v.NODE_ENV !== "production",
       matchThreshold: v.SANCTIONS_MATCH_THRESHOLD,
       ctrThreshold: v.AML_CTR_THRESHOLD,
       structuringWindowHours: v.AML_STRUCTURING_WINDOW_HOURS,
@@ -265,6 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
       rapidMaxTradedPercent: v.AML_RAPID_MAX_TRADED_PERCENT,
       minAlertAmount: v.AML_MIN_ALERT_AMOUNT,
       sweepIntervalMs: v.AML_SWEEP_INTERVAL_MS,
+      caseGroupingDays: v.AML_CASE_GROUPING_DAYS,
+      riskLookbackDays: v.AML_RISK_LOOKBACK_DAYS,
     },
     chain: {
       rpcUrl: v.CHAIN_RPC_URL,

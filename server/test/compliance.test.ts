@@ -16,7 +16,7 @@ const ME = `{ me { kycStatus amlRiskLevel } }`;
 const LIST = `query ($s: KycStatus) { kycVerifications(status: $s) { ${KYC_FIELDS} } }`;
 const DECIDE = `mutation ($i: KycDecisionInput!) { decideKyc(input: $i) { ${KYC_FIELDS} } }`;
 const SCREEN = `query ($n: String!) { screenName(name: $n) { listName entryId matchedName score } }`;
-const ACTIVITIES = `{ suspiciousActivities(first: 50) { id userId sarNumber rule riskScore description transactionIds status createdAt } }`;
+const ACTIVITIES = `{ suspiciousActivities(first: 50) { edges { node { id userId sarNumber rule riskScore description transactionIds status caseStatus createdAt } } } }`;
 
 describe("compliance: KYC, screening and the KYC gates", () => {
   let server: RunningServer;
@@ -141,12 +141,14 @@ describe("compliance: KYC, screening and the KYC gates", () => {
 
   it("when someone registers under a listed name, then a screening review item is raised and audited; their KYC goes to review without naming the entry", async () => {
     const listed = await registerUser(server, { firstName: "Jürgen", lastName: "Müller" });
-    const activities = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities;
+    const activities = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node);
     const hit = activities.find((a: { userId: string }) => a.userId === listed.id);
     expect(hit).to.deep.include({ rule: "SANCTIONS_MATCH", sarNumber: null, status: "OPEN" });
     expect(hit.riskScore).to.be.at.least(90);
     expect(hit.description).to.contain("90002");
-    expect((await gql(server, ME, {}, bearer(listed.accessToken))).data!.me.amlRiskLevel).to.equal("HIGH");
+    // The officer sees the raised risk; the customer is never told (tipping-off).
+    expect((await gql(server, `query ($u: ID!) { customer(userId: $u) { user { amlRiskLevel } } }`, { u: listed.id }, bearer(officer.accessToken))).data!.customer.user.amlRiskLevel).to.equal("HIGH");
+    expect((await gql(server, ME, {}, bearer(listed.accessToken))).data!.me.amlRiskLevel).to.equal(null);
     // ICAO 9303 transliterates Ü as UE in the machine-readable zone.
     const kyc = (await submitKyc(server, listed.accessToken, passportFor("Juergen", "Mueller"))).data!.submitKyc;
     expect(kyc.status).to.equal("MANUAL_REVIEW");
@@ -155,7 +157,7 @@ describe("compliance: KYC, screening and the KYC gates", () => {
     const [{ count }] = await server.database.dataSource.query(`SELECT count(*)::int AS count FROM audit_logs WHERE event_type = 'compliance.screening_hit' AND user_id = $1`, [listed.id]);
     expect(count).to.equal(1);
     // Screening again at KYC found the same entry: still one review item, not two.
-    const again = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.filter((a: { userId: string }) => a.userId === listed.id);
+    const again = (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node).filter((a: { userId: string }) => a.userId === listed.id);
     expect(again).to.have.length(1);
     // The officer, having checked the person is the listed one, rejects.
     const decided = (await gql(server, DECIDE, { i: { verificationId: kyc.id, approve: false, reason: "Confirmed match with the listed person (date of birth, nationality)" } }, bearer(officer.accessToken))).data!.decideKyc;
@@ -228,7 +230,7 @@ describe("compliance: a new sanctions list", () => {
     fs.writeFileSync(path.join(dir, "alt.csv"), `"777001","1","aka","ZOLI, the Hammer",-0-\r\n`);
     const second = await startTestServer({ SANCTIONS_LIST_DIR: dir });
     try {
-      const activities = (await gql(second, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.filter((a: { userId: string }) => a.userId === customer.id);
+      const activities = (await gql(second, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node).filter((a: { userId: string }) => a.userId === customer.id);
       expect(activities).to.have.length(1);
       expect(activities[0]).to.deep.include({ rule: "SANCTIONS_MATCH" });
       expect(activities[0].description).to.contain("list reload").and.contain("777001");
@@ -236,6 +238,35 @@ describe("compliance: a new sanctions list", () => {
       expect(matches).to.deep.equal([{ listName: "OFAC-SDN", entryId: "777001", matchedName: `${surname.toUpperCase()}, Zoltan`, score: 1 }]);
     } finally {
       await second.stop();
+    }
+  });
+
+  it("when the folder holds OFAC's CSV, the UN's and the EU's consolidated XML, then all three are loaded, said by sanctionsLists, and a customer registering under an EU-listed name raises a case naming that list", async () => {
+    const dir = tempDir("bg-lists-");
+    for (const file of ["un-consolidated.xml", "eu-consolidated.xml"]) fs.copyFileSync(path.join(__dirname, "fixtures", "sanctions", file), path.join(dir, file));
+    fs.writeFileSync(path.join(dir, "sdn.csv"), `"777002","QUELLBACH, Ottokar","individual","TEST",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n\x1a`);
+    const server = await startTestServer({ SANCTIONS_LIST_DIR: dir });
+    try {
+      const officer = await registerUser(server);
+      await grantRole(server, officer.email, Role.COMPLIANCE_OFFICER);
+      const login = await gql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: officer.email, p: officer.password });
+      const token = login.data!.login.auth.accessToken;
+      const lists = (await gql(server, `{ sanctionsLists { name source entries checksum } }`, {}, bearer(token))).data!.sanctionsLists;
+      expect(lists.map((l: { name: string; entries: number }) => [l.name, l.entries])).to.deep.equal([
+        ["OFAC-SDN", 1],
+        ["UN-SC", 2],
+        ["EU-FSF", 2],
+      ]);
+      expect(lists[2].source).to.equal(path.join(dir, "eu-consolidated.xml"));
+      const listed = await registerUser(server, { firstName: "Margarethe", lastName: "Vöglinger-Strauss" });
+      const cases = (await gql(server, `query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { rule description } } } }`, { u: listed.id }, bearer(token))).data!.suspiciousActivities.edges;
+      expect(cases).to.have.length(1);
+      expect(cases[0].node.rule).to.equal("SANCTIONS_MATCH");
+      expect(cases[0].node.description).to.contain("EU-FSF entry EU.9001.01");
+      const un = (await gql(server, SCREEN, { n: "Blue Lantern Trading" }, bearer(token))).data!.screenName;
+      expect(un[0]).to.deep.include({ listName: "UN-SC", entryId: "DMe.001" });
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import Redis from "ioredis";
-import { artifacts, buildApp, createUser, launchBrowser, passportFor, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
+import { artifacts, buildApp, createUser, launchBrowser, passportFor, primeMarket, REDIS_KEY_PREFIX, startServer, totp, totpStepNow } from "./harness.mjs";
 
 // One server (with the built-in market maker, prices injected through Redis as a feed would)
 // and one browser for the whole walk; each test continues where the previous one left off, as
@@ -57,6 +57,7 @@ describe("web app in headless Chromium", function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === "failed" && page) await shot(`failed-${this.currentTest.title.slice(5, 60).replace(/\W+/g, "-")}`).catch(() => {});
+    if (this.currentTest?.state === "failed" && officerPage) await officerShot(`failed-officer-${this.currentTest.title.slice(5, 60).replace(/\W+/g, "-")}`).catch(() => {});
   });
 
   after(async () => {
@@ -80,7 +81,7 @@ describe("web app in headless Chromium", function () {
     // The browser's subscription may still be starting: publish until it shows, awaiting the DOM.
     // The wire carries "230.1"; the screen shows it to the tick: "230.10".
     while ((await cell.textContent()) !== "230.10") {
-      await redis.publish("quotes.AAPL", quote);
+      await redis.publish(`${REDIS_KEY_PREFIX}quotes.AAPL`, quote);
       await cell.filter({ hasText: "230.10" }).waitFor({ timeout: 200 }).catch(() => {});
     }
     await shot("markets");
@@ -163,7 +164,9 @@ describe("web app in headless Chromium", function () {
     await officerPage.getByLabel("Password").fill(officer.password);
     await officerPage.getByRole("button", { name: "Sign in" }).click();
     await officerPage.getByRole("link", { name: "Compliance" }).click();
-    const item = officerPage.locator("[data-verification-id]").filter({ hasText: traderId });
+    // The queue names the customer (linking to their file) rather than showing an id.
+    const item = officerPage.locator("[data-verification-id]").filter({ has: officerPage.locator(`a[href="/compliance/customers/${traderId}"]`) });
+    expect(await item.getByRole("link").textContent()).to.equal("Ada Lovelace");
     await item.getByText("high-risk jurisdiction: IR").waitFor();
     await item.getByLabel("Reason for the decision").fill("Dual national resident in the EU; source of funds documented");
     await officerShot("compliance-review");
@@ -235,7 +238,7 @@ describe("web app in headless Chromium", function () {
     await page.locator(".graphiql-query-editor").filter({ hasText: "subscription LiveQuotes" }).waitFor();
     const quote = JSON.stringify({ symbol: "ETH-USD", bid: "2999.5", ask: "3000.5", last: "3000.25", timestamp: new Date().toISOString() });
     const streamed = response.filter({ hasText: /"quotes"[\s\S]*"3000\.25"/ });
-    await runUntil(streamed, () => redis.publish("quotes.ETH-USD", quote));
+    await runUntil(streamed, () => redis.publish(`${REDIS_KEY_PREFIX}quotes.ETH-USD`, quote));
     await shot("playground-subscription");
   });
 
@@ -280,6 +283,47 @@ describe("web app in headless Chromium", function () {
     const ada = rows.filter((row) => row.startsWith(`${traderId},`));
     expect(ada).to.have.length(1);
     expect(ada[0]).to.contain("Ada Lovelace").and.contain(",50000");
+    // The market maker's funding is a system account's: no filing names it.
+    const table = officerPage.getByTestId("report");
+    await table.getByText("Ada Lovelace").first().waitFor();
+    expect(await table.getByText("Market Maker").count()).to.equal(0);
+    expect(csv).to.not.contain("Market Maker");
     await officerShot("compliance-report");
+  });
+
+  it("when the officer works Ada's case (assign, note, file a SAR), then the SAR number appears only on filing, the case is read-only, and her file shows it with her decided KYC", async () => {
+    await officerPage.getByRole("tab", { name: "Cases" }).click();
+    const adaLink = `a[href="/compliance/customers/${traderId}"]`;
+    const row = officerPage.locator("[data-case-row]").filter({ has: officerPage.locator(adaLink) }).filter({ hasText: "HIGH_RISK_JURISDICTION" });
+    await row.waitFor();
+    expect(await row.locator("td").nth(6).textContent(), "no SAR number before filing").to.equal("—");
+    await row.getByRole("button", { name: "Open" }).click();
+    const panel = officerPage.locator("[data-case-id]");
+    await panel.getByRole("button", { name: "Assign to me" }).click();
+    await panel.getByText("assigned to Olive Officer").waitFor();
+    await panel.getByLabel("Note", { exact: true }).fill("Nationality IR from the passport; deposit of 50,000 within a day of verification.");
+    await panel.getByRole("button", { name: "Add note" }).click();
+    await panel.getByTestId("case-note").filter({ hasText: "deposit of 50,000" }).waitFor();
+    await panel.getByLabel("File SAR").check();
+    await panel.getByLabel("SAR narrative").fill("Customer of Iranian nationality deposited 50,000 USD on the day KYC was approved and traded at once; source of funds unverified.");
+    await panel.getByRole("button", { name: "File SAR" }).click();
+    const filed = panel.getByTestId("sar-filed");
+    await filed.waitFor();
+    expect(await filed.textContent()).to.match(/SAR-\d{8}-\d{6}/);
+    await panel.getByText("can no longer change").waitFor();
+    await officerShot("compliance-case");
+
+    await row.getByRole("link", { name: "Ada Lovelace" }).click();
+    const file = officerPage.getByTestId("customer-file");
+    await file.waitFor();
+    expect(await file.getByRole("heading", { level: 1 }).textContent()).to.equal("Ada Lovelace");
+    expect(await file.getByTestId("customer-risk").textContent(), "a filed SAR keeps the risk up").to.equal("medium");
+    await file.getByTestId("sar-filed").first().waitFor();
+    await file.getByText("Dual national resident in the EU; source of funds documented").waitFor();
+    await officerShot("compliance-customer");
+
+    await officerPage.getByRole("link", { name: "← Compliance" }).click();
+    await officerPage.getByRole("button", { name: "Decided" }).click();
+    await officerPage.getByTestId("decided-verifications").locator(adaLink).waitFor();
   });
 });

@@ -1,5 +1,5 @@
 import type { AuditService } from "../audit";
-import type { ComplianceService } from "../compliance";
+import type { ComplianceLoaders, ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, Session, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
@@ -59,7 +59,7 @@ export interface Context {
   admission?: Admission;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
-  loaders: PortfolioLoaders & TradingLoaders;
+  loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders;
   /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
 }

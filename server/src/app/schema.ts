@@ -1,9 +1,9 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "../audit";
-import { ComplianceResolver } from "../compliance";
+import { AuditActorResolver, CaseNoteResolver, CaseResolver, ComplianceResolver, CtrSubjectResolver, KycSubjectResolver } from "../compliance";
 import { ChainResolver } from "../chain";
-import { createAuthChecker, IdentityResolver } from "../identity";
+import { createAuthChecker, IdentityResolver, UserRiskResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
 import { PortfolioResolver } from "../portfolio";
@@ -27,7 +27,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserRiskResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -62,6 +62,6 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, sequencer, log),
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
-    wallets: new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log),
+    wallets: new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance),
   };
 }

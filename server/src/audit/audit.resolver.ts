@@ -1,7 +1,9 @@
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../app/context";
 import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
 import { Role } from "../infra/auth";
+import { badUserInput } from "../infra/errors";
+import { DateTimeScalar } from "../infra/graphql/scalars";
 import { AuditChainVerification, AuditEventConnection } from "./audit.types";
 
 @Resolver()
@@ -13,9 +15,14 @@ export class AuditResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
     @Arg("eventType", () => String, { nullable: true }) eventType?: string,
+    @Arg("userId", () => ID, { nullable: true }) userId?: string,
+    @Arg("from", () => DateTimeScalar, { nullable: true }) from?: Date,
+    @Arg("to", () => DateTimeScalar, { nullable: true }) to?: Date,
   ): Promise<AuditEventConnection> {
     const size = pageSize(first, 20, 500);
-    const page = await ctx.services.audit.page(size, decodeCursor(after, /^\d{1,19}$/), eventType ?? null);
+    if (userId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) throw badUserInput("userId must be a user id", "userId");
+    if (from && to && !(from < to)) throw badUserInput("from must be before to", "from");
+    const page = await ctx.services.audit.page(size, decodeCursor(after, /^\d{1,19}$/), eventType ?? null, { userId, from, to });
     const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.seq), node: row }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }

@@ -43,6 +43,13 @@ export const AUDIT_COLUMNS: Array<BulkColumn<AuditLogRow>> = [
 const APPEND_LOCK = 0x6267_6175; // "bgau"
 const VERIFY_BATCH = 1_000;
 
+/** Who and when: the actor's user id, and the half-open time range [from, to). */
+export interface AuditFilter {
+  userId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -102,10 +109,13 @@ export class AuditService {
   }
 
   /** Newest first; `after` is the seq of the last row of the previous page. */
-  async page(first: number, after: string | null, eventType: string | null): Promise<AuditPage> {
+  async page(first: number, after: string | null, eventType: string | null, filter: AuditFilter = {}): Promise<AuditPage> {
     const query = this.dataSource.getRepository(AuditLogRow).createQueryBuilder("a").orderBy("a.seq", "DESC").take(first + 1);
     if (after) query.andWhere("a.seq < :after", { after });
     if (eventType) query.andWhere("a.event_type = :eventType", { eventType });
+    if (filter.userId) query.andWhere("a.user_id = :userId", { userId: filter.userId });
+    if (filter.from) query.andWhere("a.timestamp >= :from", { from: filter.from });
+    if (filter.to) query.andWhere("a.timestamp < :to", { to: filter.to });
     const rows = await query.getMany();
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }

@@ -3,6 +3,7 @@ import { type Address, getAddress, type Hex, isAddress, verifyMessage } from "vi
 import { createSiweMessage } from "viem/siwe";
 import type { DataSource } from "typeorm";
 import type { AuditService } from "../audit";
+import type { WalletScreening } from "../compliance";
 import type { Session } from "../identity";
 import { AppError, badUserInput, notFound } from "../infra/errors";
 import type { Logger } from "../infra/logger";
@@ -36,6 +37,8 @@ export class WalletService {
     private readonly domain: string,
     private readonly chain: LinkingChain | null,
     private readonly log: Logger,
+    /** Compliance screens the address against listed digital currency addresses. */
+    private readonly screening: WalletScreening | null = null,
   ) {}
 
   async challenge(session: Session, rawAddress: string): Promise<WalletChallenge> {
@@ -88,6 +91,9 @@ export class WalletService {
          ON CONFLICT (address) DO UPDATE SET portfolio_id = EXCLUDED.portfolio_id, linked_at = now()`,
         [address, userId, portfolio.id],
       );
+      // In the link's transaction: a listed address is an alert on the customer, never a refusal
+      // they could learn from (tipping-off).
+      await this.screening?.onWalletLinked(manager, userId, address);
       await this.audit.append(manager, { eventType: "wallet.linked", userId, entityType: "wallet", entityId: address, payload: { portfolioId: portfolio.id, chainId: chain.chainId } });
       return { refused: null };
     });

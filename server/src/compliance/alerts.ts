@@ -1,7 +1,8 @@
 import type { EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
-import { AmlRiskLevel } from "../identity";
 import { SuspiciousActivityRow } from "./compliance.entities";
+import { isInternalAccount } from "./internal-accounts";
+import { recomputeRiskLevel } from "./risk-level";
 
 export interface AlertInput {
   userId: string;
@@ -11,44 +12,64 @@ export interface AlertInput {
   transactionIds: string[];
   /** One alert per key: the same rule re-evaluated for the same person and period adds nothing. */
   dedupKey: string;
-  /** AML rule hits are SAR candidates and get a SAR number; screening hits are review items. */
-  withSarNumber: boolean;
 }
 
-const RANK: Record<AmlRiskLevel, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
-
-export function riskLevelOf(score: number): AmlRiskLevel {
-  return score >= 75 ? AmlRiskLevel.HIGH : score >= 40 ? AmlRiskLevel.MEDIUM : AmlRiskLevel.LOW;
+/** How alerts become cases, and how long a filed SAR keeps weighing on the risk level. */
+export interface CasePolicy {
+  groupingDays: number;
+  riskLookbackDays: number;
 }
+
+export const OPEN_STATUSES = ["OPEN", "UNDER_REVIEW", "ESCALATED"] as const;
 
 /**
- * Records a suspicious activity in the caller's transaction, with its SAR number, raises the
- * person's AML risk level (never lowers it: only an officer's review does that) and appends to
- * the audit chain. Returns null when the same alert already exists.
+ * Records a rule hit in the caller's transaction. It joins the customer's case for the same rule
+ * opened within `groupingDays` that is still being worked, or opens a new OPEN case; no SAR
+ * number (that is issued when an officer files). The risk level is recomputed and the hit
+ * appended to the audit chain. Returns null when the same alert already exists, or when the
+ * account is a system account (not a customer).
  */
-export async function raiseAlert(manager: EntityManager, audit: AuditService, input: AlertInput, now = new Date()): Promise<SuspiciousActivityRow | null> {
-  let sarNumber: string | null = null;
-  if (input.withSarNumber) {
-    const [{ n }] = await manager.query(`SELECT nextval('sar_numbers') AS n`);
-    sarNumber = `SAR-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${String(n).padStart(6, "0")}`;
-  }
-  const inserted: Array<{ id: string }> = await manager.query(
-    `INSERT INTO suspicious_activities (user_id, sar_number, rule, risk_score, description, transaction_ids, status, dedup_key, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'OPEN', $7, $8) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-    [input.userId, sarNumber, input.rule, input.riskScore, input.description, input.transactionIds, input.dedupKey, now],
+export async function raiseAlert(manager: EntityManager, audit: AuditService, input: AlertInput, policy: CasePolicy, now = new Date()): Promise<SuspiciousActivityRow | null> {
+  if (await isInternalAccount(manager, input.userId)) return null;
+  // The customer's row lock serialises their alerts, so two hits cannot open two cases.
+  await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE`, [input.userId]);
+  const [seen] = await manager.query(`SELECT 1 FROM case_alerts WHERE dedup_key = $1`, [input.dedupKey]);
+  if (seen) return null;
+  const since = new Date(now.getTime() - policy.groupingDays * 86_400_000);
+  const [open]: Array<{ id: string }> = await manager.query(
+    `SELECT id FROM suspicious_activities WHERE user_id = $1 AND rule = $2 AND status = ANY($3) AND created_at > $4
+      ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+    [input.userId, input.rule, OPEN_STATUSES, since],
   );
-  if (inserted.length === 0) return null;
-  const level = riskLevelOf(input.riskScore);
-  const [user] = await manager.query(`SELECT aml_risk_level FROM users WHERE id = $1 FOR NO KEY UPDATE`, [input.userId]);
-  if (user && RANK[level] > RANK[user.aml_risk_level as AmlRiskLevel]) {
-    await manager.query(`UPDATE users SET aml_risk_level = $1 WHERE id = $2`, [level, input.userId]);
+  let caseId: string;
+  if (open) {
+    caseId = open.id;
+    await manager.query(
+      `UPDATE suspicious_activities
+          SET risk_score = GREATEST(risk_score, $2), description = description || E'\\n' || $3,
+              transaction_ids = ARRAY(SELECT DISTINCT unnest(transaction_ids || $4::text[]) ORDER BY 1),
+              last_alert_at = $5, updated_at = $5
+        WHERE id = $1`,
+      [caseId, input.riskScore, input.description, input.transactionIds, now],
+    );
+  } else {
+    [{ id: caseId }] = await manager.query(
+      `INSERT INTO suspicious_activities (user_id, rule, risk_score, description, transaction_ids, status, created_at, last_alert_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $6, $6) RETURNING id`,
+      [input.userId, input.rule, input.riskScore, input.description, input.transactionIds, now],
+    );
   }
+  const [{ id: alertId }] = await manager.query(
+    `INSERT INTO case_alerts (case_id, rule, risk_score, description, transaction_ids, dedup_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [caseId, input.rule, input.riskScore, input.description, input.transactionIds, input.dedupKey, now],
+  );
   await audit.append(manager, {
     eventType: "compliance.suspicious_activity",
     userId: input.userId,
     entityType: "suspicious_activity",
-    entityId: inserted[0].id,
-    payload: { rule: input.rule, riskScore: input.riskScore, sarNumber, transactionIds: input.transactionIds },
+    entityId: caseId,
+    payload: { alertId, rule: input.rule, riskScore: input.riskScore, joinedCase: Boolean(open), transactionIds: input.transactionIds },
   });
-  return manager.findOneByOrFail(SuspiciousActivityRow, { id: inserted[0].id });
+  await recomputeRiskLevel(manager, audit, input.userId, policy.riskLookbackDays, "alert", now);
+  return manager.findOneByOrFail(SuspiciousActivityRow, { id: caseId });
 }

@@ -3,7 +3,9 @@ import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
 import { formatFixed, mulFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { raiseAlert } from "./alerts";
+import { type CasePolicy, raiseAlert } from "./alerts";
+import { isCustomerSql, isInternalAccount } from "./internal-accounts";
+import { recomputeRiskLevel } from "./risk-level";
 import { type AmlThresholds, businessDate, type RuleHit, ctrTotals, evaluate, highRiskJurisdiction, type Movement, type MovementType, rapidInOut, structuring, velocity } from "./aml-rules";
 
 /** What the trading gateway hands over after a commit: fills with their order's owner. */
@@ -19,6 +21,7 @@ export interface TradedFill {
 export class AmlMonitor {
   readonly thresholds: AmlThresholds;
   private readonly highRisk: ReadonlySet<string>;
+  private readonly policy: CasePolicy;
   private readonly pending = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
 
@@ -29,6 +32,7 @@ export class AmlMonitor {
     private readonly log: Logger,
   ) {
     this.highRisk = new Set(config.highRiskCountries);
+    this.policy = { groupingDays: config.caseGroupingDays, riskLookbackDays: config.riskLookbackDays };
     this.thresholds = {
       ctrThreshold: parseFixed(config.ctrThreshold),
       structuringWindowHours: config.structuringWindowHours,
@@ -62,6 +66,8 @@ export class AmlMonitor {
 
   /** In the movement's transaction, after its row is written: CTR aggregation and every rule. */
   async afterCashMovement(manager: EntityManager, userId: string, transactionId: string): Promise<void> {
+    // System accounts are not customers: their funding is no currency transaction to report.
+    if (await isInternalAccount(manager, userId)) return;
     const movements = await this.movements(manager, userId);
     const latest = movements.find((m) => m.id === transactionId);
     if (!latest) throw new Error(`movement ${transactionId} is not visible to the AML monitor`);
@@ -69,7 +75,7 @@ export class AmlMonitor {
     await this.fileCtr(manager, userId, movements, businessDate(latest.at));
     const countries = (await this.countriesOf(manager, userId)).map((c) => c.country);
     for (const hit of evaluate(movements, latest, now, countries, this.highRisk, this.thresholds)) {
-      await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: dedupKey(hit, userId, now), withSarNumber: true }, now);
+      await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: dedupKey(hit, userId, now) }, this.policy, now);
     }
   }
 
@@ -88,7 +94,8 @@ export class AmlMonitor {
   async sweep(now = new Date()): Promise<number> {
     const since = new Date(now.getTime() - this.thresholds.structuringWindowHours * 3_600_000);
     const users: Array<{ user_id: string }> = await this.dataSource.query(
-      `SELECT DISTINCT user_id FROM transactions WHERE created_at > $1 AND transaction_type IN ('DEPOSIT', 'WITHDRAWAL') AND status = 'COMPLETED'`,
+      `SELECT DISTINCT t.user_id FROM transactions t JOIN users u ON u.id = t.user_id
+        WHERE t.created_at > $1 AND t.transaction_type IN ('DEPOSIT', 'WITHDRAWAL') AND t.status = 'COMPLETED' AND ${isCustomerSql("u")}`,
       [since],
     );
     for (const { user_id: userId } of users) {
@@ -98,11 +105,20 @@ export class AmlMonitor {
           await this.fileCtr(manager, userId, movements, date);
         }
         for (const hit of [structuring(movements, now, this.thresholds), velocity(movements, now, this.thresholds), rapidInOut(movements, now, this.thresholds)]) {
-          if (hit) await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: dedupKey(hit, userId, now), withSarNumber: true }, now);
+          if (hit) await raiseAlert(manager, this.audit, { ...hit, userId, dedupKey: dedupKey(hit, userId, now) }, this.policy, now);
         }
       });
     }
+    await this.decayRiskLevels(now);
     return users.length;
+  }
+
+  /** A filed SAR weighs on the risk level for a while only: levels above LOW are recomputed. */
+  private async decayRiskLevels(now: Date): Promise<void> {
+    const raised: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM users WHERE aml_risk_level <> 'LOW'`);
+    for (const { id } of raised) {
+      await this.dataSource.transaction((manager) => recomputeRiskLevel(manager, this.audit, id, this.policy.riskLookbackDays, "sweep", now));
+    }
   }
 
   private async checkFills(fills: readonly TradedFill[]): Promise<void> {
@@ -114,7 +130,7 @@ export class AmlMonitor {
       const hit = highRiskJurisdiction(movement, tied, this.highRisk, this.thresholds);
       if (!hit) continue;
       await this.dataSource.transaction((manager) =>
-        raiseAlert(manager, this.audit, { ...hit, description: hit.description.replace(/^buy/, "trade"), userId: order.userId, dedupKey: `${hit.rule}:TRADE:${order.userId}:${businessDate(movement.at)}`, withSarNumber: true }),
+        raiseAlert(manager, this.audit, { ...hit, description: hit.description.replace(/^buy/, "trade"), userId: order.userId, dedupKey: `${hit.rule}:TRADE:${order.userId}:${businessDate(movement.at)}` }, this.policy),
       );
     }
   }

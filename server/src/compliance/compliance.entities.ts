@@ -76,11 +76,76 @@ export class SuspiciousActivityRow {
   @Column({ name: "transaction_ids", type: "text", array: true })
   transactionIds!: string[];
 
+  /** A CaseStatus name. */
   @Column({ type: "varchar", length: 20 })
-  status!: string;
+  status!: "OPEN" | "UNDER_REVIEW" | "ESCALATED" | "CLOSED_NO_ACTION" | "SAR_FILED";
+
+  @Column({ name: "assignee_id", type: "uuid", nullable: true })
+  assigneeId!: string | null;
+
+  @Column({ type: "text", nullable: true })
+  resolution!: string | null;
+
+  @Column({ name: "sar_narrative", type: "text", nullable: true })
+  sarNarrative!: string | null;
+
+  @Column({ name: "sar_filed_at", type: "timestamptz", nullable: true })
+  sarFiledAt!: Date | null;
+
+  @Column({ name: "closed_at", type: "timestamptz", nullable: true })
+  closedAt!: Date | null;
+
+  @Column({ name: "last_alert_at", type: "timestamptz" })
+  lastAlertAt!: Date;
+
+  @Column({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+
+  @Column({ name: "updated_at", type: "timestamptz" })
+  updatedAt!: Date;
+}
+
+/** One rule hit; the first opens a case, later ones on the same customer and rule join it. */
+@Entity({ name: "case_alerts" })
+export class CaseAlertRow {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "case_id", type: "uuid" })
+  caseId!: string;
+
+  @Column({ type: "varchar", length: 40 })
+  rule!: string;
+
+  @Column({ name: "risk_score", type: "integer" })
+  riskScore!: number;
+
+  @Column({ type: "text" })
+  description!: string;
+
+  @Column({ name: "transaction_ids", type: "text", array: true })
+  transactionIds!: string[];
 
   @Column({ name: "dedup_key", type: "varchar", length: 200 })
   dedupKey!: string;
+
+  @Column({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}
+
+@Entity({ name: "case_notes" })
+export class CaseNoteRow {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "case_id", type: "uuid" })
+  caseId!: string;
+
+  @Column({ name: "author_id", type: "uuid" })
+  authorId!: string;
+
+  @Column({ type: "text" })
+  text!: string;
 
   @Column({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;

@@ -1,9 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../app/context";
 import { KycStatus } from "../identity";
 import { Role, Scope, scope } from "../infra/auth";
 import { DateTimeScalar } from "../infra/graphql/scalars";
-import { KycDecisionInput, KycInput, KycVerification, RegulatoryReport, ReportFormat, ReportType, SanctionsMatch, SuspiciousActivity } from "./compliance.types";
+import { KycDecisionInput, KycInput, KycVerification, RegulatoryReport, ReportFormat, ReportType, SanctionsMatch } from "./compliance.types";
 
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
 
@@ -31,12 +31,6 @@ export class ComplianceResolver {
   @Query(() => [SanctionsMatch], { description: "Possible sanctions-list matches for a name, best first." })
   screenName(@Arg("name") name: string, @Ctx() ctx: Context): SanctionsMatch[] {
     return ctx.services.compliance.screening.screenQuery(name);
-  }
-
-  @Authorized(...OFFICERS, scope(Scope.READ_REPORTS))
-  @Query(() => [SuspiciousActivity], { description: "Newest first; `after` is the id of the last activity of the previous page." })
-  suspiciousActivities(@Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true }) first?: number, @Arg("after", () => String, { nullable: true }) after?: string): Promise<SuspiciousActivity[]> {
-    return ctx.services.compliance.suspiciousActivities(first, after);
   }
 
   @Authorized(...OFFICERS, scope(Scope.READ_REPORTS))

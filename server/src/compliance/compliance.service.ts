@@ -2,18 +2,14 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
 import type { FieldCipher } from "../infra/crypto/field-cipher";
-import { badUserInput } from "../infra/errors";
-import { pageSize } from "../infra/graphql/pagination";
 import type { Fixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
 import { AmlMonitor, type TradedFill } from "./aml-monitor";
-import { SuspiciousActivityRow } from "./compliance.entities";
-import type { SuspiciousActivity } from "./compliance.types";
-import { KycService } from "./kyc.service";
+import { CaseService } from "./case.service";
+import { CustomerService } from "./customer.service";
+import { KycService, toKycView } from "./kyc.service";
 import { ReportService } from "./report.service";
 import { ScreeningService } from "./screening.service";
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /** What the ledger calls inside every deposit and withdrawal transaction. */
 export interface CashMovementGuard {
@@ -27,15 +23,22 @@ export interface TradingCompliance {
   onFills(fills: readonly TradedFill[]): void;
 }
 
+/** What the chain feature calls when a wallet is linked, inside the link's transaction. */
+export interface WalletScreening {
+  onWalletLinked(manager: EntityManager, userId: string, address: string): Promise<void>;
+}
+
 /** KYC, sanctions screening, AML monitoring and reports, and the hooks other features call. */
-export class ComplianceService implements CashMovementGuard, TradingCompliance {
+export class ComplianceService implements CashMovementGuard, TradingCompliance, WalletScreening {
   readonly screening: ScreeningService;
   readonly kyc: KycService;
   readonly aml: AmlMonitor;
   readonly reports: ReportService;
+  readonly cases: CaseService;
+  readonly customers: CustomerService;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     audit: AuditService,
     cipher: FieldCipher,
     config: ComplianceConfig,
@@ -45,6 +48,8 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance {
     this.kyc = new KycService(dataSource, audit, cipher, this.screening, config);
     this.aml = new AmlMonitor(dataSource, audit, config, log);
     this.reports = new ReportService(dataSource, audit);
+    this.cases = new CaseService(dataSource, audit, config);
+    this.customers = new CustomerService(dataSource, audit, this.screening, toKycView);
   }
 
   async start(): Promise<void> {
@@ -69,23 +74,15 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance {
     await this.screening.screenPerson(manager, user.id, `${user.firstName} ${user.lastName}`, "registration");
   }
 
+  async onWalletLinked(manager: EntityManager, userId: string, address: string): Promise<void> {
+    await this.screening.screenWallet(manager, userId, address);
+  }
+
   assertMayTrade(userId: string, notional: Fixed): Promise<void> {
     return this.kyc.assertMayTrade(userId, notional);
   }
 
   onFills(fills: readonly TradedFill[]): void {
     this.aml.onFills(fills);
-  }
-
-  /** Newest first; `after` is the id of the last activity of the previous page. */
-  async suspiciousActivities(first: number | null | undefined, after: string | null | undefined): Promise<SuspiciousActivity[]> {
-    const size = pageSize(first, 50, 200);
-    const query = this.dataSource.getRepository(SuspiciousActivityRow).createQueryBuilder("s");
-    if (after) {
-      if (!isUuid(after)) throw badUserInput("after must be the id of a suspicious activity", "after");
-      query.where("(s.created_at, s.id) < (SELECT created_at, id FROM suspicious_activities WHERE id = :after)", { after });
-    }
-    const rows = await query.orderBy("s.created_at", "DESC").addOrderBy("s.id", "DESC").take(size).getMany();
-    return rows.map(({ id, userId, sarNumber, rule, riskScore, description, transactionIds, status, createdAt }) => ({ id, userId, sarNumber, rule, riskScore, description, transactionIds, status, createdAt }));
   }
 }

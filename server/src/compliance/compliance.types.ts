@@ -23,6 +23,15 @@ export enum ReportFormat {
 }
 registerEnumType(ReportFormat, { name: "ReportFormat" });
 
+export enum CaseStatus {
+  OPEN = "OPEN",
+  UNDER_REVIEW = "UNDER_REVIEW",
+  ESCALATED = "ESCALATED",
+  CLOSED_NO_ACTION = "CLOSED_NO_ACTION",
+  SAR_FILED = "SAR_FILED",
+}
+registerEnumType(CaseStatus, { name: "CaseStatus" });
+
 @ObjectType()
 export class KycCheck {
   @Field()
@@ -85,7 +94,7 @@ export class SuspiciousActivity {
   @Field(() => ID)
   userId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Set only when a SAR is filed for this case." })
   sarNumber!: string | null;
 
   @Field()
@@ -100,11 +109,26 @@ export class SuspiciousActivity {
   @Field(() => [String])
   transactionIds!: string[];
 
-  @Field()
+  @Field({ description: "A CaseStatus name." })
   status!: string;
+
+  @Field(() => CaseStatus)
+  caseStatus!: CaseStatus;
+
+  /** Resolved to `assignee` through a loader. */
+  assigneeId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  resolution!: string | null;
+
+  @Field(() => String, { nullable: true })
+  sarNarrative!: string | null;
 
   @Field(() => DateTimeScalar)
   createdAt!: Date;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: Date;
 }
 
 @ObjectType()

@@ -13,6 +13,7 @@ export const DEMO_SDN = {
 90006,"SØRENSEN, Ærik",individual,"DEMO-CYBER",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Demo entry."
 90007,"O'CONNELL-VANCE, Mary Margaret",individual,"DEMO-FRAUD",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Demo entry, ""quoted"" remark."
 90008,"ZHANG, Wei Ming",individual,"DEMO-PROLIF",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Demo entry."
+90009,"GREYHARBOR MIXING SERVICE",-0-,"DEMO-CYBER",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Digital Currency Address - ETH 0x7e57000000000000000000000000000000d3a0; alt. Digital Currency Address - XBT 1DemoXbtAddressNotReal00000000000; Demo entry."
 `,
   alt: `90001,9101,"aka","PEREZ, Pepe",-0-
 90001,9102,"aka","EL CONTADOR",-0-

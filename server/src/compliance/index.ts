@@ -1,5 +1,7 @@
-export { ComplianceService, type CashMovementGuard, type TradingCompliance } from "./compliance.service";
+export { ComplianceService, type CashMovementGuard, type TradingCompliance, type WalletScreening } from "./compliance.service";
 export { type TradedFill } from "./aml-monitor";
 export { ComplianceResolver } from "./compliance.resolver";
-export { KycVerificationRow, SuspiciousActivityRow, CtrFilingRow } from "./compliance.entities";
+export { AuditActorResolver, CaseResolver, CaseNoteResolver, CtrSubjectResolver, KycSubjectResolver } from "./case.resolver";
+export { createComplianceLoaders, type ComplianceLoaders } from "./compliance.loaders";
+export { KycVerificationRow, SuspiciousActivityRow, CaseAlertRow, CaseNoteRow, CtrFilingRow } from "./compliance.entities";
 export { reencryptKycFields } from "./reencrypt";

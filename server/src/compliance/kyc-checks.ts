@@ -1,6 +1,7 @@
 import type { StoredCheck } from "./compliance.entities";
 import { toAlpha2 } from "./iso3166";
-import { mrzDate, parseTd3 } from "./mrz";
+import { type MrzParse, mrzDate, parseTd3 } from "./mrz";
+import { parseTd1 } from "./mrz-td1";
 import { normalizeName, tokenSimilarity } from "./name-match";
 
 export interface KycSubmission {
@@ -22,7 +23,10 @@ export interface KycPerson {
 }
 
 /** Checks whose failure rejects the submission; the others send it to an officer. */
-export const SOFT_CHECKS = new Set(["country_risk", "sanctions_screening"]);
+export const SOFT_CHECKS = new Set(["country_risk", "sanctions_screening", "document_expiry_plausible", "document_verified_by_mrz"]);
+
+/** No identity document is issued for longer than this: an expiry further out is not believable. */
+const MAX_VALIDITY_YEARS = 15;
 
 const DOCUMENT_FORMATS: Record<KycSubmission["documentType"], { pattern: RegExp; says: string }> = {
   // ICAO 9303: up to nine characters in the MRZ's document number field.
@@ -58,9 +62,13 @@ export function documentChecks(input: KycSubmission, person: KycPerson, today: D
   const number = canonicalDocumentNumber(input.documentNumber);
   const format = DOCUMENT_FORMATS[input.documentType];
   checks.push(check("document_number_format", format.pattern.test(number), format.pattern.test(number) ? null : `a ${input.documentType.toLowerCase().replace("_", " ")} number is ${format.says}`));
-  if (input.documentType === "PASSPORT") checks.push(...mrzChecks(input, number, person, today));
+  if (input.documentType === "PASSPORT") checks.push(...mrzChecks(input, number, person, today, parseTd3));
+  else checks.push(...cardChecks(input, number, person, today));
   const expiryOk = isIsoDate(input.expiryDate) && input.expiryDate > today.toISOString().slice(0, 10);
   checks.push(check("document_not_expired", expiryOk, expiryOk ? null : `expiry date ${input.expiryDate} is not a future date`));
+  const latest = `${today.getUTCFullYear() + MAX_VALIDITY_YEARS}${today.toISOString().slice(4, 10)}`;
+  const plausible = !expiryOk || input.expiryDate <= latest;
+  checks.push(check("document_expiry_plausible", plausible, plausible ? null : `expiry date ${input.expiryDate} is more than ${MAX_VALIDITY_YEARS} years ahead`));
   const birthValid = isIsoDate(input.dateOfBirth) && input.dateOfBirth <= today.toISOString().slice(0, 10);
   const age = birthValid ? ageOn(input.dateOfBirth, today) : -1;
   checks.push(check("minimum_age", age >= minAge, birthValid ? `age ${age}, at least ${minAge} required` : "date of birth is not a past date"));
@@ -76,9 +84,24 @@ export function documentChecks(input: KycSubmission, person: KycPerson, today: D
   return checks;
 }
 
-function mrzChecks(input: KycSubmission, number: string, person: KycPerson, today: Date): StoredCheck[] {
+/**
+ * Identity cards and driving licences: a card with a TD1 zone whose every digit and field checks
+ * out is verified like a passport; without one (and a licence never has one) a person compares
+ * the document, so it goes to review however plausible it looks.
+ */
+function cardChecks(input: KycSubmission, number: string, person: KycPerson, today: Date): StoredCheck[] {
+  if (input.documentType === "NATIONAL_ID" && input.mrz) {
+    const checks = mrzChecks(input, number, person, today, parseTd1);
+    const verified = checks.every((c) => c.passed);
+    return [...checks, check("document_verified_by_mrz", verified, verified ? null : "the machine-readable zone did not verify")];
+  }
+  const says = input.documentType === "DRIVERS_LICENSE" ? "a driving licence has no machine-readable zone" : "no machine-readable zone was given";
+  return [check("document_verified_by_mrz", false, `${says}: an officer compares the document`)];
+}
+
+function mrzChecks(input: KycSubmission, number: string, person: KycPerson, today: Date, parse: (raw: string) => MrzParse): StoredCheck[] {
   if (!input.mrz) return [check("mrz_present", false, "a passport needs the two lines of its machine-readable zone")];
-  const parsed = parseTd3(input.mrz);
+  const parsed = parse(input.mrz);
   if (!parsed.ok) return [check("mrz_format", false, parsed.error)];
   const checks = [check("mrz_format", true)];
   for (const digit of parsed.checks) {

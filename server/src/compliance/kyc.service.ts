@@ -59,7 +59,7 @@ export class KycService {
         entityId: row.id,
         payload: { documentType: input.documentType, status, failedChecks: checks.filter((c) => !c.passed).map((c) => c.name) },
       });
-      return toView(row);
+      return toKycView(row);
     });
   }
 
@@ -105,7 +105,7 @@ export class KycService {
       await manager.update(KycVerificationRow, { id: row.id }, { status, reason, decidedBy: officerId, decidedAt });
       await manager.query(`UPDATE users SET kyc_status = $1 WHERE id = $2`, [status, row.userId]);
       await this.audit.append(manager, { eventType: "kyc.decided", userId: officerId, entityType: "kyc_verification", entityId: row.id, payload: { subject: row.userId, status } });
-      return toView({ ...row, status, reason, decidedAt });
+      return toKycView({ ...row, status, reason, decidedAt });
     });
   }
 
@@ -115,7 +115,7 @@ export class KycService {
     const query = this.dataSource.getRepository(KycVerificationRow).createQueryBuilder("k").orderBy("k.submitted_at", "ASC").addOrderBy("k.id", "ASC").take(500);
     if (!session.hasRole(...OFFICERS)) query.andWhere("k.user_id = :userId", { userId });
     if (status) query.andWhere("k.status = :status", { status });
-    return (await query.getMany()).map(toView);
+    return (await query.getMany()).map(toKycView);
   }
 
   /** Inside a deposit's transaction: the unverified may deposit only up to the configured total. */
@@ -152,7 +152,7 @@ function validateShape(input: KycInput): void {
   if (input.mrz && input.mrz.length > 200) throw badUserInput("mrz must be at most 200 characters", "mrz");
 }
 
-function toView(row: KycVerificationRow): KycVerification {
+export function toKycView(row: KycVerificationRow): KycVerification {
   return {
     id: row.id,
     userId: row.userId,

@@ -15,7 +15,7 @@ const SAR: ReportData = {
   type: "SAR",
   ctrFilings: [],
   sarFilings: [
-    { id: "s1", userId: "u1", personName: "Anna <O&Brien>", sarNumber: "SAR-20261124-000001", rule: "STRUCTURING", riskScore: 80, description: "3 deposits,\r\nline two & <tags>", transactionIds: ["TX-1", "TX-2"], status: "OPEN", createdAt: new Date("2026-11-24T10:00:00Z") },
+    { id: "s1", userId: "u1", personName: "Anna <O&Brien>", sarNumber: "SAR-20261124-000001", rule: "STRUCTURING", riskScore: 80, description: "alert", narrative: "3 deposits,\r\nline two & <tags>", transactionIds: ["TX-1", "TX-2"], status: "SAR_FILED", createdAt: new Date("2026-11-24T10:00:00Z") },
   ],
 };
 

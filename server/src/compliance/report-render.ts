@@ -23,6 +23,8 @@ export interface SarFilingData {
   rule: string;
   riskScore: number;
   description: string;
+  /** The officer's SAR narrative: what the filing tells FinCEN. */
+  narrative: string;
   transactionIds: string[];
   status: string;
   createdAt: Date;
@@ -69,7 +71,7 @@ function renderCsv(report: ReportData): string {
         ]
       : [
           ["sar_number", "user_id", "person_name", "rule", "risk_score", "status", "created_at", "transaction_ids", "narrative"],
-          ...report.sarFilings.map((s) => [s.sarNumber, s.userId, s.personName, s.rule, s.riskScore, s.status, s.createdAt.toISOString(), s.transactionIds.join(";"), s.description]),
+          ...report.sarFilings.map((s) => [s.sarNumber, s.userId, s.personName, s.rule, s.riskScore, s.status, s.createdAt.toISOString(), s.transactionIds.join(";"), s.narrative]),
         ];
   return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
 }
@@ -139,7 +141,7 @@ function renderXml(report: ReportData): string {
         `    </fc2:SuspiciousActivity>`,
         `    <fc2:ActivityNarrativeInformation SeqNum="${seq()}">`,
         el("ActivityNarrativeSequenceNumber", 1, "      "),
-        el("ActivityNarrativeText", s.description, "      "),
+        el("ActivityNarrativeText", s.narrative, "      "),
         `    </fc2:ActivityNarrativeInformation>`,
         `  </fc2:Activity>`,
       );

@@ -1,9 +1,12 @@
-import type { DataSource, EntityManager } from "typeorm";
+import { type DataSource, type EntityManager, In } from "typeorm";
 import type { AuditService } from "../audit";
 import type { Session } from "../identity";
 import { badUserInput } from "../infra/errors";
 import { formatFixed, parseFixed } from "../infra/fixed";
 import { type CtrFiling, RegulatoryReport, type ReportFormat, ReportType, type SuspiciousActivity } from "./compliance.types";
+import { toActivity } from "./case.service";
+import { SuspiciousActivityRow } from "./compliance.entities";
+import { isCustomerSql } from "./internal-accounts";
 import { type CtrFilingData, type ReportData, renderReport, type SarFilingData } from "./report-render";
 
 const MAX_PERIOD_DAYS = 366;
@@ -20,10 +23,16 @@ export class ReportService {
     if (!(from < to)) throw badUserInput("from must be before to", "from");
     if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) throw badUserInput(`A report covers at most ${MAX_PERIOD_DAYS} days`, "to");
     const generatedAt = new Date();
+    let sarCases: SuspiciousActivity[] = [];
     const data: ReportData = { type, periodStart: from, periodEnd: to, generatedAt, ctrFilings: [], sarFilings: [] };
     await this.dataSource.transaction(async (manager) => {
       if (type === ReportType.CTR) data.ctrFilings = await ctrFilings(manager, from, to);
-      else data.sarFilings = await sarFilings(manager, from, to);
+      else {
+        data.sarFilings = await sarFilings(manager, from, to);
+        const rows = data.sarFilings.length ? await manager.getRepository(SuspiciousActivityRow).findBy({ id: In(data.sarFilings.map((f) => f.id)) }) : [];
+        const byId = new Map(rows.map((row) => [row.id, toActivity(row)]));
+        sarCases = data.sarFilings.map((f) => byId.get(f.id)!);
+      }
       await this.audit.append(manager, {
         eventType: "compliance.report_generated",
         userId: officerId,
@@ -38,7 +47,7 @@ export class ReportService {
       periodEnd: to,
       generatedAt,
       ctrFilings: data.ctrFilings.map(({ userId, businessDate, totalCashIn, totalCashOut, transactionIds }): CtrFiling => ({ userId, businessDate, totalCashIn, totalCashOut, transactionIds })),
-      sarFilings: data.sarFilings.map(({ id, userId, sarNumber, rule, riskScore, description, transactionIds, status, createdAt }): SuspiciousActivity => ({ id, userId, sarNumber, rule, riskScore, description, transactionIds, status, createdAt })),
+      sarFilings: sarCases,
       data,
     });
   }
@@ -54,7 +63,7 @@ async function ctrFilings(manager: EntityManager, from: Date, to: Date): Promise
     `SELECT c.user_id, u.first_name, u.last_name, u.country, to_char(c.business_date, 'YYYY-MM-DD') AS business_date,
             c.total_cash_in::text AS cash_in, c.total_cash_out::text AS cash_out, c.transaction_ids
        FROM ctr_filings c JOIN users u ON u.id = c.user_id
-      WHERE c.business_date >= $1::date AND c.business_date < $2::date
+      WHERE c.business_date >= $1::date AND c.business_date < $2::date AND ${isCustomerSql("u")}
       ORDER BY c.business_date, c.user_id`,
     [ceilDate(from), ceilDate(to)],
   );
@@ -69,11 +78,11 @@ async function ctrFilings(manager: EntityManager, from: Date, to: Date): Promise
   }));
 }
 
-/** Suspicious activities with a SAR number created inside [from, to). */
+/** Cases whose SAR was filed inside [from, to). */
 async function sarFilings(manager: EntityManager, from: Date, to: Date): Promise<SarFilingData[]> {
   const rows: Array<Record<string, any>> = await manager.query(
     `SELECT s.*, u.first_name, u.last_name FROM suspicious_activities s JOIN users u ON u.id = s.user_id
-      WHERE s.sar_number IS NOT NULL AND s.created_at >= $1 AND s.created_at < $2 ORDER BY s.created_at, s.id`,
+      WHERE s.status = 'SAR_FILED' AND s.sar_filed_at >= $1 AND s.sar_filed_at < $2 ORDER BY s.sar_filed_at, s.id`,
     [from, to],
   );
   return rows.map((r) => ({
@@ -84,6 +93,7 @@ async function sarFilings(manager: EntityManager, from: Date, to: Date): Promise
     rule: r.rule,
     riskScore: r.risk_score,
     description: r.description,
+    narrative: r.sar_narrative,
     transactionIds: r.transaction_ids,
     status: r.status,
     createdAt: new Date(r.created_at),

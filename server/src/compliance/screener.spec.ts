@@ -8,6 +8,14 @@ describe("sanctions list and screener", () => {
   const entries = parseSdn(DEMO_SDN);
   const screener = new Screener(entries);
 
+  it("when an entry's remarks list digital currency addresses, then each is read with its currency, and entries without remarks of that kind have none", () => {
+    expect(entries.find((e) => e.entryId === "90009")!.addresses).to.deep.equal([
+      { currency: "ETH", address: "0x7e57000000000000000000000000000000d3a0" },
+      { currency: "XBT", address: "1DemoXbtAddressNotReal00000000000" },
+    ]);
+    expect(entries.find((e) => e.entryId === "90001")!.addresses).to.deep.equal([]);
+  });
+
   it("when the OFAC CSV files are parsed, then entries carry type, programs, remarks, aliases and countries, with -0- as empty", () => {
     const morales = entries.find((e) => e.entryId === "90001")!;
     expect(morales).to.deep.include({ name: "MORALES PEREZ, José Antonio", type: "individual", programs: ["SDNTK", "ILLICIT-DRUGS"], aliases: ["PEREZ, Pepe", "EL CONTADOR"], countries: ["Demoland"] });

@@ -3,14 +3,25 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
 import { badUserInput } from "../infra/errors";
+import type { Session } from "../identity";
 import type { Logger } from "../infra/logger";
-import { raiseAlert } from "./alerts";
+import { type CasePolicy, raiseAlert } from "./alerts";
 import { RISK_SCORES } from "./aml-rules";
 import { DEMO_SDN } from "./demo-sdn-list";
+import { isSystemEmail } from "./internal-accounts";
 import { type ScreeningMatch, Screener } from "./screener";
-import { loadSdnFolder, parseSdn, type SanctionsEntry } from "./sdn-loader";
+import { type LoadedList, loadListFolder } from "./list-loaders";
+import { parseSdn, type SanctionsEntry } from "./sdn-loader";
 
 const RESCREEN_BATCH = 500;
+
+export interface SanctionsListInfo {
+  name: string;
+  source: string;
+  entries: number;
+  loadedAt: Date;
+  checksum: string;
+}
 
 /**
  * Sanctions screening: the list in memory, names screened at registration, at KYC, on request
@@ -18,31 +29,65 @@ const RESCREEN_BATCH = 500;
  */
 export class ScreeningService {
   private screener = new Screener([]);
-  private listName = "OFAC-SDN";
+  /** Listed digital currency addresses, lower-cased (EVM addresses are case-insensitive hex). */
+  private addresses = new Map<string, { entry: SanctionsEntry; currency: string }>();
+  private loaded: SanctionsListInfo[] = [];
+  private readonly policy: CasePolicy;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: ComplianceConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.policy = { groupingDays: config.caseGroupingDays, riskLookbackDays: config.riskLookbackDays };
+  }
 
-  /** Loads the configured list (or the demo list) and rescreens every user if its content changed. */
-  async load(): Promise<void> {
-    const entries: SanctionsEntry[] = this.config.sanctionsListDir ? await loadSdnFolder(this.config.sanctionsListDir) : parseSdn(DEMO_SDN, "OFAC-SDN-DEMO");
-    this.listName = this.config.sanctionsListDir ? "OFAC-SDN" : "OFAC-SDN-DEMO";
+  /**
+   * Loads the configured list (or the demo list) and rescreens every user if its content changed.
+   * Without a folder, the invented demo list is used only where the operator allows it
+   * (`SANCTIONS_DEMO_LIST`, on by default outside production): a production deployment must
+   * never believe it screens while it screens against nobody real.
+   */
+  async load(): Promise<SanctionsListInfo[]> {
+    if (!this.config.sanctionsListDir && !this.config.sanctionsDemoList) {
+      throw new Error("SANCTIONS_LIST_DIR is not set: refusing to screen against the demo list in production (set SANCTIONS_DEMO_LIST=true if that is meant)");
+    }
+    const lists: LoadedList[] = this.config.sanctionsListDir
+      ? await loadListFolder(this.config.sanctionsListDir)
+      : [{ name: "OFAC-SDN-DEMO", source: "demo list shipped with the server", entries: parseSdn(DEMO_SDN, "OFAC-SDN-DEMO") }];
+    const entries = lists.flatMap((list) => list.entries);
     this.screener = new Screener(entries);
-    const hash = createHash("sha256").update(JSON.stringify(entries)).digest("hex");
-    const [state] = await this.dataSource.query(`SELECT content_hash FROM sanctions_list_state WHERE list_name = $1`, [this.listName]);
-    this.log.info({ list: this.listName, entries: entries.length }, "sanctions list loaded");
-    if (state?.content_hash === hash) return;
+    this.addresses = new Map(entries.flatMap((entry) => entry.addresses.map(({ currency, address }) => [address.toLowerCase(), { entry, currency }] as const)));
+    const loadedAt = new Date();
+    this.loaded = lists.map((list) => ({ name: list.name, source: list.source, entries: list.entries.length, loadedAt, checksum: createHash("sha256").update(JSON.stringify(list.entries)).digest("hex") }));
+    const states: Array<{ list_name: string; content_hash: string }> = await this.dataSource.query(`SELECT list_name, content_hash FROM sanctions_list_state WHERE list_name = ANY($1)`, [this.loaded.map((l) => l.name)]);
+    for (const list of this.loaded) this.log.info({ list: list.name, entries: list.entries }, "sanctions list loaded");
+    const changed = this.loaded.filter((list) => states.find((s) => s.list_name === list.name)?.content_hash !== list.checksum);
+    if (changed.length === 0) return this.lists();
     const screened = await this.rescreenAll();
-    await this.dataSource.query(
-      `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (list_name) DO UPDATE SET content_hash = EXCLUDED.content_hash, entries = EXCLUDED.entries, screened_at = now()`,
-      [this.listName, hash, entries.length],
-    );
-    this.log.info({ list: this.listName, users: screened }, "sanctions list changed: every user rescreened");
+    for (const list of changed) {
+      await this.dataSource.query(
+        `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (list_name) DO UPDATE SET content_hash = EXCLUDED.content_hash, entries = EXCLUDED.entries, screened_at = now()`,
+        [list.name, list.checksum, list.entries],
+      );
+    }
+    this.log.info({ lists: changed.map((l) => l.name), users: screened }, "sanctions lists changed: every customer rescreened");
+    return this.lists();
+  }
+
+  /** What is loaded: name, source, entries, when, and the content's SHA-256. */
+  lists(): SanctionsListInfo[] {
+    return this.loaded.map((list) => ({ ...list }));
+  }
+
+  /** An administrator's reload from the folder; a changed list rescreens every customer. */
+  async reload(session: Session): Promise<SanctionsListInfo[]> {
+    const adminId = session.requireUser();
+    const lists = await this.load();
+    await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: adminId, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
+    return lists;
   }
 
   get size(): number {
@@ -71,8 +116,7 @@ export class ScreeningService {
         description: `Possible sanctions match at ${occasion.replace("_", " ")}: "${match.matchedName}" (${match.listName} entry ${match.entryId}), score ${match.score.toFixed(3)}.`,
         transactionIds: [],
         dedupKey: `SANCTIONS_MATCH:${userId}:${match.listName}:${match.entryId}`,
-        withSarNumber: false,
-      });
+      }, this.policy);
       if (alert) {
         await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "user", entityId: userId, payload: { occasion, listName: match.listName, entryId: match.entryId, score: match.score } });
       }
@@ -80,17 +124,39 @@ export class ScreeningService {
     return matches;
   }
 
+  /**
+   * A linked wallet against the listed digital currency addresses, in the caller's transaction:
+   * an exact match (not a fuzzy one: an address is an identifier) is an alert on the customer.
+   */
+  async screenWallet(manager: EntityManager, userId: string, address: string): Promise<boolean> {
+    const listed = this.addresses.get(address.toLowerCase());
+    if (!listed) return false;
+    const { entry, currency } = listed;
+    const alert = await raiseAlert(manager, this.audit, {
+      userId,
+      rule: "SANCTIONS_WALLET",
+      riskScore: 100,
+      description: `Linked wallet ${address} is a listed ${currency} address of "${entry.name}" (${entry.listName} entry ${entry.entryId}).`,
+      transactionIds: [],
+      dedupKey: `SANCTIONS_WALLET:${userId}:${address.toLowerCase()}`,
+    }, this.policy);
+    if (alert) {
+      await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "wallet", entityId: address, payload: { occasion: "wallet_linked", listName: entry.listName, entryId: entry.entryId } });
+    }
+    return true;
+  }
+
   /** Every user against the current list, batch by batch, each batch in its own transaction. */
   async rescreenAll(): Promise<number> {
     let after = "00000000-0000-0000-0000-000000000000";
     let count = 0;
     for (;;) {
-      const users: Array<{ id: string; first_name: string; last_name: string }> = await this.dataSource.query(
-        `SELECT id, first_name, last_name FROM users WHERE id > $1 ORDER BY id LIMIT ${RESCREEN_BATCH}`,
+      const users: Array<{ id: string; first_name: string; last_name: string; email: string }> = await this.dataSource.query(
+        `SELECT id, first_name, last_name, email FROM users WHERE id > $1 ORDER BY id LIMIT ${RESCREEN_BATCH}`,
         [after],
       );
       if (users.length === 0) return count;
-      const hits = users.filter((user) => this.screen(`${user.first_name} ${user.last_name}`).length > 0);
+      const hits = users.filter((user) => !isSystemEmail(user.email) && this.screen(`${user.first_name} ${user.last_name}`).length > 0);
       if (hits.length > 0) {
         await this.dataSource.transaction(async (manager) => {
           for (const user of hits) await this.screenPerson(manager, user.id, `${user.first_name} ${user.last_name}`, "list_reload");

@@ -11,6 +11,13 @@ export interface SanctionsEntry {
   remarks: string | null;
   aliases: string[];
   countries: string[];
+  /** OFAC's "Digital Currency Address - ETH 0x..." remarks: the currency and the address as listed. */
+  addresses: Array<{ currency: string; address: string }>;
+}
+
+/** OFAC lists wallets in the remarks, e.g. `Digital Currency Address - XBT 1AbC...; alt. Digital Currency Address - ETH 0x...`. */
+export function digitalCurrencyAddresses(remarks: string | null): Array<{ currency: string; address: string }> {
+  return [...(remarks ?? "").matchAll(/Digital Currency Address - ([A-Z0-9]{2,10}) ([A-Za-z0-9]{20,120})/g)].map((m) => ({ currency: m[1], address: m[2] }));
 }
 
 export interface SdnFiles {
@@ -83,6 +90,7 @@ export function parseSdn(files: SdnFiles, listName = "OFAC-SDN"): SanctionsEntry
       remarks: value(record[11]),
       aliases: [],
       countries: [],
+      addresses: digitalCurrencyAddresses(value(record[11])),
     });
   }
   for (const record of parseCsv(files.alt ?? "")) {

@@ -7,7 +7,7 @@ import { MfaChallenge } from "./credential.entities";
 import { AuthPayload, LoginResult, type RegisterInput, UserView } from "./identity.types";
 import { LoginGuard, loginFailed } from "./login-guard";
 import type { MfaService } from "./mfa.service";
-import { checkPasswordPolicy, decoyHash, hashPassword, normalizeEmail, verifyPassword } from "./password";
+import { checkPasswordPolicy, decoyHash, hashPassword, normalizeEmail, SYSTEM_EMAIL_DOMAIN, verifyPassword } from "./password";
 import { newSecret, sha256 } from "./secret-tokens";
 import type { Session } from "./session";
 import type { AccessClaims, TokenService } from "./token.service";
@@ -40,6 +40,8 @@ export class AuthService {
 
   async register(input: RegisterInput): Promise<AuthPayload> {
     const email = normalizeEmail(input.email);
+    // Compliance treats that domain as internal (no AML rules, no CTR): a customer there would escape monitoring.
+    if (email.endsWith(`@${SYSTEM_EMAIL_DOMAIN}`)) throw badUserInput("This email domain is reserved", "email");
     checkPasswordPolicy(input.password, email);
     const profile = validateProfile(input);
     const passwordHash = await hashPassword(input.password, this.bcryptCost);

@@ -29,7 +29,7 @@ export class UserView {
   @Field(() => KycStatus)
   kycStatus!: KycStatus;
 
-  @Field(() => AmlRiskLevel)
+  /** Exposed through UserRiskResolver: null unless the caller is an officer or admin (tipping-off). */
   amlRiskLevel!: AmlRiskLevel;
 
   @Field()

@@ -48,6 +48,9 @@ export function decoyHash(cost: number): Promise<string> {
 }
 
 /** Lower-cased, trimmed, and shaped like an address; the one spelling stored and looked up. */
+/** System accounts (market maker, fee and treasury accounts) live at this domain; no customer may register there. */
+export const SYSTEM_EMAIL_DOMAIN = "system.blockguardian.local";
+
 export function normalizeEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badUserInput("Enter a valid email address", "email");

@@ -31,7 +31,8 @@ export const ROUTES: AppRoute[] = [
   { path: "/account", title: "Account", nav: "Account", auth: true, component: page(() => import("../features/account/AccountPage"), "AccountPage") },
   { path: "/verification", title: "Identity verification", nav: "Verification", auth: true, component: page(() => import("../features/compliance/KycPage"), "KycPage") },
   { path: "/compliance", title: "Compliance", nav: "Compliance", auth: true, roles: ["COMPLIANCE_OFFICER"], component: page(() => import("../features/compliance/CompliancePage"), "CompliancePage") },
-  { path: "/audit", title: "Audit log", nav: "Audit", auth: true, roles: ["ADMIN"], component: page(() => import("../features/compliance/AuditPage"), "AuditPage") },
+  { path: "/compliance/customers/:userId", title: "Customer file", auth: true, roles: ["COMPLIANCE_OFFICER"], component: page(() => import("../features/compliance/CustomerPage"), "CustomerPage") },
+  { path: "/audit", title: "Audit log", nav: "Audit", auth: true, roles: ["ADMIN", "COMPLIANCE_OFFICER"], component: page(() => import("../features/compliance/AuditPage"), "AuditPage") },
   // wagmi, viem and react-query load with this screen only.
   { path: "/wallet", title: "Wallet", nav: "Wallet", auth: true, component: page(() => import("../features/wallet/WalletPage"), "WalletPage") },
   { path: "/playground", title: "Playground", nav: "Playground", auth: false, wide: true, component: lazy(() => import("../features/playground/Playground")) },

@@ -10,7 +10,8 @@ const event = (seq: number) => ({
   eventType: "kyc.decided",
   entityType: "kyc_verification",
   entityId: `k${seq}-0000-0000`,
-  userId: null,
+  userId: seq % 2 ? "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11" : null,
+  user: seq % 2 ? { __typename: "User", id: "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11", firstName: "Olive", lastName: "Officer" } : null,
   timestamp: "2026-11-24T12:00:00.000Z",
   hash: `h${seq}`.padEnd(64, "0"),
   prevHash: `h${seq - 1}`.padEnd(64, "0"),
@@ -43,5 +44,33 @@ describe("audit log", () => {
 
     await user.click(screen.getByRole("button", { name: "Verify chain" }));
     expect((await screen.findByText(/Chain broken at event #17/)).textContent).toBe("Chain broken at event #17 (40 events checked).");
+  });
+
+  it("when filters are applied, then the event type, user and whole UTC days go to the API as [from, to); a malformed user id is refused before sending", async () => {
+    const api = scriptedClient({ AuditLog: () => page(3, 3, false) });
+    render(<AuditPage />, { wrapper: api.wrapper });
+    const user = userEvent.setup();
+    await screen.findByTestId("audit-log");
+    // Who acted is named, not shown as an id; events without an actor are the system's.
+    expect(screen.getAllByText("Olive Officer")).toHaveLength(2);
+    expect(screen.getAllByText("system")).toHaveLength(1);
+    await user.type(screen.getByLabelText("User id"), "not-an-id");
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    expect((await screen.findByTestId("form-error")).textContent).toBe("User must be a user id (a UUID).");
+    expect(api.sent("AuditLog")).toHaveLength(1);
+    await user.clear(screen.getByLabelText("User id"));
+    await user.type(screen.getByLabelText("User id"), "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11");
+    await user.type(screen.getByLabelText("Event type"), "compliance.case_closed");
+    await user.type(screen.getByLabelText("From (UTC day)"), "2026-11-01");
+    await user.type(screen.getByLabelText("To (UTC day)"), "2026-11-30");
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    await waitFor(() => expect(api.sent("AuditLog")).toHaveLength(2));
+    expect(api.sent("AuditLog")[1].variables).toEqual({
+      first: 25,
+      eventType: "compliance.case_closed",
+      userId: "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11",
+      from: "2026-11-01T00:00:00.000Z",
+      to: "2026-12-01T00:00:00.000Z",
+    });
   });
 });

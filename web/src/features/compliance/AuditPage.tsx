@@ -1,6 +1,9 @@
+import { type ChangeEvent, useState } from "react";
+import { Field, FormError } from "../../components/ui/Field";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { useAuditLogQuery, useVerifyAuditChainLazyQuery } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
+import { personName } from "./case-rules";
 
 const PAGE = 25;
 
@@ -42,12 +45,69 @@ function VerifyChain() {
   );
 }
 
+export interface AuditFilters {
+  eventType: string;
+  userId: string;
+  /** YYYY-MM-DD, whole UTC days: from the start of `from` to the end of `to`. */
+  from: string;
+  to: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The filters as the API takes them: exact event type, the actor's id, and the half-open [from, to). */
+export function auditVariables(filters: AuditFilters): { eventType?: string; userId?: string; from?: string; to?: string } | { error: string } {
+  const userId = filters.userId.trim();
+  if (userId && !UUID.test(userId)) return { error: "User must be a user id (a UUID)." };
+  const from = filters.from ? `${filters.from}T00:00:00.000Z` : undefined;
+  const to = filters.to ? new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + 86_400_000).toISOString() : undefined;
+  if (from && to && !(from < to)) return { error: "The first day must not be after the last." };
+  return { eventType: filters.eventType.trim() || undefined, userId: userId || undefined, from, to };
+}
+
 function AuditTable() {
-  const { data, loading, error, refetch, fetchMore } = useAuditLogQuery({ variables: { first: PAGE }, fetchPolicy: "cache-and-network", notifyOnNetworkStatusChange: true });
+  const [filters, setFilters] = useState<AuditFilters>({ eventType: "", userId: "", from: "", to: "" });
+  const [applied, setApplied] = useState<AuditFilters>(filters);
+  const variables = auditVariables(applied);
+  const invalid = "error" in variables ? variables.error : null;
+  const { data, loading, error, refetch, fetchMore } = useAuditLogQuery({
+    variables: { first: PAGE, ...("error" in variables ? {} : variables) },
+    skip: invalid !== null,
+    fetchPolicy: "cache-and-network",
+    notifyOnNetworkStatusChange: true,
+  });
+  const set = (key: keyof AuditFilters) => (e: ChangeEvent<HTMLInputElement>) => setFilters({ ...filters, [key]: e.target.value });
+  return (
+    <div className="stack">
+      <form
+        className="row align-end"
+        aria-label="Audit filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied(filters);
+        }}
+      >
+        <Field label="Event type" name="eventType" placeholder="compliance.case_closed" value={filters.eventType} onChange={set("eventType")} />
+        <Field label="User id" name="userId" value={filters.userId} onChange={set("userId")} />
+        <Field label="From (UTC day)" name="from" type="date" value={filters.from} onChange={set("from")} />
+        <Field label="To (UTC day)" name="to" type="date" value={filters.to} onChange={set("to")} />
+        <button type="submit" className="primary">
+          Filter
+        </button>
+      </form>
+      <FormError message={invalid} />
+      {invalid ? null : <AuditRows data={data} loading={loading} error={error} refetch={refetch} fetchMore={fetchMore} />}
+    </div>
+  );
+}
+
+type AuditQuery = ReturnType<typeof useAuditLogQuery>;
+
+function AuditRows({ data, loading, error, refetch, fetchMore }: Pick<AuditQuery, "data" | "loading" | "error" | "refetch" | "fetchMore">) {
   if (loading && !data) return <Loading label="Loading the audit log…" />;
   if (error && !data) return <ErrorState message="The audit log could not be loaded." onRetry={() => void refetch()} />;
   const edges = data?.auditLog.edges ?? [];
-  if (!edges.length) return <Empty>No audit event yet.</Empty>;
+  if (!edges.length) return <Empty>No audit event matches.</Empty>;
   const page = data!.auditLog.pageInfo;
   return (
     <div className="stack">
@@ -73,7 +133,7 @@ function AuditTable() {
               <td>
                 {node.entityType ?? "—"} {node.entityId && <code title={node.entityId}>{node.entityId.slice(0, 8)}</code>}
               </td>
-              <td>{node.userId ? <code title={node.userId}>{node.userId.slice(0, 8)}</code> : <span className="muted">system</span>}</td>
+              <td title={node.userId ?? undefined}>{node.userId ? personName(node.user, node.userId) : <span className="muted">system</span>}</td>
               <td>
                 <code title={`prev ${node.prevHash}`}>{node.hash.slice(0, 12)}…</code>
               </td>

@@ -2,16 +2,16 @@ import { useState } from "react";
 import { ReviewQueue } from "./ReviewQueue";
 import { Reports } from "./Reports";
 import { ScreenName } from "./ScreenName";
-import { SuspiciousActivities } from "./SuspiciousActivities";
+import { Cases } from "./Cases";
 
 const TABS = [
   ["review", "Review queue", ReviewQueue],
-  ["activities", "Suspicious activity", SuspiciousActivities],
+  ["cases", "Cases", Cases],
   ["screening", "Screening", ScreenName],
   ["reports", "Reports", Reports],
 ] as const;
 
-/** The compliance officer's console: KYC reviews, AML alerts, name screening, regulatory reports. */
+/** The compliance officer's console: KYC reviews, AML cases, name screening, regulatory reports. */
 export function CompliancePage() {
   const [tab, setTab] = useState<(typeof TABS)[number][0]>("review");
   const Panel = TABS.find(([id]) => id === tab)![2];

@@ -4,6 +4,7 @@ import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { type ReportFormat, type ReportType, useRegulatoryReportContentLazyQuery, useRegulatoryReportQuery } from "../../gql/graphql";
 import { formatMoney } from "../../lib/decimal";
 import { errorMessage } from "../../lib/errors";
+import { personName } from "./case-rules";
 import { downloadText, REPORT_FILES, reportPeriod } from "./report-period";
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -92,7 +93,7 @@ export function Reports() {
   );
 }
 
-type CtrRow = { userId: string; businessDate: string; totalCashIn: string; totalCashOut: string; transactionIds: readonly string[] };
+type CtrRow = { userId: string; customer?: { firstName: string; lastName: string } | null; businessDate: string; totalCashIn: string; totalCashOut: string; transactionIds: readonly string[] };
 function CtrTable({ filings }: { filings: readonly CtrRow[] }) {
   return (
     <table className="grid">
@@ -109,9 +110,7 @@ function CtrTable({ filings }: { filings: readonly CtrRow[] }) {
         {filings.map((f) => (
           <tr key={`${f.userId}-${f.businessDate}`}>
             <td>{f.businessDate}</td>
-            <td>
-              <code title={f.userId}>{f.userId.slice(0, 8)}</code>
-            </td>
+            <td title={f.userId}>{personName(f.customer, f.userId)}</td>
             <td className="num">{formatMoney(f.totalCashIn)}</td>
             <td className="num">{formatMoney(f.totalCashOut)}</td>
             <td className="num">{f.transactionIds.length}</td>

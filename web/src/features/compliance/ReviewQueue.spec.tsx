@@ -1,5 +1,7 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import type { ReactNode } from "react";
+import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
 import { graphqlError, type ScriptedResult, scriptedClient } from "../../test/client";
 import { ReviewQueue } from "./ReviewQueue";
@@ -15,20 +17,32 @@ const inReview = (id: string, detail: string) => ({
   submittedAt: `2026-01-0${id.length}T00:00:00.000Z`,
   decidedAt: null,
   checks: [check("mrz_format", true), check("country_risk", false, detail)],
+  customer: { __typename: "User", id: `user-${id}`, firstName: "Anna", lastName: `Person-${id}` },
 });
 
+const withRouter = (Wrapper: ({ children }: { children: ReactNode }) => ReactNode) =>
+  function RouterWrapper({ children }: { children: ReactNode }) {
+    return (
+      <MemoryRouter>
+        <Wrapper>{children}</Wrapper>
+      </MemoryRouter>
+    );
+  };
+
 function setup(decide: (variables: Record<string, unknown>) => ScriptedResult) {
-  let queue = [inReview("k1", "high-risk jurisdiction: IR"), inReview("k22", "high-risk jurisdiction: KP")];
+  let all: Array<ReturnType<typeof inReview>> = [inReview("k1", "high-risk jurisdiction: IR"), inReview("k22", "high-risk jurisdiction: KP")];
   const api = scriptedClient({
-    KycReviewQueue: () => ({ data: { kycVerifications: queue } }),
+    KycReviewQueue: (variables) => ({ data: { kycVerifications: all.filter((v) => !variables.status || v.status === variables.status) } }),
     DecideKyc: (variables) => {
       const result = decide(variables);
-      const { verificationId } = (variables.input as { verificationId: string });
-      if (result.data) queue = queue.filter((v) => v.id !== verificationId);
+      if (result.data) {
+        const decidedOne = (result.data as { decideKyc: ReturnType<typeof inReview> }).decideKyc;
+        all = all.map((v) => (v.id === decidedOne.id ? decidedOne : v));
+      }
       return result;
     },
   });
-  render(<ReviewQueue />, { wrapper: api.wrapper });
+  render(<ReviewQueue />, { wrapper: withRouter(api.wrapper) });
   return { api, user: userEvent.setup() };
 }
 
@@ -73,9 +87,25 @@ describe("KYC review queue", () => {
     expect((await within(item("k1")).findByTestId("form-error")).textContent).toBe("You cannot decide your own verification");
   });
 
+  it("when a verification has been decided, then it stays visible under Decided with the customer's name, outcome and reason, filtered by outcome", async () => {
+    const { user } = setup(decided);
+    await screen.findByTestId("review-queue");
+    expect(within(item("k1")).getByRole("link", { name: "Anna Person-k1" }).getAttribute("href")).toBe("/compliance/customers/user-k1");
+    await user.type(within(item("k1")).getByLabelText("Reason for the decision"), "Documented source of funds");
+    await user.click(within(item("k1")).getByRole("button", { name: "Approve" }));
+    await waitFor(() => expect(item("k1")).toBeNull());
+    await user.click(screen.getByRole("button", { name: "Decided" }));
+    const table = await screen.findByTestId("decided-verifications");
+    expect(within(table).getByRole("link", { name: "Anna Person-k1" })).toBeTruthy();
+    expect(within(table).getByText("Documented source of funds")).toBeTruthy();
+    expect(within(table).getByTestId("decided-k1").textContent).toBe("Verified");
+    await user.selectOptions(screen.getByLabelText("Outcome"), "REJECTED");
+    expect(await screen.findByText("No decided verification.")).toBeTruthy();
+  });
+
   it("when nothing waits for review, then the queue says so", async () => {
     const api = scriptedClient({ KycReviewQueue: () => ({ data: { kycVerifications: [] } }) });
-    render(<ReviewQueue />, { wrapper: api.wrapper });
+    render(<ReviewQueue />, { wrapper: withRouter(api.wrapper) });
     expect(await screen.findByText("No verification is waiting for review.")).toBeTruthy();
   });
 });

@@ -1,17 +1,39 @@
 import { type FormEvent, useState } from "react";
 import { FormError } from "../../components/ui/Field";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
-import { type KycVerificationFieldsFragment, KycReviewQueueDocument, useDecideKycMutation, useKycReviewQueueQuery } from "../../gql/graphql";
+import { Link } from "react-router";
+import { type KycReviewQueueQuery, KycReviewQueueDocument, useDecideKycMutation, useKycReviewQueueQuery } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
-import { KycChecks } from "./KycChecks";
+import { personName } from "./case-rules";
+import { KycChecks, KycStatusBadge } from "./KycChecks";
+
+type QueueItem = KycReviewQueueQuery["kycVerifications"][number];
+
+/** The review queue (waiting, oldest first) and its history (decided items stay visible, newest first). */
+export function ReviewQueue() {
+  const [view, setView] = useState<"waiting" | "decided">("waiting");
+  return (
+    <div className="stack">
+      <div className="row" role="group" aria-label="Review queue view">
+        <button type="button" aria-pressed={view === "waiting"} onClick={() => setView("waiting")}>
+          Waiting
+        </button>
+        <button type="button" aria-pressed={view === "decided"} onClick={() => setView("decided")}>
+          Decided
+        </button>
+      </div>
+      {view === "waiting" ? <Waiting /> : <Decided />}
+    </div>
+  );
+}
 
 /** Verifications a risk check sent to a person (high-risk country, possible sanctions match), oldest first. */
-export function ReviewQueue() {
-  const { data, loading, error, refetch } = useKycReviewQueueQuery({ fetchPolicy: "cache-and-network" });
+function Waiting() {
+  const { data, loading, error, refetch } = useKycReviewQueueQuery({ variables: { status: "MANUAL_REVIEW" }, fetchPolicy: "cache-and-network" });
   if (loading && !data) return <Loading label="Loading the review queue…" />;
   if (error && !data) return <ErrorState message="The review queue could not be loaded." onRetry={() => void refetch()} />;
-  const queue = [...(data?.kycVerifications ?? [])].sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  const queue = [...(data?.kycVerifications ?? [])].filter((v) => v.status === "MANUAL_REVIEW").sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   if (!queue.length) return <Empty>No verification is waiting for review.</Empty>;
   return (
     <ul className="stack plain" data-testid="review-queue">
@@ -24,7 +46,62 @@ export function ReviewQueue() {
   );
 }
 
-function ReviewItem({ verification }: { verification: KycVerificationFieldsFragment }) {
+/** Decided verifications, newest decision first, filtered by outcome. */
+function Decided() {
+  const [outcome, setOutcome] = useState<"all" | "VERIFIED" | "REJECTED">("all");
+  const { data, loading, error, refetch } = useKycReviewQueueQuery({ variables: {}, fetchPolicy: "cache-and-network" });
+  if (loading && !data) return <Loading label="Loading decided verifications…" />;
+  if (error && !data) return <ErrorState message="Decided verifications could not be loaded." onRetry={() => void refetch()} />;
+  const decided = (data?.kycVerifications ?? [])
+    .filter((v) => v.decidedAt && (v.status === "VERIFIED" || v.status === "REJECTED") && (outcome === "all" || v.status === outcome))
+    .sort((a, b) => b.decidedAt!.localeCompare(a.decidedAt!));
+  return (
+    <div className="stack">
+      <label>
+        Outcome{" "}
+        <select value={outcome} onChange={(e) => setOutcome(e.target.value as typeof outcome)}>
+          <option value="all">All</option>
+          <option value="VERIFIED">Verified</option>
+          <option value="REJECTED">Rejected</option>
+        </select>
+      </label>
+      {!decided.length ? (
+        <Empty>No decided verification.</Empty>
+      ) : (
+        <table className="grid" data-testid="decided-verifications">
+          <thead>
+            <tr>
+              <th scope="col">Decided</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Document</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {decided.map((v) => (
+              <tr key={v.id}>
+                <td>{new Date(v.decidedAt!).toLocaleString()}</td>
+                <td>
+                  <CustomerLink item={v} />
+                </td>
+                <td>{v.documentType.replace("_", " ").toLowerCase()}</td>
+                <td>
+                  <KycStatusBadge status={v.status} testId={`decided-${v.id}`} />
+                </td>
+                <td className="narrative">{v.reason ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+const CustomerLink = ({ item }: { item: QueueItem }) => <Link to={`/compliance/customers/${item.userId}`}>{personName(item.customer, item.userId)}</Link>;
+
+function ReviewItem({ verification }: { verification: QueueItem }) {
   const [decide, { loading }] = useDecideKycMutation({ refetchQueries: [KycReviewQueueDocument], awaitRefetchQueries: true });
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +115,7 @@ function ReviewItem({ verification }: { verification: KycVerificationFieldsFragm
     if (trimmed.length < 3) return setError("Give a reason for the decision (at least 3 characters).");
     try {
       const { data } = await decide({ variables: { input: { verificationId: verification.id, approve, reason: trimmed } } });
-      if (data) toast("success", approve ? "Verification approved" : "Verification rejected", `Customer ${verification.userId.slice(0, 8)}…`);
+      if (data) toast("success", approve ? "Verification approved" : "Verification rejected", personName(verification.customer, verification.userId));
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -48,7 +125,7 @@ function ReviewItem({ verification }: { verification: KycVerificationFieldsFragm
     <form className="stack" onSubmit={(e) => void submit(true, e)} aria-label={`Review of ${verification.id}`}>
       <div className="row spread">
         <span>
-          Customer <code>{verification.userId}</code> · {verification.documentType.replace("_", " ").toLowerCase()}
+          <CustomerLink item={verification} /> · {verification.documentType.replace("_", " ").toLowerCase()}
         </span>
         <span className="muted">submitted {new Date(verification.submittedAt).toLocaleString()}</span>
       </div>

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { Field } from "../../components/ui/Field";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
-import { useScreenNameLazyQuery } from "../../gql/graphql";
+import { useSanctionsListsQuery, useScreenNameLazyQuery } from "../../gql/graphql";
 
 /** Screens a name against the loaded sanctions list: possible matches, best first, with their score. */
 export function ScreenName() {
@@ -15,6 +15,7 @@ export function ScreenName() {
   }
   return (
     <div className="stack">
+      <LoadedLists />
       <form onSubmit={submit} className="row align-end" aria-label="Screen a name">
         <Field label="Name to screen" name="name" placeholder="José Antonio Pérez Morales" error={invalid} />
         <button type="submit" className="primary" disabled={loading}>
@@ -56,5 +57,21 @@ export function ScreenName() {
         </table>
       )}
     </div>
+  );
+}
+
+/** What screening runs against: each list's source, size, load time and checksum. */
+function LoadedLists() {
+  const { data, error } = useSanctionsListsQuery({ fetchPolicy: "cache-and-network" });
+  if (error) return <ErrorState message="The loaded lists could not be read." />;
+  if (!data) return null;
+  return (
+    <ul className="plain muted" data-testid="sanctions-lists">
+      {data.sanctionsLists.map((list) => (
+        <li key={list.name}>
+          <strong>{list.name}</strong>: {list.entries.toLocaleString()} entries from {list.source}, loaded {new Date(list.loadedAt).toLocaleString()} (sha256 <code title={list.checksum}>{list.checksum.slice(0, 12)}…</code>)
+        </li>
+      ))}
+    </ul>
   );
 }

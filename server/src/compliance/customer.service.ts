@@ -1,0 +1,53 @@
+import type { DataSource } from "typeorm";
+import type { AuditService } from "../audit";
+import { User, UserView, type Session } from "../identity";
+import { notFound } from "../infra/errors";
+import { formatFixed, parseFixed } from "../infra/fixed";
+import { type Portfolio, PortfolioRow, toPortfolio } from "../portfolio";
+import { CtrFilingRow, KycVerificationRow, SuspiciousActivityRow } from "./compliance.entities";
+import type { CtrFiling, KycVerification, SanctionsMatch, SuspiciousActivity } from "./compliance.types";
+import { toActivity } from "./case.service";
+import type { ScreeningService } from "./screening.service";
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+export interface CustomerView {
+  user: UserView;
+  kycHistory: KycVerification[];
+  screeningMatches: SanctionsMatch[];
+  cases: SuspiciousActivity[];
+  ctrFilings: CtrFiling[];
+  portfolios: Portfolio[];
+}
+
+/** Everything an officer needs about one customer, in one place; every look is audited. */
+export class CustomerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly screening: ScreeningService,
+    private readonly toKycView: (row: KycVerificationRow) => KycVerification,
+  ) {}
+
+  async view(session: Session, userId: string): Promise<CustomerView> {
+    const officerId = session.requireUser();
+    const user = isUuid(userId) ? await this.dataSource.getRepository(User).findOneBy({ id: userId }) : null;
+    if (!user) throw notFound("Customer");
+    const [kyc, cases, ctrs, portfolios] = await Promise.all([
+      this.dataSource.getRepository(KycVerificationRow).find({ where: { userId }, order: { submittedAt: "DESC", id: "DESC" } }),
+      this.dataSource.getRepository(SuspiciousActivityRow).find({ where: { userId }, order: { createdAt: "DESC", id: "DESC" } }),
+      this.dataSource.getRepository(CtrFilingRow).find({ where: { userId }, order: { businessDate: "DESC" } }),
+      this.dataSource.getRepository(PortfolioRow).find({ where: { userId }, order: { createdAt: "ASC" } }),
+    ]);
+    // Reading a customer's file is itself a compliance event (who looked at whom, and when).
+    await this.audit.record({ eventType: "compliance.customer_viewed", userId: officerId, entityType: "user", entityId: userId, payload: { subject: userId } });
+    return {
+      user: UserView.from(user),
+      kycHistory: kyc.map(this.toKycView),
+      screeningMatches: this.screening.screen(`${user.firstName} ${user.lastName}`),
+      cases: cases.map(toActivity),
+      ctrFilings: ctrs.map((c) => ({ userId: c.userId, businessDate: c.businessDate, totalCashIn: formatFixed(parseFixed(c.totalCashIn)), totalCashOut: formatFixed(parseFixed(c.totalCashOut)), transactionIds: c.transactionIds })),
+      portfolios: portfolios.map(toPortfolio),
+    };
+  }
+}
