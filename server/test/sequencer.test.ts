@@ -117,16 +117,32 @@ describe("the sequencer under concurrent load", () => {
     await server.services.trading.idle();
     const portfolios = [...traders.map((t) => t.portfolioId), ...(await query(`SELECT p.id FROM portfolios p JOIN users u ON u.id = p.user_id WHERE u.email = 'market-maker@system.blockguardian.local'`)).map((r: { id: string }) => r.id)];
     expect(await ledgerViolations(query, portfolios)).to.deep.equal({ cash: [], positions: [], reservedCash: [], reservedQuantity: [] });
-    // The sequencer's memory is the journal: every account, and every book level by level.
-    const rows = await query(`SELECT id, cash_balance, reserved_cash FROM portfolios WHERE id = ANY($1::uuid[])`, [portfolios]);
-    const accounts = server.services.trading.accounts();
-    for (const row of rows) {
-      const account = accounts.account(row.id);
-      expect({ cash: formatFixed(account.cash), reserved: formatFixed(account.reserved) }).to.deep.equal({ cash: formatFixed(parseFixed(row.cash_balance)), reserved: formatFixed(parseFixed(row.reserved_cash)) });
+    // The sequencer's memory is the journal: every account, and every book level by level. The
+    // maker goes on requoting, so memory and database are read back to back until no batch
+    // committed in between.
+    const snapshot = async () => {
+      const memory: Record<string, unknown> = {};
+      const journal: Record<string, unknown> = {};
+      const accounts = server.services.trading.accounts();
+      for (const row of await query(`SELECT id, cash_balance, reserved_cash FROM portfolios WHERE id = ANY($1::uuid[])`, [portfolios])) {
+        const account = accounts.account(row.id);
+        memory[row.id] = { cash: formatFixed(account.cash), reserved: formatFixed(account.reserved) };
+        journal[row.id] = { cash: formatFixed(parseFixed(row.cash_balance)), reserved: formatFixed(parseFixed(row.reserved_cash)) };
+      }
+      for (const { symbol } of MARKETS) {
+        memory[symbol] = (await gql(server, BOOK, { s: symbol })).data!.orderBook;
+        journal[symbol] = await committedBook(query, symbol);
+      }
+      return { memory, journal };
+    };
+    let seen = await snapshot();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await server.services.trading.idle();
+      const batches = server.services.trading.commitStats.groups;
+      seen = await snapshot();
+      if (server.services.trading.commitStats.groups === batches) break;
     }
-    for (const { symbol } of MARKETS) {
-      expect((await gql(server, BOOK, { s: symbol })).data!.orderBook, symbol).to.deep.equal(await committedBook(query, symbol));
-    }
+    expect(seen.memory).to.deep.equal(seen.journal);
   });
 
   it("when a batch's commit fails, then its callers get an error, memory is rebuilt from the journal, and the next orders trade as before", async function () {
