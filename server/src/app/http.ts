@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { requestIdFrom } from "../infra/ids";
-import { withRequestId } from "../infra/logger";
+import { type Logger, withRequestId } from "../infra/logger";
 import type { Metrics } from "./metrics";
 
 export interface Probes {
@@ -65,4 +65,40 @@ export function serveWebApp(app: Express, distDir: string): void {
 function cacheHashedAssets(res: Response, file: string): void {
   // Vite fingerprints everything under assets/, so those files never change in place.
   if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+}
+
+/** The limit on a request body; a larger one answers 413 before it is read in full. */
+export const MAX_BODY = "1mb";
+
+/**
+ * The last handlers: every answer the app did not give itself is JSON in the GraphQL error shape,
+ * never Express's HTML page (which carried a stack trace and absolute paths). A body that is not
+ * JSON is the caller's mistake (400), a body over the limit is 413, anything else is a bug,
+ * logged with the request id and answered without internals.
+ */
+export function answerErrorsAsJson(app: Express, log: Logger): void {
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+  });
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const { status, type, code } = (error ?? {}) as { status?: unknown; type?: unknown; code?: unknown };
+    const requestId = String(res.locals.requestId);
+    // The client went away (a closed tab, a cancelled upload): nothing is wrong on our side.
+    if (type === "request.aborted" || code === "EPIPE" || code === "ECONNRESET" || code === "ECONNABORTED") {
+      log.debug({ requestId, code: code ?? type }, "client closed the connection");
+      if (!res.headersSent && !res.destroyed) res.status(400).end();
+      return;
+    }
+    const reply = (code: number, message: string, extensions: Record<string, unknown>) => {
+      if (res.headersSent) return res.end();
+      res.status(code).json({ errors: [{ message, extensions }] });
+    };
+    if (type === "entity.too.large") return reply(413, `The request body exceeds ${MAX_BODY}`, { code: "BAD_USER_INPUT" });
+    if (type === "entity.parse.failed") return reply(400, "The request body is not valid JSON", { code: "BAD_USER_INPUT" });
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return reply(status, "The request could not be read", { code: "BAD_USER_INPUT" });
+    }
+    log.error({ err: error, requestId }, "internal error");
+    return reply(500, "Internal server error", { code: "INTERNAL_SERVER_ERROR", requestId });
+  });
 }

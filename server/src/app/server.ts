@@ -16,7 +16,7 @@ import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
 import { fundDemoTrader } from "./demo-portfolio";
 import { formatError } from "./errors";
-import { createHttpApp, serveWebApp } from "./http";
+import { answerErrorsAsJson, createHttpApp, MAX_BODY, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
@@ -133,7 +133,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const ip = req.ip ?? "unknown";
@@ -147,6 +147,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     }),
   );
   serveWebApp(app, config.webDistDir);
+  answerErrorsAsJson(app, log);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

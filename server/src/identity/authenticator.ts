@@ -33,6 +33,9 @@ export class Authenticator {
     if (typeof authorization !== "string") throw unauthenticated("Authorization must be a string");
     const [scheme, credential, extra] = authorization.trim().split(/\s+/);
     if (!credential || extra !== undefined) throw unauthenticated("Authorization must be `Bearer <token>` or `ApiKey <key>`");
+    if (scheme.toLowerCase() === "bearer" && credential.startsWith("bgk_")) {
+      throw unauthenticated("That is an API key: send it as `Authorization: ApiKey <key>`");
+    }
     if (scheme.toLowerCase() === "bearer") return this.bearer(credential, ip);
     if (scheme.toLowerCase() === "apikey") return this.apiKey(credential, ip);
     throw unauthenticated("Authorization must be `Bearer <token>` or `ApiKey <key>`");

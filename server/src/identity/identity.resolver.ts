@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../app/context";
 import { Role, Scope, scope } from "../infra/auth";
+import { AmlRiskLevel } from "./user-status";
 import { ApiKey, ApiKeyWithSecret, AuthPayload, LoginResult, MfaSetup, RegisterInput, UserView } from "./identity.types";
 
 @Resolver()
@@ -77,5 +78,20 @@ export class IdentityResolver {
   @Mutation(() => UserView, { description: "ADMIN only." })
   setUserRoles(@Arg("userId", () => ID) userId: string, @Arg("roles", () => [Role]) roles: Role[], @Ctx() ctx: Context): Promise<UserView> {
     return ctx.services.users.setRoles(ctx.session, userId, roles);
+  }
+}
+
+@Resolver(() => UserView)
+export class UserViewResolver {
+  /**
+   * Tipping-off: telling a customer that they are under suspicion is an offence (FATF
+   * Recommendation 21, POCA 2002 s.333A, 31 U.S.C. 5318(g)(2)). Only compliance staff, signed
+   * in as themselves (not through an API key), see the level; everyone else, the customer
+   * included, gets null.
+   */
+  @FieldResolver(() => AmlRiskLevel, { nullable: true, description: "Null unless the caller is a COMPLIANCE_OFFICER or ADMIN: a customer is never told (tipping-off)." })
+  amlRiskLevel(@Root() user: UserView, @Ctx() ctx: Context): AmlRiskLevel | null {
+    const staff = ctx.session.principal.kind === "user" && ctx.session.hasRole(Role.COMPLIANCE_OFFICER, Role.ADMIN);
+    return staff ? user.amlRiskLevel : null;
   }
 }

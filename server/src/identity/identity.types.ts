@@ -29,7 +29,7 @@ export class UserView {
   @Field(() => KycStatus)
   kycStatus!: KycStatus;
 
-  @Field(() => AmlRiskLevel)
+  /** Shown through UserViewResolver.amlRiskLevel, to compliance staff only. */
   amlRiskLevel!: AmlRiskLevel;
 
   @Field()

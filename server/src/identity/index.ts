@@ -14,5 +14,5 @@ export { createOrPromoteUser, type CreateOrPromoteInput } from "./user-admin";
 export { reencryptUserFields } from "./reencrypt";
 export { TokenService, type AccessClaims } from "./token.service";
 export { LoginGuard } from "./login-guard";
-export { IdentityResolver } from "./identity.resolver";
+export { IdentityResolver, UserViewResolver } from "./identity.resolver";
 export { totpAt } from "./totp";
