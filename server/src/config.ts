@@ -104,6 +104,11 @@ const schema = z.object({
   /** The domain named in wallet-linking messages (EIP-4361), i.e. where users sign in. */
   WALLET_LINK_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/).default("localhost"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** SMTP server for outgoing mail (password resets), e.g. smtps://user:pass@mail.example.com; unset: DATA_DIR/outbox/. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).max(200).default("BlockGuardian <no-reply@localhost>"),
+  /** Where users reach the web app; reset links in mail point here. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:4000"),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
     .string()
@@ -154,6 +159,7 @@ export interface Config {
     linkDomain: string;
   };
   shutdownGraceMs: number;
+  mail: { smtpUrl?: string; from: string; publicUrl: string };
 }
 
 export interface ComplianceConfig {
@@ -271,5 +277,6 @@ export function loadConfig(env: Env = process.env): Config {
       linkDomain: v.WALLET_LINK_DOMAIN,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    mail: { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM, publicUrl: v.PUBLIC_URL.replace(/\/+$/, "") },
   };
 }

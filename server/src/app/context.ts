@@ -1,7 +1,7 @@
 import type { AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
-import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, Session, UserService } from "../identity";
+import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, PasswordService, Session, UserService } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
@@ -15,6 +15,7 @@ export interface Services {
   authenticator: Authenticator;
   auth: AuthService;
   mfa: MfaService;
+  passwords: PasswordService;
   apiKeys: ApiKeyService;
   users: UserService;
   instruments: InstrumentService;

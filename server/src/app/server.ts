@@ -173,6 +173,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await services.trading.stop();
       await services.compliance.stop();
       await services.valuation.stop();
+      await services.passwords.idle();
       await services.marketData.stop();
       await closeInfrastructure(infra);
       log.info("stopped");

@@ -32,6 +32,22 @@ export class IdentityResolver {
     return ctx.services.auth.logout(refreshToken ?? null, ctx.session, ctx.access);
   }
 
+  @Authorized()
+  @Mutation(() => Boolean, { description: "Needs the current password; every other session of the account ends." })
+  changePassword(@Arg("currentPassword") currentPassword: string, @Arg("newPassword") newPassword: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.passwords.change(ctx.session, ctx.access, currentPassword, newPassword);
+  }
+
+  @Mutation(() => Boolean, { description: "Always true, whether or not the address is known (no account enumeration)." })
+  requestPasswordReset(@Arg("email") email: string, @Ctx() ctx: Context): boolean {
+    return ctx.services.passwords.requestReset(email);
+  }
+
+  @Mutation(() => Boolean, { description: "Sets the new password and revokes every session; the user then signs in (with MFA when on)." })
+  resetPassword(@Arg("token") token: string, @Arg("newPassword") newPassword: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.passwords.reset(token, newPassword);
+  }
+
   @Authorized(scope(Scope.READ_PROFILE))
   @Query(() => UserView)
   me(@Ctx() ctx: Context): Promise<UserView> {

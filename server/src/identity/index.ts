@@ -1,7 +1,8 @@
 export { Role, Scope } from "../infra/auth";
 export { KycStatus, AmlRiskLevel } from "./user-status";
 export { User } from "./user.entity";
-export { ApiKeyRow, MfaChallenge, RefreshToken } from "./credential.entities";
+export { ApiKeyRow, MfaChallenge, PasswordResetToken, RefreshToken } from "./credential.entities";
+export { PasswordService } from "./password.service";
 export { ensureDemoUsers, type DemoLogin } from "./demo-users";
 export { Session, type Principal } from "./session";
 export { Authenticator, type Authentication } from "./authenticator";
