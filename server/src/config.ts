@@ -104,6 +104,9 @@ const schema = z.object({
   /** The domain named in wallet-linking messages (EIP-4361), i.e. where users sign in. */
   WALLET_LINK_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/).default("localhost"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** PEM certificate chain and private key: both set, the port serves HTTPS and WSS only (TLS 1.3). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   /** SMTP server for outgoing mail (password resets), e.g. smtps://user:pass@mail.example.com; unset: DATA_DIR/outbox/. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).max(200).default("BlockGuardian <no-reply@localhost>"),
@@ -160,6 +163,7 @@ export interface Config {
   };
   shutdownGraceMs: number;
   mail: { smtpUrl?: string; from: string; publicUrl: string };
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 export interface ComplianceConfig {
@@ -202,6 +206,9 @@ export function loadConfig(env: Env = process.env): Config {
   const v = parsed.data;
   if (v.BCRYPT_COST < 10 && v.NODE_ENV !== "test") {
     throw new ConfigError(["BCRYPT_COST: must be at least 10 outside tests"]);
+  }
+  if ((v.TLS_CERT_FILE === undefined) !== (v.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError(["TLS_CERT_FILE and TLS_KEY_FILE: set both or neither"]);
   }
   const embeddedDatabase = v.DATABASE_URL === undefined;
   return {
@@ -277,6 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
       linkDomain: v.WALLET_LINK_DOMAIN,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    tls: v.TLS_CERT_FILE && v.TLS_KEY_FILE ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE } : null,
     mail: { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM, publicUrl: v.PUBLIC_URL.replace(/\/+$/, "") },
   };
 }

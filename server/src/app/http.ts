@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import path from "node:path";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { requestIdFrom } from "../infra/ids";
@@ -11,7 +13,7 @@ export interface Probes {
 }
 
 /** The express app without GraphQL: request ids, metrics, probes, security headers. */
-export function createHttpApp(metrics: Metrics, probes: Probes): Express {
+export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: boolean } = { tls: false }): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -22,6 +24,8 @@ export function createHttpApp(metrics: Metrics, probes: Probes): Express {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("X-Frame-Options", "DENY");
+    // Only over TLS: a browser ignores HSTS on plain HTTP, and a laptop's http://127.0.0.1 must keep working.
+    if (options.tls) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     withRequestId(requestId, next);
   });
   app.use(metrics.http());
@@ -101,4 +105,15 @@ export function answerErrorsAsJson(app: Express, log: Logger): void {
     log.error({ err: error, requestId }, "internal error");
     return reply(500, "Internal server error", { code: "INTERNAL_SERVER_ERROR", requestId });
   });
+}
+
+/**
+ * Plain HTTP, or HTTPS (and so WSS, on the same port) when a certificate is configured. TLS 1.3
+ * only: no CBC suites, no renegotiation, forward secrecy always; every client we serve (current
+ * browsers, Node, curl) speaks it.
+ */
+export function createWebServer(app: Express, tls: { certFile: string; keyFile: string } | null): Server {
+  if (!tls) return createServer(app);
+  const server = createTlsServer({ cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), minVersion: "TLSv1.3" }, app);
+  return server as unknown as Server;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -16,7 +16,7 @@ import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
 import { fundDemoTrader } from "./demo-portfolio";
 import { formatError } from "./errors";
-import { answerErrorsAsJson, createHttpApp, MAX_BODY, serveWebApp } from "./http";
+import { answerErrorsAsJson, createHttpApp, createWebServer, MAX_BODY, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
@@ -101,8 +101,8 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await Promise.all([probe("database", database.ping), probe("pubsub", () => pubsub.ping()), probe("store", () => kv.ping())]);
       return { ok: Object.values(checks).every((value) => value === "ok"), checks };
     },
-  });
-  const httpServer = createServer(app);
+  }, { tls: config.tls !== null });
+  const httpServer = createWebServer(app, config.tls);
   const context = (requestId: string, auth: Authentication): Context & { cost?: CostReport } => ({
     requestId,
     log: log.child({ requestId }),
@@ -154,7 +154,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? "https" : "http"}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, database: database.kind, pubsub: pubsub.kind }, "listening");
 
   let stopped: Promise<void> | undefined;
