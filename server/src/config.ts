@@ -104,6 +104,8 @@ const schema = z.object({
   /** The domain named in wallet-linking messages (EIP-4361), i.e. where users sign in. */
   WALLET_LINK_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/).default("localhost"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** Who may introspect the schema: `all`, `authenticated` (signed-in callers), `off`. Default: `authenticated` in production, else `all`. */
+  INTROSPECTION: z.enum(["all", "authenticated", "off"]).optional(),
   /** PEM certificate chain and private key: both set, the port serves HTTPS and WSS only (TLS 1.3). */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
@@ -164,6 +166,7 @@ export interface Config {
   shutdownGraceMs: number;
   mail: { smtpUrl?: string; from: string; publicUrl: string };
   tls: { certFile: string; keyFile: string } | null;
+  introspection: "all" | "authenticated" | "off";
 }
 
 export interface ComplianceConfig {
@@ -284,6 +287,7 @@ export function loadConfig(env: Env = process.env): Config {
       linkDomain: v.WALLET_LINK_DOMAIN,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    introspection: v.INTROSPECTION ?? (v.NODE_ENV === "production" ? "authenticated" : "all"),
     tls: v.TLS_CERT_FILE && v.TLS_KEY_FILE ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE } : null,
     mail: { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM, publicUrl: v.PUBLIC_URL.replace(/\/+$/, "") },
   };

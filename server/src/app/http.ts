@@ -2,6 +2,8 @@ import fs from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import path from "node:path";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { requestIdFrom } from "../infra/ids";
 import { type Logger, withRequestId } from "../infra/logger";
@@ -13,7 +15,8 @@ export interface Probes {
 }
 
 /** The express app without GraphQL: request ids, metrics, probes, security headers. */
-export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: boolean } = { tls: false }): Express {
+export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: boolean; connectSources?: string[] } = { tls: false }): Express {
+  const csp = contentSecurityPolicy(options.connectSources ?? []);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -24,6 +27,7 @@ export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: 
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Content-Security-Policy", csp);
     // Only over TLS: a browser ignores HSTS on plain HTTP, and a laptop's http://127.0.0.1 must keep working.
     if (options.tls) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     withRequestId(requestId, next);
@@ -48,7 +52,7 @@ export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: 
  * Serves the built web app, with every other GET that wants HTML answered by index.html so
  * client-side routes (/trade, /playground) survive a reload.
  */
-export function serveWebApp(app: Express, distDir: string): void {
+export function serveWebApp(app: Express, distDir: string, options: { sourceMaps: boolean } = { sourceMaps: true }): void {
   const index = path.join(distDir, "index.html");
   if (!fs.existsSync(index)) {
     app.get("/", (_req, res) => {
@@ -58,6 +62,11 @@ export function serveWebApp(app: Express, distDir: string): void {
     });
     return;
   }
+  if (!options.sourceMaps) {
+    // Source maps give away the original source; production does not serve them.
+    app.use((req, res, next) => (req.path.endsWith(".map") ? res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] }) : next()));
+  }
+  app.use(compressedAssets(distDir));
   app.use(express.static(distDir, { index: false, maxAge: "1h", setHeaders: cacheHashedAssets }));
   app.use((req, res, next) => {
     if (req.method !== "GET" || !req.accepts("html") || req.path.startsWith("/graphql")) return next();
@@ -116,4 +125,68 @@ export function createWebServer(app: Express, tls: { certFile: string; keyFile: 
   if (!tls) return createServer(app);
   const server = createTlsServer({ cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), minVersion: "TLSv1.3" }, app);
   return server as unknown as Server;
+}
+
+/**
+ * The one policy for every answer. Scripts come only from our origin (no 'unsafe-inline', no
+ * 'unsafe-eval': an injected script cannot run); styles may be inline (React style attributes,
+ * GraphiQL's editor); connections go to our origin (HTTP and graphql-ws) and the configured
+ * chain's JSON-RPC; nothing may frame us.
+ */
+export function contentSecurityPolicy(connectSources: string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src ${["'self'", ...connectSources].join(" ")}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|wasm)$/;
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/**
+ * Serves the built app's text assets brotli- or gzip-compressed, each file compressed once per
+ * process and kept (the build never changes under a running server). Hashed files under
+ * assets/ are cached for a year.
+ */
+function compressedAssets(distDir: string) {
+  const root = path.resolve(distDir);
+  const cache = new Map<string, Promise<Buffer>>();
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || !COMPRESSIBLE.test(req.path)) return next();
+    // Brotli whenever accepted (smaller than gzip at the same speed to decode), whatever the order listed.
+    const encoding = req.acceptsEncodings("br") === "br" ? "br" : req.acceptsEncodings("gzip");
+    if (encoding !== "br" && encoding !== "gzip") return next();
+    let file: string;
+    try {
+      file = path.resolve(root, `.${decodeURIComponent(req.path)}`);
+    } catch {
+      return next();
+    }
+    if (!file.startsWith(root + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return next();
+    const key = `${encoding}:${file}`;
+    let body = cache.get(key);
+    if (!body) {
+      const raw = fs.readFileSync(file);
+      body = encoding === "br" ? brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9 } }) : gzip(raw, { level: 9 });
+      cache.set(key, body);
+    }
+    const bytes = await body;
+    res.type(path.extname(file));
+    res.setHeader("Content-Encoding", encoding);
+    res.setHeader("Vary", "Accept-Encoding");
+    res.setHeader("Content-Length", String(bytes.length));
+    if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    else res.setHeader("Cache-Control", "public, max-age=3600");
+    res.end(req.method === "HEAD" ? undefined : bytes);
+  };
 }

@@ -21,6 +21,7 @@ import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
+import { introspectionPlugin } from "./introspection";
 import { getSchema } from "./schema";
 import { type ChainRuntime, openChain } from "../chain";
 import { ENTITIES } from "./entities";
@@ -101,7 +102,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await Promise.all([probe("database", database.ping), probe("pubsub", () => pubsub.ping()), probe("store", () => kv.ping())]);
       return { ok: Object.values(checks).every((value) => value === "ok"), checks };
     },
-  }, { tls: config.tls !== null });
+  }, { tls: config.tls !== null, connectSources: config.chain.rpcUrl ? [new URL(config.chain.rpcUrl).origin] : [] });
   const httpServer = createWebServer(app, config.tls);
   const context = (requestId: string, auth: Authentication): Context & { cost?: CostReport } => ({
     requestId,
@@ -113,7 +114,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   });
 
-  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping });
+  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping, introspection: config.introspection });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -126,6 +127,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       metrics.apolloPlugin(),
+      introspectionPlugin(config.introspection),
       guard.apolloPlugin(),
       { serverWillStart: async () => ({ drainServer: async () => ws.dispose() }) },
     ],
@@ -146,7 +148,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       },
     }),
   );
-  serveWebApp(app, config.webDistDir);
+  serveWebApp(app, config.webDistDir, { sourceMaps: config.env !== "production" });
   answerErrorsAsJson(app, log);
 
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ import { type PubSub, type SessionRevokedEvent, topics } from "../infra/pubsub";
 import type { AbuseGuard, CostReport } from "./abuse/abuse-guard";
 import type { Context, Services } from "./context";
 import { formatError } from "./errors";
+import { assertIntrospectionAllowed, type IntrospectionPolicy } from "./introspection";
 import type { Metrics } from "./metrics";
 
 interface Connection {
@@ -38,6 +39,7 @@ export interface WebSocketDeps {
   log: Logger;
   context(requestId: string, auth: Authentication): Context;
   isStopping(): boolean;
+  introspection: IntrospectionPolicy;
 }
 
 /**
@@ -108,6 +110,7 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
         const contextValue = deps.context(requestId, connection.auth!);
         const report: CostReport = { requestedQueryCost: null, throttleStatus: null };
         try {
+          assertIntrospectionAllowed(deps.introspection, contextValue.session, document);
           await guard.admit(contextValue.session, document, payload.variables ?? undefined, payload.operationName, report);
         } catch (error) {
           await guard.noteOutcome(contextValue.session, [(error as GraphQLError).extensions?.code as string]);
