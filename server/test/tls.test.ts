@@ -19,9 +19,9 @@ function selfSigned(): { certFile: string; keyFile: string; cert: Buffer } {
   return { certFile, keyFile, cert: fs.readFileSync(certFile) };
 }
 
-function post(url: string, body: unknown, ca: Buffer): Promise<{ status: number; headers: Record<string, unknown>; body: any; protocol: string }> {
+function post(url: string, body: unknown, ca: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: any; protocol: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.request(`${url}/graphql`, { method: "POST", ca, headers: { "content-type": "application/json" } }, (response) => {
+    const request = https.request(`${url}/graphql`, { method: "POST", ca, headers: { "content-type": "application/json", ...headers } }, (response) => {
       const protocol = (response.socket as tls.TLSSocket).getProtocol() ?? "";
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -55,6 +55,19 @@ describe("TLS", () => {
     expect(response.protocol).to.equal("TLSv1.3");
     expect(response.body.data.instruments.length).to.be.greaterThan(0);
     expect(response.headers["strict-transport-security"]).to.match(/max-age=\d+/);
+  });
+
+  it("when the web app signs in over TLS, then its session cookie is Secure", async () => {
+    const email = `tls-${Date.now()}@example.com`;
+    const registered = await post(
+      server.url,
+      { query: `mutation ($i: RegisterInput!) { register(input: $i) { refreshToken } }`, variables: { i: { email, password: "Correct-Horse-Battery-Tls-1", firstName: "T", lastName: "L" } } },
+      ca,
+      { "x-session-cookie": "1" },
+    );
+    expect(registered.body.data.register.refreshToken).to.equal("");
+    const cookie = (registered.headers["set-cookie"] as string[]).find((line) => line.startsWith("bg_refresh="))!;
+    expect(cookie).to.match(/; Secure(;|$)/).and.include("HttpOnly").and.include("SameSite=Strict");
   });
 
   it("when a subscription runs over wss on the same port, then events arrive", async () => {

@@ -1,7 +1,7 @@
 import type { AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
-import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, PasswordService, Session, UserService } from "../identity";
+import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, PasswordService, Session, SessionCookie, UserService } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
@@ -35,6 +35,8 @@ export interface Context {
   requestId: string;
   log: Logger;
   session: Session;
+  /** The browser session's refresh-token cookie (HTTP only; absent over WebSocket). */
+  sessionCookie?: SessionCookie;
   /** The access token's claims when the caller sent one. */
   access: AccessClaims | null;
   services: Services;

@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { Config } from "../config";
-import { type Authentication, type DemoLogin, ensureDemoUsers } from "../identity";
+import { type Authentication, type DemoLogin, ensureDemoUsers, sessionCookie } from "../identity";
 import { type Database, openDatabase } from "../infra/database/database";
 import { createKeyValueStore, type KeyValueStore } from "../infra/kv";
 import { createLogger, currentRequestId, type Logger } from "../infra/logger";
@@ -144,7 +144,8 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
           await limiter.noteRejection(`ip:${ip}`);
           throw error;
         });
-        return context(String(res.locals.requestId), auth);
+        const cookie = sessionCookie(req.headers, (value) => res.append("Set-Cookie", value), { secure: config.tls !== null, maxAgeSeconds: config.tokens.refreshTtlDays * 86_400 });
+        return { ...context(String(res.locals.requestId), auth), sessionCookie: cookie };
       },
     }),
   );

@@ -1,35 +1,41 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../app/context";
 import { Role, Scope, scope } from "../infra/auth";
+import { deliver, presentedRefreshToken } from "./session-cookie";
 import { AmlRiskLevel } from "./user-status";
 import { ApiKey, ApiKeyWithSecret, AuthPayload, LoginResult, MfaSetup, RegisterInput, UserView } from "./identity.types";
 
 @Resolver()
 export class IdentityResolver {
   @Mutation(() => AuthPayload, { description: "Creates a TRADER account and signs it in." })
-  register(@Arg("input", () => RegisterInput) input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.register(input);
+  async register(@Arg("input", () => RegisterInput) input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return deliver(await ctx.services.auth.register(input), ctx.sessionCookie);
   }
 
   @Mutation(() => LoginResult)
-  login(@Arg("email") email: string, @Arg("password") password: string, @Ctx() ctx: Context): Promise<LoginResult> {
-    return ctx.services.auth.login(email, password, ctx.session);
+  async login(@Arg("email") email: string, @Arg("password") password: string, @Ctx() ctx: Context): Promise<LoginResult> {
+    const result = await ctx.services.auth.login(email, password, ctx.session);
+    return result.auth ? { ...result, auth: deliver(result.auth, ctx.sessionCookie) } : result;
   }
 
   @Mutation(() => AuthPayload, { description: "Completes a login that asked for a second factor: a TOTP code or a backup code." })
-  verifyMfa(@Arg("mfaChallenge") challenge: string, @Arg("code") code: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.verifyMfa(challenge, code, ctx.session);
+  async verifyMfa(@Arg("mfaChallenge") challenge: string, @Arg("code") code: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return deliver(await ctx.services.auth.verifyMfa(challenge, code, ctx.session), ctx.sessionCookie);
   }
 
-  @Mutation(() => AuthPayload, { description: "Rotates: the token given is spent; presenting it again revokes the session." })
-  refreshToken(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.refresh(refreshToken);
+  @Mutation(() => AuthPayload, {
+    description: 'Rotates: the token given is spent; presenting it again revokes the session. With the header `x-session-cookie: 1`, "" means the session cookie\'s token.',
+  })
+  async refreshToken(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return deliver(await ctx.services.auth.refresh(presentedRefreshToken(refreshToken, ctx.sessionCookie) ?? ""), ctx.sessionCookie);
   }
 
   @Authorized()
   @Mutation(() => Boolean, { description: "Ends the session: its refresh tokens and the access token used here stop working." })
-  logout(@Ctx() ctx: Context, @Arg("refreshToken", () => String, { nullable: true }) refreshToken?: string): Promise<boolean> {
-    return ctx.services.auth.logout(refreshToken ?? null, ctx.session, ctx.access);
+  async logout(@Ctx() ctx: Context, @Arg("refreshToken", () => String, { nullable: true }) refreshToken?: string): Promise<boolean> {
+    const done = await ctx.services.auth.logout(presentedRefreshToken(refreshToken, ctx.sessionCookie), ctx.session, ctx.access);
+    if (ctx.sessionCookie?.wanted) ctx.sessionCookie.clear();
+    return done;
   }
 
   @Authorized()

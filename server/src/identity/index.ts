@@ -3,6 +3,7 @@ export { KycStatus, AmlRiskLevel } from "./user-status";
 export { User } from "./user.entity";
 export { ApiKeyRow, MfaChallenge, PasswordResetToken, RefreshToken } from "./credential.entities";
 export { PasswordService } from "./password.service";
+export { sessionCookie, type SessionCookie } from "./session-cookie";
 export { ensureDemoUsers, type DemoLogin } from "./demo-users";
 export { Session, type Principal } from "./session";
 export { Authenticator, type Authentication } from "./authenticator";
