@@ -185,6 +185,20 @@ describe("identity over HTTP", () => {
       expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: legacy }))).to.equal("UNAUTHENTICATED");
     });
 
+    it("when backup codes are regenerated with a current code, then the old ones stop working and the new ones work once", async () => {
+      const { user, setup, codes } = await enrol();
+      const REGENERATE = `mutation ($c: String!) { regenerateBackupCodes(code: $c) }`;
+      expect(codeOf(await gql(server, REGENERATE, { c: "000000" }, bearer(user.accessToken)))).to.equal("BAD_USER_INPUT");
+      // The next step's code: confirmMfa spent the current one.
+      const fresh = await gql(server, REGENERATE, { c: totpAt(setup.secret, Math.floor(Date.now() / 1000) + 30) }, bearer(user.accessToken));
+      const next = fresh.data!.regenerateBackupCodes as string[];
+      expect(next).to.have.length(10);
+      expect(next).not.to.include.members([codes[0]]);
+      const challenge = async () => (await gql(server, LOGIN, { email: user.email, password: user.password })).data!.login.mfaChallenge;
+      expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: codes[0] }))).to.equal("UNAUTHENTICATED");
+      expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: next[0] }))).to.equal(undefined);
+    });
+
     it("when wrong codes are tried across fresh challenges, then the password does not reset the count and the account locks", async () => {
       const { user, setup } = await enrol();
       const login = () => gql(server, LOGIN, { email: user.email, password: user.password });

@@ -59,6 +59,7 @@ const PERMISSIONS: Record<string, Rule> = {
   "Mutation.enableMfa": { who: "signed-in" },
   "Mutation.confirmMfa": { who: "signed-in" },
   "Mutation.disableMfa": { who: "signed-in" },
+  "Mutation.regenerateBackupCodes": { who: "signed-in" },
   "Mutation.createApiKey": { who: "signed-in" },
   "Mutation.revokeApiKey": { who: "signed-in" },
   "Mutation.setUserRoles": { who: [Role.ADMIN] },

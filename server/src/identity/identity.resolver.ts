@@ -73,6 +73,12 @@ export class IdentityResolver {
   }
 
   @Authorized()
+  @Mutation(() => [String], { description: "Replaces every backup code with ten new ones, shown once; needs a recent sign-in and a current TOTP code." })
+  regenerateBackupCodes(@Arg("code") code: string, @Ctx() ctx: Context): Promise<string[]> {
+    return ctx.services.mfa.regenerateBackupCodes(ctx.session.requireUser(), code, ctx.access);
+  }
+
+  @Authorized()
   @Mutation(() => Boolean, { description: "Turns MFA off; needs a current TOTP code." })
   disableMfa(@Arg("code") code: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.mfa.disable(ctx.session.requireUser(), code);

@@ -73,6 +73,25 @@ export class MfaService {
     });
   }
 
+  /**
+   * Ten new backup codes in place of every old one (used or not), shown this once. Like turning
+   * MFA off, it takes a recent sign-in and a current TOTP code: a stolen session alone cannot
+   * mint itself a way past the second factor.
+   */
+  async regenerateBackupCodes(userId: string, code: string, access: AccessClaims | null): Promise<string[]> {
+    this.assertRecentSignIn(access);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await lockUser(manager, userId);
+      if (!user.mfaEnabled) throw new AppError("CONFLICT", "MFA is not on");
+      if ((await this.acceptTotp(manager, user, code)) === false) throw invalidCode();
+      const codes = Array.from({ length: BACKUP_CODES }, newBackupCode);
+      const stored: BackupCode[] = codes.map((value) => ({ hash: this.cipher.mac(backupCodeMessage(userId, value), BACKUP_CODE_PURPOSE), usedAt: null }));
+      await manager.update(User, { id: userId }, { backupCodes: JSON.stringify(stored) });
+      await this.audit.append(manager, { eventType: "auth.backup_codes_regenerated", userId });
+      return codes;
+    });
+  }
+
   /** Turning MFA off takes a current code, so a stolen session alone cannot remove it. */
   async disable(userId: string, code: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {

@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { type KycVerificationFieldsFragment, KycReviewQueueDocument, useDecideKycMutation, useKycReviewQueueQuery } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
-import { KycChecks } from "./KycChecks";
+import { KycChecks, kycCheckLabel } from "./KycChecks";
 
 /** Verifications a risk check sent to a person (high-risk country, possible sanctions match), oldest first. */
 export function ReviewQueue() {
@@ -53,7 +53,7 @@ function ReviewItem({ verification }: { verification: KycVerificationFieldsFragm
         <span className="muted">submitted {new Date(verification.submittedAt).toLocaleString()}</span>
       </div>
       <p>
-        Sent to review by: <strong>{failed.map((c) => c.name).join(", ") || "—"}</strong>
+        Sent to review by: <strong>{failed.map((c) => kycCheckLabel(c.name)).join(", ") || "—"}</strong>
       </p>
       <KycChecks checks={verification.checks} />
       <div className="field">
