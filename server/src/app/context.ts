@@ -1,4 +1,4 @@
-import type { AuditService } from "../audit";
+import type { AuditAnchor, AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authenticator, MfaService, PasswordService, Session, SessionCookie, UserService } from "../identity";
@@ -12,6 +12,7 @@ import type { ValuationEngine } from "../valuation";
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
 export interface Services {
   audit: AuditService;
+  auditAnchor: AuditAnchor;
   authenticator: Authenticator;
   auth: AuthService;
   mfa: MfaService;

@@ -175,6 +175,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await services.marketMaker.stop();
       await services.trading.stop();
       await services.compliance.stop();
+      await services.auditAnchor.stop();
       await services.valuation.stop();
       await services.passwords.idle();
       await services.marketData.stop();
@@ -197,6 +198,7 @@ async function startBackgroundWork(config: Config, services: Services): Promise<
   await services.marketData.start(feed);
   if (config.valuation.enabled) await services.valuation.start();
   await services.compliance.start();
+  services.auditAnchor.start();
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
   services.autoRebalancer.start();

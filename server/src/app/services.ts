@@ -1,4 +1,4 @@
-import { AuditService } from "../audit";
+import { AuditAnchor, AuditService } from "../audit";
 import { ComplianceService } from "../compliance";
 import { type ChainRuntime, WalletService } from "../chain";
 import type { Config } from "../config";
@@ -34,6 +34,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const trading = new TradingService(dataSource, config.trading, instruments, marketData, ledger, audit, pubsub, log, compliance);
   return {
     audit,
+    auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log),
     authenticator: new Authenticator(dataSource, tokens),
     auth: new AuthService(dataSource, tokens, mfa, loginGuard, audit, secrets.cipher, config.bcryptCost, compliance),
     passwords: new PasswordService(dataSource, tokens, loginGuard, audit, mailer, { bcryptCost: config.bcryptCost, publicUrl: config.mail.publicUrl }, log),

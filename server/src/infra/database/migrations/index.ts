@@ -9,6 +9,7 @@ import { Trading1732420000007 } from "./1732420000007-trading";
 import { Compliance1732420000008 } from "./1732420000008-compliance";
 import { Chain1732420000009 } from "./1732420000009-chain";
 import { PasswordResets1732420000020 } from "./1732420000020-password-resets";
+import { AuditCheckpoints1732420000021 } from "./1732420000021-audit-checkpoints";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Compliance1732420000008,
   Chain1732420000009,
   PasswordResets1732420000020,
+  AuditCheckpoints1732420000021,
 ];
