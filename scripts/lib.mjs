@@ -46,11 +46,35 @@ export function reachable(port, host = "127.0.0.1", timeoutMs = 500) {
   });
 }
 
-/** Forwards SIGINT/SIGTERM to children so Ctrl-C and `kill` stop everything gracefully. */
+/**
+ * Spawns a long-running child in its own process group. A terminal's Ctrl-C signals its whole
+ * foreground group, and npm forwards the signal to its script as well: a child in our group got
+ * SIGINT two or three times, and the server took the second as "exit at once" instead of
+ * draining. In its own group a child hears only what `forwardSignals` sends it, once.
+ */
+export function spawnChild(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: "inherit", cwd: ROOT, ...options, detached: true });
+  // A supervisor that exits (an error, process.exit) takes its children with it.
+  process.once("exit", () => child.exitCode === null && child.signalCode === null && child.kill("SIGTERM"));
+  return child;
+}
+
+/**
+ * Forwards the first SIGINT/SIGTERM to the children, once: Ctrl-C reaches this process from
+ * the terminal and again through npm, and both are the same request to stop. Later signals are
+ * not forwarded; the server bounds its own drain (SHUTDOWN_GRACE_MS).
+ */
 export function forwardSignals(children) {
-  for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.on(signal, () => children.forEach((child) => child.exitCode === null && child.kill(signal)));
-  }
+  let forwarded = null;
+  const onSignal = (signal) => {
+    if (forwarded) {
+      process.stderr.write(`${signal}: already stopping (${forwarded} sent), waiting for the drain to finish\n`);
+      return;
+    }
+    forwarded = signal;
+    children.forEach((child) => child.exitCode === null && child.signalCode === null && child.kill(signal));
+  };
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, onSignal);
 }
 
 /**

@@ -3,9 +3,8 @@
 // the contracts deployed (`contracts/scripts/deploy.ts`, which does nothing when the recorded
 // contracts are already on the chain). Skipped when CHAIN_RPC_URL is set (that chain is used)
 // or LOCAL_CHAIN=off (chain features off).
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { reachable, ROOT, run } from "./lib.mjs";
+import { reachable, ROOT, run, spawnChild } from "./lib.mjs";
 
 const CONTRACTS = path.join(ROOT, "contracts");
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -18,7 +17,8 @@ export async function startLocalChain(env) {
   let node = null;
   if (!(await reachable(port))) {
     console.log(`Starting a local chain (hardhat node) on ${url}; LOCAL_CHAIN=off skips it`);
-    node = spawn(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: CONTRACTS, stdio: ["ignore", "ignore", "inherit"] });
+    // Its own process group: Ctrl-C stops the server first, and the chain after it has drained.
+    node = spawnChild(process.execPath, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: CONTRACTS, stdio: ["ignore", "ignore", "inherit"] });
     const started = Date.now();
     while (!(await reachable(port))) {
       if (node.exitCode !== null) throw new Error(`hardhat node exited with ${node.exitCode}`);

@@ -9,7 +9,9 @@ const require = createRequire(import.meta.url);
 const env = { ...process.env };
 
 async function provideServices() {
+  const creating = !env.DATABASE_URL;
   const missing = await provideLocalServices(env, "blockguardian_test");
+  if (creating && env.DATABASE_URL) console.log(`note: DATABASE_URL not set: dropped and recreated the database blockguardian_test on 127.0.0.1:5432 for this run`);
   if (missing.length) console.log(`note: ${missing.join(" and ")} not set and no local service found; the tests that need them will fail`);
 }
 

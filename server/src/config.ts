@@ -112,6 +112,23 @@ const schema = z.object({
   /** The domain named in wallet-linking messages (EIP-4361), i.e. where users sign in. */
   WALLET_LINK_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/).default("localhost"),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** Ed25519 private key (PEM, PKCS#8) signing audit checkpoints; generated into DATA_DIR outside production. */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The same key as PEM text, for stacks that pass secrets as variables (docker-compose's local key). */
+  AUDIT_SIGNING_KEY: z.string().regex(/-----BEGIN PRIVATE KEY-----/, "expected a PKCS#8 PEM private key").optional(),
+  /** Every checkpoint is appended here too (keep it somewhere the database's administrators cannot write). */
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  /** Who may introspect the schema: `all`, `authenticated` (signed-in callers), `off`. Default: `authenticated` in production, else `all`. */
+  INTROSPECTION: z.enum(["all", "authenticated", "off"]).optional(),
+  /** PEM certificate chain and private key: both set, the port serves HTTPS and WSS only (TLS 1.3). */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** SMTP server for outgoing mail (password resets), e.g. smtps://user:pass@mail.example.com; unset: DATA_DIR/outbox/. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).max(200).default("BlockGuardian <no-reply@localhost>"),
+  /** Where users reach the web app; reset links in mail point here. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:4000"),
   /** Tags this process's PostgreSQL sessions and Redis clients, so operators (and tests) can find them. */
   INSTANCE_NAME: z
     .string()
@@ -163,6 +180,10 @@ export interface Config {
     linkDomain: string;
   };
   shutdownGraceMs: number;
+  mail: { smtpUrl?: string; from: string; publicUrl: string };
+  tls: { certFile: string; keyFile: string } | null;
+  introspection: "all" | "authenticated" | "off";
+  auditAnchor: { keyFile: string; keyPem?: string; generateKey: boolean; checkpointFile: string; intervalMs: number };
 }
 
 export interface ComplianceConfig {
@@ -209,6 +230,12 @@ export function loadConfig(env: Env = process.env): Config {
   const v = parsed.data;
   if (v.BCRYPT_COST < 10 && v.NODE_ENV !== "test") {
     throw new ConfigError(["BCRYPT_COST: must be at least 10 outside tests"]);
+  }
+  if (v.NODE_ENV === "production" && !v.AUDIT_SIGNING_KEY_FILE && !v.AUDIT_SIGNING_KEY) {
+    throw new ConfigError(["AUDIT_SIGNING_KEY_FILE: required in production (an Ed25519 key kept outside the database)"]);
+  }
+  if ((v.TLS_CERT_FILE === undefined) !== (v.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError(["TLS_CERT_FILE and TLS_KEY_FILE: set both or neither"]);
   }
   const embeddedDatabase = v.DATABASE_URL === undefined;
   return {
@@ -288,5 +315,15 @@ export function loadConfig(env: Env = process.env): Config {
       linkDomain: v.WALLET_LINK_DOMAIN,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    auditAnchor: {
+      keyFile: v.AUDIT_SIGNING_KEY_FILE ?? path.join(v.DATA_DIR, "audit-signing-key.pem"),
+      keyPem: v.AUDIT_SIGNING_KEY,
+      generateKey: v.AUDIT_SIGNING_KEY_FILE === undefined && v.AUDIT_SIGNING_KEY === undefined,
+      checkpointFile: v.AUDIT_CHECKPOINT_FILE ?? path.join(v.DATA_DIR, "audit-checkpoints.jsonl"),
+      intervalMs: v.AUDIT_CHECKPOINT_INTERVAL_MS,
+    },
+    introspection: v.INTROSPECTION ?? (v.NODE_ENV === "production" ? "authenticated" : "all"),
+    tls: v.TLS_CERT_FILE && v.TLS_KEY_FILE ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE } : null,
+    mail: { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM, publicUrl: v.PUBLIC_URL.replace(/\/+$/, "") },
   };
 }

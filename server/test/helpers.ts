@@ -28,6 +28,20 @@ let serverCounter = 0;
 export const TEST_ENCRYPTION_KEYS = "test:dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
 const TEST_JWT_SECRET = "dGVzdC1vbmx5LWp3dC1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u";
 
+/**
+ * Test-only audit signing key, the same for every server of the suite for the same reason: they
+ * share one database, and each verifies the checkpoints the others signed. Never used outside tests.
+ */
+const TEST_AUDIT_SIGNING_KEY = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIM6Y77OwvU5G3oyXqwMeyf9XqexPgXkoWpjEP8IoeBn7\n-----END PRIVATE KEY-----\n";
+let auditKeyFile: string | undefined;
+export function testAuditKeyFile(): string {
+  if (!auditKeyFile) {
+    auditKeyFile = path.join(tempDir("bg-audit-key-"), "audit-signing-key.pem");
+    fs.writeFileSync(auditKeyFile, TEST_AUDIT_SIGNING_KEY, { mode: 0o600 });
+  }
+  return auditKeyFile;
+}
+
 /** Environment for a server under test: port 0, quiet logs, cheap bcrypt, its own data folder. */
 export function testEnv(overrides: Env = {}): Env {
   return {
@@ -46,6 +60,7 @@ export function testEnv(overrides: Env = {}): Env {
     KYC_UNVERIFIED_TRADE_NOTIONAL: "1000000000",
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     JWT_SECRET: TEST_JWT_SECRET,
+    AUDIT_SIGNING_KEY_FILE: testAuditKeyFile(),
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     // Each test server has its own limits and denylist, however often the suite runs.

@@ -162,6 +162,43 @@ describe("identity over HTTP", () => {
       expect(events.map((e: { event_type: string }) => e.event_type)).to.include.members(["auth.mfa_enabled", "auth.backup_code_used"]);
     });
 
+    it("when backup codes are issued, then each has at least 64 bits and is stored as an HMAC under the server's key, bound to its user", async () => {
+      const { user, codes } = await enrol();
+      // 14 characters of a 30-character alphabet: 14 x log2(30) = 68.7 bits.
+      for (const code of codes) expect(code).to.match(/^[ABCDEFGHJKMNPQRSTVWXYZ2-9]{7}-[ABCDEFGHJKMNPQRSTVWXYZ2-9]{7}$/);
+      const [row] = await server.database.dataSource.query("SELECT backup_codes FROM users WHERE id = $1", [user.id]);
+      const stored = JSON.parse(row.backup_codes) as Array<{ hash: string }>;
+      for (const entry of stored) expect(entry.hash).to.match(/^m1\.test\.[A-Za-z0-9_-]{43}$/);
+      // Plain SHA-256 of a code (what a stolen table could be checked against offline) is not there.
+      const { createHash } = await import("node:crypto");
+      expect(row.backup_codes).not.to.contain(createHash("sha256").update(codes[0].replace("-", "")).digest("hex"));
+    });
+
+    it("when a user still has backup codes from before HMAC (bare SHA-256), then each still works once", async () => {
+      const { user } = await enrol();
+      const { createHash } = await import("node:crypto");
+      const legacy = "ABCDE-FGHJK";
+      const hash = createHash("sha256").update("ABCDEFGHJK").digest("hex");
+      await server.database.dataSource.query("UPDATE users SET backup_codes = $2 WHERE id = $1", [user.id, JSON.stringify([{ hash, usedAt: null }])]);
+      const challenge = async () => (await gql(server, LOGIN, { email: user.email, password: user.password })).data!.login.mfaChallenge;
+      expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: legacy }))).to.equal(undefined);
+      expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: legacy }))).to.equal("UNAUTHENTICATED");
+    });
+
+    it("when backup codes are regenerated with a current code, then the old ones stop working and the new ones work once", async () => {
+      const { user, setup, codes } = await enrol();
+      const REGENERATE = `mutation ($c: String!) { regenerateBackupCodes(code: $c) }`;
+      expect(codeOf(await gql(server, REGENERATE, { c: "000000" }, bearer(user.accessToken)))).to.equal("BAD_USER_INPUT");
+      // The next step's code: confirmMfa spent the current one.
+      const fresh = await gql(server, REGENERATE, { c: totpAt(setup.secret, Math.floor(Date.now() / 1000) + 30) }, bearer(user.accessToken));
+      const next = fresh.data!.regenerateBackupCodes as string[];
+      expect(next).to.have.length(10);
+      expect(next).not.to.include.members([codes[0]]);
+      const challenge = async () => (await gql(server, LOGIN, { email: user.email, password: user.password })).data!.login.mfaChallenge;
+      expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: codes[0] }))).to.equal("UNAUTHENTICATED");
+      expect(codeOf(await gql(server, VERIFY, { c: await challenge(), code: next[0] }))).to.equal(undefined);
+    });
+
     it("when wrong codes are tried across fresh challenges, then the password does not reset the count and the account locks", async () => {
       const { user, setup } = await enrol();
       const login = () => gql(server, LOGIN, { email: user.email, password: user.password });

@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
 import { expect } from "chai";
 import Redis from "ioredis";
 import { Client as PgClient } from "pg";
 import { topics } from "../src/infra/pubsub";
 import { services, subscribe, tempDir, wsClient } from "./helpers";
-import { DisposableRedis, freePort, spawnServer } from "./processes";
+import { DisposableRedis, freePort, SERVER_ROOT, spawnServer } from "./processes";
 
 const QUOTES = `subscription { quotes(symbols: ["AAPL"]) { symbol last } }`;
 const event = (last: string) =>
@@ -58,6 +61,54 @@ describe("process lifecycle", () => {
       await client.dispose();
       redis.disconnect();
       await pg.end();
+    }
+  });
+
+  it("when Ctrl-C reaches `npm start` (the terminal signals the whole group, npm forwards it again), then the server drains once and exits 0", async function () {
+    if (!services.databaseUrl || !services.redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set for this test");
+    this.timeout(60_000);
+    // The supervisor leads its own process group, as a shell's foreground job does.
+    const supervisor = spawn(process.execPath, [path.join(SERVER_ROOT, "test/fixtures/supervisor.mjs")], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "test",
+        PORT: "0",
+        LOG_LEVEL: "info",
+        DATA_DIR: tempDir(),
+        DATABASE_URL: services.databaseUrl,
+        REDIS_URL: services.redisUrl,
+        REDIS_KEY_PREFIX: `bgint:${process.pid}:`,
+        SEED_DEMO: "false",
+        BCRYPT_COST: "4",
+        MARKET_FEED: "off",
+      },
+    });
+    const messages: string[] = [];
+    const waiters: Array<() => void> = [];
+    const logged = (msg: string) => new Promise<void>((resolve) => (messages.includes(msg) ? resolve() : waiters.push(() => messages.includes(msg) && resolve())));
+    const exited = new Promise<number | null>((resolve) => supervisor.once("exit", (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        readline.createInterface({ input: supervisor.stdout! }).on("line", (line) => {
+          if (!line.startsWith("{")) return;
+          const msg = (JSON.parse(line) as { msg: string }).msg;
+          messages.push(msg);
+          waiters.forEach((wake) => wake());
+          if (msg === "listening") resolve();
+        });
+        exited.then((code) => reject(new Error(`exited with ${code} before listening`)));
+      });
+      process.kill(-supervisor.pid!, "SIGINT"); // the terminal's Ctrl-C, to the foreground group
+      // npm's run-script forwards the same signal a moment later (pending signals would merge).
+      await Promise.race([logged("signal received"), exited]);
+      process.kill(supervisor.pid!, "SIGINT");
+      expect(await exited).to.equal(0);
+      expect(messages).to.include("stopped");
+      expect(messages).not.to.include("second signal: exiting at once");
+    } finally {
+      if (supervisor.exitCode === null) process.kill(-supervisor.pid!, "SIGKILL");
     }
   });
 

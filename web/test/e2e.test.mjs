@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import Redis from "ioredis";
-import { artifacts, buildApp, createUser, launchBrowser, passportFor, primeMarket, REDIS_KEY_PREFIX, startServer, totp, totpStepNow } from "./harness.mjs";
+import { artifacts, buildApp, channel, createUser, launchBrowser, passportFor, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
 
 // One server (with the built-in market maker, prices injected through Redis as a feed would)
 // and one browser for the whole walk; each test continues where the previous one left off, as
@@ -19,6 +19,12 @@ describe("web app in headless Chromium", function () {
   let officerContext;
   let officerPage;
   let traderId;
+  /** Chromium reports every blocked script, style, worker or connection on the console. */
+  const cspViolations = [];
+  const watchCsp = (target) =>
+    target.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${target.url()}: ${message.text()}`);
+    });
 
   /**
    * Presses GraphiQL's run button until `answered` shows. A press before GraphiQL is ready does
@@ -45,6 +51,7 @@ describe("web app in headless Chromium", function () {
     redis = new Redis(process.env.REDIS_URL);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    watchCsp(page);
     fs.mkdirSync(artifacts, { recursive: true });
     if (process.env.E2E_TRACE) {
       page.on("response", async (r) => {
@@ -81,7 +88,7 @@ describe("web app in headless Chromium", function () {
     // The browser's subscription may still be starting: publish until it shows, awaiting the DOM.
     // The wire carries "230.1"; the screen shows it to the tick: "230.10".
     while ((await cell.textContent()) !== "230.10") {
-      await redis.publish(`${REDIS_KEY_PREFIX}quotes.AAPL`, quote);
+      await redis.publish(channel("quotes.AAPL"), quote);
       await cell.filter({ hasText: "230.10" }).waitFor({ timeout: 200 }).catch(() => {});
     }
     await shot("markets");
@@ -159,6 +166,7 @@ describe("web app in headless Chromium", function () {
     await createUser({ ...officer, role: "COMPLIANCE_OFFICER", firstName: "Olive", lastName: "Officer" });
     officerContext = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
     officerPage = await officerContext.newPage();
+    watchCsp(officerPage);
     await officerPage.goto(`${server.url}/login`);
     await officerPage.getByLabel("Email").fill(officer.email);
     await officerPage.getByLabel("Password").fill(officer.password);
@@ -238,7 +246,7 @@ describe("web app in headless Chromium", function () {
     await page.locator(".graphiql-query-editor").filter({ hasText: "subscription LiveQuotes" }).waitFor();
     const quote = JSON.stringify({ symbol: "ETH-USD", bid: "2999.5", ask: "3000.5", last: "3000.25", timestamp: new Date().toISOString() });
     const streamed = response.filter({ hasText: /"quotes"[\s\S]*"3000\.25"/ });
-    await runUntil(streamed, () => redis.publish(`${REDIS_KEY_PREFIX}quotes.ETH-USD`, quote));
+    await runUntil(streamed, () => redis.publish(channel("quotes.ETH-USD"), quote));
     await shot("playground-subscription");
   });
 
@@ -325,5 +333,9 @@ describe("web app in headless Chromium", function () {
     await officerPage.getByRole("link", { name: "← Compliance" }).click();
     await officerPage.getByRole("button", { name: "Decided" }).click();
     await officerPage.getByTestId("decided-verifications").locator(adaLink).waitFor();
+  });
+
+  it("when every screen has been walked, the playground included, then the browser reported no Content Security Policy violation", () => {
+    expect(cspViolations).to.deep.equal([]);
   });
 });

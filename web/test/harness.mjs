@@ -37,13 +37,14 @@ export async function buildApp() {
 const TEST_ENCRYPTION_KEYS = "test:dGVzdC1vbmx5LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24=";
 const TEST_JWT_SECRET = "dGVzdC1vbmx5LWp3dC1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u";
 
-/** What the server and its operator commands need to reach the same database with the same keys. */
 /**
- * This run's own Redis namespace: the server prefixes keys and pub/sub channels with it, so the
- * quotes injected here reach this server only, and other runs on the same Redis stay apart.
+ * The e2e server's own Redis namespace: its pub/sub channels live under it too, so quotes the
+ * test injects go to `channel("quotes.AAPL")`.
  */
-export const REDIS_KEY_PREFIX = `e2e-${process.pid}:`;
+export const REDIS_KEY_PREFIX = `bge2e:${process.pid}:`;
+export const channel = (name) => `${REDIS_KEY_PREFIX}${name}`;
 
+/** What the server and its operator commands need to reach the same database with the same keys. */
 const baseEnv = () => ({
   PATH: process.env.PATH,
   REDIS_KEY_PREFIX,
@@ -129,7 +130,7 @@ export async function gql(url, query, variables = {}, token) {
 export async function primeMarket(url, redis, symbol, last) {
   const quote = JSON.stringify({ symbol, bid: null, ask: null, last, timestamp: new Date().toISOString() });
   for (;;) {
-    await redis.publish(`${REDIS_KEY_PREFIX}quotes.${symbol}`, quote);
+    await redis.publish(channel(`quotes.${symbol}`), quote);
     const { orderBook } = await gql(url, `query ($s: String!) { orderBook(symbol: $s, depth: 3) { bids { price } asks { price } } }`, { s: symbol });
     const near = (price) => Math.abs(Number(price) / Number(last) - 1) < 0.01;
     if (orderBook.bids.length > 0 && orderBook.asks.length > 0 && near(orderBook.bids[0].price) && near(orderBook.asks[0].price)) return orderBook;

@@ -1,7 +1,7 @@
-import type { AuditService } from "../audit";
+import type { AuditAnchor, AuditService } from "../audit";
 import type { ComplianceLoaders, ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
-import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, Session, UserService, UserView } from "../identity";
+import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, PasswordService, Session, SessionCookie, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
 import type { InstrumentService, MarketDataService } from "../market";
@@ -12,9 +12,11 @@ import type { ValuationEngine } from "../valuation";
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
 export interface Services {
   audit: AuditService;
+  auditAnchor: AuditAnchor;
   authenticator: Authenticator;
   auth: AuthService;
   mfa: MfaService;
+  passwords: PasswordService;
   apiKeys: ApiKeyService;
   users: UserService;
   instruments: InstrumentService;
@@ -45,6 +47,8 @@ export interface Context {
   requestId: string;
   log: Logger;
   session: Session;
+  /** The browser session's refresh-token cookie (HTTP only; absent over WebSocket). */
+  sessionCookie?: SessionCookie;
   /** The access token's claims when the caller sent one. */
   access: AccessClaims | null;
   /**

@@ -46,4 +46,12 @@ describe("error mapping", () => {
     const validation = { message: "Cannot query field", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
     expect(formatError(validation, new GraphQLError("x"), log, undefined).extensions).to.deep.equal({ code: "BAD_USER_INPUT" });
   });
+
+  it("when a write fails because the client closed its socket (EPIPE), then it is not logged as an internal error", () => {
+    const { log, lines } = capture();
+    const gone = Object.assign(new Error("write EPIPE"), { code: "EPIPE", syscall: "write" });
+    const raw = new GraphQLError("write EPIPE", { originalError: gone, path: ["quotes"] });
+    expect(formatError(raw.toJSON(), raw, log, "req-9").extensions?.code).to.equal("INTERNAL_SERVER_ERROR");
+    expect(lines.filter((line) => Number(line.level) >= 50)).to.deep.equal([]);
+  });
 });

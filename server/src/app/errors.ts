@@ -38,7 +38,13 @@ export function formatError(
       extensions: { code: "BAD_USER_INPUT" },
     };
   }
-  log.error({ err: cause, path: formatted.path, requestId }, "internal error");
+  if (isClientGone(cause)) {
+    // The peer closed its socket mid-answer (a closed tab): nothing on our side is wrong, and
+    // an error-level line for it would drown the ones that matter.
+    log.debug({ code: (cause as NodeJS.ErrnoException).code, path: formatted.path, requestId }, "client went away");
+  } else {
+    log.error({ err: cause, path: formatted.path, requestId }, "internal error");
+  }
   return {
     message: "Internal server error",
     path: formatted.path,
@@ -50,4 +56,11 @@ function publicExtensions(formatted: GraphQLFormattedError): Record<string, unkn
   // Apollo adds a stack trace outside production; it never leaves the server.
   const { stacktrace: _stacktrace, ...rest } = formatted.extensions ?? {};
   return rest;
+}
+
+const CLIENT_GONE = new Set(["EPIPE", "ECONNRESET", "ECONNABORTED", "ERR_STREAM_DESTROYED", "ERR_STREAM_WRITE_AFTER_END"]);
+
+function isClientGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CLIENT_GONE.has(code);
 }

@@ -24,6 +24,7 @@ export class RequestContext implements Context {
   account: UserView | null;
   admission?: Admission;
   cost?: CostReport;
+  sessionCookie?: Context["sessionCookie"];
   readonly services: Services;
   private logger?: Logger;
   private loaderSet?: Context["loaders"];

@@ -3,7 +3,8 @@ import { buildSchema } from "type-graphql";
 import { AuditResolver } from "../audit";
 import { AuditActorResolver, CaseNoteResolver, CaseResolver, ComplianceResolver, CtrSubjectResolver, KycSubjectResolver } from "../compliance";
 import { ChainResolver } from "../chain";
-import { createAuthChecker, IdentityResolver, UserRiskResolver } from "../identity";
+import { createAuthChecker, IdentityResolver, UserViewResolver } from "../identity";
+import { guardInputs } from "./input-guard";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { MarketResolver } from "../market";
 import { PortfolioResolver } from "../portfolio";
@@ -27,12 +28,12 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserRiskResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     pubSub: contextPubSub,
-  });
+  }).then(guardInputs);
   return built;
 }
 

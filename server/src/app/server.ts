@@ -1,11 +1,11 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { Config } from "../config";
-import { type Authentication, type DemoLogin, ensureDemoUsers, Session } from "../identity";
+import { type Authentication, type DemoLogin, ensureDemoUsers, Session, sessionCookie } from "../identity";
 import { type Database, openDatabase } from "../infra/database/database";
 import { createKeyValueStore, type KeyValueStore } from "../infra/kv";
 import { createLogger, currentRequestId, type Logger } from "../infra/logger";
@@ -16,12 +16,13 @@ import { AdaptiveRateLimiter } from "./abuse/rate-limiter";
 import type { Context, Services } from "./context";
 import { fundDemoTrader } from "./demo-portfolio";
 import { formatError } from "./errors";
-import { createHttpApp, serveWebApp } from "./http";
+import { answerErrorsAsJson, createHttpApp, createWebServer, MAX_BODY, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
 import { createComplianceLoaders } from "../compliance";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
+import { introspectionPlugin } from "./introspection";
 import { getSchema } from "./schema";
 import { type ChainRuntime, openChain } from "../chain";
 import { ENTITIES } from "./entities";
@@ -103,8 +104,8 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await Promise.all([probe("database", database.ping), probe("pubsub", () => pubsub.ping()), probe("store", () => kv.ping())]);
       return { ok: Object.values(checks).every((value) => value === "ok"), checks };
     },
-  });
-  const httpServer = createServer(app);
+  }, { tls: config.tls !== null, connectSources: config.chain.rpcUrl ? [new URL(config.chain.rpcUrl).origin] : [] });
+  const httpServer = createWebServer(app, config.tls);
   const contextDeps: ContextDeps = {
     log,
     services,
@@ -113,7 +114,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   };
   const context = (requestId: string, auth: Authentication) => new RequestContext(requestId, auth, contextDeps);
 
-  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping });
+  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping, introspection: config.introspection });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -126,6 +127,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       metrics.apolloPlugin(),
+      introspectionPlugin(config.introspection),
       guard.apolloPlugin(),
       { serverWillStart: async () => ({ drainServer: async () => ws.dispose() }) },
     ],
@@ -133,7 +135,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const ip = req.ip ?? "unknown";
@@ -148,18 +150,20 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
         // Anonymous until the guard's admission completes the authentication.
         const value = context(String(res.locals.requestId), { session: Session.anonymous(ip), access: null, account: null });
         value.admission = { rateLimitKey: pending.rateLimitKey, uncheckedRevocations: pending.uncheckedRevocations, authenticated: pending.completed };
+        value.sessionCookie = sessionCookie(req.headers, (cookie) => res.append("Set-Cookie", cookie), { secure: config.tls !== null, maxAgeSeconds: config.tokens.refreshTtlDays * 86_400 });
         return value;
       },
     }),
   );
-  serveWebApp(app, config.webDistDir);
+  serveWebApp(app, config.webDistDir, { sourceMaps: config.env !== "production" });
+  answerErrorsAsJson(app, log);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? "https" : "http"}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, database: database.kind, pubsub: pubsub.kind }, "listening");
 
   let stopped: Promise<void> | undefined;
@@ -177,7 +181,9 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await services.marketMaker.stop();
       await services.trading.stop();
       await services.compliance.stop();
+      await services.auditAnchor.stop();
       await services.valuation.stop();
+      await services.passwords.idle();
       await services.marketData.stop();
       await closeInfrastructure(infra);
       log.info("stopped");
@@ -198,6 +204,7 @@ async function startBackgroundWork(config: Config, services: Services): Promise<
   await services.marketData.start(feed);
   if (config.valuation.enabled) await services.valuation.start();
   await services.compliance.start();
+  services.auditAnchor.start();
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
   services.autoRebalancer.start();

@@ -1,8 +1,9 @@
-import { AuditService } from "../audit";
+import { AuditAnchor, AuditService } from "../audit";
 import { ComplianceService } from "../compliance";
 import { type ChainRuntime, WalletService } from "../chain";
 import type { Config } from "../config";
-import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, setTradingDisabled, TokenService, UserService, usersWithTradingDisabled } from "../identity";
+import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, PasswordService, setTradingDisabled, TokenService, UserService, usersWithTradingDisabled } from "../identity";
+import { createMailer } from "../infra/mailer";
 import type { Database } from "../infra/database/database";
 import type { KeyValueStore } from "../infra/kv";
 import type { PubSub } from "../infra/pubsub";
@@ -23,6 +24,8 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     refreshDays: config.tokens.refreshTtlDays,
   });
   const mfa = new MfaService(dataSource, secrets.cipher, audit);
+  const loginGuard = new LoginGuard(kv, audit);
+  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dataDir: config.dataDir }, log);
   const compliance = new ComplianceService(dataSource, audit, secrets.cipher, config.compliance, log);
   const instruments = new InstrumentService(dataSource);
   const marketData = new MarketDataService(dataSource, pubsub, log);
@@ -48,8 +51,10 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
   return {
     audit,
+    auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log),
     authenticator: new Authenticator(dataSource, tokens),
-    auth: new AuthService(dataSource, tokens, mfa, new LoginGuard(kv, audit), audit, secrets.cipher, config.bcryptCost, compliance),
+    auth: new AuthService(dataSource, tokens, mfa, loginGuard, audit, secrets.cipher, config.bcryptCost, compliance),
+    passwords: new PasswordService(dataSource, tokens, loginGuard, audit, mailer, { bcryptCost: config.bcryptCost, publicUrl: config.mail.publicUrl }, log),
     mfa,
     apiKeys: new ApiKeyService(dataSource, audit, pubsub),
     users: new UserService(dataSource, audit, pubsub),

@@ -6,11 +6,13 @@ import { useServer } from "graphql-ws/use/ws";
 import proxyAddr from "proxy-addr";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Authentication } from "../identity";
+import { AppError } from "../infra/errors";
 import type { Logger } from "../infra/logger";
 import { type PubSub, type SessionRevokedEvent, topics } from "../infra/pubsub";
 import type { AbuseGuard, CostReport } from "./abuse/abuse-guard";
 import type { Context, Services } from "./context";
 import { formatError } from "./errors";
+import { assertIntrospectionAllowed, type IntrospectionPolicy } from "./introspection";
 import type { Metrics } from "./metrics";
 import { subscribeSharingEvents } from "./shared-subscriptions";
 
@@ -43,6 +45,7 @@ export interface WebSocketDeps {
   log: Logger;
   context(requestId: string, auth: Authentication): Context;
   isStopping(): boolean;
+  introspection: IntrospectionPolicy;
 }
 
 /**
@@ -108,8 +111,12 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
         const ip = proxyAddr(ctx.extra.request, trustLoopback);
         try {
           connection.auth = await deps.services.authenticator.authenticate(ctx.connectionParams?.authorization, ip);
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
+        } catch (error) {
+          // 4403 as graphql-ws would, but saying why (the same message HTTP gives) rather than
+          // only "Forbidden". A close reason is at most 123 bytes.
+          const reason = error instanceof AppError ? error.message.slice(0, 120) : "Forbidden";
+          ctx.extra.socket.close(CloseCode.Forbidden, reason);
+          return false;
         }
         if (connection.pendingRevocations.some((event) => matches(connection, event))) return false;
         const principal = connection.auth.session.principal;
@@ -130,6 +137,7 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
         const contextValue = deps.context(requestId, { ...connection.auth!, account: null });
         const report: CostReport = { requestedQueryCost: null, throttleStatus: null };
         try {
+          assertIntrospectionAllowed(deps.introspection, contextValue.session, document);
           await guard.admit(contextValue.session.rateLimitKey, document, payload.variables ?? undefined, payload.operationName, report);
         } catch (error) {
           await guard.noteOutcome(contextValue.session.rateLimitKey, [(error as GraphQLError).extensions?.code as string]);

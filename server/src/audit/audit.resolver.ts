@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/paginatio
 import { Role } from "../infra/auth";
 import { badUserInput } from "../infra/errors";
 import { DateTimeScalar } from "../infra/graphql/scalars";
-import { AuditChainVerification, AuditEventConnection } from "./audit.types";
+import { AuditChainVerification, AuditCheckpoint, AuditEventConnection } from "./audit.types";
 
 @Resolver()
 export class AuditResolver {
@@ -28,8 +28,14 @@ export class AuditResolver {
   }
 
   @Authorized(Role.ADMIN, Role.COMPLIANCE_OFFICER)
-  @Query(() => AuditChainVerification, { description: "Walks the whole chain and names the first broken link." })
+  @Query(() => AuditChainVerification, { description: "Walks the whole chain and checks it against every signed checkpoint and the checkpoint file; names the first broken link." })
   verifyAuditChain(@Ctx() ctx: Context): Promise<AuditChainVerification> {
-    return ctx.services.audit.verify();
+    return ctx.services.auditAnchor.verify();
+  }
+
+  @Authorized(Role.ADMIN, Role.COMPLIANCE_OFFICER)
+  @Query(() => [AuditCheckpoint], { description: "Signed checkpoints of the audit chain, newest first." })
+  auditCheckpoints(@Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true }) first?: number): Promise<AuditCheckpoint[]> {
+    return ctx.services.auditAnchor.list(pageSize(first, 20, 500));
   }
 }

@@ -58,3 +58,24 @@ export class AuditChainVerification {
   @Field(() => String, { nullable: true, description: "The first seq whose link or content does not verify." })
   firstInvalidSeq!: string | null;
 }
+
+@ObjectType({ description: "A signed (seq, head hash) of the audit chain; the signing key lives outside the database." })
+export class AuditCheckpoint {
+  @Field()
+  seq!: string;
+
+  @Field()
+  headHash!: string;
+
+  @Field(() => DateTimeScalar)
+  signedAt!: Date;
+
+  @Field({ description: "Ed25519 signature (base64) of `blockguardian-audit-checkpoint:<seq>:<headHash>`." })
+  signature!: string;
+
+  @Field({ description: "The verifying key, PEM (SPKI)." })
+  publicKey!: string;
+
+  @Field(() => String, { nullable: true, description: "Where the checkpoint was anchored on chain; null when it was not." })
+  anchor!: string | null;
+}

@@ -222,7 +222,13 @@ export class ChainIndexer {
       await manager.query(`DELETE FROM chain_blocks WHERE chain_id = $1 AND number > $2`, [chainId, String(fork)]);
       await manager.query(`UPDATE chain_cursors SET last_block = $3, updated_at = now() WHERE chain_id = $1 AND contract = $2`, [chainId, this.deployment.dex, String(fork)]);
     });
-    this.log.warn({ from: String(cursor), forkBlock: String(fork) }, "chain reorg: rolled back indexed fills after the fork block; indexing them again");
+    if (fork === this.deployment.deploymentBlock - 1n) {
+      // No kept block is on this chain: what a development node restarted from genesis looks
+      // like (npm start's local chain, every start). Not a warning: nothing is wrong.
+      this.log.info({ from: String(cursor) }, "chain: none of the indexed blocks is on this chain (a restarted node, or a reorg deeper than CHAIN_REORG_DEPTH); indexing again from the deployment");
+    } else {
+      this.log.warn({ from: String(cursor), forkBlock: String(fork) }, "chain reorg: rolled back indexed fills after the fork block; indexing them again");
+    }
     return fork;
   }
 

@@ -146,5 +146,6 @@ function parseAuthorization(authorization: unknown): Credential {
   const [scheme, value, extra] = authorization.trim().split(/\s+/);
   const lower = scheme.toLowerCase();
   if (!value || extra !== undefined || (lower !== "bearer" && lower !== "apikey")) throw unauthenticated("Authorization must be `Bearer <token>` or `ApiKey <key>`");
+  if (lower === "bearer" && value.startsWith("bgk_")) throw unauthenticated("That is an API key: send it as `Authorization: ApiKey <key>`");
   return { scheme: lower as "bearer" | "apikey", value };
 }

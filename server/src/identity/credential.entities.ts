@@ -87,3 +87,25 @@ export class ApiKeyRow {
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
 }
+
+/** A password reset link's token, stored as its SHA-256: single use, 30 minutes. */
+@Entity({ name: "password_reset_tokens" })
+export class PasswordResetToken {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "user_id", type: "uuid" })
+  userId!: string;
+
+  @Column({ name: "token_hash", type: "char", length: 64 })
+  tokenHash!: string;
+
+  @Column({ name: "expires_at", type: "timestamptz" })
+  expiresAt!: Date;
+
+  @Column({ name: "used_at", type: "timestamptz", nullable: true })
+  usedAt!: Date | null;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}

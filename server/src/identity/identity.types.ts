@@ -29,7 +29,7 @@ export class UserView {
   @Field(() => KycStatus)
   kycStatus!: KycStatus;
 
-  /** Exposed through UserRiskResolver: null unless the caller is an officer or admin (tipping-off). */
+  /** Shown through UserViewResolver.amlRiskLevel, to compliance staff only. */
   amlRiskLevel!: AmlRiskLevel;
 
   @Field()

@@ -11,6 +11,8 @@ import { generateTotpSecret, matchTotpStep, otpauthUrl } from "./totp";
 import { type BackupCode, User } from "./user.entity";
 
 const BACKUP_CODES = 10;
+const BACKUP_CODE_LENGTH = 14;
+const BACKUP_CODE_PURPOSE = "mfa backup code";
 // Crockford-style alphabet: no 0/O or 1/I/L to misread when typing a code from paper.
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
 
@@ -58,7 +60,7 @@ export class MfaService {
       const step = matchTotpStep(secret, code, this.now());
       if (step === null) throw invalidCode();
       const codes = Array.from({ length: BACKUP_CODES }, newBackupCode);
-      const stored: BackupCode[] = codes.map((value) => ({ hash: sha256(normalizeBackupCode(value)), usedAt: null }));
+      const stored: BackupCode[] = codes.map((value) => ({ hash: this.cipher.mac(backupCodeMessage(userId, value), BACKUP_CODE_PURPOSE), usedAt: null }));
       await manager.update(User, { id: userId }, {
         mfaEnabled: true,
         mfaSecret: user.mfaPendingSecret,
@@ -67,6 +69,25 @@ export class MfaService {
         backupCodes: JSON.stringify(stored),
       });
       await this.audit.append(manager, { eventType: "auth.mfa_enabled", userId });
+      return codes;
+    });
+  }
+
+  /**
+   * Ten new backup codes in place of every old one (used or not), shown this once. Like turning
+   * MFA off, it takes a recent sign-in and a current TOTP code: a stolen session alone cannot
+   * mint itself a way past the second factor.
+   */
+  async regenerateBackupCodes(userId: string, code: string, access: AccessClaims | null): Promise<string[]> {
+    this.assertRecentSignIn(access);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await lockUser(manager, userId);
+      if (!user.mfaEnabled) throw new AppError("CONFLICT", "MFA is not on");
+      if ((await this.acceptTotp(manager, user, code)) === false) throw invalidCode();
+      const codes = Array.from({ length: BACKUP_CODES }, newBackupCode);
+      const stored: BackupCode[] = codes.map((value) => ({ hash: this.cipher.mac(backupCodeMessage(userId, value), BACKUP_CODE_PURPOSE), usedAt: null }));
+      await manager.update(User, { id: userId }, { backupCodes: JSON.stringify(stored) });
+      await this.audit.append(manager, { eventType: "auth.backup_codes_regenerated", userId });
       return codes;
     });
   }
@@ -90,8 +111,13 @@ export class MfaService {
   async acceptCode(manager: EntityManager, user: User, code: string): Promise<"totp" | "backup_code" | null> {
     if (await this.acceptTotp(manager, user, code)) return "totp";
     const codes: BackupCode[] = JSON.parse(user.backupCodes ?? "[]");
-    const hash = sha256(normalizeBackupCode(code));
-    const match = codes.find((entry) => entry.usedAt === null && sameHash(entry.hash, hash));
+    const message = backupCodeMessage(user.id, code);
+    const legacy = sha256(normalizeBackupCode(code));
+    // Codes issued before HMAC were stored as bare SHA-256: each still works once, and the
+    // next enrolment issues HMAC codes only.
+    const match = codes.find(
+      (entry) => entry.usedAt === null && (entry.hash.startsWith("m1.") ? this.cipher.macMatches(entry.hash, message, BACKUP_CODE_PURPOSE) : sameHash(entry.hash, legacy)),
+    );
     if (!match) return null;
     match.usedAt = new Date().toISOString();
     await manager.update(User, { id: user.id }, { backupCodes: JSON.stringify(codes) });
@@ -118,10 +144,15 @@ function lockUser(manager: EntityManager, userId: string): Promise<User> {
   return manager.getRepository(User).createQueryBuilder("u").setLock("pessimistic_write").where("u.id = :id", { id: userId }).getOneOrFail();
 }
 
-/** Ten characters (about 49 bits) shown as XXXXX-XXXXX. */
+/** Fourteen characters of 30 (about 68.7 bits, past the 64 asked of a code) shown as XXXXXXX-XXXXXXX. */
 function newBackupCode(): string {
-  const chars = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
-  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  const chars = Array.from({ length: BACKUP_CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
+  return `${chars.slice(0, 7)}-${chars.slice(7)}`;
+}
+
+/** What is MACed: the code bound to its user, so a hash copied to another account matches nothing. */
+function backupCodeMessage(userId: string, code: string): string {
+  return `${userId}:${normalizeBackupCode(code)}`;
 }
 
 function normalizeBackupCode(code: string): string {

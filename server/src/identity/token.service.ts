@@ -175,6 +175,25 @@ export class TokenService {
     for (const familyId of families) await this.afterFamilyRevoked(familyId);
   }
 
+  /**
+   * Ends every live session of a user (a password changed or reset), except `keepFamilyId` (the
+   * session that changed it). Runs in the caller's transaction; call `afterFamiliesRevoked` with
+   * the result once it commits.
+   */
+  async revokeAllFamilies(manager: EntityManager, userId: string, reason: string, keepFamilyId?: string): Promise<string[]> {
+    const rows: Array<{ family_id: string }> = await manager.query(
+      `SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() AND family_id IS DISTINCT FROM $2`,
+      [userId, keepFamilyId ?? null],
+    );
+    for (const { family_id: familyId } of rows) await this.revokeFamily(manager, familyId, userId, reason);
+    return rows.map((row) => row.family_id);
+  }
+
+  /** After the commit: the families' access tokens stop working here and on every open WebSocket. */
+  async afterFamiliesRevoked(familyIds: string[]): Promise<void> {
+    for (const familyId of familyIds) await this.afterFamilyRevoked(familyId);
+  }
+
   private async revokeFamily(manager: EntityManager, familyId: string, userId: string, reason: string): Promise<void> {
     await manager.update(RefreshToken, { familyId }, { revokedAt: new Date() });
     await this.audit.append(manager, { eventType: "auth.token_family_revoked", userId, entityType: "token_family", entityId: familyId, payload: { reason } });

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import { sizeArgument } from "../app/abuse/query-cost";
 import type { Context } from "../app/context";
 import { badUserInput } from "../infra/errors";
 import { formatFixed } from "../infra/fixed";
@@ -49,7 +50,7 @@ export class MarketResolver {
   @Query(() => [PriceBar], {
     description: "1-minute bars of a symbol between two times (default: the last hour), oldest first.",
     // An hour of bars costs what one object of fields does.
-    complexity: ({ args, childComplexity }) => 1 + childComplexity * Math.ceil(((args.limit as number | undefined) ?? MAX_BARS) / 60),
+    complexity: (options) => 1 + options.childComplexity * Math.ceil(sizeArgument(options, "limit", MAX_BARS, MAX_BARS) / 60),
   })
   async priceHistory(
     @Arg("symbol") symbol: string,

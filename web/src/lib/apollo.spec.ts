@@ -11,13 +11,13 @@ type Reply = (body: { operationName?: string; variables?: Record<string, unknown
 
 /** A server behind fetch: every request is recorded with the authorization it carried. */
 function server(reply: Reply) {
-  const seen: Array<{ operationName?: string; authorization: string | null }> = [];
+  const seen: Array<{ operationName?: string; authorization: string | null; cookieMode: string | null; credentials?: RequestCredentials }> = [];
   vi.stubGlobal(
     "fetch",
     vi.fn(async (_url: string, init: RequestInit) => {
       const body = JSON.parse(String(init.body));
       const headers = new Headers(init.headers);
-      seen.push({ operationName: body.operationName ?? (String(body.query).includes("refreshToken(") ? "RefreshSession" : undefined), authorization: headers.get("authorization") });
+      seen.push({ operationName: body.operationName ?? (String(body.query).includes("refreshToken(") ? "RefreshSession" : undefined), authorization: headers.get("authorization"), cookieMode: headers.get("x-session-cookie"), credentials: init.credentials });
       return new Response(JSON.stringify(reply(body, headers.get("authorization"))), { headers: { "content-type": "application/graphql-response+json" } });
     }),
   );
@@ -32,12 +32,13 @@ afterEach(() => {
 });
 
 describe("Apollo Client session handling", () => {
-  it("when a request is refused as UNAUTHENTICATED, then the refresh token is spent once and the request is retried with the new access token", async () => {
-    setSession(session("old-access", "refresh-1"));
+  it("when a request is refused as UNAUTHENTICATED, then the cookie's refresh token is spent once and the request is retried with the new access token", async () => {
+    setSession(session("old-access", ""));
     const seen = server((body, authorization) => {
       if (String((body as { query?: string }).query ?? "").includes("refreshToken(")) {
-        expect(body.variables).toEqual({ refreshToken: "refresh-1" });
-        return { data: { refreshToken: { ...session("new-access", "refresh-2"), user: { __typename: "User", ...user } } } };
+        // Cookie mode: the token is in the httpOnly cookie, "" asks the server to use it.
+        expect(body.variables).toEqual({ refreshToken: "" });
+        return { data: { refreshToken: { ...session("new-access", ""), user: { __typename: "User", ...user } } } };
       }
       return authorization === "Bearer new-access" ? { data: me } : { data: null, errors: [{ message: "Token expired", extensions: { code: "UNAUTHENTICATED" } }] };
     });
@@ -49,7 +50,14 @@ describe("Apollo Client session handling", () => {
       ["RefreshSession", null],
       ["Me", "Bearer new-access"],
     ]);
-    expect(currentSession()).toMatchObject({ accessToken: "new-access", refreshToken: "refresh-2" });
+    expect(currentSession()).toMatchObject({ accessToken: "new-access", refreshToken: "" });
+    // Every request asks for cookie mode and lets the browser send the cookie.
+    expect(seen.every((s) => s.cookieMode === "1" && s.credentials === "include")).toBe(true);
+  });
+
+  it("when a server answers a refresh token in the body anyway, then it never reaches localStorage", () => {
+    setSession(session("access", "a-refresh-token-from-an-old-server"));
+    expect(globalThis.localStorage.getItem("bg.session")).not.toContain("a-refresh-token-from-an-old-server");
   });
 
   it("when the refresh token is refused too, then the session ends, the cache is cleared, and the request fails", async () => {

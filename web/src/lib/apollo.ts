@@ -14,6 +14,9 @@ export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline"
 
 let refreshing: Promise<Session | null> | null = null;
 
+/** Asks the server to keep the refresh token in its httpOnly cookie (see docs/security.md). */
+export const SESSION_COOKIE_HEADER = "x-session-cookie";
+
 /**
  * Spends the refresh token for a new pair, once at a time however many requests ask: the server
  * rotates refresh tokens and treats a reused one as theft (it revokes the whole family).
@@ -23,9 +26,11 @@ export function refreshSession(): Promise<Session | null> {
   if (!session) return Promise.resolve(null);
   refreshing ??= (async () => {
     try {
+      // The refresh token lives in an httpOnly cookie the server set (cookie mode): "" asks it to use that.
       const response = await fetch(config.graphqlHttpUrl, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        credentials: "include",
+        headers: { "content-type": "application/json", [SESSION_COOKIE_HEADER]: "1" },
         body: JSON.stringify({ query: print(RefreshSessionDocument), variables: { refreshToken: session.refreshToken } }),
       });
       const body = (await response.json()) as { data?: RefreshSessionMutation | null; errors?: unknown[] };
@@ -124,7 +129,10 @@ export function createAppClient(onConnectionState: (state: ConnectionState) => v
 
   const auth = new SetContextLink(async (previous) => {
     const authorization = await freshAuthorization();
-    return authorization ? { headers: { ...previous.headers, authorization } } : {};
+    // Every request asks for cookie mode: sign-in, MFA and refresh answers then keep the refresh
+    // token in an httpOnly cookie, out of reach of any script on the page.
+    const headers = { ...previous.headers, [SESSION_COOKIE_HEADER]: "1" };
+    return { headers: authorization ? { ...headers, authorization } : headers };
   });
   const errors = new ErrorLink(({ error, operation, forward }) => {
     const retried = operation.getContext().authRetried === true;
@@ -134,7 +142,7 @@ export function createAppClient(onConnectionState: (state: ConnectionState) => v
     }
     toastUnexpected(error);
   });
-  const http = ApolloLink.from([errors, rateLimitRetryLink, auth, new HttpLink({ uri: config.graphqlHttpUrl })]);
+  const http = ApolloLink.from([errors, rateLimitRetryLink, auth, new HttpLink({ uri: config.graphqlHttpUrl, credentials: "include" })]);
   const link = ApolloLink.split(
     (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
     new GraphQLWsLink(ws),

@@ -1,6 +1,8 @@
 /**
- * The signed-in session: access token, refresh token and who it belongs to. Kept in
- * localStorage so a reload stays signed in; every tab reads the same store. Components read it
+ * The signed-in session: access token and who it belongs to. Kept in localStorage so a reload
+ * stays signed in; every tab reads the same store. The refresh token is not here: the server
+ * keeps it in an httpOnly cookie (the app asks for cookie mode on every request), so a script
+ * injected into the page cannot steal a long-lived credential. `refreshToken` is "". Components read it
  * through `useSession`, the Apollo links through `currentSession`.
  */
 import { useSyncExternalStore } from "react";
@@ -44,7 +46,8 @@ export function setSession(next: Session | null): void {
   current = next;
   if (next) signedOut = false;
   try {
-    if (next) globalThis.localStorage?.setItem(KEY, JSON.stringify(next));
+    // Whatever a server answered, a refresh token never reaches storage.
+    if (next) globalThis.localStorage?.setItem(KEY, JSON.stringify({ ...next, refreshToken: "" }));
     else globalThis.localStorage?.removeItem(KEY);
   } catch {
     // Private browsing may refuse storage: the session then lasts as long as the tab.

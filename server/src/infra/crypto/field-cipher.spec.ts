@@ -32,4 +32,17 @@ describe("field encryption (AES-256-GCM)", () => {
     expect(after.isStale(after.encrypt("x", "c"))).to.equal(false);
     expect(() => FieldCipher.fromKeyRing(`k1:${k1}`, "k9")).to.throw(/not in the key ring/);
   });
+
+  it("when a value is MACed, then only the same value and purpose match, under any key still in the ring, and not without the key", () => {
+    const before = FieldCipher.fromKeyRing(`k1:${k1}`);
+    const stored = before.mac("alice:ABCDEFG2345678", "mfa backup code");
+    expect(stored).to.match(/^m1\.k1\.[A-Za-z0-9_-]{43}$/);
+    expect(before.macMatches(stored, "alice:ABCDEFG2345678", "mfa backup code")).to.equal(true);
+    expect(before.macMatches(stored, "bob:ABCDEFG2345678", "mfa backup code")).to.equal(false);
+    expect(before.macMatches(stored, "alice:ABCDEFG2345678", "another purpose")).to.equal(false);
+    const rotated = FieldCipher.fromKeyRing(`k1:${k1},k2:${k2}`);
+    expect(rotated.macMatches(stored, "alice:ABCDEFG2345678", "mfa backup code")).to.equal(true);
+    expect(rotated.mac("x", "p")).to.match(/^m1\.k2\./);
+    expect(FieldCipher.fromKeyRing(`k2:${k2}`).macMatches(stored, "alice:ABCDEFG2345678", "mfa backup code")).to.equal(false);
+  });
 });

@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 
 const VERSION = "v1";
 const IV_BYTES = 12; // the GCM standard nonce size
 const KEY_BYTES = 32; // AES-256
 const TAG_BYTES = 16;
+const MAC_VERSION = "m1";
 
 /**
  * AES-256-GCM for personal data and secrets at rest. Each ciphertext names the key that made
@@ -56,6 +57,31 @@ export class FieldCipher {
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
+  }
+
+  /**
+   * HMAC-SHA256 of `value` under a key derived (HKDF) from the active key for `purpose`, as
+   * `m1.<keyId>.<mac>`. For what is only ever compared, such as backup codes: a copied table is
+   * useless without the key, which lives outside the database with the encryption keys. A
+   * MAC cannot be re-keyed without the value, so a key stays in the ring while MACs made with
+   * it are still in use.
+   */
+  mac(value: string, purpose: string): string {
+    return [MAC_VERSION, this.activeKeyId, this.macWith(this.activeKeyId, value, purpose)].join(".");
+  }
+
+  /** True when `stored` (from `mac`) is the MAC of `value` for `purpose`, in constant time. */
+  macMatches(stored: string, value: string, purpose: string): boolean {
+    const [version, keyId, mac] = stored.split(".");
+    if (version !== MAC_VERSION || !this.keys.has(keyId) || !mac) return false;
+    const expected = Buffer.from(this.macWith(keyId, value, purpose));
+    const presented = Buffer.from(mac);
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  }
+
+  private macWith(keyId: string, value: string, purpose: string): string {
+    const key = Buffer.from(hkdfSync("sha256", this.keys.get(keyId)!, Buffer.alloc(0), `blockguardian mac: ${purpose}`, 32));
+    return createHmac("sha256", key).update(value, "utf8").digest("base64url");
   }
 
   /** True when `sealed` was made with a key other than the active one. */

@@ -1,13 +1,18 @@
 import { GraphQLScalarType, Kind } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
-import { canonicalDecimal, isDecimal, MAX_DECIMAL_DIGITS } from "../decimal";
+import { canonicalDecimal, decimalInputProblem, MAX_FRACTION_DIGITS, MAX_WHOLE_DIGITS } from "../decimal";
 
-const DECIMAL_HELP = `Decimal must be a string of digits with an optional fraction, such as "1250.50", at most ${MAX_DECIMAL_DIGITS} digits`;
+const DECIMAL_HELP = `Decimal must be a string of digits with an optional fraction, such as "1250.50": at most ${MAX_WHOLE_DIGITS} digits before the point and ${MAX_FRACTION_DIGITS} after it`;
 
+/**
+ * The one check of every decimal the API receives, as a variable or inline. JSON numbers are
+ * refused, not converted: by the time a client sent one, a float may already have rounded the
+ * amount. More places than the database keeps are refused, never rounded.
+ */
 function parseDecimal(value: unknown): string {
-  // JSON numbers are refused, not converted: by the time a client sent one, a float may
-  // already have rounded the amount.
-  if (typeof value !== "string" || !isDecimal(value)) throw new TypeError(DECIMAL_HELP);
+  if (typeof value !== "string") throw new TypeError(DECIMAL_HELP);
+  const problem = decimalInputProblem(value);
+  if (problem) throw new TypeError(`${DECIMAL_HELP} (${problem})`);
   return canonicalDecimal(value);
 }
 

@@ -28,7 +28,7 @@ export function AccountPage() {
       </section>
       <section className="card" aria-labelledby="mfa-heading">
         <h2 id="mfa-heading">Two-factor sign-in</h2>
-        <MfaSetup enabled={me.mfaEnabled} onEnabled={() => void refetch()} />
+        <MfaSetup enabled={me.mfaEnabled} onChanged={() => void refetch()} />
       </section>
       <section className="card" aria-labelledby="keys-heading">
         <h2 id="keys-heading">API keys for partners</h2>

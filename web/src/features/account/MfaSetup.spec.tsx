@@ -41,3 +41,37 @@ describe("turning on two-factor sign-in", () => {
     expect(screen.queryByText("aaaa-1111")).toBeNull();
   });
 });
+
+describe("two-factor sign-in when it is on", () => {
+  function setupOn() {
+    let changed = 0;
+    const api = scriptedClient({
+      RegenerateBackupCodes: (variables) => (variables.code === "123456" ? { data: { regenerateBackupCodes: ["NEWCODE-AAAAAAA", "NEWCODE-BBBBBBB"] } } : graphqlError("The code is not valid", "BAD_USER_INPUT")),
+      DisableMfa: (variables) => (variables.code === "123456" ? { data: { disableMfa: true } } : graphqlError("The code is not valid", "BAD_USER_INPUT")),
+    });
+    render(<MfaSetup enabled onChanged={() => changed++} />, { wrapper: api.wrapper });
+    return { api, user: userEvent.setup(), changed: () => changed };
+  }
+
+  it("when new backup codes are asked for with a current code, then they are shown once; a wrong code shows the server's reason", async () => {
+    const { api, user } = setupOn();
+    await user.type(screen.getByLabelText("Current code from the app"), "000000");
+    await user.click(screen.getByRole("button", { name: "New backup codes" }));
+    expect((await screen.findByTestId("form-error")).textContent).toBe("The code is not valid");
+    await user.clear(screen.getByLabelText("Current code from the app"));
+    await user.type(screen.getByLabelText("Current code from the app"), "123 456");
+    await user.click(screen.getByRole("button", { name: "New backup codes" }));
+    const codes = await screen.findByTestId("backup-codes");
+    expect([...codes.querySelectorAll("li")].map((li) => li.textContent)).toEqual(["NEWCODE-AAAAAAA", "NEWCODE-BBBBBBB"]);
+    expect(api.sent("RegenerateBackupCodes").at(-1)!.variables).toEqual({ code: "123456" });
+    expect(api.sent("DisableMfa")).toHaveLength(0);
+  });
+
+  it("when it is turned off with a current code, then the server is asked to and the page is told to reload the account", async () => {
+    const { api, user, changed } = setupOn();
+    await user.type(screen.getByLabelText("Current code from the app"), "123456");
+    await user.click(screen.getByRole("button", { name: "Turn off two-factor sign-in" }));
+    await waitFor(() => expect(changed()).toBe(1));
+    expect(api.sent("DisableMfa")[0].variables).toEqual({ code: "123456" });
+  });
+});

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Field, FormError } from "../../components/ui/Field";
-import { useConfirmMfaMutation, useEnableMfaMutation } from "../../gql/graphql";
+import { useConfirmMfaMutation, useDisableMfaMutation, useEnableMfaMutation, useRegenerateBackupCodesMutation } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
 import { updateSessionUser } from "../../lib/session";
 
@@ -10,7 +10,7 @@ type Step = { kind: "off" } | { kind: "scan"; secret: string; qr: string } | { k
  * Turning on two-factor sign-in: scan the QR code, confirm with a first code, then keep the
  * backup codes, which the server shows this once and stores only hashed.
  */
-export function MfaSetup({ enabled, onEnabled }: { enabled: boolean; onEnabled?: () => void }) {
+export function MfaSetup({ enabled, onChanged }: { enabled: boolean; onChanged?: () => void }) {
   const [step, setStep] = useState<Step>({ kind: "off" });
   const [error, setError] = useState<string | null>(null);
   const [enable, enableState] = useEnableMfaMutation();
@@ -35,7 +35,7 @@ export function MfaSetup({ enabled, onEnabled }: { enabled: boolean; onEnabled?:
       if (data) {
         updateSessionUser({ mfaEnabled: true });
         setStep({ kind: "codes", codes: data.confirmMfa });
-        onEnabled?.();
+        onChanged?.();
       }
     } catch (e) {
       setError(errorMessage(e));
@@ -43,7 +43,7 @@ export function MfaSetup({ enabled, onEnabled }: { enabled: boolean; onEnabled?:
   }
 
   if (step.kind === "codes") return <BackupCodes codes={step.codes} onDone={() => setStep({ kind: "off" })} />;
-  if (enabled) return <p data-testid="mfa-status">Two-factor sign-in is on.</p>;
+  if (enabled) return <MfaOn onCodes={(codes) => setStep({ kind: "codes", codes })} onDisabled={() => onChanged?.()} />;
   if (step.kind === "scan") {
     return (
       <div className="mfa-scan">
@@ -70,6 +70,56 @@ export function MfaSetup({ enabled, onEnabled }: { enabled: boolean; onEnabled?:
         {enableState.loading ? "Preparing…" : "Turn on two-factor sign-in"}
       </button>
     </div>
+  );
+}
+
+/**
+ * With two-factor sign-in on: new backup codes (the old ones stop working) or turning it off.
+ * Both need a current code from the app, as the server does; a stale session is asked to sign in again.
+ */
+function MfaOn({ onCodes, onDisabled }: { onCodes: (codes: string[]) => void; onDisabled: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [disable, disableState] = useDisableMfaMutation();
+  const [regenerate, regenerateState] = useRegenerateBackupCodesMutation();
+  const busy = disableState.loading || regenerateState.loading;
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const action = ((event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+    const form = event.currentTarget;
+    const code = String(new FormData(form).get("code")).replace(/\s+/g, "");
+    setError(null);
+    try {
+      if (action === "disable") {
+        const { data } = await disable({ variables: { code } });
+        if (data?.disableMfa) {
+          updateSessionUser({ mfaEnabled: false });
+          onDisabled();
+        }
+      } else {
+        const { data } = await regenerate({ variables: { code } });
+        if (data) onCodes(data.regenerateBackupCodes);
+      }
+      form.reset();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="stack">
+      <p data-testid="mfa-status">Two-factor sign-in is on.</p>
+      <Field label="Current code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" required />
+      <FormError message={error} />
+      <div className="row">
+        <button type="submit" name="action" value="regenerate" disabled={busy}>
+          New backup codes
+        </button>
+        <button type="submit" name="action" value="disable" className="danger" disabled={busy}>
+          Turn off two-factor sign-in
+        </button>
+      </div>
+    </form>
   );
 }
 

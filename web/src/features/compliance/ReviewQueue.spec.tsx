@@ -58,6 +58,9 @@ describe("KYC review queue", () => {
     const { api, user } = setup(decided);
     await screen.findByTestId("review-queue");
     expect(within(item("k1")).getByText("high-risk jurisdiction: IR", { exact: false })).toBeTruthy();
+    // Checks are named for people, not by their internal ids.
+    expect(within(item("k1")).getAllByText("Country risk", { exact: false }).length).toBeGreaterThan(0);
+    expect(within(item("k1")).queryByText("country_risk", { exact: false })).toBeNull();
     await user.type(within(item("k1")).getByLabelText("Reason for the decision"), "Resident of Sweden for 20 years; source of funds documented");
     await user.click(within(item("k1")).getByRole("button", { name: "Approve" }));
     await waitFor(() => expect(item("k1")).toBeNull());

@@ -6,7 +6,7 @@ import { type KycReviewQueueQuery, KycReviewQueueDocument, useDecideKycMutation,
 import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
 import { personName } from "./case-rules";
-import { KycChecks, KycStatusBadge } from "./KycChecks";
+import { KycChecks, KycStatusBadge, kycCheckLabel } from "./KycChecks";
 
 type QueueItem = KycReviewQueueQuery["kycVerifications"][number];
 
@@ -130,7 +130,7 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
         <span className="muted">submitted {new Date(verification.submittedAt).toLocaleString()}</span>
       </div>
       <p>
-        Sent to review by: <strong>{failed.map((c) => c.name).join(", ") || "—"}</strong>
+        Sent to review by: <strong>{failed.map((c) => kycCheckLabel(c.name)).join(", ") || "—"}</strong>
       </p>
       <KycChecks checks={verification.checks} />
       <div className="field">

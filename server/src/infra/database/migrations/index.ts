@@ -8,6 +8,8 @@ import { AuthTime1732420000006 } from "./1732420000006-auth-time";
 import { Trading1732420000007 } from "./1732420000007-trading";
 import { Compliance1732420000008 } from "./1732420000008-compliance";
 import { Chain1732420000009 } from "./1732420000009-chain";
+import { PasswordResets1732420000020 } from "./1732420000020-password-resets";
+import { AuditCheckpoints1732420000021 } from "./1732420000021-audit-checkpoints";
 import { ComplianceCases1732420000030 } from "./1732420000030-compliance-cases";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
@@ -22,5 +24,7 @@ export const migrations = [
   Trading1732420000007,
   Compliance1732420000008,
   Chain1732420000009,
+  PasswordResets1732420000020,
+  AuditCheckpoints1732420000021,
   ComplianceCases1732420000030,
 ];
