@@ -5,7 +5,7 @@ import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
 
-const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason fills { price quantity fee liquidity side }";
+const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity fills { price quantity fee liquidity side }";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation ($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
 const PORTFOLIO = `query ($id: ID!) { portfolio(id: $id) { cashBalance availableCash realizedPnl positions { symbol quantity averageCost } } }`;
@@ -267,5 +267,57 @@ describe("trading over GraphQL", () => {
     expect(sell).to.deep.include({ status: "PARTIALLY_FILLED", filledQuantity: "3" });
     const bobBuy = (await gql(server, `query ($id: ID!) { order(id: $id) { status rejectReason } }`, { id: second.id }, bearer(bob.accessToken))).data!.order;
     expect(bobBuy).to.deep.equal({ status: "CANCELLED", rejectReason: "SELF_TRADE" });
+  });
+
+  describe("order options (issue 15)", () => {
+    it("when a post-only buy would take liquidity, then it is answered as an order, CANCELLED untouched with POST_ONLY, and nothing is reserved", async () => {
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
+      const before = await portfolio(alice);
+      const order = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100", postOnly: true });
+      expect(order).to.deep.include({ status: "CANCELLED", rejectReason: "POST_ONLY", filledQuantity: "0" });
+      expect((await portfolio(alice)).availableCash).to.equal(before.availableCash);
+      expect((await book()).asks).to.deep.equal([{ price: "100", quantity: "2", orderCount: 1 }]);
+      const resting = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99", postOnly: true });
+      expect(resting).to.deep.include({ status: "NEW" });
+      const shown = await gql(server, `query ($id: ID!) { order(id: $id) { postOnly displayQuantity } }`, { id: resting.id }, bearer(alice.accessToken));
+      expect(shown.data!.order).to.deep.equal({ postOnly: true, displayQuantity: null });
+    });
+
+    it("when post-only or a display quantity is asked of an order that cannot rest, then it is BAD_USER_INPUT naming the field", async () => {
+      const post = await place(alice, { side: "BUY", type: "MARKET", quantity: "1", postOnly: true });
+      expect(codeOf(post)).to.equal("BAD_USER_INPUT");
+      expect(post.errors![0].extensions!.field).to.equal("postOnly");
+      const ice = await place(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "99", displayQuantity: "2" });
+      expect(codeOf(ice)).to.equal("BAD_USER_INPUT");
+      expect(ice.errors![0].extensions!.field).to.equal("displayQuantity");
+    });
+
+    it("when an iceberg rests and its shown part fills, then the book shows only the next part, and a rebuild from the journal shows the same", async () => {
+      const ice = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "25", limitPrice: "101", displayQuantity: "10" });
+      expect(ice).to.deep.include({ status: "NEW" });
+      expect((await book()).asks).to.deep.equal([{ price: "101", quantity: "10", orderCount: 1 }]);
+      await placed(alice, { side: "BUY", type: "LIMIT", quantity: "13", limitPrice: "101" });
+      expect((await book()).asks).to.deep.equal([{ price: "101", quantity: "7", orderCount: 1 }]);
+      await server.services.trading.idle();
+      const desk = server.services.trading.desk("AAPL");
+      const depth = desk.book.depth(5);
+      await desk.recover(server.database.dataSource.manager);
+      expect(desk.book.depth(5)).to.deep.equal(depth);
+    });
+
+    it("when a trader cancels all in a symbol, then every open order of theirs there is cancelled in one step and others' stay", async () => {
+      const a = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "95" });
+      const b = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "96" });
+      const other = await placed(bob, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "94" });
+      const response = await gql(server, `mutation { cancelAllOrders(symbol: "AAPL") { id status } }`, {}, bearer(alice.accessToken));
+      expect(response.errors).to.equal(undefined);
+      expect(response.data!.cancelAllOrders.map((o: { id: string }) => o.id).sort()).to.deep.equal([a.id, b.id].sort());
+      expect(response.data!.cancelAllOrders.every((o: { status: string }) => o.status === "CANCELLED")).to.equal(true);
+      expect((await book()).bids).to.deep.equal([{ price: "94", quantity: "1", orderCount: 1 }]);
+      const mine = await gql(server, `query ($id: ID!) { order(id: $id) { status } }`, { id: other.id }, bearer(bob.accessToken));
+      expect(mine.data!.order.status).to.equal("NEW");
+      const unknown = await gql(server, `mutation { cancelAllOrders(symbol: "NOPE") { id } }`, {}, bearer(alice.accessToken));
+      expect(codeOf(unknown)).to.equal("BAD_USER_INPUT");
+    });
   });
 });

@@ -12,7 +12,7 @@ import {
   GraphQLString,
 } from "graphql";
 import { badUserInput } from "../infra/errors";
-import { FREE_TEXT, isUuid, LINE, textProblem, type TextRule } from "../infra/graphql/text";
+import { FREE_TEXT, isUuid, LINE, NARRATIVE, textProblem, type TextRule } from "../infra/graphql/text";
 
 /**
  * Strings that are not one short line, by schema coordinate (`InputType.field` or
@@ -26,6 +26,11 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   "KycInput.mrz": { kind: "multiline", max: 200 },
   // EIP-4361 signatures are 65 bytes of hex; the limit only keeps the field bounded.
   "LinkWalletInput.signature": { kind: "line", max: 1_000 },
+  // An officer's working notes on a case, and the SAR's narrative (the compliance feature also bounds them by kind).
+  "Mutation.addCaseNote(text:)": FREE_TEXT,
+  "Mutation.escalateCase(reason:)": FREE_TEXT,
+  "Mutation.closeCase(resolution:)": FREE_TEXT,
+  "Mutation.fileSar(narrative:)": NARRATIVE,
 };
 
 /** Checks one coerced argument value; throws BAD_USER_INPUT naming the path of the bad value. */

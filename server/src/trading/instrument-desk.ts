@@ -57,17 +57,34 @@ export class InstrumentDesk {
       [this.steps.symbol],
     );
     const [last] = await manager.query(`SELECT price FROM trades WHERE symbol = $1 ORDER BY seq DESC LIMIT 1`, [this.steps.symbol]);
+    // An iceberg shows its display less what makers took from it since it last queued.
+    const icebergs = rows.filter((row) => row.displayQuantity !== null).map((row) => row.id);
+    const shownTaken = new Map<string, string>();
+    if (icebergs.length > 0) {
+      const taken: Array<{ order_id: string; taken: string }> = await manager.query(
+        `SELECT f.order_id, sum(f.quantity) AS taken FROM fills f JOIN orders o ON o.id = f.order_id
+          WHERE f.order_id = ANY($1::uuid[]) AND f.liquidity = 'MAKER' AND f.seq > o.queued_seq GROUP BY f.order_id`,
+        [icebergs],
+      );
+      for (const row of taken) shownTaken.set(row.order_id, row.taken);
+    }
     this.openOrders.clear();
     this.byOrderId.clear();
     const open: RestoredOrder[] = rows.map((row) => {
       this.track(row);
+      const remaining = toLots(parseFixed(row.quantity) - parseFixed(row.filledQuantity), this.steps);
+      const display = row.displayQuantity === null ? undefined : toLots(parseFixed(row.displayQuantity), this.steps);
+      const visible = display === undefined ? undefined : Math.min(display - toLots(parseFixed(shownTaken.get(row.id) ?? "0"), this.steps), remaining);
       return {
+        postOnly: row.postOnly || undefined,
+        display,
+        visible,
         id: Number(row.engineId),
         account: this.account(row.userId),
         side: row.side as "BUY" | "SELL",
         kind: row.type,
         tif: row.timeInForce as RestoredOrder["tif"],
-        quantity: toLots(parseFixed(row.quantity) - parseFixed(row.filledQuantity), this.steps),
+        quantity: remaining,
         price: row.limitPrice && row.type !== OrderType.MARKET ? toTicks(parseFixed(row.limitPrice), this.steps) : undefined,
         stopPrice: row.stopPrice ? toTicks(parseFixed(row.stopPrice), this.steps) : undefined,
         protection: row.protectionPrice && (row.type === OrderType.STOP || row.type === OrderType.MARKET) ? toTicks(parseFixed(row.protectionPrice), this.steps) : undefined,

@@ -59,6 +59,20 @@ export function recordEvents(events: EngineEvent[], orders: (engineId: number) =
       case "fill":
         recordFill(event, touch(event.makerId), touch(event.takerId), ledger, steps, fees, now, outcome);
         break;
+      case "amended": {
+        // The sequencer has already set the row's quantity and reservation for the amend.
+        const row = touch(event.id);
+        if (event.requeued) row.queuedSeq = String(event.seq);
+        row.lastSeq = String(event.seq);
+        break;
+      }
+      case "replenished": {
+        // An iceberg's next part queues at the back: recovery puts it there by queued_seq.
+        const row = touch(event.id);
+        row.queuedSeq = String(event.seq);
+        row.lastSeq = String(event.seq);
+        break;
+      }
       default: {
         // A cancel that found nothing to cancel changes nothing (the service checked first).
         if (event.type === "rejected" && event.reason === "UNKNOWN_ORDER") break;

@@ -22,6 +22,9 @@ export interface ValidatedOrder {
   limitPrice: Fixed | null;
   stopPrice: Fixed | null;
   clientOrderId: string | null;
+  postOnly?: boolean;
+  /** Iceberg: lots shown at a time. */
+  displayLots?: number;
 }
 
 export const stepsOf = (instrument: Instrument): InstrumentSteps => ({
@@ -56,7 +59,17 @@ export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): V
   if (clientOrderId !== null && !/^[A-Za-z0-9._:-]{1,64}$/.test(clientOrderId)) {
     throw badUserInput("clientOrderId must be 1 to 64 letters, digits or . _ : -", "clientOrderId");
   }
-  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId };
+  const resting = input.type === OrderType.LIMIT && tif !== TimeInForce.IOC && tif !== TimeInForce.FOK;
+  if (input.postOnly && !resting) throw badUserInput("Post-only is for limit orders that may rest (GTC or DAY)", "postOnly");
+  let displayLots: number | undefined;
+  if (input.displayQuantity !== null && input.displayQuantity !== undefined) {
+    if (!resting) throw badUserInput("A display quantity (iceberg) is for limit orders that may rest (GTC or DAY)", "displayQuantity");
+    const display = parseFixed(input.displayQuantity);
+    if (display <= ZERO || display > quantity) throw badUserInput("The display quantity must be more than zero and at most the quantity", "displayQuantity");
+    if (!isMultipleOf(display, steps.lot)) throw badUserInput(`The display quantity must be a multiple of the lot size ${formatFixed(steps.lot)}`, "displayQuantity");
+    displayLots = Number(display / steps.lot);
+  }
+  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots };
 }
 
 function price(raw: string | null | undefined, field: string, required: boolean, type: OrderType, steps: InstrumentSteps): Fixed | null {

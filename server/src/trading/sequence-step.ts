@@ -48,6 +48,7 @@ export interface Inventory {
 export type SequencerCommand =
   | { kind: "place"; request: PlaceRequest }
   | { kind: "cancel"; session: Session; orderId: string }
+  | { kind: "cancelAll"; session: Session; portfolioId: string | null; symbol: string | null }
   | { kind: "expireDay" }
   | { kind: "cash"; command: CashCommand }
   | { kind: "bookFill"; fill: FillInput }
@@ -56,8 +57,8 @@ export type SequencerCommand =
   | { kind: "disableUser"; session: Session; userId: string; disabled: boolean }
   | { kind: "openBook"; instrument: Instrument };
 
-/** What a command answers: the order it concerns, a cash movement, a flag, or nothing. */
-export type SequencerResult = OrderRow | TransactionRow | boolean | undefined;
+/** What a command answers: the order(s) it concerns, a cash movement, a flag, or nothing. */
+export type SequencerResult = OrderRow | OrderRow[] | TransactionRow | boolean | undefined;
 
 /** What the sequencer keeps between batches, besides the books and accounts. */
 export interface SequencerState {
@@ -146,6 +147,8 @@ export class SequenceStep {
         return this.place(command.request);
       case "cancel":
         return this.cancel(command.session, command.orderId);
+      case "cancelAll":
+        return this.cancelAll(command);
       case "expireDay":
         for (const desk of this.state.desks.values()) this.apply(desk, { type: "expireDay" }, new Map());
         return undefined;
@@ -250,6 +253,8 @@ export class SequenceStep {
         price: order.limitPrice === null ? undefined : toTicks(order.limitPrice, steps),
         stopPrice: order.stopPrice === null ? undefined : toTicks(order.stopPrice, steps),
         protection: request.protection === null ? undefined : toTicks(request.protection, steps),
+        postOnly: order.postOnly || undefined,
+        display: order.displayLots,
       },
       new Map([[engineId, row]]),
     );
@@ -277,6 +282,21 @@ export class SequenceStep {
     this.apply(open.desk, { type: "cancel", id: Number(open.row.engineId) }, new Map());
     if (this.state.systemUsers.has(open.row.userId)) this.activity(open.desk.steps.symbol).cancelled++;
     return open.row;
+  }
+
+  /** Every open order of the caller (in a portfolio, a symbol, or both), cancelled in one step. */
+  private cancelAll(command: Extract<SequencerCommand, { kind: "cancelAll" }>): OrderRow[] {
+    const userId = command.session.requireUser();
+    const cancelled: OrderRow[] = [];
+    for (const desk of this.state.desks.values()) {
+      if (command.symbol !== null && desk.steps.symbol !== command.symbol) continue;
+      for (const row of [...desk.openOrders.values()]) {
+        if (row.userId !== userId || (command.portfolioId !== null && row.portfolioId !== command.portfolioId)) continue;
+        this.apply(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
+        cancelled.push(row);
+      }
+    }
+    return cancelled;
   }
 
   /**
@@ -399,6 +419,8 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
     limitPrice: order.limitPrice === null ? null : formatFixed(order.limitPrice),
     stopPrice: order.stopPrice === null ? null : formatFixed(order.stopPrice),
     protectionPrice: request.protection === null ? null : formatFixed(request.protection),
+    postOnly: order.postOnly === true,
+    displayQuantity: order.displayLots === undefined ? null : formatFixed(BigInt(order.displayLots) * desk.steps.lot),
     filledQuantity: "0",
     filledNotional: "0",
     status: OrderStatus.NEW,
@@ -441,6 +463,8 @@ const ORDER_COLUMNS: Array<BulkColumn<OrderRow>> = [
   ["limit_price", "numeric", (o) => o.limitPrice],
   ["stop_price", "numeric", (o) => o.stopPrice],
   ["protection_price", "numeric", (o) => o.protectionPrice],
+  ["post_only", "boolean", (o) => o.postOnly],
+  ["display_quantity", "numeric", (o) => o.displayQuantity],
   ["created_at", "timestamptz", (o) => o.createdAt],
   ...ORDER_STATE,
 ];

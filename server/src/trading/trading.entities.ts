@@ -73,6 +73,13 @@ export class OrderRow {
   @Column({ name: "protection_price", type: "numeric", nullable: true })
   protectionPrice!: string | null;
 
+  @Column({ name: "post_only", type: "boolean", default: false })
+  postOnly!: boolean;
+
+  /** Iceberg: the quantity shown in the book at a time. */
+  @Column({ name: "display_quantity", type: "numeric", nullable: true })
+  displayQuantity!: string | null;
+
   @Column({ name: "filled_quantity", type: "numeric" })
   filledQuantity!: string;
 

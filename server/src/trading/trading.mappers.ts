@@ -33,6 +33,8 @@ export function toOrder(row: OrderRow): Order {
     averageFillPrice: average,
     status: row.status,
     rejectReason: row.rejectReason,
+    postOnly: row.postOnly ?? false,
+    displayQuantity: row.displayQuantity === null || row.displayQuantity === undefined ? null : formatFixed(parseFixed(row.displayQuantity)),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     userId: row.userId,

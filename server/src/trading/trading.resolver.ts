@@ -29,6 +29,16 @@ export class TradingResolver {
     return ctx.services.trading.cancelOrder(ctx.session, id);
   }
 
+  @Authorized(...TRADERS, scope(Scope.TRADE))
+  @Mutation(() => [Order])
+  cancelAllOrders(
+    @Arg("portfolioId", () => ID, { nullable: true }) portfolioId: string | null,
+    @Arg("symbol", () => String, { nullable: true }) symbol: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Order[]> {
+    return ctx.services.trading.cancelAllOrders(ctx.session, portfolioId ?? null, symbol ?? null);
+  }
+
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean, { description: "ADMIN kill switch: halt (or resume) new orders in an instrument." })
   setTradingHalted(@Arg("symbol") symbol: string, @Arg("halted") halted: boolean, @Ctx() ctx: Context): Promise<boolean> {

@@ -108,6 +108,15 @@ export class TradingService {
     return toOrder((await this.sequencer.submit({ kind: "cancel", session, orderId: id })) as OrderRow);
   }
 
+  /** Cancels every open order of the caller, in a portfolio and/or a symbol, in one sequence step. */
+  async cancelAllOrders(session: Session, portfolioId: string | null, symbol: string | null): Promise<Order[]> {
+    session.requireUser();
+    if (portfolioId !== null && !isUuid(portfolioId)) throw notFound("Portfolio");
+    if (symbol !== null) this.desk(symbol);
+    const rows = (await this.sequencer.submit({ kind: "cancelAll", session, portfolioId, symbol })) as OrderRow[];
+    return rows.map(toOrder);
+  }
+
   /** A system account's whole ladder for one instrument, replaced in one sequence step. */
   async requote(session: Session, portfolioId: string, symbol: string, levels: QuoteLevel[], inventory: Inventory | null): Promise<void> {
     await this.sequencer.submit({ kind: "requote", session, portfolioId, symbol, levels, inventory });

@@ -83,6 +83,12 @@ export class Order {
   @Field(() => String, { nullable: true })
   rejectReason!: string | null;
 
+  @Field()
+  postOnly!: boolean;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Iceberg: the quantity shown in the book; null shows all." })
+  displayQuantity!: string | null;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
@@ -199,4 +205,10 @@ export class PlaceOrderInput {
 
   @Field(() => String, { nullable: true, description: "Your id for the order: a retry with the same id returns the original order." })
   clientOrderId?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  postOnly?: boolean | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  displayQuantity?: string | null;
 }

@@ -117,8 +117,10 @@ export type OrderType = typeof OrderType[keyof typeof OrderType];
 export type PlaceOrderInput = {
   /** Your id for the order: a retry with the same id returns the original order. */
   clientOrderId?: string | null | undefined;
+  displayQuantity?: string | null | undefined;
   limitPrice?: string | null | undefined;
   portfolioId: string;
+  postOnly?: boolean | null | undefined;
   quantity: string;
   side: OrderSide;
   stopPrice?: string | null | undefined;

@@ -94,7 +94,11 @@ export class FastStore implements RestingOrders {
       side: order.side,
       price: order.price,
       remaining: order.remaining,
+      visible: order.visible,
+      display: order.display,
       tif: order.tif,
+      expiresAt: order.expiresAt,
+      postOnly: order.postOnly,
       arrival: order.arrival,
       prev: level.tail,
       next: null,
@@ -103,7 +107,7 @@ export class FastStore implements RestingOrders {
     if (level.tail) level.tail.next = node;
     else level.head = node;
     level.tail = node;
-    level.quantity += order.remaining;
+    level.quantity += order.visible;
     level.count++;
     this.orders.set(order.id, node);
   }
@@ -121,16 +125,17 @@ export class FastStore implements RestingOrders {
     else level.head = node.next;
     if (node.next) node.next.prev = node.prev;
     else level.tail = node.prev;
-    level.quantity -= node.remaining;
+    level.quantity -= node.visible;
     level.count--;
     this.orders.delete(node.id);
     if (level.count === 0) this.sides[node.side].dropLevel(level);
   }
 
-  reduce(order: RestingOrder, quantity: number): void {
+  reduce(order: RestingOrder, quantity: number, visible: number): void {
     const node = this.orders.get(order.id)!;
     node.remaining -= quantity;
-    node.level.quantity -= quantity;
+    node.visible -= visible;
+    node.level.quantity -= visible;
   }
 
   best(side: Side): RestingOrder | undefined {

@@ -1,5 +1,6 @@
 import { crosses, type RestingOrder, type RestingOrders } from "./resting-orders";
-import type { CancelReason, Command, Depth, EngineEvent, OrderBook, RejectReason, RestoredOrder, Side, SubmitCommand, TimeInForce } from "./types";
+import { type TrailingStops, trailingStopPrice } from "./trailing-stops";
+import type { AmendCommand, CancelReason, Command, Depth, EngineEvent, OrderBook, RejectReason, RestoredOrder, Side, SubmitCommand, TimeInForce } from "./types";
 
 interface PendingStop {
   command: SubmitCommand;
@@ -24,7 +25,17 @@ interface PendingStop {
  *   the last trade already satisfies its condition triggers at once. Triggered stops become
  *   MARKET (STOP) or LIMIT at their price (STOP_LIMIT) and run one at a time in the order they
  *   were accepted; each may print trades that trigger more (cascade), re-checked after each.
- * - expireDay: every DAY order, resting or waiting, expires in arrival order.
+ * - TRAILING_STOP waits like STOP; its stop price trails the highest trade since acceptance
+ *   (sell) or the lowest (buy) by trailAmount ticks or trailBps, rounded away from the market,
+ *   and triggers as a STOP does. Plain and trailing stops trigger in one acceptance order.
+ * - postOnly (LIMIT): an order whose price crosses the best opposite order is cancelled
+ *   untouched (POST_ONLY) instead of trading.
+ * - Iceberg (LIMIT with display): rests showing at most `display` lots; when the shown part
+ *   fills, the next part is shown and queues at the back of its price (replenished). As a
+ *   taker, and for FOK's count, all of it counts; depth shows only the shown parts.
+ * - amend: see AmendCommand.
+ * - expireDay: every DAY order, resting or waiting, expires in arrival order; expire(now):
+ *   every GTD order with expiresAt <= now, likewise.
  */
 export class MatchingEngine implements OrderBook {
   private seq = 0;
@@ -33,7 +44,10 @@ export class MatchingEngine implements OrderBook {
   private events: EngineEvent[] = [];
   private readonly stops = new Map<number, PendingStop>();
 
-  constructor(private readonly book: RestingOrders) {}
+  constructor(
+    private readonly book: RestingOrders,
+    private readonly trailing: TrailingStops,
+  ) {}
 
   get lastTradePrice(): number | null {
     return this.last;
@@ -47,7 +61,9 @@ export class MatchingEngine implements OrderBook {
     this.events = [];
     if (command.type === "submit") this.submit(command);
     else if (command.type === "cancel") this.cancel(command.id);
-    else this.expireDay();
+    else if (command.type === "amend") this.amend(command);
+    else if (command.type === "expire") this.expire((tif, expiresAt) => tif === "GTD" && expiresAt! <= command.now);
+    else this.expire((tif) => tif === "DAY");
     return this.events;
   }
 
@@ -59,7 +75,13 @@ export class MatchingEngine implements OrderBook {
     const open = new Map<number, number>();
     for (const order of this.book.all()) open.set(order.id, order.remaining);
     for (const [id, stop] of this.stops) open.set(id, stop.command.quantity);
+    for (const stop of this.trailing.all()) open.set(stop.command.id, stop.command.quantity);
     return open;
+  }
+
+  trailingStopPrice(id: number): number | undefined {
+    const stop = this.trailing.get(id);
+    return stop && trailingStopPrice(stop.command.side, stop.mark, stop.command.trailAmount, stop.command.trailBps);
   }
 
   /** Events are built with their sequence number in place: no copies on the hot path. */
@@ -73,11 +95,14 @@ export class MatchingEngine implements OrderBook {
    */
   restore(open: RestoredOrder[], state: { sequence: number; lastTradePrice: number | null }): void {
     if (this.seq !== 0 || this.book.all().length > 0) throw new Error("restore into an empty book only");
-    for (const entry of open) {
+    for (const { visible, ...entry } of open) {
+      const command: SubmitCommand = { type: "submit", ...entry };
       if (entry.kind === "STOP" || entry.kind === "STOP_LIMIT") {
-        this.stops.set(entry.id, { command: { type: "submit", ...entry }, arrival: ++this.arrivals });
+        this.stops.set(entry.id, { command, arrival: ++this.arrivals });
+      } else if (entry.kind === "TRAILING_STOP") {
+        this.trailing.add({ command, arrival: ++this.arrivals, mark: entry.mark! });
       } else {
-        this.book.add({ id: entry.id, account: entry.account, side: entry.side, price: entry.price!, remaining: entry.quantity, tif: entry.tif, arrival: ++this.arrivals });
+        this.rest(command, entry.quantity, visible);
       }
     }
     this.seq = state.sequence;
@@ -94,26 +119,44 @@ export class MatchingEngine implements OrderBook {
 
   private submit(command: SubmitCommand): void {
     // Ids come from the gateway's sequence; the engine refuses one that is live in this book.
-    if (this.book.get(command.id) || this.stops.has(command.id)) return this.reject(command.id, "DUPLICATE_ID");
+    if (this.isOpen(command.id)) return this.reject(command.id, "DUPLICATE_ID");
     if (!isValid(command)) return this.reject(command.id, "INVALID_ORDER");
     if (command.kind === "STOP" || command.kind === "STOP_LIMIT") {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true });
       this.stops.set(command.id, { command, arrival: ++this.arrivals });
+    } else if (command.kind === "TRAILING_STOP") {
+      const mark = this.last ?? command.mark;
+      if (mark === undefined) return this.reject(command.id, "INVALID_ORDER");
+      this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true, mark });
+      this.trailing.add({ command, arrival: ++this.arrivals, mark });
     } else {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: false });
       this.execute(command);
     }
-    if (this.stops.size > 0) this.runTriggers();
+    this.runTriggers();
+  }
+
+  private isOpen(id: number): boolean {
+    return this.book.get(id) !== undefined || this.stops.has(id) || this.trailing.get(id) !== undefined;
+  }
+
+  private rest(command: SubmitCommand, remaining: number, visible?: number): void {
+    const shown = visible ?? (command.display === undefined ? remaining : Math.min(command.display, remaining));
+    this.book.add({ id: command.id, account: command.account, side: command.side, price: command.price!, remaining, visible: shown, display: command.display, tif: command.tif, expiresAt: command.expiresAt, postOnly: command.postOnly, arrival: ++this.arrivals });
   }
 
   /** Matches an order that is live now (new, or a stop just triggered). */
   private execute(command: SubmitCommand): void {
-    const market = command.kind === "MARKET" || command.kind === "STOP";
+    const market = command.kind === "MARKET" || command.kind === "STOP" || command.kind === "TRAILING_STOP";
     const limit = market ? (command.protection ?? null) : command.price!;
     const tif: TimeInForce = market && command.tif !== "FOK" ? "IOC" : command.tif;
     const opposite: Side = command.side === "BUY" ? "SELL" : "BUY";
     if (tif === "FOK" && this.book.available(opposite, limit, command.account, command.quantity) < command.quantity) {
       return this.cancelled(command.id, "FOK_UNFILLABLE", command.quantity);
+    }
+    if (command.postOnly) {
+      const best = this.book.best(opposite);
+      if (best && crosses(command.side, limit, best.price)) return this.cancelled(command.id, "POST_ONLY", command.quantity);
     }
     let remaining = command.quantity;
     for (let maker = this.book.best(opposite); remaining > 0 && maker && crosses(command.side, limit, maker.price); maker = this.book.best(opposite)) {
@@ -122,28 +165,39 @@ export class MatchingEngine implements OrderBook {
         this.cancelled(maker.id, "SELF_TRADE", maker.remaining);
         continue;
       }
-      const quantity = Math.min(remaining, maker.remaining);
+      // An iceberg trades only what it shows; the rest waits for its turn.
+      const quantity = Math.min(remaining, maker.visible);
       remaining -= quantity;
       const makerRemaining = maker.remaining - quantity;
-      if (makerRemaining === 0) this.book.remove(maker);
-      else this.book.reduce(maker, quantity);
+      const replenish = makerRemaining > 0 && maker.visible === quantity;
+      if (makerRemaining === 0 || replenish) this.book.remove(maker);
+      else this.book.reduce(maker, quantity, quantity);
       this.last = maker.price;
+      if (this.trailing.size > 0) this.trailing.trade(maker.price);
       this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
+      if (replenish) {
+        const visible = Math.min(maker.display!, makerRemaining);
+        this.book.add({ ...maker, remaining: makerRemaining, visible, arrival: ++this.arrivals });
+        this.events.push({ seq: this.next(), type: "replenished", id: maker.id, visible });
+      }
     }
     if (remaining === 0) return;
     if (market) return this.cancelled(command.id, reasonForRest(tif, true), remaining);
     if (tif === "IOC" || tif === "FOK") return this.cancelled(command.id, reasonForRest(tif, false), remaining);
-    this.book.add({ id: command.id, account: command.account, side: command.side, price: command.price!, remaining, tif, arrival: ++this.arrivals });
+    this.rest(command, remaining);
   }
 
   private runTriggers(): void {
-    for (;;) {
+    while (this.last !== null && (this.stops.size > 0 || this.trailing.size > 0)) {
       let next: PendingStop | undefined;
       for (const stop of this.stops.values()) {
         if (this.isTriggered(stop.command) && (!next || stop.arrival < next.arrival)) next = stop;
       }
+      const trailing = this.trailing.size > 0 ? this.trailing.firstTriggered(this.last) : undefined;
+      if (trailing && (!next || trailing.arrival < next.arrival)) next = trailing;
       if (!next) return;
-      this.stops.delete(next.command.id);
+      if (next === trailing) this.trailing.remove(next.command.id);
+      else this.stops.delete(next.command.id);
       this.events.push({ seq: this.next(), type: "triggered", id: next.command.id });
       this.execute(next.command);
     }
@@ -160,24 +214,79 @@ export class MatchingEngine implements OrderBook {
       this.book.remove(resting);
       return this.cancelled(id, "USER", resting.remaining);
     }
-    const stop = this.stops.get(id);
+    const stop = this.stops.get(id) ?? this.trailing.get(id);
     if (stop) {
-      this.stops.delete(id);
+      this.removeStop(id);
       return this.cancelled(id, "USER", stop.command.quantity);
     }
     this.reject(id, "UNKNOWN_ORDER");
   }
 
-  private expireDay(): void {
+  private removeStop(id: number): void {
+    if (!this.stops.delete(id)) this.trailing.remove(id);
+  }
+
+  /** Expires, in arrival order, every open order whose time in force says so. */
+  private expire(due: (tif: TimeInForce, expiresAt: number | undefined) => boolean): void {
     const expiring: Array<{ arrival: number; id: number; remaining: number; resting?: RestingOrder }> = [];
-    for (const order of this.book.all()) if (order.tif === "DAY") expiring.push({ arrival: order.arrival, id: order.id, remaining: order.remaining, resting: order });
-    for (const stop of this.stops.values()) if (stop.command.tif === "DAY") expiring.push({ arrival: stop.arrival, id: stop.command.id, remaining: stop.command.quantity });
+    for (const order of this.book.all()) if (due(order.tif, order.expiresAt)) expiring.push({ arrival: order.arrival, id: order.id, remaining: order.remaining, resting: order });
+    for (const stop of [...this.stops.values(), ...this.trailing.all()]) {
+      if (due(stop.command.tif, stop.command.expiresAt)) expiring.push({ arrival: stop.arrival, id: stop.command.id, remaining: stop.command.quantity });
+    }
     expiring.sort((a, b) => a.arrival - b.arrival);
     for (const entry of expiring) {
       if (entry.resting) this.book.remove(entry.resting);
-      else this.stops.delete(entry.id);
+      else this.removeStop(entry.id);
       this.events.push({ seq: this.next(), type: "expired", id: entry.id, remaining: entry.remaining });
     }
+  }
+
+  private amend(command: AmendCommand): void {
+    const resting = this.book.get(command.id);
+    const stop = this.stops.get(command.id) ?? this.trailing.get(command.id);
+    if (!resting && !stop) return this.reject(command.id, "UNKNOWN_ORDER");
+    const original: SubmitCommand = resting
+      ? { type: "submit", id: resting.id, account: resting.account, side: resting.side, kind: "LIMIT", tif: resting.tif, quantity: resting.remaining, price: resting.price, display: resting.display, expiresAt: resting.expiresAt, postOnly: resting.postOnly }
+      : stop!.command;
+    const trailChange = command.trailAmount !== undefined || command.trailBps !== undefined;
+    const amended: SubmitCommand = {
+      ...original,
+      quantity: command.quantity,
+      price: command.price ?? original.price,
+      stopPrice: command.stopPrice ?? original.stopPrice,
+      trailAmount: trailChange ? command.trailAmount : original.trailAmount,
+      trailBps: trailChange ? command.trailBps : original.trailBps,
+    };
+    if (command.quantity === 0) {
+      if (!Number.isSafeInteger(command.quantity)) return this.reject(command.id, "INVALID_ORDER");
+      if (resting) this.book.remove(resting);
+      else this.removeStop(command.id);
+      return this.cancelled(command.id, "USER", original.quantity);
+    }
+    if (!isValid(amended) || (command.price !== undefined && original.price === undefined) || (command.stopPrice !== undefined && original.stopPrice === undefined) || (trailChange && original.kind !== "TRAILING_STOP")) {
+      return this.reject(command.id, "INVALID_ORDER");
+    }
+    const requeued = amended.price !== original.price || amended.stopPrice !== original.stopPrice || trailChange || command.quantity > original.quantity;
+    this.events.push({ seq: this.next(), type: "amended", id: command.id, remaining: command.quantity, requeued });
+    if (resting) {
+      if (!requeued) {
+        const visible = Math.max(0, resting.visible - Math.max(0, resting.visible - command.quantity));
+        return this.book.reduce(resting, resting.remaining - command.quantity, resting.visible - visible);
+      }
+      this.book.remove(resting);
+      // A new price may cross: the amended order meets the book as a new one would.
+      this.execute(amended);
+    } else if (stop) {
+      const arrival = requeued ? ++this.arrivals : stop.arrival;
+      if (original.kind === "TRAILING_STOP") {
+        const mark = this.trailing.get(command.id)!.mark;
+        this.trailing.remove(command.id);
+        this.trailing.add({ command: amended, arrival, mark });
+      } else {
+        this.stops.set(command.id, { command: amended, arrival });
+      }
+    }
+    this.runTriggers();
   }
 }
 
@@ -188,9 +297,16 @@ function reasonForRest(tif: TimeInForce, market: boolean): CancelReason {
 
 const positiveInt = (value: number | undefined): value is number => value !== undefined && Number.isSafeInteger(value) && value > 0;
 
+const optional = (value: number | undefined) => value === undefined || positiveInt(value);
+
 /** Structural checks the gateway already made; the engine refuses rather than trusts. */
 function isValid(command: SubmitCommand): boolean {
   if (!positiveInt(command.quantity) || !Number.isSafeInteger(command.id)) return false;
+  if ((command.tif === "GTD") !== (command.expiresAt !== undefined) || !optional(command.expiresAt)) return false;
+  if ((command.postOnly || command.display !== undefined) && (command.kind !== "LIMIT" || command.tif === "IOC" || command.tif === "FOK")) return false;
+  if (!optional(command.display)) return false;
+  const trailing = command.kind === "TRAILING_STOP";
+  if (!trailing && (command.trailAmount !== undefined || command.trailBps !== undefined || command.mark !== undefined)) return false;
   switch (command.kind) {
     case "MARKET":
       return command.price === undefined && command.stopPrice === undefined && (command.protection === undefined || positiveInt(command.protection));
@@ -200,5 +316,18 @@ function isValid(command: SubmitCommand): boolean {
       return command.price === undefined && positiveInt(command.stopPrice) && (command.protection === undefined || positiveInt(command.protection));
     case "STOP_LIMIT":
       return positiveInt(command.price) && positiveInt(command.stopPrice) && command.protection === undefined;
+    case "TRAILING_STOP":
+      return (
+        command.price === undefined &&
+        command.stopPrice === undefined &&
+        optional(command.protection) &&
+        optional(command.mark) &&
+        (command.trailAmount === undefined) !== (command.trailBps === undefined) &&
+        optional(command.trailAmount) &&
+        optional(command.trailBps) &&
+        (command.trailBps === undefined || command.trailBps < 10_000)
+      );
+    default:
+      return false;
   }
 }

@@ -259,4 +259,211 @@ export function orderBookBehaviour(create: () => OrderBook): void {
       expect(book.depth(5).bids).to.deep.equal([{ price: 100, quantity: 1, orderCount: 1 }]);
     });
   });
+
+  describe("post-only", () => {
+    it("when a post-only order would take liquidity, then it is cancelled untouched and the book is unchanged", () => {
+      limit("SELL", 100, 2, { account: 2 });
+      const events = limit("BUY", 100, 1, { account: 3, postOnly: true });
+      expect(types(events)).to.deep.equal(["accepted", "cancelled:POST_ONLY"]);
+      expect(events.at(-1)).to.deep.include({ remaining: 1 });
+      expect(book.depth(5).asks).to.deep.equal([{ price: 100, quantity: 2, orderCount: 1 }]);
+    });
+
+    it("when a post-only order does not cross, then it rests as a maker", () => {
+      limit("SELL", 101, 2, { account: 2 });
+      expect(types(limit("BUY", 100, 1, { account: 3, postOnly: true }))).to.deep.equal(["accepted"]);
+      expect(fills(limit("SELL", 100, 1, { account: 4 }))).to.deep.equal([[2, 100, 1]]);
+    });
+
+    it("when post-only is asked of a market order or an IOC, then it is invalid", () => {
+      expect(submit({ kind: "MARKET", postOnly: true })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+      expect(limit("BUY", 100, 1, { tif: "IOC", postOnly: true })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+    });
+  });
+
+  describe("iceberg", () => {
+    it("when an iceberg rests, then depth shows only its shown part", () => {
+      limit("SELL", 100, 25, { account: 2, display: 10 });
+      expect(book.depth(5).asks).to.deep.equal([{ price: 100, quantity: 10, orderCount: 1 }]);
+      expect(book.openOrders().get(1)).to.equal(25);
+    });
+
+    it("when the shown part fills, then the next part is shown at the back of the queue at its price", () => {
+      limit("SELL", 100, 25, { account: 2, display: 10 }); // 1
+      limit("SELL", 100, 3, { account: 4 }); // 2
+      const events = limit("BUY", 100, 12, { account: 3 });
+      // 10 from the iceberg's shown part, then it requeues behind order 2, which fills next.
+      expect(fills(events)).to.deep.equal([
+        [1, 100, 10],
+        [2, 100, 2],
+      ]);
+      expect(events.find((e) => e.type === "replenished")).to.deep.include({ id: 1, visible: 10 });
+      expect(book.depth(5).asks).to.deep.equal([{ price: 100, quantity: 11, orderCount: 2 }]);
+      expect(fills(limit("BUY", 100, 2, { account: 3 }))).to.deep.equal([
+        [2, 100, 1],
+        [1, 100, 1],
+      ]);
+    });
+
+    it("when an iceberg's last part is smaller than the display, then it shows what is left", () => {
+      limit("SELL", 100, 12, { account: 2, display: 10 });
+      limit("BUY", 100, 10, { account: 3 });
+      expect(book.depth(5).asks).to.deep.equal([{ price: 100, quantity: 2, orderCount: 1 }]);
+    });
+
+    it("when a FOK needs the hidden part, then the hidden part counts and fills", () => {
+      limit("SELL", 100, 25, { account: 2, display: 5 });
+      const events = limit("BUY", 100, 20, { account: 3, tif: "FOK" });
+      expect(fills(events).reduce((sum, f) => sum + (f[2] as number), 0)).to.equal(20);
+    });
+
+    it("when an iceberg takes liquidity, then all of it trades at once", () => {
+      limit("SELL", 100, 30, { account: 2 });
+      expect(fills(limit("BUY", 100, 25, { account: 3, display: 5 }))).to.deep.equal([[1, 100, 25]]);
+    });
+  });
+
+  describe("amend", () => {
+    it("when a resting order's quantity is reduced, then it keeps its place in the queue", () => {
+      limit("SELL", 100, 5, { account: 2 }); // 1
+      limit("SELL", 100, 5, { account: 3 }); // 2
+      expect(apply({ type: "amend", id: 1, quantity: 2 })).to.deep.equal([{ type: "amended", id: 1, remaining: 2, requeued: false, seq: 3 }]);
+      expect(book.depth(1).asks).to.deep.equal([{ price: 100, quantity: 7, orderCount: 2 }]);
+      expect(fills(limit("BUY", 100, 3, { account: 4 }))).to.deep.equal([
+        [1, 100, 2],
+        [2, 100, 1],
+      ]);
+    });
+
+    it("when a resting order's quantity grows, then it goes to the back of the queue", () => {
+      limit("SELL", 100, 5, { account: 2 }); // 1
+      limit("SELL", 100, 5, { account: 3 }); // 2
+      expect(apply({ type: "amend", id: 1, quantity: 6 })[0]).to.deep.include({ type: "amended", requeued: true, remaining: 6 });
+      expect(fills(limit("BUY", 100, 6, { account: 4 }))).to.deep.equal([
+        [2, 100, 5],
+        [1, 100, 1],
+      ]);
+    });
+
+    it("when an amend gives a price that crosses, then the order trades as a new one would, with its own id", () => {
+      limit("SELL", 101, 2, { account: 2 }); // 1
+      limit("BUY", 99, 3, { account: 3 }); // 2
+      const events = apply({ type: "amend", id: 2, quantity: 3, price: 101 });
+      expect(types(events)).to.deep.equal(["amended", "fill"]);
+      expect(book.depth(5).bids).to.deep.equal([{ price: 101, quantity: 1, orderCount: 1 }]);
+    });
+
+    it("when an amend brings the quantity to zero, then the order is cancelled", () => {
+      limit("BUY", 99, 3, { account: 3 });
+      expect(types(apply({ type: "amend", id: 1, quantity: 0 }))).to.deep.equal(["cancelled:USER"]);
+      expect(book.openOrders().size).to.equal(0);
+    });
+
+    it("when an amend names no open order or is malformed, then it is rejected and nothing changes", () => {
+      limit("BUY", 99, 3, { account: 3 });
+      expect(apply({ type: "amend", id: 9, quantity: 1 })[0]).to.deep.include({ reason: "UNKNOWN_ORDER" });
+      expect(apply({ type: "amend", id: 1, quantity: -1 })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+      expect(apply({ type: "amend", id: 1, quantity: 1, stopPrice: 5 })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+      expect(book.depth(5).bids).to.deep.equal([{ price: 99, quantity: 3, orderCount: 1 }]);
+    });
+
+    it("when an iceberg is reduced below its shown part, then it shows the new quantity", () => {
+      limit("SELL", 100, 25, { account: 2, display: 10 });
+      apply({ type: "amend", id: 1, quantity: 4 });
+      expect(book.depth(5).asks).to.deep.equal([{ price: 100, quantity: 4, orderCount: 1 }]);
+    });
+
+    it("when a waiting stop's stop price is amended, then it triggers at the new price", () => {
+      limit("SELL", 105, 5, { account: 2 }); // 1
+      submit({ side: "BUY", kind: "STOP", stopPrice: 103, quantity: 1, account: 3 }); // 2
+      apply({ type: "amend", id: 2, quantity: 1, stopPrice: 100 });
+      limit("SELL", 100, 1, { account: 4 }); // 3
+      expect(types(limit("BUY", 100, 1, { account: 5 }))).to.deep.equal(["accepted", "fill", "triggered", "fill"]);
+    });
+  });
+
+  describe("trailing stops", () => {
+    const print = (price: number) => {
+      limit("SELL", price, 1, { account: 8 });
+      return limit("BUY", price, 1, { account: 9 });
+    };
+
+    it("when the price rises, then a sell trailing stop follows the highest trade down by its trail, and triggers when the price falls to it", () => {
+      print(100); // ids 1, 2
+      const accepted = submit({ side: "SELL", kind: "TRAILING_STOP", trailAmount: 5, quantity: 1, account: 3 }); // 3
+      expect(accepted[0]).to.deep.include({ type: "accepted", pendingTrigger: true, mark: 100 });
+      expect(book.trailingStopPrice(3)).to.equal(95);
+      print(110);
+      expect(book.trailingStopPrice(3)).to.equal(105);
+      print(106); // above 105: waits
+      expect(book.openOrders().has(3)).to.equal(true);
+      limit("BUY", 90, 5, { account: 7 });
+      const events = print(105);
+      expect(types(events)).to.include("triggered");
+      expect(book.openOrders().has(3)).to.equal(false);
+    });
+
+    it("when a buy trailing stop trails by percent, then its stop is the lowest trade up by the percent, rounded up to the tick", () => {
+      print(1000);
+      submit({ side: "BUY", kind: "TRAILING_STOP", trailBps: 250, quantity: 1, account: 3 }); // 3
+      expect(book.trailingStopPrice(3)).to.equal(1025);
+      print(999);
+      expect(book.trailingStopPrice(3)).to.equal(1024); // 999 * 1.025 = 1023.975, up
+    });
+
+    it("when a trailing stop arrives before any trade, then its mark is the given reference, and without one it is invalid", () => {
+      expect(submit({ side: "SELL", kind: "TRAILING_STOP", trailAmount: 5, quantity: 1, mark: 50 })[0]).to.deep.include({ mark: 50 });
+      expect(submit({ side: "SELL", kind: "TRAILING_STOP", trailAmount: 5, quantity: 1 })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+      expect(submit({ side: "SELL", kind: "TRAILING_STOP", trailAmount: 5, trailBps: 5, quantity: 1, mark: 50 })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+    });
+
+    it("when plain and trailing stops trigger together, then they run in acceptance order", () => {
+      print(100);
+      submit({ side: "SELL", kind: "TRAILING_STOP", trailAmount: 2, quantity: 1, account: 3 }); // 3
+      submit({ side: "SELL", kind: "STOP", stopPrice: 99, quantity: 1, account: 4 }); // 4
+      limit("BUY", 90, 5, { account: 7 });
+      const events = print(97);
+      expect(events.filter((e) => e.type === "triggered").map((e) => (e.type === "triggered" ? e.id : 0))).to.deep.equal([3, 4]);
+    });
+
+    it("when a trailing stop is restored with its mark, then it goes on identically", () => {
+      print(100);
+      submit({ side: "SELL", kind: "TRAILING_STOP", trailAmount: 3, quantity: 2, account: 3 }); // 3
+      print(108);
+      const restored = create();
+      restored.restore([{ id: 3, account: 3, side: "SELL", kind: "TRAILING_STOP", tif: "GTC", quantity: 2, trailAmount: 3, mark: 108 }], { sequence: book.sequence, lastTradePrice: book.lastTradePrice });
+      expect(restored.trailingStopPrice(3)).to.equal(book.trailingStopPrice(3));
+      const next: SubmitCommand = { type: "submit", id: 20, account: 5, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 1, price: 104 };
+      const buy: SubmitCommand = { type: "submit", id: 21, account: 6, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 3, price: 104 };
+      expect(restored.apply(next)).to.deep.equal(book.apply(next));
+      expect(restored.apply(buy)).to.deep.equal(book.apply(buy));
+    });
+  });
+
+  describe("GTD", () => {
+    it("when the time passes an order's expiresAt, then it expires, resting or waiting; later ones stay", () => {
+      limit("BUY", 90, 1, { account: 2, tif: "GTD", expiresAt: 1_000 }); // 1
+      limit("BUY", 91, 1, { account: 2, tif: "GTD", expiresAt: 2_000 }); // 2
+      submit({ side: "SELL", kind: "STOP", stopPrice: 80, quantity: 1, account: 2, tif: "GTD", expiresAt: 1_000 }); // 3
+      expect(apply({ type: "expire", now: 999 })).to.deep.equal([]);
+      const events = apply({ type: "expire", now: 1_000 });
+      expect(events.map((e) => (e.type === "expired" ? e.id : -1))).to.deep.equal([1, 3]);
+      expect(book.depth(5).bids).to.deep.equal([{ price: 91, quantity: 1, orderCount: 1 }]);
+    });
+
+    it("when GTD comes without expiresAt, or expiresAt without GTD, then it is invalid", () => {
+      expect(limit("BUY", 90, 1, { tif: "GTD" })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+      expect(limit("BUY", 90, 1, { expiresAt: 5 })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+    });
+
+    it("when an iceberg is restored with what it shows, then depth is as before", () => {
+      limit("SELL", 100, 25, { account: 2, display: 10 }); // 1
+      limit("BUY", 100, 4, { account: 3 });
+      const restored = create();
+      restored.restore([{ id: 1, account: 2, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 21, price: 100, display: 10, visible: 6 }], { sequence: book.sequence, lastTradePrice: book.lastTradePrice });
+      expect(restored.depth(5)).to.deep.equal(book.depth(5));
+      const buy: SubmitCommand = { type: "submit", id: 9, account: 6, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 8, price: 100 };
+      expect(restored.apply(buy)).to.deep.equal(book.apply(buy));
+    });
+  });
 }

@@ -20,8 +20,10 @@ export class ReferenceStore implements RestingOrders {
     this.orders = this.orders.filter((other) => other.id !== order.id);
   }
 
-  reduce(order: RestingOrder, quantity: number): void {
-    this.get(order.id)!.remaining -= quantity;
+  reduce(order: RestingOrder, quantity: number, visible: number): void {
+    const stored = this.get(order.id)!;
+    stored.remaining -= quantity;
+    stored.visible -= visible;
   }
 
   best(side: Side): RestingOrder | undefined {
@@ -40,10 +42,10 @@ export class ReferenceStore implements RestingOrders {
     for (const order of this.sorted(side)) {
       const last = result[result.length - 1];
       if (last && last.price === order.price) {
-        last.quantity += order.remaining;
+        last.quantity += order.visible;
         last.orderCount++;
       } else if (result.length < levels) {
-        result.push({ price: order.price, quantity: order.remaining, orderCount: 1 });
+        result.push({ price: order.price, quantity: order.visible, orderCount: 1 });
       } else break;
     }
     return result;

@@ -6,8 +6,16 @@ export interface RestingOrder {
   account: number;
   side: Side;
   price: number;
+  /** Lots left, shown and hidden. */
   remaining: number;
+  /** Lots shown in the book: `remaining` but for an iceberg. Depth sums these only. */
+  visible: number;
+  /** Iceberg: lots shown at a time. */
+  display?: number;
   tif: TimeInForce;
+  /** GTD: the instant it expires. */
+  expiresAt?: number;
+  postOnly?: boolean;
   /** Arrival in the book; earlier wins at equal price. */
   arrival: number;
 }
@@ -22,8 +30,8 @@ export interface RestingOrders {
   get(id: number): RestingOrder | undefined;
   /** Removes a resting order (cancelled, expired or filled). */
   remove(order: RestingOrder): void;
-  /** Lowers a resting order's remaining quantity after a partial fill. */
-  reduce(order: RestingOrder, quantity: number): void;
+  /** Lowers a resting order's remaining quantity (a partial fill, an amend down) and what it shows by `visible`. */
+  reduce(order: RestingOrder, quantity: number, visible: number): void;
   /** The order with priority on `side`: best price, then earliest arrival. */
   best(side: Side): RestingOrder | undefined;
   /**

@@ -5,8 +5,8 @@
  */
 
 export type Side = "BUY" | "SELL";
-export type OrderKind = "MARKET" | "LIMIT" | "STOP" | "STOP_LIMIT";
-export type TimeInForce = "GTC" | "IOC" | "FOK" | "DAY";
+export type OrderKind = "MARKET" | "LIMIT" | "STOP" | "STOP_LIMIT" | "TRAILING_STOP";
+export type TimeInForce = "GTC" | "IOC" | "FOK" | "DAY" | "GTD";
 
 export interface SubmitCommand {
   type: "submit";
@@ -29,6 +29,43 @@ export interface SubmitCommand {
    * reserved against a known worst price.
    */
   protection?: number;
+  /** LIMIT only: never takes liquidity; one that would is cancelled untouched (POST_ONLY). */
+  postOnly?: boolean;
+  /** LIMIT only, iceberg: lots shown in the book at a time; the rest is hidden. */
+  display?: number;
+  /** GTD only: an integer instant (the gateway uses epoch milliseconds); see ExpireCommand. */
+  expiresAt?: number;
+  /** TRAILING_STOP: the trail in ticks, or ... */
+  trailAmount?: number;
+  /** ... in basis points of the mark (500 = 5%). Exactly one of the two. */
+  trailBps?: number;
+  /**
+   * TRAILING_STOP: where the mark starts when the book has no trade yet (the reference
+   * price, in ticks). With a last trade, the mark starts there.
+   */
+  mark?: number;
+}
+
+/**
+ * Changes an open order in place, keeping its id. `quantity` is the new remaining quantity in
+ * lots (the caller subtracts what filled); 0 closes the order (cancelled, USER). A lower
+ * quantity keeps the order's place; a new price or a higher quantity loses it (a fresh
+ * arrival, matched like a new order).
+ */
+export interface AmendCommand {
+  type: "amend";
+  id: number;
+  quantity: number;
+  price?: number;
+  stopPrice?: number;
+  trailAmount?: number;
+  trailBps?: number;
+}
+
+/** Time passed `now` (same units as expiresAt): GTD orders whose time has come expire. */
+export interface ExpireCommand {
+  type: "expire";
+  now: number;
 }
 
 export interface CancelCommand {
@@ -41,7 +78,7 @@ export interface ExpireDayCommand {
   type: "expireDay";
 }
 
-export type Command = SubmitCommand | CancelCommand | ExpireDayCommand;
+export type Command = SubmitCommand | CancelCommand | ExpireDayCommand | AmendCommand | ExpireCommand;
 
 export type CancelReason =
   | "USER"
@@ -52,7 +89,9 @@ export type CancelReason =
   /** FOK: the book could not fill it all at once, so nothing filled. */
   | "FOK_UNFILLABLE"
   /** A resting order the same account's incoming order would have traded with. */
-  | "SELF_TRADE";
+  | "SELF_TRADE"
+  /** A post-only order that would have taken liquidity: nothing traded. */
+  | "POST_ONLY";
 
 export type RejectReason = "DUPLICATE_ID" | "INVALID_ORDER" | "UNKNOWN_ORDER";
 
@@ -63,7 +102,11 @@ interface Sequenced {
 
 export type EngineEvent = Sequenced &
   (
-    | { type: "accepted"; id: number; pendingTrigger: boolean }
+    | { type: "accepted"; id: number; pendingTrigger: boolean; mark?: number }
+    /** An amend took effect; `requeued`: the order lost its place (new arrival). */
+    | { type: "amended"; id: number; remaining: number; requeued: boolean }
+    /** An iceberg's shown part filled: the next part (`visible` lots) queues at the back. */
+    | { type: "replenished"; id: number; visible: number }
     | { type: "triggered"; id: number }
     | {
         type: "fill";
@@ -91,8 +134,12 @@ export interface Depth {
   asks: DepthLevel[];
 }
 
-/** An open order as recovery finds it: resting orders carry what remains as `quantity`. */
-export type RestoredOrder = Omit<SubmitCommand, "type">;
+/**
+ * An open order as recovery finds it: resting orders carry what remains as `quantity`, an
+ * iceberg what it shows now as `visible`, a trailing stop its high- (sell) or low- (buy) water
+ * mark as `mark`.
+ */
+export type RestoredOrder = Omit<SubmitCommand, "type"> & { visible?: number };
 
 /** What both book implementations offer; they must emit identical events for identical commands. */
 export interface OrderBook {
@@ -102,6 +149,8 @@ export interface OrderBook {
   readonly sequence: number;
   /** Resting and waiting orders, for recovery checks: id -> remaining lots. */
   openOrders(): Map<number, number>;
+  /** A waiting trailing stop's stop price now (ticks), or undefined. */
+  trailingStopPrice(id: number): number | undefined;
   /** Rebuilds an empty book from what was open, in priority order. */
   restore(open: RestoredOrder[], state: { sequence: number; lastTradePrice: number | null }): void;
 }

@@ -1,0 +1,190 @@
+import type { Side, SubmitCommand } from "./types";
+
+/** A trailing stop waiting for its trigger. */
+export interface TrailingStop {
+  command: SubmitCommand;
+  /** Acceptance order, shared with plain stops: triggered stops run in this order. */
+  arrival: number;
+  /** Highest trade since acceptance (sell) or lowest (buy), in ticks. */
+  mark: number;
+}
+
+/**
+ * The stop price a mark gives, rounded to the tick away from the market: a sell stop trails
+ * below the mark (rounded down), a buy stop above it (rounded up).
+ */
+export function trailingStopPrice(side: Side, mark: number, trailAmount: number | undefined, trailBps: number | undefined): number {
+  if (trailAmount !== undefined) return side === "SELL" ? mark - trailAmount : mark + trailAmount;
+  const bps = trailBps!;
+  return side === "SELL" ? Math.floor((mark * (10_000 - bps)) / 10_000) : Math.ceil((mark * (10_000 + bps)) / 10_000);
+}
+
+const isTriggered = (side: Side, last: number, stop: number) => (side === "SELL" ? last <= stop : last >= stop);
+
+/** Storage of waiting trailing stops: two implementations, one obviously right, one fast. */
+export interface TrailingStops {
+  readonly size: number;
+  add(stop: TrailingStop): void;
+  get(id: number): TrailingStop | undefined;
+  remove(id: number): void;
+  /** A trade printed at `price`: marks follow it (up for sells, down for buys). */
+  trade(price: number): void;
+  /** The earliest-accepted stop that `last` triggers. */
+  firstTriggered(last: number): TrailingStop | undefined;
+  all(): TrailingStop[];
+}
+
+/** Every stop keeps its own mark and is looked at on every trade: slow, plainly right. */
+export class ReferenceTrailingStops implements TrailingStops {
+  private readonly stops = new Map<number, TrailingStop>();
+
+  get size(): number {
+    return this.stops.size;
+  }
+
+  add(stop: TrailingStop): void {
+    this.stops.set(stop.command.id, { ...stop });
+  }
+
+  get(id: number): TrailingStop | undefined {
+    return this.stops.get(id);
+  }
+
+  remove(id: number): void {
+    this.stops.delete(id);
+  }
+
+  trade(price: number): void {
+    for (const stop of this.stops.values()) {
+      stop.mark = stop.command.side === "SELL" ? Math.max(stop.mark, price) : Math.min(stop.mark, price);
+    }
+  }
+
+  firstTriggered(last: number): TrailingStop | undefined {
+    let first: TrailingStop | undefined;
+    for (const stop of this.stops.values()) {
+      const { side, trailAmount, trailBps } = stop.command;
+      if (isTriggered(side, last, trailingStopPrice(side, stop.mark, trailAmount, trailBps)) && (!first || stop.arrival < first.arrival)) first = stop;
+    }
+    return first;
+  }
+
+  all(): TrailingStop[] {
+    return [...this.stops.values()].sort((a, b) => a.arrival - b.arrival);
+  }
+}
+
+/** Stops that share a mark. Once a trade passes a bucket's mark, the bucket joins the trade's. */
+interface Bucket {
+  mark: number;
+  members: TrailingStop[];
+  /** Lower bounds of the members' trails (exact after a scan): the tightest stop of the bucket. */
+  minAmount: number;
+  minBps: number;
+}
+
+/**
+ * The fast store. Stops of one side whose marks are equal share a bucket, and a trade moves
+ * whole buckets (every mark it passes becomes the trade's price), so a trade costs one look
+ * per bucket (per distinct mark, few), not per stop. A bucket knows its tightest trail, so it
+ * can say without a scan that none of its members triggers; it is scanned only when one does.
+ * Buckets merge small into large, so a stop moves O(log n) times in all.
+ */
+export class FastTrailingStops implements TrailingStops {
+  private readonly index = new Map<number, { stop: TrailingStop; bucket: Bucket; position: number }>();
+  private readonly sides: Record<Side, Map<number, Bucket>> = { BUY: new Map(), SELL: new Map() };
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  add(stop: TrailingStop): void {
+    const copy = { ...stop };
+    const buckets = this.sides[copy.command.side];
+    let bucket = buckets.get(copy.mark);
+    if (!bucket) buckets.set(copy.mark, (bucket = { mark: copy.mark, members: [], minAmount: Infinity, minBps: Infinity }));
+    this.join(bucket, copy);
+  }
+
+  get(id: number): TrailingStop | undefined {
+    const entry = this.index.get(id);
+    if (!entry) return undefined;
+    entry.stop.mark = entry.bucket.mark;
+    return entry.stop;
+  }
+
+  remove(id: number): void {
+    const entry = this.index.get(id);
+    if (!entry) return;
+    const { bucket, position } = entry;
+    const last = bucket.members.pop()!;
+    if (last !== entry.stop) {
+      bucket.members[position] = last;
+      this.index.get(last.command.id)!.position = position;
+    }
+    this.index.delete(id);
+    if (bucket.members.length === 0) this.sides[entry.stop.command.side].delete(bucket.mark);
+  }
+
+  trade(price: number): void {
+    for (const side of ["SELL", "BUY"] as const) {
+      const buckets = this.sides[side];
+      let target: Bucket | undefined;
+      for (const bucket of [...buckets.values()]) {
+        if (side === "SELL" ? bucket.mark >= price : bucket.mark <= price) continue;
+        buckets.delete(bucket.mark);
+        if (!target) target = bucket;
+        else target = this.merge(target, bucket);
+      }
+      if (!target) continue;
+      const existing = buckets.get(price);
+      if (existing) target = this.merge(existing, target);
+      target.mark = price;
+      buckets.set(price, target);
+    }
+  }
+
+  firstTriggered(last: number): TrailingStop | undefined {
+    let first: TrailingStop | undefined;
+    for (const side of ["SELL", "BUY"] as const) {
+      for (const bucket of this.sides[side].values()) {
+        const tightest = side === "SELL"
+          ? Math.max(bucket.minAmount === Infinity ? -Infinity : bucket.mark - bucket.minAmount, bucket.minBps === Infinity ? -Infinity : trailingStopPrice(side, bucket.mark, undefined, bucket.minBps))
+          : Math.min(bucket.minAmount === Infinity ? Infinity : bucket.mark + bucket.minAmount, bucket.minBps === Infinity ? Infinity : trailingStopPrice(side, bucket.mark, undefined, bucket.minBps));
+        if (!isTriggered(side, last, tightest)) continue;
+        // Scan, and tighten the bounds to the exact minimum (removals leave them loose).
+        bucket.minAmount = Infinity;
+        bucket.minBps = Infinity;
+        for (const stop of bucket.members) {
+          this.bound(bucket, stop);
+          const { trailAmount, trailBps } = stop.command;
+          if (isTriggered(side, last, trailingStopPrice(side, bucket.mark, trailAmount, trailBps)) && (!first || stop.arrival < first.arrival)) first = stop;
+        }
+      }
+    }
+    if (first) first.mark = this.index.get(first.command.id)!.bucket.mark;
+    return first;
+  }
+
+  all(): TrailingStop[] {
+    return [...this.index.values()].map(({ stop, bucket }) => ({ ...stop, mark: bucket.mark })).sort((a, b) => a.arrival - b.arrival);
+  }
+
+  private join(bucket: Bucket, stop: TrailingStop): void {
+    this.index.set(stop.command.id, { stop, bucket, position: bucket.members.length });
+    bucket.members.push(stop);
+    this.bound(bucket, stop);
+  }
+
+  private bound(bucket: Bucket, stop: TrailingStop): void {
+    if (stop.command.trailAmount !== undefined) bucket.minAmount = Math.min(bucket.minAmount, stop.command.trailAmount);
+    else bucket.minBps = Math.min(bucket.minBps, stop.command.trailBps!);
+  }
+
+  /** Moves the smaller bucket's members into the larger; returns the larger. */
+  private merge(a: Bucket, b: Bucket): Bucket {
+    const [large, small] = a.members.length >= b.members.length ? [a, b] : [b, a];
+    for (const stop of small.members) this.join(large, stop);
+    return large;
+  }
+}
