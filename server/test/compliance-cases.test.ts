@@ -139,7 +139,7 @@ describe("compliance: cases an officer works", () => {
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "   " }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "x".repeat(10_001) }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "00000000-0000-0000-0000-000000000000", t: "note" }))).to.equal("NOT_FOUND");
-    expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "not-a-uuid", t: "note" }))).to.equal("NOT_FOUND");
+    expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "not-a-uuid", t: "note" }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await asOfficer(`mutation ($id: ID!, $o: ID) { assignCase(id: $id, officerId: $o) { id } }`, { id: opened.id, o: hank.id }))).to.equal("BAD_USER_INPUT");
     await grantRole(server, hank.email, Role.COMPLIANCE_OFFICER);
     const relogin = await gql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: hank.email, p: hank.password });

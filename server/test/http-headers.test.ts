@@ -36,7 +36,7 @@ describe("HTTP headers, compression and source maps", () => {
   before(async () => {
     dist = fakeDist();
     server = await startTestServer({ WEB_DIST_DIR: dist.dir, CHAIN_RPC_URL: undefined });
-    production = await startTestServer({ WEB_DIST_DIR: dist.dir, NODE_ENV: "production", BCRYPT_COST: "10" });
+    production = await startTestServer({ WEB_DIST_DIR: dist.dir, NODE_ENV: "production", BCRYPT_COST: "10", SANCTIONS_DEMO_LIST: "true" });
   });
 
   after(async () => {
