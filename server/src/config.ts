@@ -277,3 +277,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
   };
 }
+
+/** Where the operator ran the command: npm runs workspace scripts in the workspace, and sets INIT_CWD to where it was called. */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}

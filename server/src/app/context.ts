@@ -4,7 +4,7 @@ import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, Session, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
-import type { InstrumentService, MarketDataService } from "../market";
+import type { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
 import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
@@ -19,6 +19,8 @@ export interface Services {
   users: UserService;
   instruments: InstrumentService;
   marketData: MarketDataService;
+  bars: BarService;
+  listings: ListingService;
   ledger: LedgerService;
   portfolios: PortfolioService;
   valuation: ValuationEngine;

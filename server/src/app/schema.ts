@@ -5,7 +5,7 @@ import { ComplianceResolver } from "../compliance";
 import { ChainResolver } from "../chain";
 import { createAuthChecker, IdentityResolver } from "../identity";
 import { DateTimeScalar } from "../infra/graphql/scalars";
-import { MarketResolver } from "../market";
+import { ListingResolver, MarketResolver } from "../market";
 import { PortfolioResolver } from "../portfolio";
 import { TradingResolver } from "../trading";
 
@@ -27,7 +27,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, ListingResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

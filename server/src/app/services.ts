@@ -8,7 +8,7 @@ import type { KeyValueStore } from "../infra/kv";
 import type { PubSub } from "../infra/pubsub";
 import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
-import { InstrumentService, MarketDataService } from "../market";
+import { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
 import { LedgerService, PortfolioService } from "../portfolio";
 import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
@@ -46,6 +46,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const ledger = new LedgerService(sequencer, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
   const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
+  const bars = new BarService(dataSource, marketData);
   return {
     audit,
     authenticator: new Authenticator(dataSource, tokens),
@@ -55,6 +56,8 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     users: new UserService(dataSource, audit, pubsub),
     instruments,
     marketData,
+    bars,
+    listings: new ListingService(dataSource, instruments, marketData, bars, audit, (instrument) => trading.openBook(instrument)),
     ledger,
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),

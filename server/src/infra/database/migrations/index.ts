@@ -8,6 +8,7 @@ import { AuthTime1732420000006 } from "./1732420000006-auth-time";
 import { Trading1732420000007 } from "./1732420000007-trading";
 import { Compliance1732420000008 } from "./1732420000008-compliance";
 import { Chain1732420000009 } from "./1732420000009-chain";
+import { ImportedBars1732420000040 } from "./1732420000040-imported-bars";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Trading1732420000007,
   Compliance1732420000008,
   Chain1732420000009,
+  ImportedBars1732420000040,
 ];
