@@ -1,3 +1,4 @@
+import type { AnalyticsService } from "../analytics";
 import type { AuditService } from "../audit";
 import type { ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
@@ -21,6 +22,7 @@ export interface Services {
   marketData: MarketDataService;
   bars: BarService;
   listings: ListingService;
+  analytics: AnalyticsService;
   ledger: LedgerService;
   portfolios: PortfolioService;
   valuation: ValuationEngine;

@@ -1,5 +1,6 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { AnalyticsResolver } from "../analytics";
 import { AuditResolver } from "../audit";
 import { ComplianceResolver } from "../compliance";
 import { ChainResolver } from "../chain";
@@ -27,7 +28,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, AuditResolver, MarketResolver, ListingResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
+    resolvers: [IdentityResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, TradingResolver, ComplianceResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -1,3 +1,4 @@
+import { AnalyticsService } from "../analytics";
 import { AuditService } from "../audit";
 import { ComplianceService } from "../compliance";
 import { type ChainRuntime, WalletService } from "../chain";
@@ -58,6 +59,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketData,
     bars,
     listings: new ListingService(dataSource, instruments, marketData, bars, audit, (instrument) => trading.openBook(instrument)),
+    analytics: new AnalyticsService(bars, instruments),
     ledger,
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),
