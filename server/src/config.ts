@@ -327,3 +327,8 @@ export function loadConfig(env: Env = process.env): Config {
     mail: { smtpUrl: v.SMTP_URL, from: v.MAIL_FROM, publicUrl: v.PUBLIC_URL.replace(/\/+$/, "") },
   };
 }
+
+/** Where the operator ran the command: npm runs workspace scripts in the workspace, and sets INIT_CWD to where it was called. */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}

@@ -27,6 +27,12 @@ type Rule = { who: "public" } | { who: "signed-in" | Role[]; scope?: string };
 const PERMISSIONS: Record<string, Rule> = {
   "Query.instruments": { who: "public" },
   "Query.priceHistory": { who: "public" },
+  "Mutation.listInstrument": { who: [Role.ADMIN] },
+  "Mutation.importPriceBars": { who: [Role.ADMIN, Role.ANALYST] },
+  "Query.instrumentPerformance": { who: [Role.ANALYST, Role.ADMIN] },
+  "Query.backtest": { who: [Role.ANALYST, Role.ADMIN] },
+  "Query.correlationMatrix": { who: [Role.ANALYST, Role.ADMIN] },
+  "Query.volatilityForecast": { who: [Role.ANALYST, Role.ADMIN] },
   "Query.portfolios": { who: "signed-in", scope: "read:portfolios" },
   "Query.portfolio": { who: "signed-in", scope: "read:portfolios" },
   "Mutation.createPortfolio": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },

@@ -1,10 +1,11 @@
+import type { AnalyticsService } from "../analytics";
 import type { AuditAnchor, AuditService } from "../audit";
 import type { ComplianceLoaders, ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, PasswordService, Session, SessionCookie, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
-import type { InstrumentService, MarketDataService } from "../market";
+import type { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
 import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
@@ -21,6 +22,9 @@ export interface Services {
   users: UserService;
   instruments: InstrumentService;
   marketData: MarketDataService;
+  bars: BarService;
+  listings: ListingService;
+  analytics: AnalyticsService;
   ledger: LedgerService;
   portfolios: PortfolioService;
   valuation: ValuationEngine;

@@ -1,3 +1,4 @@
+import { AnalyticsService } from "../analytics";
 import { AuditAnchor, AuditService } from "../audit";
 import { ComplianceService } from "../compliance";
 import { type ChainRuntime, WalletService } from "../chain";
@@ -9,7 +10,7 @@ import type { KeyValueStore } from "../infra/kv";
 import type { PubSub } from "../infra/pubsub";
 import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
-import { InstrumentService, MarketDataService } from "../market";
+import { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
 import { LedgerService, PortfolioService } from "../portfolio";
 import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
@@ -49,6 +50,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const ledger = new LedgerService(sequencer, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
   const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
+  const bars = new BarService(dataSource, marketData);
   return {
     audit,
     auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log),
@@ -60,6 +62,9 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     users: new UserService(dataSource, audit, pubsub),
     instruments,
     marketData,
+    bars,
+    listings: new ListingService(dataSource, instruments, marketData, bars, audit, (instrument) => trading.openBook(instrument)),
+    analytics: new AnalyticsService(bars, instruments),
     ledger,
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),

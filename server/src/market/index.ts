@@ -1,6 +1,11 @@
 export { Instrument, AssetClass } from "./instrument.entity";
 export { InstrumentService } from "./instrument.service";
 export { MarketResolver } from "./market.resolver";
+export { ListingResolver } from "./listing.resolver";
 export { MarketDataService, type PriceChange } from "./market-data.service";
 export { PriceSimulator, type SimulatedInstrument, tickSchedule } from "./price-simulator";
 export type { PriceFeed, PriceTick } from "./price-feed";
+export { BarInterval, INTERVAL_MS, barStart } from "./bar-interval";
+export { BarService, type StoredBar, type BarImportResult } from "./bar.service";
+export { ListingService } from "./listing.service";
+export { parseBarCsv } from "./bar-csv";

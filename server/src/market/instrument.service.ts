@@ -29,6 +29,11 @@ export class InstrumentService {
     return this.cache;
   }
 
+  /** Adds an instrument listed while the platform runs to the cached reference data. */
+  async listed(instrument: Instrument): Promise<void> {
+    (await this.bySymbol()).set(instrument.symbol, instrument);
+  }
+
   /** The ADMIN kill switch for an instrument, in the caller's transaction; call `tradableChanged` after the commit. */
   async setTradable(manager: EntityManager, symbol: string, tradable: boolean): Promise<void> {
     await manager.query(`UPDATE instruments SET is_tradable = $1 WHERE symbol = $2`, [tradable, symbol]);

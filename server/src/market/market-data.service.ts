@@ -11,7 +11,8 @@ const HALF_SPREAD_BPS = 25n;
 const FLUSH_INTERVAL_MS = 5_000;
 const BAR_MS = 60_000;
 
-interface Bar {
+/** A 1-minute OHLCV bar; `bucket` is its start in epoch milliseconds. */
+export interface MinuteBar {
   bucket: number;
   open: Fixed;
   high: Fixed;
@@ -37,10 +38,11 @@ export interface PriceChange {
 export class MarketDataService {
   private readonly instruments = new Map<string, { tick: Fixed }>();
   private readonly quotes = new Map<string, QuoteEvent>();
-  private readonly bars = new Map<string, Bar>();
-  private readonly dirtyBars = new Map<string, Bar[]>();
+  private readonly bars = new Map<string, MinuteBar>();
+  private readonly dirtyBars = new Map<string, MinuteBar[]>();
   private readonly listeners: Array<(change: PriceChange) => void> = [];
   private subscription?: AsyncIterableIterator<QuoteEvent>;
+  private readonly extraSubscriptions: Array<AsyncIterableIterator<QuoteEvent>> = [];
   private flushTimer?: NodeJS.Timeout;
   private feed?: PriceFeed;
 
@@ -71,6 +73,7 @@ export class MarketDataService {
     this.feed?.stop();
     clearInterval(this.flushTimer);
     await this.subscription?.return?.();
+    for (const events of this.extraSubscriptions) await events.return?.();
     if (this.feed) await this.flush().catch(() => {});
   }
 
@@ -109,28 +112,25 @@ export class MarketDataService {
     await this.publish({ symbol, bid: current?.bid ?? null, ask: current?.ask ?? null, last: formatFixed(price), reference, timestamp: last.executedAt.toISOString() });
   }
 
-  /** Bars of `symbol` between two times, oldest first, at most `limit`. */
-  async history(symbol: string, from: Date, to: Date, limit: number): Promise<Array<Omit<Bar, "bucket"> & { bucket: Date }>> {
-    const rows: Array<Record<string, string | Date>> = await this.dataSource.query(
-      `SELECT bucket, open, high, low, close, volume FROM price_bars WHERE symbol = $1 AND bucket >= $2 AND bucket < $3 ORDER BY bucket LIMIT $4`,
-      [symbol, from, to, limit],
-    );
-    const stored = rows.map((row) => ({
-      bucket: row.bucket as Date,
-      open: parseFixed(row.open as string),
-      high: parseFixed(row.high as string),
-      low: parseFixed(row.low as string),
-      close: parseFixed(row.close as string),
-      volume: parseFixed(row.volume as string),
-    }));
-    // The forming bar lives in memory and is newer than any flushed copy of it: it replaces that copy.
-    const forming = this.bars.get(symbol);
-    if (forming && forming.bucket >= from.getTime() && forming.bucket < to.getTime()) {
-      const bars = stored.filter((bar) => bar.bucket.getTime() !== forming.bucket);
-      bars.push({ ...forming, bucket: new Date(forming.bucket) });
-      return bars.sort((a, b) => a.bucket.getTime() - b.bucket.getTime()).slice(0, limit);
-    }
-    return stored;
+  /** The 1-minute bar still forming in memory (newer than any flushed copy of it), if any. */
+  formingBar(symbol: string): MinuteBar | undefined {
+    const bar = this.bars.get(symbol);
+    return bar && { ...bar };
+  }
+
+  /** Publishes a reference price for a symbol that has none yet (an import's last close). */
+  async setReference(symbol: string, price: string): Promise<void> {
+    await this.onReference({ symbol, price, at: new Date() });
+  }
+
+  /** Starts following a symbol listed while the process runs; `reference` opens its quotes. */
+  async addInstrument(symbol: string, tickSize: string, reference: string | null): Promise<void> {
+    if (this.instruments.has(symbol)) return;
+    this.instruments.set(symbol, { tick: parseFixed(tickSize) });
+    const events = this.pubsub.subscribe([topics.quotes(symbol)]);
+    this.extraSubscriptions.push(events);
+    void this.consume(events);
+    if (reference) await this.onReference({ symbol, price: reference, at: new Date() });
   }
 
   private async onReference(tick: PriceTick): Promise<void> {

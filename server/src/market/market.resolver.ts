@@ -5,18 +5,19 @@ import { badUserInput } from "../infra/errors";
 import { formatFixed } from "../infra/fixed";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { type QuoteEvent, topics } from "../infra/pubsub";
+import { BarInterval, INTERVAL_MS } from "./bar-interval";
 import { Instrument } from "./instrument.entity";
 import { Quote } from "./quote.type";
 
 /** How many symbols one `quotes` subscription may watch; more is a fan-out cost, not a need. */
 const MAX_QUOTE_SYMBOLS = 50;
 
-/** Longest priceHistory answer: a day of minute bars. */
+/** Longest priceHistory answer: a day of minute bars, or about four years of daily ones. */
 const MAX_BARS = 1_440;
 
-@ObjectType({ description: "One minute of trading: open, high, low, close and traded volume." })
+@ObjectType({ description: "One bar of trading at its interval: open, high, low, close and traded volume." })
 export class PriceBar {
-  @Field(() => DateTimeScalar, { description: "Start of the minute." })
+  @Field(() => DateTimeScalar, { description: "Start of the bar." })
   time!: Date;
 
   @Field(() => DecimalScalar)
@@ -48,8 +49,9 @@ export class MarketResolver {
   }
 
   @Query(() => [PriceBar], {
-    description: "1-minute bars of a symbol between two times (default: the last hour), oldest first.",
-    // An hour of bars costs what one object of fields does.
+    description:
+      "Bars of a symbol starting in [from, to) (default: the last 60 bars), oldest first. MINUTE_1 (the default) is recorded live; longer intervals are resampled on UTC boundaries; an imported bar takes precedence.",
+    // Sixty bars cost what one object of fields does.
     complexity: (options) => 1 + options.childComplexity * Math.ceil(sizeArgument(options, "limit", MAX_BARS, MAX_BARS) / 60),
   })
   async priceHistory(
@@ -58,14 +60,15 @@ export class MarketResolver {
     @Arg("from", () => DateTimeScalar, { nullable: true }) from?: Date,
     @Arg("to", () => DateTimeScalar, { nullable: true }) to?: Date,
     @Arg("limit", () => Int, { nullable: true }) limit?: number,
+    @Arg("interval", () => BarInterval, { nullable: true }) interval?: BarInterval,
   ): Promise<PriceBar[]> {
     await ctx.services.instruments.requireSymbols([symbol]);
+    const every = interval ?? BarInterval.MINUTE_1;
     const until = to ?? new Date();
-    const since = from ?? new Date(until.getTime() - 3_600_000);
-    if (since >= until) throw badUserInput("from must be before to", "from");
+    const since = from ?? new Date(until.getTime() - 60 * INTERVAL_MS[every]);
     const max = limit ?? MAX_BARS;
     if (max < 1 || max > MAX_BARS) throw badUserInput(`limit must be between 1 and ${MAX_BARS}`, "limit");
-    const bars = await ctx.services.marketData.history(symbol, since, until, max);
+    const bars = await ctx.services.bars.history(symbol, every, since, until, max);
     return bars.map((bar) => ({
       time: bar.bucket,
       open: formatFixed(bar.open),

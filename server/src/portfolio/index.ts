@@ -4,5 +4,5 @@ export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewT
 export { ensureSystemPortfolio, PortfolioService, toPortfolio } from "./portfolio.service";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { createPortfolioLoaders, type PortfolioLoaders } from "./portfolio.loaders";
-export { OrderSide, Portfolio } from "./portfolio.types";
+export { OrderSide, Portfolio, AllocationTargetInput } from "./portfolio.types";
 export { valuePortfolio, product20, round20, type WalletHolding, type WalletHoldingsSource } from "./valuation-math";

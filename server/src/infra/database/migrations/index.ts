@@ -11,6 +11,7 @@ import { Chain1732420000009 } from "./1732420000009-chain";
 import { PasswordResets1732420000020 } from "./1732420000020-password-resets";
 import { AuditCheckpoints1732420000021 } from "./1732420000021-audit-checkpoints";
 import { ComplianceCases1732420000030 } from "./1732420000030-compliance-cases";
+import { ImportedBars1732420000040 } from "./1732420000040-imported-bars";
 import { OrderOptions1732420000050 } from "./1732420000050-order-options";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
@@ -28,5 +29,6 @@ export const migrations = [
   PasswordResets1732420000020,
   AuditCheckpoints1732420000021,
   ComplianceCases1732420000030,
+  ImportedBars1732420000040,
   OrderOptions1732420000050,
 ];

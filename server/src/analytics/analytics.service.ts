@@ -1,0 +1,116 @@
+import { badUserInput } from "../infra/errors";
+import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
+import { type BarService, BarInterval, type InstrumentService } from "../market";
+import { backtestValues, type RebalanceFrequency } from "./backtest";
+import { correlationMatrix } from "./correlation";
+import { drawdowns, riskMetrics, simpleReturns } from "./metrics";
+import type { PerformanceReport, VolatilityForecast } from "./analytics.types";
+import { ewmaForecast } from "./volatility";
+
+/** Longest series one computation takes; a longer window is refused. */
+export const MAX_POINTS = 10_000;
+const DEFAULT_PERIODS = 252;
+
+interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** The I/O around the pure analytics: bars in, reports out. */
+export class AnalyticsService {
+  constructor(
+    private readonly bars: BarService,
+    private readonly instruments: InstrumentService,
+  ) {}
+
+  async instrumentPerformance(symbol: string, window: Window, interval: BarInterval, options: { benchmarkSymbol?: string | null; periodsPerYear?: number | null; riskFreeRate?: number | null }): Promise<PerformanceReport> {
+    const P = periods(options.periodsPerYear);
+    const closes = await this.closes(symbol, interval, window);
+    const times = [...closes.keys()];
+    const values = [...closes.values()];
+    return this.report(times, values, window, interval, P, options.riskFreeRate ?? 0, options.benchmarkSymbol ?? null);
+  }
+
+  async backtest(input: { targets: Array<{ symbol: string; weight: string }>; from: Date; to: Date; initialValue: string; rebalance: RebalanceFrequency; benchmarkSymbol?: string | null; periodsPerYear?: number | null }): Promise<PerformanceReport> {
+    const P = periods(input.periodsPerYear);
+    if (input.targets.length === 0) throw badUserInput("Give at least one target", "targets");
+    const weights = input.targets.map((target) => positive(target.weight, "weight", true));
+    if (weights.reduce((sum, w) => sum + w, 0n) !== parseFixed("1")) throw badUserInput("Target weights must add up to 1", "targets");
+    const initial = positive(input.initialValue, "initialValue", false);
+    const series = await Promise.all(input.targets.map((target) => this.closes(target.symbol, BarInterval.DAY_1, input)));
+    const times = [...series[0].keys()].filter((time) => series.every((closes) => closes.has(time)));
+    if (times.length === 0) throw badUserInput("The symbols share no daily bar in the window", "from");
+    const closes = series.map((byTime) => times.map((time) => parseFixed(byTime.get(time)!)));
+    const values = backtestValues(times, closes, weights, initial, input.rebalance);
+    return this.report(times, values.map(formatFixed), input, BarInterval.DAY_1, P, 0, input.benchmarkSymbol ?? null);
+  }
+
+  async correlationMatrix(symbols: string[], window: Window, interval: BarInterval): Promise<number[][]> {
+    if (symbols.length < 2 || symbols.length > 100) throw badUserInput("Give between 2 and 100 symbols", "symbols");
+    const series = await Promise.all(symbols.map((symbol) => this.closes(symbol, interval, window)));
+    const matrix = correlationMatrix(series.map((closes) => new Map([...closes].map(([time, close]) => [time, Number(close)]))));
+    const constant = symbols.filter((_, i) => matrix[i][i] === null);
+    if (constant.length > 0) throw badUserInput(`No correlation over a constant series (or fewer than 3 shared bars): ${constant.join(", ")}`, "symbols");
+    return matrix as number[][];
+  }
+
+  async volatilityForecast(symbol: string, window: Partial<Window>, horizon: number, periodsPerYear?: number | null): Promise<Omit<VolatilityForecast, "model">> {
+    if (!Number.isInteger(horizon) || horizon < 1 || horizon > 252) throw badUserInput("horizon must be between 1 and 252 periods", "horizon");
+    const to = window.to ?? new Date();
+    const from = window.from ?? new Date(to.getTime() - 365 * 86_400_000);
+    const closes = [...(await this.closes(symbol, BarInterval.DAY_1, { from, to })).values()].map(Number);
+    const estimate = ewmaForecast(simpleReturns(closes), horizon, periods(periodsPerYear));
+    if (!estimate) throw badUserInput("Need at least two daily bars in the window", "from");
+    return { symbol, horizon, ...estimate };
+  }
+
+  /** Closes by bar start (ms), oldest first; refuses unknown symbols and windows over MAX_POINTS. */
+  private async closes(symbol: string, interval: BarInterval, window: Window): Promise<Map<number, string>> {
+    if (window.from >= window.to) throw badUserInput("from must be before to", "from");
+    await this.instruments.requireSymbols([symbol]);
+    const bars = await this.bars.history(symbol, interval, window.from, window.to, MAX_POINTS + 1);
+    if (bars.length > MAX_POINTS) throw badUserInput(`The window holds more than ${MAX_POINTS} bars of ${symbol}: shorten it or take a longer interval`, "from");
+    return new Map(bars.map((bar) => [bar.bucket.getTime(), formatFixed(bar.close)]));
+  }
+
+  private async report(times: number[], values: string[], window: Window, interval: BarInterval, P: number, rf: number, benchmarkSymbol: string | null): Promise<PerformanceReport> {
+    if (values.length === 0) throw badUserInput("No bars in the window", "from");
+    const numbers = values.map(Number);
+    let benchmark: { own: number[]; returns: number[] } | undefined;
+    if (benchmarkSymbol) {
+      const other = await this.closes(benchmarkSymbol, interval, window);
+      const shared = times.filter((time) => other.has(time));
+      const own = new Map(times.map((time, i) => [time, numbers[i]]));
+      benchmark = { own: simpleReturns(shared.map((time) => own.get(time)!)), returns: simpleReturns(shared.map((time) => Number(other.get(time)))) };
+    }
+    const downs = drawdowns(numbers);
+    return {
+      from: window.from,
+      to: window.to,
+      interval,
+      periodsPerYear: P,
+      benchmarkSymbol,
+      startValue: values[0],
+      endValue: values.at(-1)!,
+      metrics: riskMetrics(numbers, { periodsPerYear: P, riskFreeRate: rf }, benchmark),
+      series: times.map((time, i) => ({ time: new Date(time), value: values[i], cumulativeReturn: numbers[i] / numbers[0] - 1, drawdown: downs[i] })),
+    };
+  }
+}
+
+function periods(value: number | null | undefined): number {
+  const P = value ?? DEFAULT_PERIODS;
+  if (!Number.isInteger(P) || P < 1 || P > 525_600) throw badUserInput("periodsPerYear must be a whole number between 1 and 525600", "periodsPerYear");
+  return P;
+}
+
+function positive(text: string, field: string, allowZero: boolean): Fixed {
+  let value: Fixed;
+  try {
+    value = parseFixed(text);
+  } catch {
+    throw badUserInput(`${field} is not a decimal with at most 10 places`, field);
+  }
+  if (value < 0n || (!allowZero && value === 0n)) throw badUserInput(`${field} must be ${allowZero ? "zero or more" : "greater than zero"}`, field);
+  return value;
+}

@@ -1,0 +1,2 @@
+export { AnalyticsService } from "./analytics.service";
+export { AnalyticsResolver } from "./analytics.resolver";
