@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type DocumentNode, Kind, type SelectionSetNode } from "graphql";
 import type { Session } from "../identity";
+import type { Admission } from "./context";
 import { AppError } from "../infra/errors";
 
 /** Who may read the schema through __schema / __type: everyone, signed-in callers, or nobody. */
@@ -30,10 +31,17 @@ function selectsSchema(selectionSet: SelectionSetNode, document: DocumentNode, s
   });
 }
 
-export function introspectionPlugin(policy: IntrospectionPolicy): ApolloServerPlugin<{ session: Session }> {
+export function introspectionPlugin(policy: IntrospectionPolicy): ApolloServerPlugin<{ session: Session; admission?: Admission }> {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ contextValue, document }) => assertIntrospectionAllowed(policy, contextValue.session, document),
+      didResolveOperation: async ({ contextValue, document }) => {
+        // Over HTTP the context holds the caller's session only once the abuse guard's plugin has
+        // finished the authentication (its revocation check and account read run side by side
+        // with the rate limiter); the same authentication is awaited here. A failed one is the
+        // guard's to refuse.
+        const authenticated = contextValue.admission ? await contextValue.admission.authenticated.catch(() => null) : null;
+        assertIntrospectionAllowed(policy, authenticated?.session ?? contextValue.session, document);
+      },
     }),
   };
 }
