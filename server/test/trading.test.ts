@@ -7,6 +7,7 @@ import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscrib
 
 const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity fills { price quantity fee liquidity side }";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
+const AMEND = `mutation ($i: AmendOrderInput!) { amendOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation ($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
 const PORTFOLIO = `query ($id: ID!) { portfolio(id: $id) { cashBalance availableCash realizedPnl positions { symbol quantity averageCost } } }`;
 
@@ -303,6 +304,116 @@ describe("trading over GraphQL", () => {
       const depth = desk.book.depth(5);
       await desk.recover(server.database.dataSource.manager);
       expect(desk.book.depth(5)).to.deep.equal(depth);
+    });
+
+    describe("amendOrder", () => {
+      const amend = (who: Trader, input: Record<string, unknown>) => gql(server, AMEND, { i: input }, bearer(who.accessToken));
+      const amended = async (who: Trader, input: Record<string, unknown>) => {
+        const response = await amend(who, input);
+        if (response.errors) throw new Error(JSON.stringify(response.errors));
+        return response.data!.amendOrder;
+      };
+
+      it("when a resting order is reduced, then it keeps its place; when it grows, it goes to the back; the reservation follows the quantity", async () => {
+        const first = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "101" });
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "101" });
+        const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "10", limitPrice: "99" });
+        const cashWithTen = (await portfolio(alice)).availableCash;
+        expect(await amended(alice, { orderId: buy.id, quantity: "4" })).to.deep.include({ id: buy.id, quantity: "4", status: "NEW" });
+        // 6 fewer at 99 with the 20 bps fee: 594 + 1.188, rounded up.
+        expect(parseFixed((await portfolio(alice)).availableCash) - parseFixed(cashWithTen)).to.equal(parseFixed("595.188"));
+        await amended(bob, { orderId: first.id, quantity: "3" });
+        expect((await book()).asks).to.deep.equal([{ price: "101", quantity: "8", orderCount: 2 }]);
+        const taker = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "101", timeInForce: "IOC" });
+        expect(taker.status).to.equal("FILLED");
+        const firstNow = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity } }`, { id: first.id }, bearer(bob.accessToken));
+        expect(firstNow.data!.order).to.deep.equal({ status: "FILLED", filledQuantity: "3" });
+        // Growing loses priority: a second order queues ahead of the grown one.
+        await clearBook();
+        const grown = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "102" });
+        const later = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "102" });
+        await amended(bob, { orderId: grown.id, quantity: "3" });
+        await placed(alice, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "102", timeInForce: "IOC" });
+        const laterNow = await gql(server, `query ($id: ID!) { order(id: $id) { status } }`, { id: later.id }, bearer(bob.accessToken));
+        expect(laterNow.data!.order.status).to.equal("FILLED");
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when an amend's new price crosses, then it trades as a new order would, keeping its id, and a rebuild from the journal shows the same book", async () => {
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "101" });
+        const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "99" });
+        const order = await amended(alice, { orderId: buy.id, limitPrice: "101" });
+        expect(order).to.deep.include({ id: buy.id, status: "PARTIALLY_FILLED", filledQuantity: "2", limitPrice: "101", quantity: "5" });
+        expect((await book()).bids).to.deep.equal([{ price: "101", quantity: "3", orderCount: 1 }]);
+        await server.services.trading.idle();
+        const desk = server.services.trading.desk("AAPL");
+        const depth = desk.book.depth(5);
+        await desk.recover(server.database.dataSource.manager);
+        expect(desk.book.depth(5)).to.deep.equal(depth);
+        const [row] = await server.database.dataSource.query(`SELECT quantity, limit_price, reserved_cash FROM orders WHERE id = $1`, [buy.id]);
+        // 3 left at 101 with the 20 bps fee.
+        expect({ quantity: parseFixed(row.quantity), limit: parseFixed(row.limit_price), reserved: parseFixed(row.reserved_cash) }).to.deep.equal({ quantity: parseFixed("5"), limit: parseFixed("101"), reserved: parseFixed("303.606") });
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when amended to exactly what filled, then it is CANCELLED keeping its fills; below that, or closed, or not theirs, it is refused", async () => {
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
+        const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "100" });
+        expect(buy.filledQuantity).to.equal("2");
+        const below = await amend(alice, { orderId: buy.id, quantity: "1" });
+        expect(codeOf(below)).to.equal("BAD_USER_INPUT");
+        expect(below.errors![0].extensions!.field).to.equal("quantity");
+        expect(codeOf(await amend(bob, { orderId: buy.id, quantity: "3" }))).to.equal("NOT_FOUND");
+        const before = await portfolio(alice);
+        const closed = await amended(alice, { orderId: buy.id, quantity: "2" });
+        expect(closed).to.deep.include({ status: "CANCELLED", filledQuantity: "2", quantity: "2", rejectReason: null });
+        expect(parseFixed((await portfolio(alice)).availableCash) > parseFixed(before.availableCash)).to.equal(true);
+        expect((await book()).bids).to.deep.equal([]);
+        expect(codeOf(await amend(alice, { orderId: buy.id, quantity: "3" }))).to.equal("CONFLICT");
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when an amend asks for more than the account can carry, or a price off the band or the type, then it is refused and nothing changes", async () => {
+        const poor = await trader("1000");
+        const buy = await placed(poor, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "99" });
+        const before = await portfolio(poor);
+        const tooMuch = await amend(poor, { orderId: buy.id, quantity: "20" });
+        expect(codeOf(tooMuch)).to.equal("RISK_REJECTED");
+        expect(reasonOf(tooMuch)).to.equal("INSUFFICIENT_BUYING_POWER");
+        const band = await amend(poor, { orderId: buy.id, limitPrice: "150" });
+        expect(reasonOf(band)).to.equal("PRICE_BAND");
+        const wrongField = await amend(poor, { orderId: buy.id, stopPrice: "98" });
+        expect(codeOf(wrongField)).to.equal("BAD_USER_INPUT");
+        expect(wrongField.errors![0].extensions!.field).to.equal("stopPrice");
+        expect(codeOf(await amend(poor, { orderId: buy.id }))).to.equal("BAD_USER_INPUT");
+        expect(codeOf(await amend(poor, { orderId: buy.id, limitPrice: "99.005" }))).to.equal("BAD_USER_INPUT");
+        expect(await portfolio(poor)).to.deep.equal(before);
+        expect((await book()).bids).to.deep.equal([{ price: "99", quantity: "5", orderCount: 1 }]);
+        const sell = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "10", limitPrice: "105" });
+        const oversell = await amend(bob, { orderId: sell.id, quantity: "200" });
+        expect(reasonOf(oversell)).to.equal("INSUFFICIENT_POSITION");
+      });
+
+      it("when a waiting stop's stop price is amended, then it triggers at the new price, within the protection the new price gives", async () => {
+        await setReference("AAPL", "100");
+        const print = async (price: string) => {
+          await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price });
+          await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
+        };
+        await print("100");
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "108" });
+        const stop = await placed(alice, { side: "BUY", type: "STOP", quantity: "2", stopPrice: "105" });
+        expect(stop.status).to.equal("PENDING_TRIGGER");
+        const moved = await amended(alice, { orderId: stop.id, stopPrice: "101" });
+        expect(moved).to.deep.include({ status: "PENDING_TRIGGER", stopPrice: "101" });
+        await print("101");
+        await server.services.trading.idle();
+        // From 101 the protection is 106.05 (5%): the 108 ask is beyond it (from 105 it was not).
+        const after = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity rejectReason } }`, { id: stop.id }, bearer(alice.accessToken));
+        expect(after.data!.order).to.deep.equal({ status: "CANCELLED", filledQuantity: "0", rejectReason: "NO_LIQUIDITY" });
+        expect((await book()).asks).to.deep.equal([{ price: "108", quantity: "5", orderCount: 1 }]);
+        await expectLedgerAgrees(alice);
+      });
     });
 
     it("when a trader cancels all in a symbol, then every open order of theirs there is cancelled in one step and others' stay", async () => {

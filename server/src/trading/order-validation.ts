@@ -1,8 +1,8 @@
 import { AppError, badUserInput } from "../infra/errors";
 import { type Fixed, formatFixed, isMultipleOf, parseFixed, ZERO } from "../infra/fixed";
 import type { Instrument } from "../market";
-import type { PlaceOrderInput } from "./trading.types";
-import { OrderType, TimeInForce } from "./trading.entities";
+import type { AmendOrderInput, PlaceOrderInput } from "./trading.types";
+import { type OrderRow, OrderType, TimeInForce } from "./trading.entities";
 
 /** More lots than this in one order is a typo or an attack; it also keeps lots a safe integer. */
 const MAX_LOTS = 1_000_000_000_000;
@@ -82,6 +82,53 @@ function price(raw: string | null | undefined, field: string, required: boolean,
   if (value <= ZERO) throw badUserInput(`${field} must be greater than zero`, field);
   if (!isMultipleOf(value, steps.tick)) throw badUserInput(`${field} must be on the tick size ${formatFixed(steps.tick)}`, field);
   return value;
+}
+
+/** What an amend changes, checked at the edge; null leaves a field as it is. */
+export interface Amendment {
+  /** The new total quantity, filled part included (the sequencer checks it against what has filled). */
+  quantity: Fixed | null;
+  limitPrice: Fixed | null;
+  stopPrice: Fixed | null;
+}
+
+/**
+ * The edge of amendOrder: each field on its step and allowed for the order's type. What depends
+ * on the order's state when the amend's turn comes (filled quantity, a stop already triggered)
+ * is the sequencer's to judge.
+ */
+export function validateAmendment(input: AmendOrderInput, row: OrderRow, steps: InstrumentSteps): Amendment {
+  if ((input.trailAmount ?? null) !== null || (input.trailPercent ?? null) !== null) {
+    throw badUserInput("Only a trailing stop has a trail to amend", input.trailAmount != null ? "trailAmount" : "trailPercent");
+  }
+  let quantity: Fixed | null = null;
+  if (input.quantity !== null && input.quantity !== undefined) {
+    quantity = parseFixed(input.quantity);
+    if (quantity < ZERO) throw badUserInput("quantity must not be negative", "quantity");
+    if (!isMultipleOf(quantity, steps.lot)) throw badUserInput(`quantity must be a multiple of the lot size ${formatFixed(steps.lot)}`, "quantity");
+    if (Number(quantity / steps.lot) > MAX_LOTS) throw badUserInput("quantity is too large", "quantity");
+  }
+  const hasLimit = row.type === OrderType.LIMIT || row.type === OrderType.STOP_LIMIT;
+  const hasStop = row.type === OrderType.STOP || row.type === OrderType.STOP_LIMIT;
+  const limitPrice = input.limitPrice === null || input.limitPrice === undefined ? null : price(input.limitPrice, "limitPrice", hasLimit, row.type, steps);
+  const stopPrice = input.stopPrice === null || input.stopPrice === undefined ? null : price(input.stopPrice, "stopPrice", hasStop, row.type, steps);
+  if (quantity === null && limitPrice === null && stopPrice === null) throw badUserInput("Nothing to amend: give a quantity or a price", "quantity");
+  return { quantity, limitPrice, stopPrice };
+}
+
+/** The order as it would stand after the amend, for pricing its risk at the gateway. */
+export function amendedShape(row: OrderRow, amendment: Amendment, steps: InstrumentSteps): ValidatedOrder {
+  const quantity = amendment.quantity ?? parseFixed(row.quantity);
+  return {
+    side: row.side,
+    type: row.type,
+    tif: row.timeInForce,
+    quantity,
+    lots: toLots(quantity, steps),
+    limitPrice: amendment.limitPrice ?? (row.limitPrice === null ? null : parseFixed(row.limitPrice)),
+    stopPrice: amendment.stopPrice ?? (row.stopPrice === null ? null : parseFixed(row.stopPrice)),
+    clientOrderId: null,
+  };
 }
 
 export const riskRejected = (reason: string, message: string) => new AppError("RISK_REJECTED", message, { reason });

@@ -10,14 +10,14 @@ import type { Instrument, InstrumentService, MarketDataService } from "../market
 import type { Accounts } from "../portfolio";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { Fees } from "./order-persistence";
-import { validateOrder } from "./order-validation";
+import { amendedShape, validateAmendment, validateOrder } from "./order-validation";
 import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
 import type { Inventory, QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
 import { OrderRow, type OrderStatus } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
-import type { Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
+import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 
 const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
 
@@ -100,6 +100,24 @@ export class TradingService {
     await this.compliance?.assertMayTrade(userId, notional);
     const row = await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash } });
     return toOrder(row as OrderRow);
+  }
+
+  /**
+   * Changes an open order in place. The edge checks the fields against the order's type and
+   * steps and prices the changed prices against the band; the sequencer judges the rest
+   * (filled quantity, buying power, the queue) when the amend's turn comes.
+   */
+  async amendOrder(session: Session, input: AmendOrderInput): Promise<Order> {
+    const userId = session.requireUser();
+    const row = isUuid(input.orderId) ? await this.dataSource.getRepository(OrderRow).findOneBy({ id: input.orderId }) : null;
+    if (!row || row.userId !== userId) throw notFound("Order");
+    const desk = this.desk(row.symbol);
+    const amendment = validateAmendment(input, row, desk.steps);
+    const last = this.marketData.lastPrice(desk.steps.symbol);
+    const banded = { limitPrice: amendment.limitPrice !== null, stopPrice: amendment.stopPrice !== null };
+    const { notional, protection } = exposure(amendedShape(row, amendment, desk.steps), desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol), banded);
+    await this.compliance?.assertMayTrade(userId, notional);
+    return toOrder((await this.sequencer.submit({ kind: "amend", request: { session, orderId: row.id, amendment, protection } })) as OrderRow);
   }
 
   async cancelOrder(session: Session, id: string): Promise<Order> {

@@ -212,3 +212,24 @@ export class PlaceOrderInput {
   @Field(() => DecimalScalar, { nullable: true })
   displayQuantity?: string | null;
 }
+
+@InputType({ description: "Changes an open order in place, keeping its id. Omitted fields stay as they are." })
+export class AmendOrderInput {
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "The new total quantity, filled part included: at least what has filled; exactly that closes the order (CANCELLED)." })
+  quantity?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  limitPrice?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  stopPrice?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  trailAmount?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  trailPercent?: string | null;
+}

@@ -44,6 +44,7 @@ const command = (maxId: number): fc.Arbitrary<Command> =>
       id: fc.integer({ min: 1, max: maxId }),
       quantity: fc.integer({ min: 0, max: 20 }),
       price: fc.option(fc.integer({ min: 95, max: 105 }), { nil: undefined }),
+      protection: fc.option(fc.integer({ min: 95, max: 110 }), { nil: undefined }),
     }) },
     { weight: 1, arbitrary: fc.constant({ type: "expireDay" as const }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("expire" as const), now: fc.integer({ min: 1, max: 10 }) }) },

@@ -254,6 +254,7 @@ export class MatchingEngine implements OrderBook {
       quantity: command.quantity,
       price: command.price ?? original.price,
       stopPrice: command.stopPrice ?? original.stopPrice,
+      protection: command.protection ?? original.protection,
       trailAmount: trailChange ? command.trailAmount : original.trailAmount,
       trailBps: trailChange ? command.trailBps : original.trailBps,
     };
@@ -263,7 +264,7 @@ export class MatchingEngine implements OrderBook {
       else this.removeStop(command.id);
       return this.cancelled(command.id, "USER", original.quantity);
     }
-    if (!isValid(amended) || (command.price !== undefined && original.price === undefined) || (command.stopPrice !== undefined && original.stopPrice === undefined) || (trailChange && original.kind !== "TRAILING_STOP")) {
+    if (!isValid(amended) || (command.price !== undefined && original.price === undefined) || (command.stopPrice !== undefined && original.stopPrice === undefined) || (command.protection !== undefined && original.protection === undefined) || (trailChange && original.kind !== "TRAILING_STOP")) {
       return this.reject(command.id, "INVALID_ORDER");
     }
     const requeued = amended.price !== original.price || amended.stopPrice !== original.stopPrice || trailChange || command.quantity > original.quantity;

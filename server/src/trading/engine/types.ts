@@ -58,6 +58,8 @@ export interface AmendCommand {
   quantity: number;
   price?: number;
   stopPrice?: number;
+  /** A STOP's or TRAILING_STOP's worst fill price once triggered, moved with its stop price. */
+  protection?: number;
   trailAmount?: number;
   trailBps?: number;
 }
