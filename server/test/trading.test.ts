@@ -5,7 +5,7 @@ import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
 
-const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity fills { price quantity fee liquidity side }";
+const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity trailAmount trailPercent fills { price quantity fee liquidity side }";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const AMEND = `mutation ($i: AmendOrderInput!) { amendOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation ($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
@@ -370,6 +370,8 @@ describe("trading over GraphQL", () => {
         expect(parseFixed((await portfolio(alice)).availableCash) > parseFixed(before.availableCash)).to.equal(true);
         expect((await book()).bids).to.deep.equal([]);
         expect(codeOf(await amend(alice, { orderId: buy.id, quantity: "3" }))).to.equal("CONFLICT");
+        const unfilled = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "4", limitPrice: "90" });
+        expect(await amended(alice, { orderId: unfilled.id, quantity: "0" })).to.deep.include({ status: "CANCELLED", quantity: "4", filledQuantity: "0" });
         await expectLedgerAgrees(alice);
       });
 
@@ -413,6 +415,77 @@ describe("trading over GraphQL", () => {
         expect(after.data!.order).to.deep.equal({ status: "CANCELLED", filledQuantity: "0", rejectReason: "NO_LIQUIDITY" });
         expect((await book()).asks).to.deep.equal([{ price: "108", quantity: "5", orderCount: 1 }]);
         await expectLedgerAgrees(alice);
+      });
+    });
+
+    describe("trailing stops", () => {
+      const print = async (price: string) => {
+        await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price });
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
+      };
+      const stopPriceOf = async (orderId: string) => {
+        await server.services.trading.idle();
+        const [{ engine_id }] = await server.database.dataSource.query(`SELECT engine_id FROM orders WHERE id = $1`, [orderId]);
+        return server.services.trading.desk("AAPL").book.trailingStopPrice(Number(engine_id));
+      };
+      const rebuild = () => server.services.trading.desk("AAPL").recover(server.database.dataSource.manager);
+
+      it("when the price rises, then a sell trailing stop follows it, survives a rebuild from the journal with its mark, and sells when the price falls to it", async () => {
+        await setReference("AAPL", "100");
+        await print("100");
+        const stop = await placed(bob, { side: "SELL", type: "TRAILING_STOP", quantity: "1", trailAmount: "2" });
+        expect(stop).to.deep.include({ status: "PENDING_TRIGGER", type: "TRAILING_STOP", trailAmount: "2", trailPercent: null, stopPrice: null });
+        expect(await stopPriceOf(stop.id)).to.equal(9800);
+        await print("105");
+        expect(await stopPriceOf(stop.id)).to.equal(10300);
+        await rebuild();
+        expect(await stopPriceOf(stop.id)).to.equal(10300);
+        await print("104");
+        expect(await stopPriceOf(stop.id)).to.equal(10300);
+        await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "102" });
+        await print("103");
+        await server.services.trading.idle();
+        const after = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity averageFillPrice } }`, { id: stop.id }, bearer(bob.accessToken));
+        expect(after.data!.order).to.deep.equal({ status: "FILLED", filledQuantity: "1", averageFillPrice: "102" });
+      });
+
+      it("when a buy trails by percent, then it reserves the worst cost from the reference plus the trail, and an amended trail keeps the mark across a rebuild", async () => {
+        await setReference("AAPL", "100");
+        await print("100");
+        const before = await portfolio(alice);
+        const stop = await placed(alice, { side: "BUY", type: "TRAILING_STOP", quantity: "2", trailPercent: "5" });
+        expect(stop).to.deep.include({ status: "PENDING_TRIGGER", trailPercent: "5", trailAmount: null });
+        // Trigger at most 105, protection 5% beyond: 110.25 a share, with the 20 bps fee.
+        expect(parseFixed(before.availableCash) - parseFixed((await portfolio(alice)).availableCash)).to.equal(parseFixed("220.941"));
+        expect(await stopPriceOf(stop.id)).to.equal(10500);
+        await print("98");
+        expect(await stopPriceOf(stop.id)).to.equal(10290);
+        const amended = await gql(server, AMEND, { i: { orderId: stop.id, trailAmount: "1" } }, bearer(alice.accessToken));
+        expect(amended.errors).to.equal(undefined);
+        expect(amended.data!.amendOrder).to.deep.include({ trailAmount: "1", trailPercent: null, status: "PENDING_TRIGGER" });
+        expect(await stopPriceOf(stop.id)).to.equal(9900);
+        // Above the mark of 98 (below the stop): the mark stays, before and after a rebuild.
+        await print("98.5");
+        expect(await stopPriceOf(stop.id)).to.equal(9900);
+        await rebuild();
+        expect(await stopPriceOf(stop.id)).to.equal(9900);
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when a trail is missing, doubled, out of range or given to another type, then it is BAD_USER_INPUT naming the field", async () => {
+        const fresh = await trader("1000");
+        const field = async (input: Record<string, unknown>) => {
+          const response = await place(fresh, { side: "SELL", quantity: "1", ...input });
+          expect(codeOf(response)).to.equal("BAD_USER_INPUT");
+          return response.errors![0].extensions!.field;
+        };
+        expect(await field({ type: "TRAILING_STOP" })).to.equal("trailAmount");
+        expect(await field({ type: "TRAILING_STOP", trailAmount: "1", trailPercent: "1" })).to.equal("trailAmount");
+        expect(await field({ type: "TRAILING_STOP", trailPercent: "100" })).to.equal("trailPercent");
+        expect(await field({ type: "TRAILING_STOP", trailPercent: "0.001" })).to.equal("trailPercent");
+        expect(await field({ type: "TRAILING_STOP", trailAmount: "0.005" })).to.equal("trailAmount");
+        expect(await field({ type: "TRAILING_STOP", trailAmount: "1", stopPrice: "99" })).to.equal("stopPrice");
+        expect(await field({ type: "LIMIT", limitPrice: "100", trailAmount: "1" })).to.equal("trailAmount");
       });
     });
 

@@ -25,7 +25,17 @@ export interface ValidatedOrder {
   postOnly?: boolean;
   /** Iceberg: lots shown at a time. */
   displayLots?: number;
+  /** TRAILING_STOP: the trail in price units (on the tick), or ... */
+  trailAmount?: Fixed;
+  /** ... in percent of the mark, to 0.01. Exactly one of the two. */
+  trailPercent?: Fixed;
 }
+
+/** A trail as the engine takes it: ticks, or basis points of the mark. */
+export const trailForEngine = (order: Pick<ValidatedOrder, "trailAmount" | "trailPercent">, steps: InstrumentSteps) => ({
+  trailAmount: order.trailAmount === undefined ? undefined : toTicks(order.trailAmount, steps),
+  trailBps: order.trailPercent === undefined ? undefined : Number(order.trailPercent / HUNDREDTH),
+});
 
 export const stepsOf = (instrument: Instrument): InstrumentSteps => ({
   symbol: instrument.symbol,
@@ -69,7 +79,31 @@ export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): V
     if (!isMultipleOf(display, steps.lot)) throw badUserInput(`The display quantity must be a multiple of the lot size ${formatFixed(steps.lot)}`, "displayQuantity");
     displayLots = Number(display / steps.lot);
   }
-  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots };
+  const trail = trailOf(input, input.type === OrderType.TRAILING_STOP, steps);
+  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots, ...trail };
+}
+
+const HUNDREDTH = parseFixed("0.01");
+
+/** A trailing stop's trail: exactly one of an amount on the tick or a percent to 0.01, below 100. */
+function trailOf(input: { trailAmount?: string | null; trailPercent?: string | null }, required: boolean, steps: InstrumentSteps): Pick<ValidatedOrder, "trailAmount" | "trailPercent"> {
+  const amount = input.trailAmount ?? null;
+  const percent = input.trailPercent ?? null;
+  if (!required) {
+    if (amount !== null || percent !== null) throw badUserInput("Only a TRAILING_STOP order takes a trail", amount !== null ? "trailAmount" : "trailPercent");
+    return {};
+  }
+  if ((amount === null) === (percent === null)) throw badUserInput("A TRAILING_STOP order needs trailAmount or trailPercent (one of the two)", "trailAmount");
+  if (amount !== null) {
+    const value = parseFixed(amount);
+    if (value <= ZERO) throw badUserInput("trailAmount must be greater than zero", "trailAmount");
+    if (!isMultipleOf(value, steps.tick)) throw badUserInput(`trailAmount must be on the tick size ${formatFixed(steps.tick)}`, "trailAmount");
+    return { trailAmount: value };
+  }
+  const value = parseFixed(percent!);
+  if (value <= ZERO || value >= parseFixed("100")) throw badUserInput("trailPercent must be more than 0 and less than 100", "trailPercent");
+  if (!isMultipleOf(value, HUNDREDTH)) throw badUserInput("trailPercent must be a multiple of 0.01", "trailPercent");
+  return { trailPercent: value };
 }
 
 function price(raw: string | null | undefined, field: string, required: boolean, type: OrderType, steps: InstrumentSteps): Fixed | null {
@@ -90,6 +124,8 @@ export interface Amendment {
   quantity: Fixed | null;
   limitPrice: Fixed | null;
   stopPrice: Fixed | null;
+  /** TRAILING_STOP: a new trail (one of the two), or none. */
+  trail: Pick<ValidatedOrder, "trailAmount" | "trailPercent"> | null;
 }
 
 /**
@@ -98,9 +134,8 @@ export interface Amendment {
  * is the sequencer's to judge.
  */
 export function validateAmendment(input: AmendOrderInput, row: OrderRow, steps: InstrumentSteps): Amendment {
-  if ((input.trailAmount ?? null) !== null || (input.trailPercent ?? null) !== null) {
-    throw badUserInput("Only a trailing stop has a trail to amend", input.trailAmount != null ? "trailAmount" : "trailPercent");
-  }
+  const trailGiven = (input.trailAmount ?? null) !== null || (input.trailPercent ?? null) !== null;
+  const trail = trailGiven ? trailOf(input, row.type === OrderType.TRAILING_STOP, steps) : null;
   let quantity: Fixed | null = null;
   if (input.quantity !== null && input.quantity !== undefined) {
     quantity = parseFixed(input.quantity);
@@ -112,8 +147,8 @@ export function validateAmendment(input: AmendOrderInput, row: OrderRow, steps: 
   const hasStop = row.type === OrderType.STOP || row.type === OrderType.STOP_LIMIT;
   const limitPrice = input.limitPrice === null || input.limitPrice === undefined ? null : price(input.limitPrice, "limitPrice", hasLimit, row.type, steps);
   const stopPrice = input.stopPrice === null || input.stopPrice === undefined ? null : price(input.stopPrice, "stopPrice", hasStop, row.type, steps);
-  if (quantity === null && limitPrice === null && stopPrice === null) throw badUserInput("Nothing to amend: give a quantity or a price", "quantity");
-  return { quantity, limitPrice, stopPrice };
+  if (quantity === null && limitPrice === null && stopPrice === null && trail === null) throw badUserInput("Nothing to amend: give a quantity, a price or a trail", "quantity");
+  return { quantity, limitPrice, stopPrice, trail };
 }
 
 /** The order as it would stand after the amend, for pricing its risk at the gateway. */
@@ -128,7 +163,10 @@ export function amendedShape(row: OrderRow, amendment: Amendment, steps: Instrum
     limitPrice: amendment.limitPrice ?? (row.limitPrice === null ? null : parseFixed(row.limitPrice)),
     stopPrice: amendment.stopPrice ?? (row.stopPrice === null ? null : parseFixed(row.stopPrice)),
     clientOrderId: null,
+    ...(amendment.trail ?? { trailAmount: optionalFixed(row.trailAmount), trailPercent: optionalFixed(row.trailPercent) }),
   };
 }
+
+const optionalFixed = (value: string | null) => (value === null ? undefined : parseFixed(value));
 
 export const riskRejected = (reason: string, message: string) => new AppError("RISK_REJECTED", message, { reason });

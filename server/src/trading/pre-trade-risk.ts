@@ -58,8 +58,8 @@ export function exposure(order: ValidatedOrder, steps: InstrumentSteps, referenc
   if (order.stopPrice !== null && banded.stopPrice) band(order.stopPrice, "stopPrice");
   // Market orders (and stops, once triggered) fill no worse than this.
   let protection: Fixed | null = null;
-  if (order.type === OrderType.MARKET || order.type === OrderType.STOP) {
-    const from = order.stopPrice ?? base;
+  if (order.type === OrderType.MARKET || order.type === OrderType.STOP || order.type === OrderType.TRAILING_STOP) {
+    const from = order.type === OrderType.TRAILING_STOP ? trailingTrigger(order, base, steps.symbol) : (order.stopPrice ?? base);
     const offset = (from * BigInt(limits.marketProtectionBps)) / 10_000n;
     const tick = steps.tick;
     protection = order.side === "BUY" ? ((from + offset + tick - 1n) / tick) * tick : maxFixed(tick, ((from - offset) / tick) * tick);
@@ -95,3 +95,14 @@ export function checkAccount(order: Pick<ValidatedOrder, "side" | "quantity">, r
 }
 
 const maxFixed = (a: Fixed, b: Fixed) => (a > b ? a : b);
+
+/**
+ * Where a trailing stop would trigger if the market stood at the reference: the protection is
+ * priced from there and fixed at acceptance. A buy's stop only moves down from it as the price
+ * falls, so its reservation always covers it; a sell's protection is the floor it sells to.
+ */
+function trailingTrigger(order: ValidatedOrder, base: Fixed, symbol: string): Fixed {
+  const trail = order.trailAmount ?? mulFixed(base, order.trailPercent!, "up") / 100n;
+  if (order.side === "SELL" && trail >= base) throw riskRejected("PRICE_BAND", `A trail of ${formatFixed(trail)} is not below the reference price ${formatFixed(base)} of ${symbol}`);
+  return order.side === "BUY" ? base + trail : base - trail;
+}

@@ -11,7 +11,7 @@ import type { Command } from "./engine";
 import type { Instrument } from "../market";
 import { InstrumentDesk } from "./instrument-desk";
 import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./order-persistence";
-import { type Amendment, stepsOf, toLots, toTicks, type ValidatedOrder } from "./order-validation";
+import { type Amendment, fromTicks, stepsOf, toLots, toTicks, trailForEngine, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
 
@@ -29,6 +29,8 @@ export interface PlaceRequest {
   protection: Fixed | null;
   /** What a buy reserves: its worst cost with the highest fee. */
   reservedCash: Fixed;
+  /** TRAILING_STOP: the reference its mark starts at when the book has no trade yet. */
+  mark?: Fixed | null;
 }
 
 /** An amend that passed the gateway's checks, with the protection its new stop price gives. */
@@ -267,6 +269,8 @@ export class SequenceStep {
         protection: request.protection === null ? undefined : toTicks(request.protection, steps),
         postOnly: order.postOnly || undefined,
         display: order.displayLots,
+        ...trailForEngine(order, steps),
+        mark: request.mark ? toTicks(request.mark, steps) : undefined,
       },
       new Map([[engineId, row]]),
     );
@@ -337,9 +341,13 @@ export class SequenceStep {
     );
     if (extraCash !== ZERO) accounts.reserveCash(row.portfolioId, extraCash);
     if (extraQuantity !== ZERO) accounts.reserveQuantity(row.portfolioId, steps.symbol, extraQuantity);
-    const before = { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice };
+    const before = { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice, trailAmount: row.trailAmount, trailPercent: row.trailPercent };
+    const trail = amendment.trail;
     Object.assign(row, {
-      quantity: formatFixed(total),
+      // Closing an unfilled order by amending it to zero keeps the quantity it was asked for.
+      quantity: formatFixed(total === ZERO ? parseFixed(row.quantity) : total),
+      trailAmount: trail === null ? row.trailAmount : trail.trailAmount === undefined ? null : formatFixed(trail.trailAmount),
+      trailPercent: trail === null ? row.trailPercent : trail.trailPercent === undefined ? null : formatFixed(trail.trailPercent),
       limitPrice: limitPrice === null ? null : formatFixed(limitPrice),
       stopPrice: amendment.stopPrice === null ? row.stopPrice : formatFixed(amendment.stopPrice),
       protectionPrice: protection === null ? null : formatFixed(protection),
@@ -355,12 +363,16 @@ export class SequenceStep {
         price: amendment.limitPrice === null ? undefined : toTicks(amendment.limitPrice, steps),
         stopPrice: amendment.stopPrice === null ? undefined : toTicks(amendment.stopPrice, steps),
         protection: request.protection === null || row.status !== OrderStatus.PENDING_TRIGGER ? undefined : toTicks(request.protection, steps),
+        ...(trail === null ? {} : trailForEngine(trail, steps)),
       },
       new Map(),
     );
+    // A trailing stop that lost its place keeps its mark: recovery starts from it at the new queued_seq.
+    const mark = desk.book.trailingMark(Number(row.engineId));
+    if (mark !== undefined) row.trailMark = formatFixed(fromTicks(mark, steps));
     this.outcome.orders.set(Number(row.engineId), row);
     this.outcome.portfolios.add(row.portfolioId);
-    this.outcome.audit.push({ eventType: "order.amended", userId: row.userId, entityType: "order", entityId: row.id, payload: { before, after: { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice }, status: row.status } });
+    this.outcome.audit.push({ eventType: "order.amended", userId: row.userId, entityType: "order", entityId: row.id, payload: { before, after: { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice, trailAmount: row.trailAmount, trailPercent: row.trailPercent }, status: row.status } });
     return row;
   }
 
@@ -501,6 +513,9 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
     protectionPrice: request.protection === null ? null : formatFixed(request.protection),
     postOnly: order.postOnly === true,
     displayQuantity: order.displayLots === undefined ? null : formatFixed(BigInt(order.displayLots) * desk.steps.lot),
+    trailAmount: order.trailAmount === undefined ? null : formatFixed(order.trailAmount),
+    trailPercent: order.trailPercent === undefined ? null : formatFixed(order.trailPercent),
+    trailMark: null,
     filledQuantity: "0",
     filledNotional: "0",
     status: OrderStatus.NEW,
@@ -523,6 +538,9 @@ const ORDER_STATE: Array<BulkColumn<OrderRow>> = [
   ["limit_price", "numeric", (o) => o.limitPrice],
   ["stop_price", "numeric", (o) => o.stopPrice],
   ["protection_price", "numeric", (o) => o.protectionPrice],
+  ["trail_amount", "numeric", (o) => o.trailAmount],
+  ["trail_percent", "numeric", (o) => o.trailPercent],
+  ["trail_mark", "numeric", (o) => o.trailMark],
   ["status", "varchar", (o) => o.status],
   ["reject_reason", "text", (o) => o.rejectReason],
   ["filled_quantity", "numeric", (o) => o.filledQuantity],

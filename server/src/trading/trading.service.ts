@@ -15,7 +15,7 @@ import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
 import type { Inventory, QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
-import { OrderRow, type OrderStatus } from "./trading.entities";
+import { OrderRow, type OrderStatus, OrderType } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
 import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 
@@ -98,7 +98,9 @@ export class TradingService {
     const last = this.marketData.lastPrice(desk.steps.symbol);
     const { notional, protection, reservedCash } = exposure(order, desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol));
     await this.compliance?.assertMayTrade(userId, notional);
-    const row = await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash } });
+    // A trailing stop's mark starts at the book's last trade, or at the reference when there is none.
+    const mark = order.type === OrderType.TRAILING_STOP && last ? parseFixed(last) : null;
+    const row = await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash, mark } });
     return toOrder(row as OrderRow);
   }
 
@@ -115,9 +117,11 @@ export class TradingService {
     const amendment = validateAmendment(input, row, desk.steps);
     const last = this.marketData.lastPrice(desk.steps.symbol);
     const banded = { limitPrice: amendment.limitPrice !== null, stopPrice: amendment.stopPrice !== null };
+    // A trailing stop's protection is fixed at acceptance unless its trail changes.
+    const keepsProtection = row.type === OrderType.TRAILING_STOP && amendment.trail === null;
     const { notional, protection } = exposure(amendedShape(row, amendment, desk.steps), desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol), banded);
     await this.compliance?.assertMayTrade(userId, notional);
-    return toOrder((await this.sequencer.submit({ kind: "amend", request: { session, orderId: row.id, amendment, protection } })) as OrderRow);
+    return toOrder((await this.sequencer.submit({ kind: "amend", request: { session, orderId: row.id, amendment, protection: keepsProtection ? null : protection } })) as OrderRow);
   }
 
   async cancelOrder(session: Session, id: string): Promise<Order> {

@@ -89,6 +89,12 @@ export class Order {
   @Field(() => DecimalScalar, { nullable: true, description: "Iceberg: the quantity shown in the book; null shows all." })
   displayQuantity!: string | null;
 
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in price units." })
+  trailAmount!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in percent of the mark (\"5\" is 5%)." })
+  trailPercent!: string | null;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
@@ -211,6 +217,12 @@ export class PlaceOrderInput {
 
   @Field(() => DecimalScalar, { nullable: true })
   displayQuantity?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in price units, on the tick." })
+  trailAmount?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in percent (\"5\" is 5%), to 0.01." })
+  trailPercent?: string | null;
 }
 
 @InputType({ description: "Changes an open order in place, keeping its id. Omitted fields stay as they are." })

@@ -110,7 +110,8 @@ export const OrderType = {
   Limit: 'LIMIT',
   Market: 'MARKET',
   Stop: 'STOP',
-  StopLimit: 'STOP_LIMIT'
+  StopLimit: 'STOP_LIMIT',
+  TrailingStop: 'TRAILING_STOP'
 } as const;
 
 export type OrderType = typeof OrderType[keyof typeof OrderType];
@@ -127,6 +128,10 @@ export type PlaceOrderInput = {
   symbol: string;
   /** Default GTC. */
   timeInForce?: TimeInForce | null | undefined;
+  /** TRAILING_STOP: the trail in price units, on the tick. */
+  trailAmount?: string | null | undefined;
+  /** TRAILING_STOP: the trail in percent ("5" is 5%), to 0.01. */
+  trailPercent?: string | null | undefined;
   type: OrderType;
 };
 

@@ -60,7 +60,10 @@ describe("fast book against the reference book", () => {
           const clean = JSON.parse(JSON.stringify(c)) as Command;
           expect(fast.apply(clean), `command #${i} ${JSON.stringify(clean)}`).to.deep.equal(reference.apply(clean));
           expect(fast.depth(50)).to.deep.equal(reference.depth(50));
-          for (const id of fast.openOrders().keys()) expect(fast.trailingStopPrice(id)).to.equal(reference.trailingStopPrice(id));
+          for (const id of fast.openOrders().keys()) {
+            expect(fast.trailingStopPrice(id)).to.equal(reference.trailingStopPrice(id));
+            expect(fast.trailingMark(id)).to.equal(reference.trailingMark(id));
+          }
         }
         expect([...fast.openOrders()].sort()).to.deep.equal([...reference.openOrders()].sort());
         expect(fast.lastTradePrice).to.equal(reference.lastTradePrice);

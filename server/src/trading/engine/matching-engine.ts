@@ -84,6 +84,10 @@ export class MatchingEngine implements OrderBook {
     return stop && trailingStopPrice(stop.command.side, stop.mark, stop.command.trailAmount, stop.command.trailBps);
   }
 
+  trailingMark(id: number): number | undefined {
+    return this.trailing.get(id)?.mark;
+  }
+
   /** Events are built with their sequence number in place: no copies on the hot path. */
   private next(): number {
     return ++this.seq;

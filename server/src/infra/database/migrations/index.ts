@@ -12,6 +12,7 @@ import { PasswordResets1732420000020 } from "./1732420000020-password-resets";
 import { AuditCheckpoints1732420000021 } from "./1732420000021-audit-checkpoints";
 import { ComplianceCases1732420000030 } from "./1732420000030-compliance-cases";
 import { OrderOptions1732420000050 } from "./1732420000050-order-options";
+import { TrailingStops1732420000051 } from "./1732420000051-trailing-stops";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   AuditCheckpoints1732420000021,
   ComplianceCases1732420000030,
   OrderOptions1732420000050,
+  TrailingStops1732420000051,
 ];
