@@ -5,7 +5,7 @@ import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
 
-const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity trailAmount trailPercent fills { price quantity fee liquidity side }";
+const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity trailAmount trailPercent expiresAt fills { price quantity fee liquidity side }";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const AMEND = `mutation ($i: AmendOrderInput!) { amendOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation ($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
@@ -32,6 +32,12 @@ describe("trading over GraphQL", () => {
     gql(server, PLACE, { i: { portfolioId: who.portfolioId, symbol: "AAPL", timeInForce: "GTC", ...input } }, bearer(who.accessToken));
   const placed = async (who: Trader, input: Record<string, unknown>) => {
     const response = await place(who, input);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data!.placeOrder;
+  };
+  /** A placement whose answer is not inspected: it asks for little, so it costs little of the caller's rate limit. */
+  const quick = async (who: Trader, input: Record<string, unknown>) => {
+    const response = await gql(server, `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`, { i: { portfolioId: who.portfolioId, symbol: "AAPL", timeInForce: "GTC", ...input } }, bearer(who.accessToken));
     if (response.errors) throw new Error(JSON.stringify(response.errors));
     return response.data!.placeOrder;
   };
@@ -64,7 +70,8 @@ describe("trading over GraphQL", () => {
   }
 
   before(async () => {
-    server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000" });
+    // Two traders place a few hundred orders here; rate limits have their own tests (access.test.ts).
+    server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000" });
     alice = await trader("100000");
     bob = await trader("100000");
     await setReference("AAPL", "100");
@@ -399,8 +406,8 @@ describe("trading over GraphQL", () => {
       it("when a waiting stop's stop price is amended, then it triggers at the new price, within the protection the new price gives", async () => {
         await setReference("AAPL", "100");
         const print = async (price: string) => {
-          await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price });
-          await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
+          await quick(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price });
+          await quick(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
         };
         await print("100");
         await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "108" });
@@ -420,8 +427,8 @@ describe("trading over GraphQL", () => {
 
     describe("trailing stops", () => {
       const print = async (price: string) => {
-        await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price });
-        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
+        await quick(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price });
+        await quick(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
       };
       const stopPriceOf = async (orderId: string) => {
         await server.services.trading.idle();
@@ -486,6 +493,53 @@ describe("trading over GraphQL", () => {
         expect(await field({ type: "TRAILING_STOP", trailAmount: "0.005" })).to.equal("trailAmount");
         expect(await field({ type: "TRAILING_STOP", trailAmount: "1", stopPrice: "99" })).to.equal("stopPrice");
         expect(await field({ type: "LIMIT", limitPrice: "100", trailAmount: "1" })).to.equal("trailAmount");
+      });
+    });
+
+    describe("good till date", () => {
+      const statusOf = async (who: Trader, id: string) => (await gql(server, `query ($id: ID!) { order(id: $id) { status } }`, { id }, bearer(who.accessToken))).data!.order.status;
+
+      it("when a GTD order's time comes, then the timer expires it and its reservation is released", async () => {
+        const before = await portfolio(alice);
+        const expiresAt = new Date(Date.now() + 300).toISOString();
+        const order = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "95", timeInForce: "GTD", expiresAt });
+        expect(order).to.deep.include({ status: "NEW", timeInForce: "GTD", expiresAt });
+        const later = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "94", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+        while ((await statusOf(alice, order.id)) !== "EXPIRED") await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await statusOf(alice, later.id)).to.equal("NEW");
+        await gql(server, CANCEL, { id: later.id }, bearer(alice.accessToken));
+        expect((await portfolio(alice)).availableCash).to.equal(before.availableCash);
+      });
+
+      it("when the book is rebuilt from the journal, then GTD orders keep their time and expire when it passes; later ones stay", async () => {
+        await setReference("AAPL", "100");
+        // A known last trade, below the stop's trigger.
+        await quick(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100" });
+        await quick(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "100", timeInForce: "IOC" });
+        const soon = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "95", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+        const stop = await placed(alice, { side: "BUY", type: "STOP", quantity: "1", stopPrice: "108", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+        const later = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "94", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3 * 3_600_000).toISOString() });
+        await server.services.trading.idle();
+        await server.services.trading.desk("AAPL").recover(server.database.dataSource.manager);
+        await server.services.trading.expireDue(new Date(Date.now() + 2 * 3_600_000));
+        expect(await statusOf(alice, soon.id)).to.equal("EXPIRED");
+        expect(await statusOf(alice, stop.id)).to.equal("EXPIRED");
+        expect(await statusOf(alice, later.id)).to.equal("NEW");
+        expect((await book()).bids).to.deep.equal([{ price: "94", quantity: "1", orderCount: 1 }]);
+      });
+
+      it("when expiresAt is missing, stray, past, or asked of a market order, then it is BAD_USER_INPUT naming the field", async () => {
+        const fresh = await trader("1000");
+        const field = async (input: Record<string, unknown>) => {
+          const response = await place(fresh, { side: "BUY", type: "LIMIT", limitPrice: "95", quantity: "1", ...input });
+          expect(codeOf(response)).to.equal("BAD_USER_INPUT");
+          return response.errors![0].extensions!.field;
+        };
+        const future = new Date(Date.now() + 60_000).toISOString();
+        expect(await field({ timeInForce: "GTD" })).to.equal("expiresAt");
+        expect(await field({ timeInForce: "GTC", expiresAt: future })).to.equal("expiresAt");
+        expect(await field({ timeInForce: "GTD", expiresAt: new Date(Date.now() - 1_000).toISOString() })).to.equal("expiresAt");
+        expect(await field({ type: "MARKET", limitPrice: null, timeInForce: "GTD", expiresAt: future })).to.equal("timeInForce");
       });
     });
 

@@ -95,6 +95,7 @@ export class InstrumentDesk {
         trailAmount: row.trailAmount === null ? undefined : toTicks(parseFixed(row.trailAmount), this.steps),
         trailBps: row.trailPercent === null ? undefined : Number(parseFixed(row.trailPercent) / parseFixed("0.01")),
         mark: marks.get(row.id),
+        expiresAt: row.expiresAt ? row.expiresAt.getTime() : undefined,
       };
     });
     this.book = createOrderBook();

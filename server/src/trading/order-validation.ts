@@ -25,6 +25,8 @@ export interface ValidatedOrder {
   postOnly?: boolean;
   /** Iceberg: lots shown at a time. */
   displayLots?: number;
+  /** GTD only: when it expires. */
+  expiresAt?: Date;
   /** TRAILING_STOP: the trail in price units (on the tick), or ... */
   trailAmount?: Fixed;
   /** ... in percent of the mark, to 0.01. Exactly one of the two. */
@@ -53,7 +55,7 @@ export const fromLots = (lots: number, steps: InstrumentSteps): Fixed => BigInt(
  * The edge: the order's shape, prices on the tick, quantity on the lot. Everything wrong here is
  * the caller's to fix (BAD_USER_INPUT, naming the field); risk is checked later.
  */
-export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): ValidatedOrder {
+export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps, now: Date): ValidatedOrder {
   const tif = input.timeInForce ?? TimeInForce.GTC;
   const quantity = parseFixed(input.quantity);
   if (quantity <= ZERO) throw badUserInput("quantity must be greater than zero", "quantity");
@@ -64,7 +66,10 @@ export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): V
   const needsStop = input.type === OrderType.STOP || input.type === OrderType.STOP_LIMIT;
   const limitPrice = price(input.limitPrice, "limitPrice", needsLimit, input.type, steps);
   const stopPrice = price(input.stopPrice, "stopPrice", needsStop, input.type, steps);
-  if (input.type === OrderType.MARKET && tif === TimeInForce.DAY) throw badUserInput("A market order cannot rest for the day", "timeInForce");
+  if (input.type === OrderType.MARKET && (tif === TimeInForce.DAY || tif === TimeInForce.GTD)) throw badUserInput("A market order cannot rest", "timeInForce");
+  const expiresAt = input.expiresAt ?? null;
+  if ((tif === TimeInForce.GTD) !== (expiresAt !== null)) throw badUserInput("expiresAt goes with GTD, and GTD needs expiresAt", "expiresAt");
+  if (expiresAt !== null && !(expiresAt.getTime() > now.getTime())) throw badUserInput("expiresAt must be in the future", "expiresAt");
   const clientOrderId = input.clientOrderId?.trim() || null;
   if (clientOrderId !== null && !/^[A-Za-z0-9._:-]{1,64}$/.test(clientOrderId)) {
     throw badUserInput("clientOrderId must be 1 to 64 letters, digits or . _ : -", "clientOrderId");
@@ -80,7 +85,7 @@ export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): V
     displayLots = Number(display / steps.lot);
   }
   const trail = trailOf(input, input.type === OrderType.TRAILING_STOP, steps);
-  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots, ...trail };
+  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots, ...trail, ...(expiresAt === null ? {} : { expiresAt }) };
 }
 
 const HUNDREDTH = parseFixed("0.01");

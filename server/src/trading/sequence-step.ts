@@ -62,6 +62,8 @@ export type SequencerCommand =
   | { kind: "amend"; request: AmendRequest }
   | { kind: "cancelAll"; session: Session; portfolioId: string | null; symbol: string | null }
   | { kind: "expireDay" }
+  /** GTD orders whose expiresAt is at or before `now` (epoch milliseconds) expire. */
+  | { kind: "expire"; now: number }
   | { kind: "cash"; command: CashCommand }
   | { kind: "bookFill"; fill: FillInput }
   | { kind: "requote"; session: Session; portfolioId: string; symbol: string; levels: QuoteLevel[]; inventory: Inventory | null }
@@ -165,6 +167,9 @@ export class SequenceStep {
         return this.amend(command.request);
       case "expireDay":
         for (const desk of this.state.desks.values()) this.apply(desk, { type: "expireDay" }, new Map());
+        return undefined;
+      case "expire":
+        for (const desk of this.state.desks.values()) this.apply(desk, { type: "expire", now: command.now }, new Map());
         return undefined;
       case "cash":
         return this.moveCash(command.command);
@@ -270,6 +275,7 @@ export class SequenceStep {
         postOnly: order.postOnly || undefined,
         display: order.displayLots,
         ...trailForEngine(order, steps),
+        expiresAt: order.expiresAt?.getTime(),
         mark: request.mark ? toTicks(request.mark, steps) : undefined,
       },
       new Map([[engineId, row]]),
@@ -516,6 +522,7 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
     trailAmount: order.trailAmount === undefined ? null : formatFixed(order.trailAmount),
     trailPercent: order.trailPercent === undefined ? null : formatFixed(order.trailPercent),
     trailMark: null,
+    expiresAt: order.expiresAt ?? null,
     filledQuantity: "0",
     filledNotional: "0",
     status: OrderStatus.NEW,
@@ -563,6 +570,7 @@ const ORDER_COLUMNS: Array<BulkColumn<OrderRow>> = [
   ["time_in_force", "varchar", (o) => o.timeInForce],
   ["post_only", "boolean", (o) => o.postOnly],
   ["display_quantity", "numeric", (o) => o.displayQuantity],
+  ["expires_at", "timestamptz", (o) => o.expiresAt],
   ["created_at", "timestamptz", (o) => o.createdAt],
   ...ORDER_STATE,
 ];

@@ -13,6 +13,8 @@ export enum TimeInForce {
   IOC = "IOC",
   FOK = "FOK",
   DAY = "DAY",
+  /** Good till date: expires at `expiresAt`. */
+  GTD = "GTD",
 }
 
 export enum OrderStatus {
@@ -92,6 +94,10 @@ export class OrderRow {
   /** TRAILING_STOP: the mark when it took its place (queued_seq); trades since then move it. */
   @Column({ name: "trail_mark", type: "numeric", nullable: true })
   trailMark!: string | null;
+
+  /** GTD only: when it expires. */
+  @Column({ name: "expires_at", type: "timestamptz", nullable: true })
+  expiresAt!: Date | null;
 
   @Column({ name: "filled_quantity", type: "numeric" })
   filledQuantity!: string;

@@ -15,7 +15,7 @@ import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
 import type { Inventory, QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
-import { OrderRow, type OrderStatus, OrderType } from "./trading.entities";
+import { OPEN_STATUSES, OrderRow, type OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
 import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 
@@ -29,6 +29,10 @@ const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36
  */
 export class TradingService {
   private dayTimer?: NodeJS.Timeout;
+  private expiryTimer?: NodeJS.Timeout;
+  /** When the GTD timer fires next (epoch ms), or null when it is not armed. */
+  private expiryAt: number | null = null;
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,11 +49,14 @@ export class TradingService {
     await this.sequencer.start((await this.instruments.bySymbol()).values());
     this.publisher.start();
     this.scheduleDayClose();
+    await this.armNextExpiry();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.publisher.stop();
     clearTimeout(this.dayTimer);
+    clearTimeout(this.expiryTimer);
     await this.sequencer.stop();
   }
 
@@ -89,7 +96,7 @@ export class TradingService {
     // Ownership is checked in sequence, where the accounts are.
     if (!isUuid(input.portfolioId)) throw notFound("Portfolio");
     const desk = this.desk(input.symbol);
-    const order = validateOrder(input, desk.steps);
+    const order = validateOrder(input, desk.steps, new Date());
     if (order.clientOrderId) {
       // A retry of a committed order gets it back, whatever the market has done since.
       const existing = await this.dataSource.getRepository(OrderRow).findOneBy({ userId, clientOrderId: order.clientOrderId });
@@ -100,8 +107,9 @@ export class TradingService {
     await this.compliance?.assertMayTrade(userId, notional);
     // A trailing stop's mark starts at the book's last trade, or at the reference when there is none.
     const mark = order.type === OrderType.TRAILING_STOP && last ? parseFixed(last) : null;
-    const row = await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash, mark } });
-    return toOrder(row as OrderRow);
+    const row = (await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash, mark } })) as OrderRow;
+    if (row.expiresAt && OPEN_STATUSES.includes(row.status)) this.armExpiry(row.expiresAt.getTime());
+    return toOrder(row);
   }
 
   /**
@@ -209,6 +217,42 @@ export class TradingService {
       void this.expireDay().finally(() => this.scheduleDayClose());
     }, close.getTime() - now.getTime());
     this.dayTimer.unref();
+  }
+
+  /** GTD orders due by `now` expire, on every book, in one sequence step (the GTD timer calls it). */
+  async expireDue(now: Date): Promise<void> {
+    await this.sequencer.submit({ kind: "expire", now: now.getTime() });
+  }
+
+  /** Arms the GTD timer for `at` unless it already fires earlier. */
+  private armExpiry(at: number): void {
+    if (this.stopped || (this.expiryAt !== null && this.expiryAt <= at)) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    // setTimeout takes at most 2^31-1 ms; firing early only re-arms.
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryAt = null;
+        // A failed batch is logged by the sequencer; the timer is re-armed from the journal either way.
+        void this.expireDue(new Date())
+          .catch(() => undefined)
+          .finally(() => this.armNextExpiry());
+      },
+      Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1),
+    );
+    this.expiryTimer.unref();
+  }
+
+  /** The earliest open GTD order, from the journal: at start and after each expiry. */
+  private async armNextExpiry(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const [{ next }] = await this.dataSource.query(`SELECT min(expires_at) AS next FROM orders WHERE time_in_force = $1 AND status = ANY($2)`, [TimeInForce.GTD, OPEN_STATUSES]);
+      if (next) this.armExpiry(new Date(next).getTime());
+    } catch {
+      // The database is away: look again shortly rather than leave GTD orders unexpired.
+      this.armExpiry(Date.now() + 5_000);
+    }
   }
 
   /** Expires every DAY order on every book (the close timer calls it; so may an operator). */

@@ -89,6 +89,9 @@ export class Order {
   @Field(() => DecimalScalar, { nullable: true, description: "Iceberg: the quantity shown in the book; null shows all." })
   displayQuantity!: string | null;
 
+  @Field(() => DateTimeScalar, { nullable: true, description: "GTD: when the order expires." })
+  expiresAt!: Date | null;
+
   @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in price units." })
   trailAmount!: string | null;
 
@@ -217,6 +220,9 @@ export class PlaceOrderInput {
 
   @Field(() => DecimalScalar, { nullable: true })
   displayQuantity?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "GTD (and only GTD): when the order expires; in the future." })
+  expiresAt?: Date | null;
 
   @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in price units, on the tick." })
   trailAmount?: string | null;

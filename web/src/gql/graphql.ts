@@ -119,6 +119,8 @@ export type PlaceOrderInput = {
   /** Your id for the order: a retry with the same id returns the original order. */
   clientOrderId?: string | null | undefined;
   displayQuantity?: string | null | undefined;
+  /** GTD (and only GTD): when the order expires; in the future. */
+  expiresAt?: string | null | undefined;
   limitPrice?: string | null | undefined;
   portfolioId: string;
   postOnly?: boolean | null | undefined;
@@ -181,6 +183,7 @@ export const TimeInForce = {
   Day: 'DAY',
   Fok: 'FOK',
   Gtc: 'GTC',
+  Gtd: 'GTD',
   Ioc: 'IOC'
 } as const;
 
