@@ -168,10 +168,10 @@ export class TradingService {
 
   /** An order update as subscribers see it: the order as committed, and the fill that caused it. */
   orderUpdate(event: OrderEvent): { order: Order; fill: Fill | null } {
-    const order = event.order as unknown as Order & { createdAt: string; updatedAt: string };
+    const order = event.order as unknown as Order & { createdAt: string; updatedAt: string; expiresAt: string | null };
     const fill = event.fill as unknown as (Fill & { executedAt: string }) | null;
     return {
-      order: { ...order, createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt) },
+      order: { ...order, createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt), expiresAt: order.expiresAt ? new Date(order.expiresAt) : null },
       fill: fill && { ...fill, executedAt: new Date(fill.executedAt) },
     };
   }
