@@ -46,6 +46,7 @@ const PERMISSIONS: Record<string, Rule> = {
   "Mutation.placeOrder": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
   "Mutation.cancelOrder": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
   "Mutation.cancelAllOrders": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
+  "Mutation.amendOrder": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
   "Mutation.setTradingHalted": { who: [Role.ADMIN] },
   "Mutation.setUserTradingDisabled": { who: [Role.ADMIN] },
   "Subscription.orderUpdates": { who: "signed-in", scope: "read:orders" },

@@ -5,8 +5,9 @@ import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
 
-const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity fills { price quantity fee liquidity side }";
+const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity trailAmount trailPercent expiresAt fills { price quantity fee liquidity side }";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
+const AMEND = `mutation ($i: AmendOrderInput!) { amendOrder(input: $i) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation ($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
 const PORTFOLIO = `query ($id: ID!) { portfolio(id: $id) { cashBalance availableCash realizedPnl positions { symbol quantity averageCost } } }`;
 
@@ -31,6 +32,12 @@ describe("trading over GraphQL", () => {
     gql(server, PLACE, { i: { portfolioId: who.portfolioId, symbol: "AAPL", timeInForce: "GTC", ...input } }, bearer(who.accessToken));
   const placed = async (who: Trader, input: Record<string, unknown>) => {
     const response = await place(who, input);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data!.placeOrder;
+  };
+  /** A placement whose answer is not inspected: it asks for little, so it costs little of the caller's rate limit. */
+  const quick = async (who: Trader, input: Record<string, unknown>) => {
+    const response = await gql(server, `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`, { i: { portfolioId: who.portfolioId, symbol: "AAPL", timeInForce: "GTC", ...input } }, bearer(who.accessToken));
     if (response.errors) throw new Error(JSON.stringify(response.errors));
     return response.data!.placeOrder;
   };
@@ -63,7 +70,8 @@ describe("trading over GraphQL", () => {
   }
 
   before(async () => {
-    server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000" });
+    // Two traders place a few hundred orders here; rate limits have their own tests (access.test.ts).
+    server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000" });
     alice = await trader("100000");
     bob = await trader("100000");
     await setReference("AAPL", "100");
@@ -303,6 +311,236 @@ describe("trading over GraphQL", () => {
       const depth = desk.book.depth(5);
       await desk.recover(server.database.dataSource.manager);
       expect(desk.book.depth(5)).to.deep.equal(depth);
+    });
+
+    describe("amendOrder", () => {
+      const amend = (who: Trader, input: Record<string, unknown>) => gql(server, AMEND, { i: input }, bearer(who.accessToken));
+      const amended = async (who: Trader, input: Record<string, unknown>) => {
+        const response = await amend(who, input);
+        if (response.errors) throw new Error(JSON.stringify(response.errors));
+        return response.data!.amendOrder;
+      };
+
+      it("when a resting order is reduced, then it keeps its place; when it grows, it goes to the back; the reservation follows the quantity", async () => {
+        const first = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "101" });
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "101" });
+        const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "10", limitPrice: "99" });
+        const cashWithTen = (await portfolio(alice)).availableCash;
+        expect(await amended(alice, { orderId: buy.id, quantity: "4" })).to.deep.include({ id: buy.id, quantity: "4", status: "NEW" });
+        // 6 fewer at 99 with the 20 bps fee: 594 + 1.188, rounded up.
+        expect(parseFixed((await portfolio(alice)).availableCash) - parseFixed(cashWithTen)).to.equal(parseFixed("595.188"));
+        await amended(bob, { orderId: first.id, quantity: "3" });
+        expect((await book()).asks).to.deep.equal([{ price: "101", quantity: "8", orderCount: 2 }]);
+        const taker = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "101", timeInForce: "IOC" });
+        expect(taker.status).to.equal("FILLED");
+        const firstNow = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity } }`, { id: first.id }, bearer(bob.accessToken));
+        expect(firstNow.data!.order).to.deep.equal({ status: "FILLED", filledQuantity: "3" });
+        // Growing loses priority: a second order queues ahead of the grown one.
+        await clearBook();
+        const grown = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "102" });
+        const later = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "102" });
+        await amended(bob, { orderId: grown.id, quantity: "3" });
+        await placed(alice, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "102", timeInForce: "IOC" });
+        const laterNow = await gql(server, `query ($id: ID!) { order(id: $id) { status } }`, { id: later.id }, bearer(bob.accessToken));
+        expect(laterNow.data!.order.status).to.equal("FILLED");
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when an amend's new price crosses, then it trades as a new order would, keeping its id, and a rebuild from the journal shows the same book", async () => {
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "101" });
+        const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "99" });
+        const order = await amended(alice, { orderId: buy.id, limitPrice: "101" });
+        expect(order).to.deep.include({ id: buy.id, status: "PARTIALLY_FILLED", filledQuantity: "2", limitPrice: "101", quantity: "5" });
+        expect((await book()).bids).to.deep.equal([{ price: "101", quantity: "3", orderCount: 1 }]);
+        await server.services.trading.idle();
+        const desk = server.services.trading.desk("AAPL");
+        const depth = desk.book.depth(5);
+        await desk.recover(server.database.dataSource.manager);
+        expect(desk.book.depth(5)).to.deep.equal(depth);
+        const [row] = await server.database.dataSource.query(`SELECT quantity, limit_price, reserved_cash FROM orders WHERE id = $1`, [buy.id]);
+        // 3 left at 101 with the 20 bps fee.
+        expect({ quantity: parseFixed(row.quantity), limit: parseFixed(row.limit_price), reserved: parseFixed(row.reserved_cash) }).to.deep.equal({ quantity: parseFixed("5"), limit: parseFixed("101"), reserved: parseFixed("303.606") });
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when amended to exactly what filled, then it is CANCELLED keeping its fills; below that, or closed, or not theirs, it is refused", async () => {
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
+        const buy = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "100" });
+        expect(buy.filledQuantity).to.equal("2");
+        const below = await amend(alice, { orderId: buy.id, quantity: "1" });
+        expect(codeOf(below)).to.equal("BAD_USER_INPUT");
+        expect(below.errors![0].extensions!.field).to.equal("quantity");
+        expect(codeOf(await amend(bob, { orderId: buy.id, quantity: "3" }))).to.equal("NOT_FOUND");
+        const before = await portfolio(alice);
+        const closed = await amended(alice, { orderId: buy.id, quantity: "2" });
+        expect(closed).to.deep.include({ status: "CANCELLED", filledQuantity: "2", quantity: "2", rejectReason: null });
+        expect(parseFixed((await portfolio(alice)).availableCash) > parseFixed(before.availableCash)).to.equal(true);
+        expect((await book()).bids).to.deep.equal([]);
+        expect(codeOf(await amend(alice, { orderId: buy.id, quantity: "3" }))).to.equal("CONFLICT");
+        const unfilled = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "4", limitPrice: "90" });
+        expect(await amended(alice, { orderId: unfilled.id, quantity: "0" })).to.deep.include({ status: "CANCELLED", quantity: "4", filledQuantity: "0" });
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when an amend asks for more than the account can carry, or a price off the band or the type, then it is refused and nothing changes", async () => {
+        const poor = await trader("1000");
+        const buy = await placed(poor, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "99" });
+        const before = await portfolio(poor);
+        const tooMuch = await amend(poor, { orderId: buy.id, quantity: "20" });
+        expect(codeOf(tooMuch)).to.equal("RISK_REJECTED");
+        expect(reasonOf(tooMuch)).to.equal("INSUFFICIENT_BUYING_POWER");
+        const band = await amend(poor, { orderId: buy.id, limitPrice: "150" });
+        expect(reasonOf(band)).to.equal("PRICE_BAND");
+        const wrongField = await amend(poor, { orderId: buy.id, stopPrice: "98" });
+        expect(codeOf(wrongField)).to.equal("BAD_USER_INPUT");
+        expect(wrongField.errors![0].extensions!.field).to.equal("stopPrice");
+        expect(codeOf(await amend(poor, { orderId: buy.id }))).to.equal("BAD_USER_INPUT");
+        expect(codeOf(await amend(poor, { orderId: buy.id, limitPrice: "99.005" }))).to.equal("BAD_USER_INPUT");
+        expect(await portfolio(poor)).to.deep.equal(before);
+        expect((await book()).bids).to.deep.equal([{ price: "99", quantity: "5", orderCount: 1 }]);
+        const sell = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "10", limitPrice: "105" });
+        const oversell = await amend(bob, { orderId: sell.id, quantity: "200" });
+        expect(reasonOf(oversell)).to.equal("INSUFFICIENT_POSITION");
+      });
+
+      it("when a waiting stop's stop price is amended, then it triggers at the new price, within the protection the new price gives", async () => {
+        await setReference("AAPL", "100");
+        const print = async (price: string) => {
+          await quick(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price });
+          await quick(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
+        };
+        await print("100");
+        await placed(bob, { side: "SELL", type: "LIMIT", quantity: "5", limitPrice: "108" });
+        const stop = await placed(alice, { side: "BUY", type: "STOP", quantity: "2", stopPrice: "105" });
+        expect(stop.status).to.equal("PENDING_TRIGGER");
+        const moved = await amended(alice, { orderId: stop.id, stopPrice: "101" });
+        expect(moved).to.deep.include({ status: "PENDING_TRIGGER", stopPrice: "101" });
+        await print("101");
+        await server.services.trading.idle();
+        // From 101 the protection is 106.05 (5%): the 108 ask is beyond it (from 105 it was not).
+        const after = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity rejectReason } }`, { id: stop.id }, bearer(alice.accessToken));
+        expect(after.data!.order).to.deep.equal({ status: "CANCELLED", filledQuantity: "0", rejectReason: "NO_LIQUIDITY" });
+        expect((await book()).asks).to.deep.equal([{ price: "108", quantity: "5", orderCount: 1 }]);
+        await expectLedgerAgrees(alice);
+      });
+    });
+
+    describe("trailing stops", () => {
+      const print = async (price: string) => {
+        await quick(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price });
+        await quick(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "IOC" });
+      };
+      const stopPriceOf = async (orderId: string) => {
+        await server.services.trading.idle();
+        const [{ engine_id }] = await server.database.dataSource.query(`SELECT engine_id FROM orders WHERE id = $1`, [orderId]);
+        return server.services.trading.desk("AAPL").book.trailingStopPrice(Number(engine_id));
+      };
+      const rebuild = () => server.services.trading.desk("AAPL").recover(server.database.dataSource.manager);
+
+      it("when the price rises, then a sell trailing stop follows it, survives a rebuild from the journal with its mark, and sells when the price falls to it", async () => {
+        await setReference("AAPL", "100");
+        await print("100");
+        const stop = await placed(bob, { side: "SELL", type: "TRAILING_STOP", quantity: "1", trailAmount: "2" });
+        expect(stop).to.deep.include({ status: "PENDING_TRIGGER", type: "TRAILING_STOP", trailAmount: "2", trailPercent: null, stopPrice: null });
+        expect(await stopPriceOf(stop.id)).to.equal(9800);
+        await print("105");
+        expect(await stopPriceOf(stop.id)).to.equal(10300);
+        await rebuild();
+        expect(await stopPriceOf(stop.id)).to.equal(10300);
+        await print("104");
+        expect(await stopPriceOf(stop.id)).to.equal(10300);
+        await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "102" });
+        await print("103");
+        await server.services.trading.idle();
+        const after = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity averageFillPrice } }`, { id: stop.id }, bearer(bob.accessToken));
+        expect(after.data!.order).to.deep.equal({ status: "FILLED", filledQuantity: "1", averageFillPrice: "102" });
+      });
+
+      it("when a buy trails by percent, then it reserves the worst cost from the reference plus the trail, and an amended trail keeps the mark across a rebuild", async () => {
+        await setReference("AAPL", "100");
+        await print("100");
+        const before = await portfolio(alice);
+        const stop = await placed(alice, { side: "BUY", type: "TRAILING_STOP", quantity: "2", trailPercent: "5" });
+        expect(stop).to.deep.include({ status: "PENDING_TRIGGER", trailPercent: "5", trailAmount: null });
+        // Trigger at most 105, protection 5% beyond: 110.25 a share, with the 20 bps fee.
+        expect(parseFixed(before.availableCash) - parseFixed((await portfolio(alice)).availableCash)).to.equal(parseFixed("220.941"));
+        expect(await stopPriceOf(stop.id)).to.equal(10500);
+        await print("98");
+        expect(await stopPriceOf(stop.id)).to.equal(10290);
+        const amended = await gql(server, AMEND, { i: { orderId: stop.id, trailAmount: "1" } }, bearer(alice.accessToken));
+        expect(amended.errors).to.equal(undefined);
+        expect(amended.data!.amendOrder).to.deep.include({ trailAmount: "1", trailPercent: null, status: "PENDING_TRIGGER" });
+        expect(await stopPriceOf(stop.id)).to.equal(9900);
+        // Above the mark of 98 (below the stop): the mark stays, before and after a rebuild.
+        await print("98.5");
+        expect(await stopPriceOf(stop.id)).to.equal(9900);
+        await rebuild();
+        expect(await stopPriceOf(stop.id)).to.equal(9900);
+        await expectLedgerAgrees(alice);
+      });
+
+      it("when a trail is missing, doubled, out of range or given to another type, then it is BAD_USER_INPUT naming the field", async () => {
+        const fresh = await trader("1000");
+        const field = async (input: Record<string, unknown>) => {
+          const response = await place(fresh, { side: "SELL", quantity: "1", ...input });
+          expect(codeOf(response)).to.equal("BAD_USER_INPUT");
+          return response.errors![0].extensions!.field;
+        };
+        expect(await field({ type: "TRAILING_STOP" })).to.equal("trailAmount");
+        expect(await field({ type: "TRAILING_STOP", trailAmount: "1", trailPercent: "1" })).to.equal("trailAmount");
+        expect(await field({ type: "TRAILING_STOP", trailPercent: "100" })).to.equal("trailPercent");
+        expect(await field({ type: "TRAILING_STOP", trailPercent: "0.001" })).to.equal("trailPercent");
+        expect(await field({ type: "TRAILING_STOP", trailAmount: "0.005" })).to.equal("trailAmount");
+        expect(await field({ type: "TRAILING_STOP", trailAmount: "1", stopPrice: "99" })).to.equal("stopPrice");
+        expect(await field({ type: "LIMIT", limitPrice: "100", trailAmount: "1" })).to.equal("trailAmount");
+      });
+    });
+
+    describe("good till date", () => {
+      const statusOf = async (who: Trader, id: string) => (await gql(server, `query ($id: ID!) { order(id: $id) { status } }`, { id }, bearer(who.accessToken))).data!.order.status;
+
+      it("when a GTD order's time comes, then the timer expires it and its reservation is released", async () => {
+        const before = await portfolio(alice);
+        const expiresAt = new Date(Date.now() + 300).toISOString();
+        const order = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "95", timeInForce: "GTD", expiresAt });
+        expect(order).to.deep.include({ status: "NEW", timeInForce: "GTD", expiresAt });
+        const later = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "94", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+        while ((await statusOf(alice, order.id)) !== "EXPIRED") await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await statusOf(alice, later.id)).to.equal("NEW");
+        await gql(server, CANCEL, { id: later.id }, bearer(alice.accessToken));
+        expect((await portfolio(alice)).availableCash).to.equal(before.availableCash);
+      });
+
+      it("when the book is rebuilt from the journal, then GTD orders keep their time and expire when it passes; later ones stay", async () => {
+        await setReference("AAPL", "100");
+        // A known last trade, below the stop's trigger.
+        await quick(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100" });
+        await quick(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "100", timeInForce: "IOC" });
+        const soon = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "95", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+        const stop = await placed(alice, { side: "BUY", type: "STOP", quantity: "1", stopPrice: "108", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+        const later = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "94", timeInForce: "GTD", expiresAt: new Date(Date.now() + 3 * 3_600_000).toISOString() });
+        await server.services.trading.idle();
+        await server.services.trading.desk("AAPL").recover(server.database.dataSource.manager);
+        await server.services.trading.expireDue(new Date(Date.now() + 2 * 3_600_000));
+        expect(await statusOf(alice, soon.id)).to.equal("EXPIRED");
+        expect(await statusOf(alice, stop.id)).to.equal("EXPIRED");
+        expect(await statusOf(alice, later.id)).to.equal("NEW");
+        expect((await book()).bids).to.deep.equal([{ price: "94", quantity: "1", orderCount: 1 }]);
+      });
+
+      it("when expiresAt is missing, stray, past, or asked of a market order, then it is BAD_USER_INPUT naming the field", async () => {
+        const fresh = await trader("1000");
+        const field = async (input: Record<string, unknown>) => {
+          const response = await place(fresh, { side: "BUY", type: "LIMIT", limitPrice: "95", quantity: "1", ...input });
+          expect(codeOf(response)).to.equal("BAD_USER_INPUT");
+          return response.errors![0].extensions!.field;
+        };
+        const future = new Date(Date.now() + 60_000).toISOString();
+        expect(await field({ timeInForce: "GTD" })).to.equal("expiresAt");
+        expect(await field({ timeInForce: "GTC", expiresAt: future })).to.equal("expiresAt");
+        expect(await field({ timeInForce: "GTD", expiresAt: new Date(Date.now() - 1_000).toISOString() })).to.equal("expiresAt");
+        expect(await field({ type: "MARKET", limitPrice: null, timeInForce: "GTD", expiresAt: future })).to.equal("timeInForce");
+      });
     });
 
     it("when a trader cancels all in a symbol, then every open order of theirs there is cancelled in one step and others' stay", async () => {

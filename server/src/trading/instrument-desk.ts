@@ -4,6 +4,9 @@ import { createOrderBook, type OrderBook, type RestoredOrder } from "./engine";
 import { type InstrumentSteps, toLots, toTicks } from "./order-validation";
 import { OPEN_STATUSES, OrderRow, OrderType } from "./trading.entities";
 
+/** Orders that carry a protection price into the engine (they fill as market orders). */
+const PROTECTED = [OrderType.STOP, OrderType.MARKET, OrderType.TRAILING_STOP];
+
 /**
  * One instrument's book inside the sequencer, with its open orders' rows: the sequencer is the
  * only writer of them, so a fill against a resting order needs no read.
@@ -68,6 +71,7 @@ export class InstrumentDesk {
       );
       for (const row of taken) shownTaken.set(row.order_id, row.taken);
     }
+    const marks = await this.trailingMarks(manager, rows);
     this.openOrders.clear();
     this.byOrderId.clear();
     const open: RestoredOrder[] = rows.map((row) => {
@@ -87,12 +91,43 @@ export class InstrumentDesk {
         quantity: remaining,
         price: row.limitPrice && row.type !== OrderType.MARKET ? toTicks(parseFixed(row.limitPrice), this.steps) : undefined,
         stopPrice: row.stopPrice ? toTicks(parseFixed(row.stopPrice), this.steps) : undefined,
-        protection: row.protectionPrice && (row.type === OrderType.STOP || row.type === OrderType.MARKET) ? toTicks(parseFixed(row.protectionPrice), this.steps) : undefined,
+        protection: row.protectionPrice && PROTECTED.includes(row.type) ? toTicks(parseFixed(row.protectionPrice), this.steps) : undefined,
+        trailAmount: row.trailAmount === null ? undefined : toTicks(parseFixed(row.trailAmount), this.steps),
+        trailBps: row.trailPercent === null ? undefined : Number(parseFixed(row.trailPercent) / parseFixed("0.01")),
+        mark: marks.get(row.id),
+        expiresAt: row.expiresAt ? row.expiresAt.getTime() : undefined,
       };
     });
     this.book = createOrderBook();
     this.book.restore(open, { sequence: Number(seq), lastTradePrice: last ? toTicks(parseFixed(last.price), this.steps) : null });
     return open.length;
+  }
+
+  /**
+   * Each waiting trailing stop's mark, in ticks: the mark it took its place with, moved by every
+   * trade since (the highest for a sell, the lowest for a buy). Nothing is written per trade.
+   */
+  private async trailingMarks(manager: EntityManager, rows: OrderRow[]): Promise<Map<string, number>> {
+    const trailing = rows.filter((row) => row.type === OrderType.TRAILING_STOP);
+    const marks = new Map<string, number>();
+    if (trailing.length === 0) return marks;
+    const extremes: Array<{ id: string; high: string | null; low: string | null }> = await manager.query(
+      `SELECT o.id, max(t.price) AS high, min(t.price) AS low FROM orders o LEFT JOIN trades t ON t.symbol = o.symbol AND t.seq > o.queued_seq
+        WHERE o.id = ANY($1::uuid[]) GROUP BY o.id`,
+      [trailing.map((row) => row.id)],
+    );
+    const byId = new Map(extremes.map((row) => [row.id, row]));
+    for (const row of trailing) {
+      let mark = parseFixed(row.trailMark!);
+      const seen = byId.get(row.id);
+      const extreme = row.side === "SELL" ? seen?.high : seen?.low;
+      if (extreme !== null && extreme !== undefined) {
+        const price = parseFixed(extreme);
+        if (row.side === "SELL" ? price > mark : price < mark) mark = price;
+      }
+      marks.set(row.id, toTicks(mark, this.steps));
+    }
+    return marks;
   }
 }
 

@@ -44,6 +44,8 @@ export function recordEvents(events: EngineEvent[], orders: (engineId: number) =
       case "accepted": {
         const row = touch(event.id);
         row.status = event.pendingTrigger ? OrderStatus.PENDING_TRIGGER : OrderStatus.NEW;
+        // A trailing stop's starting mark: recovery moves it by the trades since queued_seq.
+        if (event.mark !== undefined) row.trailMark = formatFixed(fromTicks(event.mark, steps));
         row.queuedSeq = String(event.seq);
         row.lastSeq = String(event.seq);
         break;

@@ -1,8 +1,8 @@
 import { AppError, badUserInput } from "../infra/errors";
 import { type Fixed, formatFixed, isMultipleOf, parseFixed, ZERO } from "../infra/fixed";
 import type { Instrument } from "../market";
-import type { PlaceOrderInput } from "./trading.types";
-import { OrderType, TimeInForce } from "./trading.entities";
+import type { AmendOrderInput, PlaceOrderInput } from "./trading.types";
+import { type OrderRow, OrderType, TimeInForce } from "./trading.entities";
 
 /** More lots than this in one order is a typo or an attack; it also keeps lots a safe integer. */
 const MAX_LOTS = 1_000_000_000_000;
@@ -25,7 +25,19 @@ export interface ValidatedOrder {
   postOnly?: boolean;
   /** Iceberg: lots shown at a time. */
   displayLots?: number;
+  /** GTD only: when it expires. */
+  expiresAt?: Date;
+  /** TRAILING_STOP: the trail in price units (on the tick), or ... */
+  trailAmount?: Fixed;
+  /** ... in percent of the mark, to 0.01. Exactly one of the two. */
+  trailPercent?: Fixed;
 }
+
+/** A trail as the engine takes it: ticks, or basis points of the mark. */
+export const trailForEngine = (order: Pick<ValidatedOrder, "trailAmount" | "trailPercent">, steps: InstrumentSteps) => ({
+  trailAmount: order.trailAmount === undefined ? undefined : toTicks(order.trailAmount, steps),
+  trailBps: order.trailPercent === undefined ? undefined : Number(order.trailPercent / HUNDREDTH),
+});
 
 export const stepsOf = (instrument: Instrument): InstrumentSteps => ({
   symbol: instrument.symbol,
@@ -43,7 +55,7 @@ export const fromLots = (lots: number, steps: InstrumentSteps): Fixed => BigInt(
  * The edge: the order's shape, prices on the tick, quantity on the lot. Everything wrong here is
  * the caller's to fix (BAD_USER_INPUT, naming the field); risk is checked later.
  */
-export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): ValidatedOrder {
+export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps, now: Date): ValidatedOrder {
   const tif = input.timeInForce ?? TimeInForce.GTC;
   const quantity = parseFixed(input.quantity);
   if (quantity <= ZERO) throw badUserInput("quantity must be greater than zero", "quantity");
@@ -54,7 +66,10 @@ export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): V
   const needsStop = input.type === OrderType.STOP || input.type === OrderType.STOP_LIMIT;
   const limitPrice = price(input.limitPrice, "limitPrice", needsLimit, input.type, steps);
   const stopPrice = price(input.stopPrice, "stopPrice", needsStop, input.type, steps);
-  if (input.type === OrderType.MARKET && tif === TimeInForce.DAY) throw badUserInput("A market order cannot rest for the day", "timeInForce");
+  if (input.type === OrderType.MARKET && (tif === TimeInForce.DAY || tif === TimeInForce.GTD)) throw badUserInput("A market order cannot rest", "timeInForce");
+  const expiresAt = input.expiresAt ?? null;
+  if ((tif === TimeInForce.GTD) !== (expiresAt !== null)) throw badUserInput("expiresAt goes with GTD, and GTD needs expiresAt", "expiresAt");
+  if (expiresAt !== null && !(expiresAt.getTime() > now.getTime())) throw badUserInput("expiresAt must be in the future", "expiresAt");
   const clientOrderId = input.clientOrderId?.trim() || null;
   if (clientOrderId !== null && !/^[A-Za-z0-9._:-]{1,64}$/.test(clientOrderId)) {
     throw badUserInput("clientOrderId must be 1 to 64 letters, digits or . _ : -", "clientOrderId");
@@ -69,7 +84,31 @@ export function validateOrder(input: PlaceOrderInput, steps: InstrumentSteps): V
     if (!isMultipleOf(display, steps.lot)) throw badUserInput(`The display quantity must be a multiple of the lot size ${formatFixed(steps.lot)}`, "displayQuantity");
     displayLots = Number(display / steps.lot);
   }
-  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots };
+  const trail = trailOf(input, input.type === OrderType.TRAILING_STOP, steps);
+  return { side: input.side, type: input.type, tif, quantity, lots, limitPrice, stopPrice, clientOrderId, postOnly: input.postOnly === true, displayLots, ...trail, ...(expiresAt === null ? {} : { expiresAt }) };
+}
+
+const HUNDREDTH = parseFixed("0.01");
+
+/** A trailing stop's trail: exactly one of an amount on the tick or a percent to 0.01, below 100. */
+function trailOf(input: { trailAmount?: string | null; trailPercent?: string | null }, required: boolean, steps: InstrumentSteps): Pick<ValidatedOrder, "trailAmount" | "trailPercent"> {
+  const amount = input.trailAmount ?? null;
+  const percent = input.trailPercent ?? null;
+  if (!required) {
+    if (amount !== null || percent !== null) throw badUserInput("Only a TRAILING_STOP order takes a trail", amount !== null ? "trailAmount" : "trailPercent");
+    return {};
+  }
+  if ((amount === null) === (percent === null)) throw badUserInput("A TRAILING_STOP order needs trailAmount or trailPercent (one of the two)", "trailAmount");
+  if (amount !== null) {
+    const value = parseFixed(amount);
+    if (value <= ZERO) throw badUserInput("trailAmount must be greater than zero", "trailAmount");
+    if (!isMultipleOf(value, steps.tick)) throw badUserInput(`trailAmount must be on the tick size ${formatFixed(steps.tick)}`, "trailAmount");
+    return { trailAmount: value };
+  }
+  const value = parseFixed(percent!);
+  if (value <= ZERO || value >= parseFixed("100")) throw badUserInput("trailPercent must be more than 0 and less than 100", "trailPercent");
+  if (!isMultipleOf(value, HUNDREDTH)) throw badUserInput("trailPercent must be a multiple of 0.01", "trailPercent");
+  return { trailPercent: value };
 }
 
 function price(raw: string | null | undefined, field: string, required: boolean, type: OrderType, steps: InstrumentSteps): Fixed | null {
@@ -83,5 +122,56 @@ function price(raw: string | null | undefined, field: string, required: boolean,
   if (!isMultipleOf(value, steps.tick)) throw badUserInput(`${field} must be on the tick size ${formatFixed(steps.tick)}`, field);
   return value;
 }
+
+/** What an amend changes, checked at the edge; null leaves a field as it is. */
+export interface Amendment {
+  /** The new total quantity, filled part included (the sequencer checks it against what has filled). */
+  quantity: Fixed | null;
+  limitPrice: Fixed | null;
+  stopPrice: Fixed | null;
+  /** TRAILING_STOP: a new trail (one of the two), or none. */
+  trail: Pick<ValidatedOrder, "trailAmount" | "trailPercent"> | null;
+}
+
+/**
+ * The edge of amendOrder: each field on its step and allowed for the order's type. What depends
+ * on the order's state when the amend's turn comes (filled quantity, a stop already triggered)
+ * is the sequencer's to judge.
+ */
+export function validateAmendment(input: AmendOrderInput, row: OrderRow, steps: InstrumentSteps): Amendment {
+  const trailGiven = (input.trailAmount ?? null) !== null || (input.trailPercent ?? null) !== null;
+  const trail = trailGiven ? trailOf(input, row.type === OrderType.TRAILING_STOP, steps) : null;
+  let quantity: Fixed | null = null;
+  if (input.quantity !== null && input.quantity !== undefined) {
+    quantity = parseFixed(input.quantity);
+    if (quantity < ZERO) throw badUserInput("quantity must not be negative", "quantity");
+    if (!isMultipleOf(quantity, steps.lot)) throw badUserInput(`quantity must be a multiple of the lot size ${formatFixed(steps.lot)}`, "quantity");
+    if (Number(quantity / steps.lot) > MAX_LOTS) throw badUserInput("quantity is too large", "quantity");
+  }
+  const hasLimit = row.type === OrderType.LIMIT || row.type === OrderType.STOP_LIMIT;
+  const hasStop = row.type === OrderType.STOP || row.type === OrderType.STOP_LIMIT;
+  const limitPrice = input.limitPrice === null || input.limitPrice === undefined ? null : price(input.limitPrice, "limitPrice", hasLimit, row.type, steps);
+  const stopPrice = input.stopPrice === null || input.stopPrice === undefined ? null : price(input.stopPrice, "stopPrice", hasStop, row.type, steps);
+  if (quantity === null && limitPrice === null && stopPrice === null && trail === null) throw badUserInput("Nothing to amend: give a quantity, a price or a trail", "quantity");
+  return { quantity, limitPrice, stopPrice, trail };
+}
+
+/** The order as it would stand after the amend, for pricing its risk at the gateway. */
+export function amendedShape(row: OrderRow, amendment: Amendment, steps: InstrumentSteps): ValidatedOrder {
+  const quantity = amendment.quantity ?? parseFixed(row.quantity);
+  return {
+    side: row.side,
+    type: row.type,
+    tif: row.timeInForce,
+    quantity,
+    lots: toLots(quantity, steps),
+    limitPrice: amendment.limitPrice ?? (row.limitPrice === null ? null : parseFixed(row.limitPrice)),
+    stopPrice: amendment.stopPrice ?? (row.stopPrice === null ? null : parseFixed(row.stopPrice)),
+    clientOrderId: null,
+    ...(amendment.trail ?? { trailAmount: optionalFixed(row.trailAmount), trailPercent: optionalFixed(row.trailPercent) }),
+  };
+}
+
+const optionalFixed = (value: string | null) => (value === null ? undefined : parseFixed(value));
 
 export const riskRejected = (reason: string, message: string) => new AppError("RISK_REJECTED", message, { reason });

@@ -30,6 +30,13 @@ const reasonOf = (fn: () => unknown) => {
 };
 
 describe("pre-trade risk", () => {
+  it("when an amend leaves a price as it was, then that price is not held to the band the market has since moved", () => {
+    const far = order({ limitPrice: parseFixed("80") });
+    expect(reasonOf(() => exposure(far, steps, parseFixed("100"), limits, fees))).to.equal("PRICE_BAND");
+    expect(exposure(far, steps, parseFixed("100"), limits, fees, { limitPrice: false, stopPrice: true }).reservedCash).to.equal(parseFixed("801.6"));
+    expect(reasonOf(() => exposure(order({ type: OrderType.STOP, limitPrice: null, stopPrice: parseFixed("80") }), steps, parseFixed("100"), limits, fees, { limitPrice: false, stopPrice: true }))).to.equal("PRICE_BAND");
+  });
+
   it("when a limit buy is inside the band, then it reserves its notional plus the higher fee, rounded up", () => {
     const result = exposure(order({}), steps, parseFixed("100"), limits, fees);
     expect(result.notional).to.equal(parseFixed("1000"));

@@ -29,12 +29,23 @@ export interface AccountView {
 }
 
 /**
+ * Which prices meet the price band. An amend bands only the prices it changes: a resting order
+ * whose price the market has since moved away from may still be reduced.
+ */
+export interface PriceBand {
+  limitPrice: boolean;
+  stopPrice: boolean;
+}
+
+const BAND_BOTH: PriceBand = { limitPrice: true, stopPrice: true };
+
+/**
  * Pre-trade risk, as pure functions: no I/O, no clock, nothing but the arguments. The gateway
  * prices the order against the reference (`exposure`), the sequencer checks it against the
  * account as earlier commands left it (`checkAccount`). Each refusal is RISK_REJECTED with a
  * reason a client can branch on.
  */
-export function exposure(order: ValidatedOrder, steps: InstrumentSteps, reference: Fixed | null, limits: RiskLimits, fees: Fees): OrderExposure {
+export function exposure(order: ValidatedOrder, steps: InstrumentSteps, reference: Fixed | null, limits: RiskLimits, fees: Fees, banded: PriceBand = BAND_BOTH): OrderExposure {
   const base = reference ?? order.limitPrice ?? order.stopPrice;
   if (base === null) throw riskRejected("NO_REFERENCE_PRICE", `No reference price for ${steps.symbol} yet: use a limit order`);
   const band = (price: Fixed, field: string) => {
@@ -43,12 +54,12 @@ export function exposure(order: ValidatedOrder, steps: InstrumentSteps, referenc
       throw riskRejected("PRICE_BAND", `${field} ${formatFixed(price)} is more than ${limits.priceBandBps / 100}% from the reference price ${formatFixed(base)}`);
     }
   };
-  if (order.limitPrice !== null) band(order.limitPrice, "limitPrice");
-  if (order.stopPrice !== null) band(order.stopPrice, "stopPrice");
+  if (order.limitPrice !== null && banded.limitPrice) band(order.limitPrice, "limitPrice");
+  if (order.stopPrice !== null && banded.stopPrice) band(order.stopPrice, "stopPrice");
   // Market orders (and stops, once triggered) fill no worse than this.
   let protection: Fixed | null = null;
-  if (order.type === OrderType.MARKET || order.type === OrderType.STOP) {
-    const from = order.stopPrice ?? base;
+  if (order.type === OrderType.MARKET || order.type === OrderType.STOP || order.type === OrderType.TRAILING_STOP) {
+    const from = order.type === OrderType.TRAILING_STOP ? trailingTrigger(order, base, steps.symbol) : (order.stopPrice ?? base);
     const offset = (from * BigInt(limits.marketProtectionBps)) / 10_000n;
     const tick = steps.tick;
     protection = order.side === "BUY" ? ((from + offset + tick - 1n) / tick) * tick : maxFixed(tick, ((from - offset) / tick) * tick);
@@ -84,3 +95,14 @@ export function checkAccount(order: Pick<ValidatedOrder, "side" | "quantity">, r
 }
 
 const maxFixed = (a: Fixed, b: Fixed) => (a > b ? a : b);
+
+/**
+ * Where a trailing stop would trigger if the market stood at the reference: the protection is
+ * priced from there and fixed at acceptance. A buy's stop only moves down from it as the price
+ * falls, so its reservation always covers it; a sell's protection is the floor it sells to.
+ */
+function trailingTrigger(order: ValidatedOrder, base: Fixed, symbol: string): Fixed {
+  const trail = order.trailAmount ?? mulFixed(base, order.trailPercent!, "up") / 100n;
+  if (order.side === "SELL" && trail >= base) throw riskRejected("PRICE_BAND", `A trail of ${formatFixed(trail)} is not below the reference price ${formatFixed(base)} of ${symbol}`);
+  return order.side === "BUY" ? base + trail : base - trail;
+}

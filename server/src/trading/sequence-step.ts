@@ -5,13 +5,13 @@ import type { CashMovementGuard } from "../compliance";
 import type { Session } from "../identity";
 import { type BulkColumn, Journal } from "../infra/database/bulk";
 import { AppError, notFound } from "../infra/errors";
-import { type Fixed, formatFixed, mulFixed, ZERO } from "../infra/fixed";
+import { type Fixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
 import { type Accounts, type CashCommand, checkCurrencyPrecision, type FillInput, insufficientFunds, type TransactionRow, TransactionStatus, TransactionType } from "../portfolio";
 import type { Command } from "./engine";
 import type { Instrument } from "../market";
 import { InstrumentDesk } from "./instrument-desk";
 import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./order-persistence";
-import { stepsOf, toTicks, type ValidatedOrder } from "./order-validation";
+import { type Amendment, fromTicks, stepsOf, toLots, toTicks, trailForEngine, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
 
@@ -29,6 +29,17 @@ export interface PlaceRequest {
   protection: Fixed | null;
   /** What a buy reserves: its worst cost with the highest fee. */
   reservedCash: Fixed;
+  /** TRAILING_STOP: the reference its mark starts at when the book has no trade yet. */
+  mark?: Fixed | null;
+}
+
+/** An amend that passed the gateway's checks, with the protection its new stop price gives. */
+export interface AmendRequest {
+  session: Session;
+  orderId: string;
+  amendment: Amendment;
+  /** A STOP's worst fill price once triggered, from its (new) stop price; null for limits. */
+  protection: Fixed | null;
 }
 
 /** One level of a market maker's ladder. */
@@ -48,8 +59,11 @@ export interface Inventory {
 export type SequencerCommand =
   | { kind: "place"; request: PlaceRequest }
   | { kind: "cancel"; session: Session; orderId: string }
+  | { kind: "amend"; request: AmendRequest }
   | { kind: "cancelAll"; session: Session; portfolioId: string | null; symbol: string | null }
   | { kind: "expireDay" }
+  /** GTD orders whose expiresAt is at or before `now` (epoch milliseconds) expire. */
+  | { kind: "expire"; now: number }
   | { kind: "cash"; command: CashCommand }
   | { kind: "bookFill"; fill: FillInput }
   | { kind: "requote"; session: Session; portfolioId: string; symbol: string; levels: QuoteLevel[]; inventory: Inventory | null }
@@ -149,8 +163,13 @@ export class SequenceStep {
         return this.cancel(command.session, command.orderId);
       case "cancelAll":
         return this.cancelAll(command);
+      case "amend":
+        return this.amend(command.request);
       case "expireDay":
         for (const desk of this.state.desks.values()) this.apply(desk, { type: "expireDay" }, new Map());
+        return undefined;
+      case "expire":
+        for (const desk of this.state.desks.values()) this.apply(desk, { type: "expire", now: command.now }, new Map());
         return undefined;
       case "cash":
         return this.moveCash(command.command);
@@ -255,6 +274,9 @@ export class SequenceStep {
         protection: request.protection === null ? undefined : toTicks(request.protection, steps),
         postOnly: order.postOnly || undefined,
         display: order.displayLots,
+        ...trailForEngine(order, steps),
+        expiresAt: order.expiresAt?.getTime(),
+        mark: request.mark ? toTicks(request.mark, steps) : undefined,
       },
       new Map([[engineId, row]]),
     );
@@ -266,22 +288,98 @@ export class SequenceStep {
 
   /** A user's cancel of one of their open orders. */
   private async cancel(session: Session, orderId: string): Promise<OrderRow> {
-    let open: { desk: InstrumentDesk; row: OrderRow } | undefined;
-    for (const desk of this.state.desks.values()) {
-      const row = desk.openOrder(orderId);
-      if (row) open = { desk, row };
-    }
-    if (!open) {
-      // Not open (any more): say what became of it, to its owner only.
-      const earlier = [...this.outcome.orders.values()].find((order) => order.id === orderId);
-      const row = earlier ?? (isUuid(orderId) ? await this.manager.getRepository(OrderRow).findOneBy({ id: orderId }) : null);
-      session.assertOwns(row, "Order");
-      throw new AppError("CONFLICT", `The order is already ${row.status}`);
-    }
-    session.assertOwns(open.row, "Order");
+    const open = await this.openOrder(session, orderId);
     this.apply(open.desk, { type: "cancel", id: Number(open.row.engineId) }, new Map());
     if (this.state.systemUsers.has(open.row.userId)) this.activity(open.desk.steps.symbol).cancelled++;
     return open.row;
+  }
+
+  /** The caller's open order and its desk; NOT_FOUND for anyone else's, CONFLICT once it is closed. */
+  private async openOrder(session: Session, orderId: string): Promise<{ desk: InstrumentDesk; row: OrderRow }> {
+    for (const desk of this.state.desks.values()) {
+      const row = desk.openOrder(orderId);
+      if (row) {
+        session.assertOwns(row, "Order");
+        return { desk, row };
+      }
+    }
+    // Not open (any more): say what became of it, to its owner only.
+    const earlier = [...this.outcome.orders.values()].find((order) => order.id === orderId);
+    const row = earlier ?? (isUuid(orderId) ? await this.manager.getRepository(OrderRow).findOneBy({ id: orderId }) : null);
+    session.assertOwns(row, "Order");
+    throw new AppError("CONFLICT", `The order is already ${row.status}`);
+  }
+
+  /**
+   * Changes an open order in place. Every refusal comes before anything changes: below what
+   * has filled, a stop that has already triggered, kill switches, and the buying power or
+   * holding the larger reservation needs. Then the reservation is re-priced for what remains
+   * (the worst price times the new remaining quantity, with the higher fee) and the engine
+   * decides the queue: a lower quantity keeps its place, a new price or a larger quantity
+   * loses it and meets the book like a new order. Amending to what has filled closes the order.
+   */
+  private async amend(request: AmendRequest): Promise<OrderRow> {
+    const { desk, row } = await this.openOrder(request.session, request.orderId);
+    const { amendment } = request;
+    const { steps } = desk;
+    const accounts = this.state.accounts;
+    const filled = parseFixed(row.filledQuantity);
+    const total = amendment.quantity ?? parseFixed(row.quantity);
+    if (total < filled) throw new AppError("BAD_USER_INPUT", `quantity ${formatFixed(total)} is below the ${formatFixed(filled)} already filled`, { field: "quantity" });
+    if (amendment.stopPrice !== null && row.status !== OrderStatus.PENDING_TRIGGER) throw new AppError("CONFLICT", "The stop has already triggered: its stop price can no longer change");
+    const remaining = total - filled;
+    const limitPrice = amendment.limitPrice ?? (row.limitPrice === null ? null : parseFixed(row.limitPrice));
+    const protection = request.protection ?? (row.protectionPrice === null ? null : parseFixed(row.protectionPrice));
+    const reservedCash = row.side === "BUY" && remaining > ZERO ? buyReservation(mulFixed(remaining, (limitPrice ?? protection)!, "up"), this.state.fees(steps.symbol)) : ZERO;
+    const reservedQuantity = row.side === "SELL" ? remaining : ZERO;
+    const extraCash = reservedCash - parseFixed(row.reservedCash);
+    const extraQuantity = reservedQuantity - parseFixed(row.reservedQuantity);
+    checkAccount(
+      { side: row.side, quantity: extraQuantity },
+      extraCash,
+      {
+        availableCash: accounts.availableCash(row.portfolioId),
+        freeQuantity: accounts.freeQuantity(row.portfolioId, steps.symbol),
+        tradingDisabled: this.state.disabledUsers.has(row.userId),
+        tradable: !this.state.halted.has(steps.symbol),
+      },
+      steps.symbol,
+    );
+    if (extraCash !== ZERO) accounts.reserveCash(row.portfolioId, extraCash);
+    if (extraQuantity !== ZERO) accounts.reserveQuantity(row.portfolioId, steps.symbol, extraQuantity);
+    const before = { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice, trailAmount: row.trailAmount, trailPercent: row.trailPercent };
+    const trail = amendment.trail;
+    Object.assign(row, {
+      // Closing an unfilled order by amending it to zero keeps the quantity it was asked for.
+      quantity: formatFixed(total === ZERO ? parseFixed(row.quantity) : total),
+      trailAmount: trail === null ? row.trailAmount : trail.trailAmount === undefined ? null : formatFixed(trail.trailAmount),
+      trailPercent: trail === null ? row.trailPercent : trail.trailPercent === undefined ? null : formatFixed(trail.trailPercent),
+      limitPrice: limitPrice === null ? null : formatFixed(limitPrice),
+      stopPrice: amendment.stopPrice === null ? row.stopPrice : formatFixed(amendment.stopPrice),
+      protectionPrice: protection === null ? null : formatFixed(protection),
+      reservedCash: formatFixed(reservedCash),
+      reservedQuantity: formatFixed(reservedQuantity),
+    });
+    this.apply(
+      desk,
+      {
+        type: "amend",
+        id: Number(row.engineId),
+        quantity: toLots(remaining, steps),
+        price: amendment.limitPrice === null ? undefined : toTicks(amendment.limitPrice, steps),
+        stopPrice: amendment.stopPrice === null ? undefined : toTicks(amendment.stopPrice, steps),
+        protection: request.protection === null || row.status !== OrderStatus.PENDING_TRIGGER ? undefined : toTicks(request.protection, steps),
+        ...(trail === null ? {} : trailForEngine(trail, steps)),
+      },
+      new Map(),
+    );
+    // A trailing stop that lost its place keeps its mark: recovery starts from it at the new queued_seq.
+    const mark = desk.book.trailingMark(Number(row.engineId));
+    if (mark !== undefined) row.trailMark = formatFixed(fromTicks(mark, steps));
+    this.outcome.orders.set(Number(row.engineId), row);
+    this.outcome.portfolios.add(row.portfolioId);
+    this.outcome.audit.push({ eventType: "order.amended", userId: row.userId, entityType: "order", entityId: row.id, payload: { before, after: { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice, trailAmount: row.trailAmount, trailPercent: row.trailPercent }, status: row.status } });
+    return row;
   }
 
   /** Every open order of the caller (in a portfolio, a symbol, or both), cancelled in one step. */
@@ -421,6 +519,10 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
     protectionPrice: request.protection === null ? null : formatFixed(request.protection),
     postOnly: order.postOnly === true,
     displayQuantity: order.displayLots === undefined ? null : formatFixed(BigInt(order.displayLots) * desk.steps.lot),
+    trailAmount: order.trailAmount === undefined ? null : formatFixed(order.trailAmount),
+    trailPercent: order.trailPercent === undefined ? null : formatFixed(order.trailPercent),
+    trailMark: null,
+    expiresAt: order.expiresAt ?? null,
     filledQuantity: "0",
     filledNotional: "0",
     status: OrderStatus.NEW,
@@ -439,6 +541,13 @@ export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[
 const ORDER_ID: BulkColumn<OrderRow> = ["id", "uuid", (o) => o.id];
 /** What a command can change of an order. */
 const ORDER_STATE: Array<BulkColumn<OrderRow>> = [
+  ["quantity", "numeric", (o) => o.quantity],
+  ["limit_price", "numeric", (o) => o.limitPrice],
+  ["stop_price", "numeric", (o) => o.stopPrice],
+  ["protection_price", "numeric", (o) => o.protectionPrice],
+  ["trail_amount", "numeric", (o) => o.trailAmount],
+  ["trail_percent", "numeric", (o) => o.trailPercent],
+  ["trail_mark", "numeric", (o) => o.trailMark],
   ["status", "varchar", (o) => o.status],
   ["reject_reason", "text", (o) => o.rejectReason],
   ["filled_quantity", "numeric", (o) => o.filledQuantity],
@@ -459,12 +568,9 @@ const ORDER_COLUMNS: Array<BulkColumn<OrderRow>> = [
   ["side", "varchar", (o) => o.side],
   ["order_type", "varchar", (o) => o.type],
   ["time_in_force", "varchar", (o) => o.timeInForce],
-  ["quantity", "numeric", (o) => o.quantity],
-  ["limit_price", "numeric", (o) => o.limitPrice],
-  ["stop_price", "numeric", (o) => o.stopPrice],
-  ["protection_price", "numeric", (o) => o.protectionPrice],
   ["post_only", "boolean", (o) => o.postOnly],
   ["display_quantity", "numeric", (o) => o.displayQuantity],
+  ["expires_at", "timestamptz", (o) => o.expiresAt],
   ["created_at", "timestamptz", (o) => o.createdAt],
   ...ORDER_STATE,
 ];

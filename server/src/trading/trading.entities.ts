@@ -5,6 +5,7 @@ export enum OrderType {
   LIMIT = "LIMIT",
   STOP = "STOP",
   STOP_LIMIT = "STOP_LIMIT",
+  TRAILING_STOP = "TRAILING_STOP",
 }
 
 export enum TimeInForce {
@@ -12,6 +13,8 @@ export enum TimeInForce {
   IOC = "IOC",
   FOK = "FOK",
   DAY = "DAY",
+  /** Good till date: expires at `expiresAt`. */
+  GTD = "GTD",
 }
 
 export enum OrderStatus {
@@ -55,7 +58,7 @@ export class OrderRow {
   @Column({ type: "varchar", length: 4 })
   side!: "BUY" | "SELL";
 
-  @Column({ name: "order_type", type: "varchar", length: 10 })
+  @Column({ name: "order_type", type: "varchar", length: 13 })
   type!: OrderType;
 
   @Column({ name: "time_in_force", type: "varchar", length: 3 })
@@ -79,6 +82,22 @@ export class OrderRow {
   /** Iceberg: the quantity shown in the book at a time. */
   @Column({ name: "display_quantity", type: "numeric", nullable: true })
   displayQuantity!: string | null;
+
+  /** TRAILING_STOP: the trail in price units, or ... */
+  @Column({ name: "trail_amount", type: "numeric", nullable: true })
+  trailAmount!: string | null;
+
+  /** ... in percent of the mark ("5" is 5%). */
+  @Column({ name: "trail_percent", type: "numeric", nullable: true })
+  trailPercent!: string | null;
+
+  /** TRAILING_STOP: the mark when it took its place (queued_seq); trades since then move it. */
+  @Column({ name: "trail_mark", type: "numeric", nullable: true })
+  trailMark!: string | null;
+
+  /** GTD only: when it expires. */
+  @Column({ name: "expires_at", type: "timestamptz", nullable: true })
+  expiresAt!: Date | null;
 
   @Column({ name: "filled_quantity", type: "numeric" })
   filledQuantity!: string;

@@ -35,8 +35,13 @@ export function toOrder(row: OrderRow): Order {
     rejectReason: row.rejectReason,
     postOnly: row.postOnly ?? false,
     displayQuantity: row.displayQuantity === null || row.displayQuantity === undefined ? null : formatFixed(parseFixed(row.displayQuantity)),
+    expiresAt: row.expiresAt ?? null,
+    trailAmount: optionalFixed(row.trailAmount),
+    trailPercent: optionalFixed(row.trailPercent),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     userId: row.userId,
   };
 }
+
+const optionalFixed = (value: string | null | undefined) => (value === null || value === undefined ? null : formatFixed(parseFixed(value)));

@@ -4,7 +4,7 @@ import { Role, Scope, scope } from "../infra/auth";
 import { badUserInput } from "../infra/errors";
 import { type BookEvent, type OrderEvent, type TradeEvent, topics } from "../infra/pubsub";
 import { OrderStatus } from "./trading.entities";
-import { Fill, Order, OrderBookSnapshot, OrderConnection, OrderUpdate, PlaceOrderInput, Trade } from "./trading.types";
+import { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, OrderUpdate, PlaceOrderInput, Trade } from "./trading.types";
 
 const TRADERS = [Role.TRADER, Role.PARTNER];
 const MAX_DEPTH = 100;
@@ -21,6 +21,12 @@ export class TradingResolver {
   @Mutation(() => Order, { description: "Validated, risk-checked, matched and committed before it answers." })
   placeOrder(@Arg("input", () => PlaceOrderInput) input: PlaceOrderInput, @Ctx() ctx: Context): Promise<Order> {
     return ctx.services.trading.placeOrder(ctx.session, input);
+  }
+
+  @Authorized(...TRADERS, scope(Scope.TRADE))
+  @Mutation(() => Order, { description: "Changes an open order in place, keeping its id; answered once committed." })
+  amendOrder(@Arg("input", () => AmendOrderInput) input: AmendOrderInput, @Ctx() ctx: Context): Promise<Order> {
+    return ctx.services.trading.amendOrder(ctx.session, input);
   }
 
   @Authorized(...TRADERS, scope(Scope.TRADE))

@@ -10,14 +10,14 @@ import type { Instrument, InstrumentService, MarketDataService } from "../market
 import type { Accounts } from "../portfolio";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { Fees } from "./order-persistence";
-import { validateOrder } from "./order-validation";
+import { amendedShape, validateAmendment, validateOrder } from "./order-validation";
 import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
 import type { Inventory, QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
-import { OrderRow, type OrderStatus } from "./trading.entities";
+import { OPEN_STATUSES, OrderRow, type OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
-import type { Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
+import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 
 const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
 
@@ -29,6 +29,10 @@ const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36
  */
 export class TradingService {
   private dayTimer?: NodeJS.Timeout;
+  private expiryTimer?: NodeJS.Timeout;
+  /** When the GTD timer fires next (epoch ms), or null when it is not armed. */
+  private expiryAt: number | null = null;
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,11 +49,14 @@ export class TradingService {
     await this.sequencer.start((await this.instruments.bySymbol()).values());
     this.publisher.start();
     this.scheduleDayClose();
+    await this.armNextExpiry();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.publisher.stop();
     clearTimeout(this.dayTimer);
+    clearTimeout(this.expiryTimer);
     await this.sequencer.stop();
   }
 
@@ -89,7 +96,7 @@ export class TradingService {
     // Ownership is checked in sequence, where the accounts are.
     if (!isUuid(input.portfolioId)) throw notFound("Portfolio");
     const desk = this.desk(input.symbol);
-    const order = validateOrder(input, desk.steps);
+    const order = validateOrder(input, desk.steps, new Date());
     if (order.clientOrderId) {
       // A retry of a committed order gets it back, whatever the market has done since.
       const existing = await this.dataSource.getRepository(OrderRow).findOneBy({ userId, clientOrderId: order.clientOrderId });
@@ -98,8 +105,31 @@ export class TradingService {
     const last = this.marketData.lastPrice(desk.steps.symbol);
     const { notional, protection, reservedCash } = exposure(order, desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol));
     await this.compliance?.assertMayTrade(userId, notional);
-    const row = await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash } });
-    return toOrder(row as OrderRow);
+    // A trailing stop's mark starts at the book's last trade, or at the reference when there is none.
+    const mark = order.type === OrderType.TRAILING_STOP && last ? parseFixed(last) : null;
+    const row = (await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash, mark } })) as OrderRow;
+    if (row.expiresAt && OPEN_STATUSES.includes(row.status)) this.armExpiry(row.expiresAt.getTime());
+    return toOrder(row);
+  }
+
+  /**
+   * Changes an open order in place. The edge checks the fields against the order's type and
+   * steps and prices the changed prices against the band; the sequencer judges the rest
+   * (filled quantity, buying power, the queue) when the amend's turn comes.
+   */
+  async amendOrder(session: Session, input: AmendOrderInput): Promise<Order> {
+    const userId = session.requireUser();
+    const row = isUuid(input.orderId) ? await this.dataSource.getRepository(OrderRow).findOneBy({ id: input.orderId }) : null;
+    if (!row || row.userId !== userId) throw notFound("Order");
+    const desk = this.desk(row.symbol);
+    const amendment = validateAmendment(input, row, desk.steps);
+    const last = this.marketData.lastPrice(desk.steps.symbol);
+    const banded = { limitPrice: amendment.limitPrice !== null, stopPrice: amendment.stopPrice !== null };
+    // A trailing stop's protection is fixed at acceptance unless its trail changes.
+    const keepsProtection = row.type === OrderType.TRAILING_STOP && amendment.trail === null;
+    const { notional, protection } = exposure(amendedShape(row, amendment, desk.steps), desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol), banded);
+    await this.compliance?.assertMayTrade(userId, notional);
+    return toOrder((await this.sequencer.submit({ kind: "amend", request: { session, orderId: row.id, amendment, protection: keepsProtection ? null : protection } })) as OrderRow);
   }
 
   async cancelOrder(session: Session, id: string): Promise<Order> {
@@ -138,10 +168,10 @@ export class TradingService {
 
   /** An order update as subscribers see it: the order as committed, and the fill that caused it. */
   orderUpdate(event: OrderEvent): { order: Order; fill: Fill | null } {
-    const order = event.order as unknown as Order & { createdAt: string; updatedAt: string };
+    const order = event.order as unknown as Order & { createdAt: string; updatedAt: string; expiresAt: string | null };
     const fill = event.fill as unknown as (Fill & { executedAt: string }) | null;
     return {
-      order: { ...order, createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt) },
+      order: { ...order, createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt), expiresAt: order.expiresAt ? new Date(order.expiresAt) : null },
       fill: fill && { ...fill, executedAt: new Date(fill.executedAt) },
     };
   }
@@ -187,6 +217,42 @@ export class TradingService {
       void this.expireDay().finally(() => this.scheduleDayClose());
     }, close.getTime() - now.getTime());
     this.dayTimer.unref();
+  }
+
+  /** GTD orders due by `now` expire, on every book, in one sequence step (the GTD timer calls it). */
+  async expireDue(now: Date): Promise<void> {
+    await this.sequencer.submit({ kind: "expire", now: now.getTime() });
+  }
+
+  /** Arms the GTD timer for `at` unless it already fires earlier. */
+  private armExpiry(at: number): void {
+    if (this.stopped || (this.expiryAt !== null && this.expiryAt <= at)) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    // setTimeout takes at most 2^31-1 ms; firing early only re-arms.
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryAt = null;
+        // A failed batch is logged by the sequencer; the timer is re-armed from the journal either way.
+        void this.expireDue(new Date())
+          .catch(() => undefined)
+          .finally(() => this.armNextExpiry());
+      },
+      Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1),
+    );
+    this.expiryTimer.unref();
+  }
+
+  /** The earliest open GTD order, from the journal: at start and after each expiry. */
+  private async armNextExpiry(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const [{ next }] = await this.dataSource.query(`SELECT min(expires_at) AS next FROM orders WHERE time_in_force = $1 AND status = ANY($2)`, [TimeInForce.GTD, OPEN_STATUSES]);
+      if (next) this.armExpiry(new Date(next).getTime());
+    } catch {
+      // The database is away: look again shortly rather than leave GTD orders unexpired.
+      this.armExpiry(Date.now() + 5_000);
+    }
   }
 
   /** Expires every DAY order on every book (the close timer calls it; so may an operator). */

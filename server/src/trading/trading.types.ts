@@ -89,6 +89,15 @@ export class Order {
   @Field(() => DecimalScalar, { nullable: true, description: "Iceberg: the quantity shown in the book; null shows all." })
   displayQuantity!: string | null;
 
+  @Field(() => DateTimeScalar, { nullable: true, description: "GTD: when the order expires." })
+  expiresAt!: Date | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in price units." })
+  trailAmount!: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in percent of the mark (\"5\" is 5%)." })
+  trailPercent!: string | null;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 
@@ -211,4 +220,34 @@ export class PlaceOrderInput {
 
   @Field(() => DecimalScalar, { nullable: true })
   displayQuantity?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "GTD (and only GTD): when the order expires; in the future." })
+  expiresAt?: Date | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in price units, on the tick." })
+  trailAmount?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in percent (\"5\" is 5%), to 0.01." })
+  trailPercent?: string | null;
+}
+
+@InputType({ description: "Changes an open order in place, keeping its id. Omitted fields stay as they are." })
+export class AmendOrderInput {
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "The new total quantity, filled part included: at least what has filled; exactly that closes the order (CANCELLED)." })
+  quantity?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  limitPrice?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  stopPrice?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  trailAmount?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  trailPercent?: string | null;
 }

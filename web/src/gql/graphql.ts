@@ -110,7 +110,8 @@ export const OrderType = {
   Limit: 'LIMIT',
   Market: 'MARKET',
   Stop: 'STOP',
-  StopLimit: 'STOP_LIMIT'
+  StopLimit: 'STOP_LIMIT',
+  TrailingStop: 'TRAILING_STOP'
 } as const;
 
 export type OrderType = typeof OrderType[keyof typeof OrderType];
@@ -118,6 +119,8 @@ export type PlaceOrderInput = {
   /** Your id for the order: a retry with the same id returns the original order. */
   clientOrderId?: string | null | undefined;
   displayQuantity?: string | null | undefined;
+  /** GTD (and only GTD): when the order expires; in the future. */
+  expiresAt?: string | null | undefined;
   limitPrice?: string | null | undefined;
   portfolioId: string;
   postOnly?: boolean | null | undefined;
@@ -127,6 +130,10 @@ export type PlaceOrderInput = {
   symbol: string;
   /** Default GTC. */
   timeInForce?: TimeInForce | null | undefined;
+  /** TRAILING_STOP: the trail in price units, on the tick. */
+  trailAmount?: string | null | undefined;
+  /** TRAILING_STOP: the trail in percent ("5" is 5%), to 0.01. */
+  trailPercent?: string | null | undefined;
   type: OrderType;
 };
 
@@ -176,6 +183,7 @@ export const TimeInForce = {
   Day: 'DAY',
   Fok: 'FOK',
   Gtc: 'GTC',
+  Gtd: 'GTD',
   Ioc: 'IOC'
 } as const;
 

@@ -44,6 +44,7 @@ const command = (maxId: number): fc.Arbitrary<Command> =>
       id: fc.integer({ min: 1, max: maxId }),
       quantity: fc.integer({ min: 0, max: 20 }),
       price: fc.option(fc.integer({ min: 95, max: 105 }), { nil: undefined }),
+      protection: fc.option(fc.integer({ min: 95, max: 110 }), { nil: undefined }),
     }) },
     { weight: 1, arbitrary: fc.constant({ type: "expireDay" as const }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("expire" as const), now: fc.integer({ min: 1, max: 10 }) }) },
@@ -59,7 +60,10 @@ describe("fast book against the reference book", () => {
           const clean = JSON.parse(JSON.stringify(c)) as Command;
           expect(fast.apply(clean), `command #${i} ${JSON.stringify(clean)}`).to.deep.equal(reference.apply(clean));
           expect(fast.depth(50)).to.deep.equal(reference.depth(50));
-          for (const id of fast.openOrders().keys()) expect(fast.trailingStopPrice(id)).to.equal(reference.trailingStopPrice(id));
+          for (const id of fast.openOrders().keys()) {
+            expect(fast.trailingStopPrice(id)).to.equal(reference.trailingStopPrice(id));
+            expect(fast.trailingMark(id)).to.equal(reference.trailingMark(id));
+          }
         }
         expect([...fast.openOrders()].sort()).to.deep.equal([...reference.openOrders()].sort());
         expect(fast.lastTradePrice).to.equal(reference.lastTradePrice);

@@ -84,6 +84,10 @@ export class MatchingEngine implements OrderBook {
     return stop && trailingStopPrice(stop.command.side, stop.mark, stop.command.trailAmount, stop.command.trailBps);
   }
 
+  trailingMark(id: number): number | undefined {
+    return this.trailing.get(id)?.mark;
+  }
+
   /** Events are built with their sequence number in place: no copies on the hot path. */
   private next(): number {
     return ++this.seq;
@@ -254,6 +258,7 @@ export class MatchingEngine implements OrderBook {
       quantity: command.quantity,
       price: command.price ?? original.price,
       stopPrice: command.stopPrice ?? original.stopPrice,
+      protection: command.protection ?? original.protection,
       trailAmount: trailChange ? command.trailAmount : original.trailAmount,
       trailBps: trailChange ? command.trailBps : original.trailBps,
     };
@@ -263,7 +268,7 @@ export class MatchingEngine implements OrderBook {
       else this.removeStop(command.id);
       return this.cancelled(command.id, "USER", original.quantity);
     }
-    if (!isValid(amended) || (command.price !== undefined && original.price === undefined) || (command.stopPrice !== undefined && original.stopPrice === undefined) || (trailChange && original.kind !== "TRAILING_STOP")) {
+    if (!isValid(amended) || (command.price !== undefined && original.price === undefined) || (command.stopPrice !== undefined && original.stopPrice === undefined) || (command.protection !== undefined && original.protection === undefined) || (trailChange && original.kind !== "TRAILING_STOP")) {
       return this.reject(command.id, "INVALID_ORDER");
     }
     const requeued = amended.price !== original.price || amended.stopPrice !== original.stopPrice || trailChange || command.quantity > original.quantity;

@@ -380,6 +380,19 @@ export function orderBookBehaviour(create: () => OrderBook): void {
       limit("SELL", 100, 1, { account: 4 }); // 3
       expect(types(limit("BUY", 100, 1, { account: 5 }))).to.deep.equal(["accepted", "fill", "triggered", "fill"]);
     });
+
+    it("when a stop's protection moves with its stop price, then once triggered it fills no worse than the new protection", () => {
+      limit("SELL", 100, 1, { account: 2 }); // 1
+      limit("SELL", 104, 5, { account: 2 }); // 2
+      submit({ side: "BUY", kind: "STOP", stopPrice: 100, protection: 101, quantity: 2, account: 3 }); // 3
+      apply({ type: "amend", id: 3, quantity: 2, stopPrice: 100, protection: 104 });
+      const events = limit("BUY", 100, 1, { account: 5 }); // 4 prints 100: the stop triggers
+      expect(fills(events)).to.deep.equal([
+        [1, 100, 1],
+        [2, 104, 2],
+      ]);
+      expect(apply({ type: "amend", id: 2, quantity: 1, protection: 3 })[0]).to.deep.include({ reason: "INVALID_ORDER" });
+    });
   });
 
   describe("trailing stops", () => {

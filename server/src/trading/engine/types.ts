@@ -58,6 +58,8 @@ export interface AmendCommand {
   quantity: number;
   price?: number;
   stopPrice?: number;
+  /** A STOP's or TRAILING_STOP's worst fill price once triggered, moved with its stop price. */
+  protection?: number;
   trailAmount?: number;
   trailBps?: number;
 }
@@ -151,6 +153,8 @@ export interface OrderBook {
   openOrders(): Map<number, number>;
   /** A waiting trailing stop's stop price now (ticks), or undefined. */
   trailingStopPrice(id: number): number | undefined;
+  /** A waiting trailing stop's mark now (the highest trade for a sell, the lowest for a buy), or undefined. */
+  trailingMark(id: number): number | undefined;
   /** Rebuilds an empty book from what was open, in priority order. */
   restore(open: RestoredOrder[], state: { sequence: number; lastTradePrice: number | null }): void;
 }

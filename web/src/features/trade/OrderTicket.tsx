@@ -12,8 +12,10 @@ export interface TicketInstrument {
   isTradable: boolean;
 }
 
-const TYPE_LABELS: Record<OrderType, string> = { MARKET: "Market", LIMIT: "Limit", STOP: "Stop", STOP_LIMIT: "Stop limit" };
-const TIF_LABELS: Record<TimeInForce, string> = { GTC: "Good till cancelled", DAY: "Day", IOC: "Immediate or cancel", FOK: "Fill or kill" };
+const TYPE_LABELS: Record<OrderType, string> = { MARKET: "Market", LIMIT: "Limit", STOP: "Stop", STOP_LIMIT: "Stop limit", TRAILING_STOP: "Trailing stop" };
+/** The types this ticket has fields for (a trailing stop's trail is not on the ticket yet). */
+const TICKET_TYPES = [OrderType.Market, OrderType.Limit, OrderType.Stop, OrderType.StopLimit];
+const TIF_LABELS: Record<TimeInForce, string> = { GTC: "Good till cancelled", DAY: "Day", IOC: "Immediate or cancel", FOK: "Fill or kill", GTD: "Good till date" };
 
 /** Every order type and time in force, checked against tick and lot before it is sent. */
 export function OrderTicket({ instrument, portfolioId }: { instrument: TicketInstrument; portfolioId: string }) {
@@ -86,7 +88,7 @@ export function OrderTicket({ instrument, portfolioId }: { instrument: TicketIns
         <label className="field">
           <span>Type</span>
           <select aria-label="Order type" value={values.type} onChange={(e) => set("type", e.target.value as OrderType)}>
-            {Object.values(OrderType).map((type) => (
+            {TICKET_TYPES.map((type) => (
               <option key={type} value={type}>
                 {TYPE_LABELS[type]}
               </option>

@@ -13,6 +13,8 @@ import { AuditCheckpoints1732420000021 } from "./1732420000021-audit-checkpoints
 import { ComplianceCases1732420000030 } from "./1732420000030-compliance-cases";
 import { ImportedBars1732420000040 } from "./1732420000040-imported-bars";
 import { OrderOptions1732420000050 } from "./1732420000050-order-options";
+import { TrailingStops1732420000051 } from "./1732420000051-trailing-stops";
+import { GoodTillDate1732420000052 } from "./1732420000052-good-till-date";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   ComplianceCases1732420000030,
   ImportedBars1732420000040,
   OrderOptions1732420000050,
+  TrailingStops1732420000051,
+  GoodTillDate1732420000052,
 ];
