@@ -78,7 +78,7 @@ const schema = z.object({
     .string()
     .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, "expected alpha-2 codes separated by commas, e.g. IR,KP,MM")
     .default("IR,KP,MM"),
-  /** A folder with OFAC's sdn.csv (and alt.csv, add.csv); unset: the demo list shipped with the server. */
+  /** A folder with any of sdn.csv (+ alt.csv, add.csv), sdn.xml, un-consolidated.xml, eu-consolidated.xml, uk-sanctions-list.xml; unset: the demo list. */
   SANCTIONS_LIST_DIR: z.string().min(1).optional(),
   /** In production, screening against the invented demo list needs this said explicitly. */
   SANCTIONS_DEMO_LIST: booleanString.optional(),

@@ -241,9 +241,9 @@ describe("compliance: a new sanctions list", () => {
     }
   });
 
-  it("when the folder holds OFAC's CSV, the UN's and the EU's consolidated XML, then all three are loaded, said by sanctionsLists, and a customer registering under an EU-listed name raises a case naming that list", async () => {
+  it("when the folder holds OFAC's CSV, the UN's and the EU's consolidated XML and the UK Sanctions List, then all four are loaded, said by sanctionsLists, and a customer registering under an EU-listed name raises a case naming that list", async () => {
     const dir = tempDir("bg-lists-");
-    for (const file of ["un-consolidated.xml", "eu-consolidated.xml"]) fs.copyFileSync(path.join(__dirname, "fixtures", "sanctions", file), path.join(dir, file));
+    for (const file of ["un-consolidated.xml", "eu-consolidated.xml", "uk-sanctions-list.xml"]) fs.copyFileSync(path.join(__dirname, "fixtures", "sanctions", file), path.join(dir, file));
     fs.writeFileSync(path.join(dir, "sdn.csv"), `"777002","QUELLBACH, Ottokar","individual","TEST",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n\x1a`);
     const server = await startTestServer({ SANCTIONS_LIST_DIR: dir });
     try {
@@ -256,7 +256,10 @@ describe("compliance: a new sanctions list", () => {
         ["OFAC-SDN", 1],
         ["UN-SC", 2],
         ["EU-FSF", 2],
+        ["UK-FCDO", 3],
       ]);
+      expect(lists[3].source).to.equal(path.join(dir, "uk-sanctions-list.xml"));
+      expect(lists[3].checksum).to.match(/^[0-9a-f]{64}$/);
       expect(lists[2].source).to.equal(path.join(dir, "eu-consolidated.xml"));
       const listed = await registerUser(server, { firstName: "Margarethe", lastName: "Vöglinger-Strauss" });
       const cases = (await gql(server, `query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { rule description } } } }`, { u: listed.id }, bearer(token))).data!.suspiciousActivities.edges;
@@ -265,6 +268,8 @@ describe("compliance: a new sanctions list", () => {
       expect(cases[0].node.description).to.contain("EU-FSF entry EU.9001.01");
       const un = (await gql(server, SCREEN, { n: "Blue Lantern Trading" }, bearer(token))).data!.screenName;
       expect(un[0]).to.deep.include({ listName: "UN-SC", entryId: "DMe.001" });
+      const uk = (await gql(server, SCREEN, { n: "Aldous Fenwick Hargreaves" }, bearer(token))).data!.screenName;
+      expect(uk[0]).to.deep.include({ listName: "UK-FCDO", entryId: "DMO0001" });
     } finally {
       await server.stop();
     }
