@@ -49,6 +49,8 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const ledger = new LedgerService(sequencer, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
   const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
+  const wallets = new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance);
+  compliance.useLinkedWallets(wallets);
   return {
     audit,
     auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log),
@@ -67,6 +69,6 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, sequencer, log),
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
-    wallets: new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance),
+    wallets,
   };
 }

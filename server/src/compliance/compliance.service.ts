@@ -9,7 +9,7 @@ import { CaseService } from "./case.service";
 import { CustomerService } from "./customer.service";
 import { KycService, toKycView } from "./kyc.service";
 import { ReportService } from "./report.service";
-import { ScreeningService } from "./screening.service";
+import { type LinkedWalletSource, ScreeningService } from "./screening.service";
 
 /** What the ledger calls inside every deposit and withdrawal transaction. */
 export interface CashMovementGuard {
@@ -54,11 +54,18 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance, 
 
   async start(): Promise<void> {
     await this.screening.load();
+    this.screening.watch();
     this.aml.start();
   }
 
-  stop(): Promise<void> {
-    return this.aml.stop();
+  async stop(): Promise<void> {
+    await this.screening.unwatch();
+    await this.aml.stop();
+  }
+
+  /** The chain feature's linked wallets, rescreened whenever a list changes. */
+  useLinkedWallets(source: LinkedWalletSource): void {
+    this.screening.useLinkedWallets(source);
   }
 
   async beforeCashMovement(manager: EntityManager, movement: { userId: string; type: "DEPOSIT" | "WITHDRAWAL"; amount: Fixed }): Promise<void> {
