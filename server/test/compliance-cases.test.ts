@@ -5,6 +5,7 @@ import { ComplianceCases1732420000030 } from "../src/infra/database/migrations/1
 import { Role } from "../src/identity";
 import { createLogger } from "../src/infra/logger";
 import { checkDigit } from "../src/compliance/mrz";
+import { passportFor } from "./compliance-helpers";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
 
 const CASE = "id userId sarNumber rule riskScore status caseStatus transactionIds description resolution sarNarrative createdAt updatedAt assignee { id } customer { id firstName lastName } notes { text author { id } }";
@@ -160,6 +161,26 @@ describe("compliance: cases an officer works", () => {
     expect(codeOf(await asOfficer(CUSTOMER, { u: "00000000-0000-0000-0000-000000000000" }))).to.equal("NOT_FOUND");
     const trader = await registerUser(server);
     expect(codeOf(await gql(server, CUSTOMER, { u: ivy.id }, bearer(trader.accessToken)))).to.equal("FORBIDDEN");
+  });
+
+  it("when an officer reads the review queue, the cases and the CTR filings, then each row carries the customer's date of birth and document number masked to its last 4; the customer sees neither", async () => {
+    const kim = await flaggedCustomer();
+    const submitted = await gql(server, SUBMIT, { i: { documentType: "PASSPORT", ...passportFor("Test", "User", { documentNumber: "KP9876543" }) } }, bearer(kim.accessToken));
+    expect(submitted.data!.submitKyc.status).to.equal("MANUAL_REVIEW");
+    const IDENTITY = "identity { dateOfBirth documentType documentNumberMasked }";
+    const expected = { dateOfBirth: "1990-05-17", documentType: "PASSPORT", documentNumberMasked: "••••6543" };
+    const queue = (await asOfficer(`{ kycVerifications(status: MANUAL_REVIEW) { userId ${IDENTITY} } }`)).data!.kycVerifications;
+    expect(queue.find((v: { userId: string }) => v.userId === kim.id).identity).to.deep.equal(expected);
+    const [{ node }] = (await asOfficer(`query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { ${IDENTITY} } } } }`, { u: kim.id })).data!.suspiciousActivities.edges;
+    expect(node.identity).to.deep.equal(expected);
+    await server.database.dataSource.query(`UPDATE users SET kyc_status = 'VERIFIED' WHERE id = $1`, [kim.id]);
+    expect((await gql(server, DEPOSIT, { p: kim.portfolio, a: "12000" }, bearer(kim.accessToken))).errors).to.equal(undefined);
+    const ctr = (await asOfficer(`query ($from: DateTime!, $to: DateTime!) { report(type: CTR, from: $from, to: $to) { ctrFilings { userId ${IDENTITY} } } }`, { from: midnight(), to: midnight(1) })).data!.report;
+    expect(ctr.ctrFilings.find((f: { userId: string }) => f.userId === kim.id).identity).to.deep.equal(expected);
+    const own = (await gql(server, `{ kycVerifications { userId ${IDENTITY} } }`, {}, bearer(kim.accessToken))).data!.kycVerifications;
+    expect(own).to.deep.equal([{ userId: kim.id, identity: null }]);
+    const stored = JSON.stringify(await server.database.dataSource.query(`SELECT payload FROM audit_logs WHERE user_id = $1`, [kim.id]));
+    expect(stored).to.not.contain("9876543").and.not.contain("1990-05-17");
   });
 
   it("when a system account (the market maker's kind) deposits 100,000 in a day, then no CTR and no case name it; a customer may not register at the system domain", async () => {

@@ -6,6 +6,7 @@ import type { Fixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
 import { AmlMonitor, type TradedFill } from "./aml-monitor";
 import { CaseService } from "./case.service";
+import { createComplianceLoaders } from "./compliance.loaders";
 import { CustomerService } from "./customer.service";
 import { KycService, toKycView } from "./kyc.service";
 import { ReportService } from "./report.service";
@@ -38,9 +39,9 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance, 
   readonly customers: CustomerService;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     audit: AuditService,
-    cipher: FieldCipher,
+    private readonly cipher: FieldCipher,
     config: ComplianceConfig,
     log: Logger,
   ) {
@@ -50,6 +51,11 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance, 
     this.reports = new ReportService(dataSource, audit);
     this.cases = new CaseService(dataSource, audit, config);
     this.customers = new CustomerService(dataSource, audit, this.screening, toKycView);
+  }
+
+  /** Per request: the people, notes and (decrypted for officers) identities the officers' tables show. */
+  createLoaders() {
+    return createComplianceLoaders(this.dataSource, this.cipher);
   }
 
   async start(): Promise<void> {
