@@ -6,6 +6,7 @@ import { type KycReviewQueueQuery, KycReviewQueueDocument, useDecideKycMutation,
 import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
 import { personName } from "./case-rules";
+import { IdentityCells, IdentityHeaders, identityLine } from "./CustomerIdentity";
 import { KycChecks, KycStatusBadge, kycCheckLabel } from "./KycChecks";
 
 type QueueItem = KycReviewQueueQuery["kycVerifications"][number];
@@ -73,7 +74,7 @@ function Decided() {
             <tr>
               <th scope="col">Decided</th>
               <th scope="col">Customer</th>
-              <th scope="col">Document</th>
+              <IdentityHeaders />
               <th scope="col">Outcome</th>
               <th scope="col">Reason</th>
             </tr>
@@ -85,7 +86,7 @@ function Decided() {
                 <td>
                   <CustomerLink item={v} />
                 </td>
-                <td>{v.documentType.replace("_", " ").toLowerCase()}</td>
+                <IdentityCells identity={v.identity ?? { documentType: v.documentType }} />
                 <td>
                   <KycStatusBadge status={v.status} testId={`decided-${v.id}`} />
                 </td>
@@ -125,7 +126,7 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
     <form className="stack" onSubmit={(e) => void submit(true, e)} aria-label={`Review of ${verification.id}`}>
       <div className="row spread">
         <span>
-          <CustomerLink item={verification} /> · {verification.documentType.replace("_", " ").toLowerCase()}
+          <CustomerLink item={verification} /> · {identityLine(verification.identity) ?? verification.documentType.replace("_", " ").toLowerCase()}
         </span>
         <span className="muted">submitted {new Date(verification.submittedAt).toLocaleString()}</span>
       </div>
