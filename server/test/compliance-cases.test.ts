@@ -140,7 +140,8 @@ describe("compliance: cases an officer works", () => {
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "   " }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "x".repeat(10_001) }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "00000000-0000-0000-0000-000000000000", t: "note" }))).to.equal("NOT_FOUND");
-    expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "not-a-uuid", t: "note" }))).to.equal("NOT_FOUND");
+    // A malformed id is refused at the edge (the input guard checks every ID) before the case is looked up.
+    expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "not-a-uuid", t: "note" }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await asOfficer(`mutation ($id: ID!, $o: ID) { assignCase(id: $id, officerId: $o) { id } }`, { id: opened.id, o: hank.id }))).to.equal("BAD_USER_INPUT");
     await grantRole(server, hank.email, Role.COMPLIANCE_OFFICER);
     const relogin = await gql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: hank.email, p: hank.password });
@@ -181,6 +182,20 @@ describe("compliance: cases an officer works", () => {
     expect(own).to.deep.equal([{ userId: kim.id, identity: null }]);
     const stored = JSON.stringify(await server.database.dataSource.query(`SELECT payload FROM audit_logs WHERE user_id = $1`, [kim.id]));
     expect(stored).to.not.contain("9876543").and.not.contain("1990-05-17");
+  });
+
+  it("when an officer looks a person up by name for the audit filter, then every word must match the name or email, wildcards match themselves, and a trader is refused", async () => {
+    const SEARCH = `query ($s: String!, $n: Int) { users(search: $s, first: $n) { id firstName lastName } }`;
+    const unique = `Zephyrine${process.pid}`;
+    const target = await registerUser(server, { firstName: unique, lastName: "Auditson" });
+    await registerUser(server, { firstName: unique, lastName: "Otherwise" });
+    const found = (await asOfficer(SEARCH, { s: `${unique.toLowerCase()}  AUDITS` })).data!.users;
+    expect(found).to.deep.equal([{ id: target.id, firstName: unique, lastName: "Auditson" }]);
+    expect((await asOfficer(SEARCH, { s: unique })).data!.users.map((u: { lastName: string }) => u.lastName)).to.deep.equal(["Auditson", "Otherwise"]);
+    expect((await asOfficer(SEARCH, { s: `${unique.slice(0, 5)}%${unique.slice(6)}` })).data!.users).to.deep.equal([]);
+    expect(codeOf(await asOfficer(SEARCH, { s: " a " }))).to.equal("BAD_USER_INPUT");
+    expect(codeOf(await asOfficer(SEARCH, { s: unique, n: 26 }))).to.equal("BAD_USER_INPUT");
+    expect(codeOf(await gql(server, SEARCH, { s: unique }, bearer(target.accessToken)))).to.equal("FORBIDDEN");
   });
 
   it("when a system account (the market maker's kind) deposits 100,000 in a day, then no CTR and no case name it; a customer may not register at the system domain", async () => {
