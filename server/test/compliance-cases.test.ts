@@ -245,12 +245,17 @@ describe("compliance: cases an officer works", () => {
     expect((await casesOf(clean.id)).totalCount).to.equal(0);
   });
 
-  it("when a driving licence expiring 9999-12-31 is submitted, then it goes to review, never VERIFIED; an identity card whose TD1 zone verifies is VERIFIED", async () => {
+  it("when a driving licence expiring 9999-12-31 is submitted, then it goes to review, never VERIFIED (an officer may reject it, not approve it); an identity card whose TD1 zone verifies is VERIFIED", async () => {
     const driver = await registerUser(server);
     const licence = await gql(server, SUBMIT, { i: { documentType: "DRIVERS_LICENSE", documentNumber: "AB12345", issuingCountry: "GB", nationality: "GB", dateOfBirth: "1990-05-17", expiryDate: "9999-12-31" } }, bearer(driver.accessToken));
     expect(licence.data!.submitKyc.status).to.equal("MANUAL_REVIEW");
     const failed = licence.data!.submitKyc.checks.filter((c: { passed: boolean }) => !c.passed).map((c: { name: string }) => c.name);
     expect(failed).to.have.members(["document_expiry_plausible", "document_verified_by_mrz"]);
+    const [item] = (await asOfficer(`{ kycVerifications(status: MANUAL_REVIEW) { id userId } }`)).data!.kycVerifications.filter((v: { userId: string }) => v.userId === driver.id);
+    const DECIDE = `mutation ($i: KycDecisionInput!) { decideKyc(input: $i) { status } }`;
+    const approved = await asOfficer(DECIDE, { i: { verificationId: item.id, approve: true, reason: "Looks fine to me" } });
+    expect(codeOf(approved)).to.equal("CONFLICT");
+    expect((await asOfficer(DECIDE, { i: { verificationId: item.id, approve: false, reason: "Expiry 9999-12-31 is no date" } })).data!.decideKyc.status).to.equal("REJECTED");
 
     const carded = await registerUser(server);
     const card = await gql(server, SUBMIT, { i: { documentType: "NATIONAL_ID", documentNumber: "D23145890", issuingCountry: "SWE", nationality: "SWE", dateOfBirth: "1990-05-17", expiryDate: "2031-04-15", mrz: td1("D23145890", "SWE", "900517", "310415", "USER", "TEST") } }, bearer(carded.accessToken));
