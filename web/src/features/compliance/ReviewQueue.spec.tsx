@@ -110,6 +110,20 @@ describe("KYC review queue", () => {
     expect(await screen.findByText("No decided verification.")).toBeTruthy();
   });
 
+  it("when a licence's expiry is implausible, then it can only be rejected: no Approve button, a rejection is sent", async () => {
+    const odd = { ...inReview("k3", ""), documentType: "DRIVERS_LICENSE", checks: [check("document_expiry_plausible", false, "expiry date 9999-12-31 is more than 15 years ahead")] };
+    const api = scriptedClient({ KycReviewQueue: () => ({ data: { kycVerifications: [odd] } }), DecideKyc: (variables) => decided(variables) });
+    render(<ReviewQueue />, { wrapper: withRouter(api.wrapper) });
+    const user = userEvent.setup();
+    await screen.findByTestId("review-queue");
+    expect(within(item("k3")).queryByRole("button", { name: "Approve" })).toBeNull();
+    expect(within(item("k3")).getByTestId("approve-refused").textContent).toBe("An implausible document cannot be approved.");
+    await user.type(within(item("k3")).getByLabelText("Reason for the decision"), "Expiry is no date");
+    await user.click(within(item("k3")).getByRole("button", { name: "Reject" }));
+    await waitFor(() => expect(api.sent("DecideKyc")).toHaveLength(1));
+    expect(api.sent("DecideKyc")[0].variables).toEqual({ input: { verificationId: "k3", approve: false, reason: "Expiry is no date" } });
+  });
+
   it("when nothing waits for review, then the queue says so", async () => {
     const api = scriptedClient({ KycReviewQueue: () => ({ data: { kycVerifications: [] } }) });
     render(<ReviewQueue />, { wrapper: withRouter(api.wrapper) });

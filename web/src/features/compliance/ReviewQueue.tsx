@@ -107,6 +107,8 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const failed = verification.checks.filter((c) => !c.passed);
+  // The server refuses to approve an implausible document (issue 17: it never reaches VERIFIED).
+  const implausible = failed.some((c) => c.name === "document_expiry_plausible");
 
   async function submit(approve: boolean, event?: FormEvent) {
     event?.preventDefault();
@@ -123,7 +125,7 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
   }
 
   return (
-    <form className="stack" onSubmit={(e) => void submit(true, e)} aria-label={`Review of ${verification.id}`}>
+    <form className="stack" onSubmit={(e) => void submit(!implausible, e)} aria-label={`Review of ${verification.id}`}>
       <div className="row spread">
         <span>
           <CustomerLink item={verification} /> · {identityLine(verification.identity) ?? verification.documentType.replace("_", " ").toLowerCase()}
@@ -140,9 +142,15 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
       </div>
       <FormError message={error} />
       <div className="row">
-        <button type="submit" className="primary" disabled={loading}>
-          Approve
-        </button>
+        {implausible ? (
+          <span className="muted" data-testid="approve-refused">
+            An implausible document cannot be approved.
+          </span>
+        ) : (
+          <button type="submit" className="primary" disabled={loading}>
+            Approve
+          </button>
+        )}
         <button type="button" className="danger" disabled={loading} onClick={() => void submit(false)}>
           Reject
         </button>
