@@ -70,7 +70,11 @@ export class ScreeningService {
    * never believe it screens while it screens against nobody real.
    */
   load(): Promise<SanctionsListInfo[]> {
-    const next = this.queue.then(() => this.loadNow());
+    return this.enqueue(() => this.loadNow());
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -138,11 +142,13 @@ export class ScreeningService {
   }
 
   private reloadFromFolder(): void {
-    this.load()
-      .then(async (lists) => {
-        await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: null, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { trigger: "folder_changed", lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
-        this.events.emit("reloaded", lists);
-      })
+    // The audit record is part of the queued work, so stopping waits for it too.
+    this.enqueue(async () => {
+      const lists = await this.loadNow();
+      await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: null, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { trigger: "folder_changed", lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
+      return lists;
+    })
+      .then((lists) => this.events.emit("reloaded", lists))
       .catch((error: Error) => {
         this.log.error({ err: error }, "sanctions lists not reloaded after a folder change; the previous lists stay loaded");
         this.events.emit("reload_failed", error);
