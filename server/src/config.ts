@@ -78,10 +78,12 @@ const schema = z.object({
     .string()
     .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, "expected alpha-2 codes separated by commas, e.g. IR,KP,MM")
     .default("IR,KP,MM"),
-  /** A folder with OFAC's sdn.csv (and alt.csv, add.csv); unset: the demo list shipped with the server. */
+  /** A folder with any of sdn.csv (+ alt.csv, add.csv), sdn.xml, un-consolidated.xml, eu-consolidated.xml, uk-sanctions-list.xml; unset: the demo list. */
   SANCTIONS_LIST_DIR: z.string().min(1).optional(),
   /** In production, screening against the invented demo list needs this said explicitly. */
   SANCTIONS_DEMO_LIST: booleanString.optional(),
+  /** How long SANCTIONS_LIST_DIR must stay quiet after a change before the lists are reloaded. */
+  SANCTIONS_RELOAD_DEBOUNCE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   /** Token Jaro-Winkler score (0-1) from which a name counts as a possible sanctions match. */
   SANCTIONS_MATCH_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   AML_CTR_THRESHOLD: z.string().regex(/^\d+(\.\d+)?$/).default("10000"),
@@ -194,6 +196,8 @@ export interface ComplianceConfig {
   sanctionsListDir: string | null;
   /** Screen against the shipped demo list when no folder is configured (refused in production unless set). */
   sanctionsDemoList: boolean;
+  /** Quiet time after a change in the list folder before it is reloaded. */
+  sanctionsReloadDebounceMs: number;
   matchThreshold: number;
   ctrThreshold: string;
   structuringWindowHours: number;
@@ -291,6 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
       highRiskCountries: v.HIGH_RISK_COUNTRIES ? v.HIGH_RISK_COUNTRIES.split(",") : [],
       sanctionsListDir: v.SANCTIONS_LIST_DIR ?? null,
       sanctionsDemoList: v.SANCTIONS_DEMO_LIST ?? v.NODE_ENV !== "production",
+      sanctionsReloadDebounceMs: v.SANCTIONS_RELOAD_DEBOUNCE_MS,
       matchThreshold: v.SANCTIONS_MATCH_THRESHOLD,
       ctrThreshold: v.AML_CTR_THRESHOLD,
       structuringWindowHours: v.AML_STRUCTURING_WINDOW_HOURS,

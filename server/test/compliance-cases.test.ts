@@ -5,6 +5,7 @@ import { ComplianceCases1732420000030 } from "../src/infra/database/migrations/1
 import { Role } from "../src/identity";
 import { createLogger } from "../src/infra/logger";
 import { checkDigit } from "../src/compliance/mrz";
+import { passportFor } from "./compliance-helpers";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
 
 const CASE = "id userId sarNumber rule riskScore status caseStatus transactionIds description resolution sarNarrative createdAt updatedAt assignee { id } customer { id firstName lastName } notes { text author { id } }";
@@ -139,6 +140,7 @@ describe("compliance: cases an officer works", () => {
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "   " }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "x".repeat(10_001) }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "00000000-0000-0000-0000-000000000000", t: "note" }))).to.equal("NOT_FOUND");
+    // A malformed id is refused at the edge (the input guard checks every ID) before the case is looked up.
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: "not-a-uuid", t: "note" }))).to.equal("BAD_USER_INPUT");
     expect(codeOf(await asOfficer(`mutation ($id: ID!, $o: ID) { assignCase(id: $id, officerId: $o) { id } }`, { id: opened.id, o: hank.id }))).to.equal("BAD_USER_INPUT");
     await grantRole(server, hank.email, Role.COMPLIANCE_OFFICER);
@@ -160,6 +162,40 @@ describe("compliance: cases an officer works", () => {
     expect(codeOf(await asOfficer(CUSTOMER, { u: "00000000-0000-0000-0000-000000000000" }))).to.equal("NOT_FOUND");
     const trader = await registerUser(server);
     expect(codeOf(await gql(server, CUSTOMER, { u: ivy.id }, bearer(trader.accessToken)))).to.equal("FORBIDDEN");
+  });
+
+  it("when an officer reads the review queue, the cases and the CTR filings, then each row carries the customer's date of birth and document number masked to its last 4; the customer sees neither", async () => {
+    const kim = await flaggedCustomer();
+    const submitted = await gql(server, SUBMIT, { i: { documentType: "PASSPORT", ...passportFor("Test", "User", { documentNumber: "KP9876543" }) } }, bearer(kim.accessToken));
+    expect(submitted.data!.submitKyc.status).to.equal("MANUAL_REVIEW");
+    const IDENTITY = "identity { dateOfBirth documentType documentNumberMasked }";
+    const expected = { dateOfBirth: "1990-05-17", documentType: "PASSPORT", documentNumberMasked: "••••6543" };
+    const queue = (await asOfficer(`{ kycVerifications(status: MANUAL_REVIEW) { userId ${IDENTITY} } }`)).data!.kycVerifications;
+    expect(queue.find((v: { userId: string }) => v.userId === kim.id).identity).to.deep.equal(expected);
+    const [{ node }] = (await asOfficer(`query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { ${IDENTITY} } } } }`, { u: kim.id })).data!.suspiciousActivities.edges;
+    expect(node.identity).to.deep.equal(expected);
+    await server.database.dataSource.query(`UPDATE users SET kyc_status = 'VERIFIED' WHERE id = $1`, [kim.id]);
+    expect((await gql(server, DEPOSIT, { p: kim.portfolio, a: "12000" }, bearer(kim.accessToken))).errors).to.equal(undefined);
+    const ctr = (await asOfficer(`query ($from: DateTime!, $to: DateTime!) { report(type: CTR, from: $from, to: $to) { ctrFilings { userId ${IDENTITY} } } }`, { from: midnight(), to: midnight(1) })).data!.report;
+    expect(ctr.ctrFilings.find((f: { userId: string }) => f.userId === kim.id).identity).to.deep.equal(expected);
+    const own = (await gql(server, `{ kycVerifications { userId ${IDENTITY} } }`, {}, bearer(kim.accessToken))).data!.kycVerifications;
+    expect(own).to.deep.equal([{ userId: kim.id, identity: null }]);
+    const stored = JSON.stringify(await server.database.dataSource.query(`SELECT payload FROM audit_logs WHERE user_id = $1`, [kim.id]));
+    expect(stored).to.not.contain("9876543").and.not.contain("1990-05-17");
+  });
+
+  it("when an officer looks a person up by name for the audit filter, then every word must match the name or email, wildcards match themselves, and a trader is refused", async () => {
+    const SEARCH = `query ($s: String!, $n: Int) { users(search: $s, first: $n) { id firstName lastName } }`;
+    const unique = `Zephyrine${process.pid}`;
+    const target = await registerUser(server, { firstName: unique, lastName: "Auditson" });
+    await registerUser(server, { firstName: unique, lastName: "Otherwise" });
+    const found = (await asOfficer(SEARCH, { s: `${unique.toLowerCase()}  AUDITS` })).data!.users;
+    expect(found).to.deep.equal([{ id: target.id, firstName: unique, lastName: "Auditson" }]);
+    expect((await asOfficer(SEARCH, { s: unique })).data!.users.map((u: { lastName: string }) => u.lastName)).to.deep.equal(["Auditson", "Otherwise"]);
+    expect((await asOfficer(SEARCH, { s: `${unique.slice(0, 5)}%${unique.slice(6)}` })).data!.users).to.deep.equal([]);
+    expect(codeOf(await asOfficer(SEARCH, { s: " a " }))).to.equal("BAD_USER_INPUT");
+    expect(codeOf(await asOfficer(SEARCH, { s: unique, n: 26 }))).to.equal("BAD_USER_INPUT");
+    expect(codeOf(await gql(server, SEARCH, { s: unique }, bearer(target.accessToken)))).to.equal("FORBIDDEN");
   });
 
   it("when a system account (the market maker's kind) deposits 100,000 in a day, then no CTR and no case name it; a customer may not register at the system domain", async () => {
@@ -209,12 +245,17 @@ describe("compliance: cases an officer works", () => {
     expect((await casesOf(clean.id)).totalCount).to.equal(0);
   });
 
-  it("when a driving licence expiring 9999-12-31 is submitted, then it goes to review, never VERIFIED; an identity card whose TD1 zone verifies is VERIFIED", async () => {
+  it("when a driving licence expiring 9999-12-31 is submitted, then it goes to review, never VERIFIED (an officer may reject it, not approve it); an identity card whose TD1 zone verifies is VERIFIED", async () => {
     const driver = await registerUser(server);
     const licence = await gql(server, SUBMIT, { i: { documentType: "DRIVERS_LICENSE", documentNumber: "AB12345", issuingCountry: "GB", nationality: "GB", dateOfBirth: "1990-05-17", expiryDate: "9999-12-31" } }, bearer(driver.accessToken));
     expect(licence.data!.submitKyc.status).to.equal("MANUAL_REVIEW");
     const failed = licence.data!.submitKyc.checks.filter((c: { passed: boolean }) => !c.passed).map((c: { name: string }) => c.name);
     expect(failed).to.have.members(["document_expiry_plausible", "document_verified_by_mrz"]);
+    const [item] = (await asOfficer(`{ kycVerifications(status: MANUAL_REVIEW) { id userId } }`)).data!.kycVerifications.filter((v: { userId: string }) => v.userId === driver.id);
+    const DECIDE = `mutation ($i: KycDecisionInput!) { decideKyc(input: $i) { status } }`;
+    const approved = await asOfficer(DECIDE, { i: { verificationId: item.id, approve: true, reason: "Looks fine to me" } });
+    expect(codeOf(approved)).to.equal("CONFLICT");
+    expect((await asOfficer(DECIDE, { i: { verificationId: item.id, approve: false, reason: "Expiry 9999-12-31 is no date" } })).data!.decideKyc.status).to.equal("REJECTED");
 
     const carded = await registerUser(server);
     const card = await gql(server, SUBMIT, { i: { documentType: "NATIONAL_ID", documentNumber: "D23145890", issuingCountry: "SWE", nationality: "SWE", dateOfBirth: "1990-05-17", expiryDate: "2031-04-15", mrz: td1("D23145890", "SWE", "900517", "310415", "USER", "TEST") } }, bearer(carded.accessToken));

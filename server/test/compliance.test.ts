@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
@@ -241,9 +242,9 @@ describe("compliance: a new sanctions list", () => {
     }
   });
 
-  it("when the folder holds OFAC's CSV, the UN's and the EU's consolidated XML, then all three are loaded, said by sanctionsLists, and a customer registering under an EU-listed name raises a case naming that list", async () => {
+  it("when the folder holds OFAC's CSV, the UN's and the EU's consolidated XML and the UK Sanctions List, then all four are loaded, said by sanctionsLists, and a customer registering under an EU-listed name raises a case naming that list", async () => {
     const dir = tempDir("bg-lists-");
-    for (const file of ["un-consolidated.xml", "eu-consolidated.xml"]) fs.copyFileSync(path.join(__dirname, "fixtures", "sanctions", file), path.join(dir, file));
+    for (const file of ["un-consolidated.xml", "eu-consolidated.xml", "uk-sanctions-list.xml"]) fs.copyFileSync(path.join(__dirname, "fixtures", "sanctions", file), path.join(dir, file));
     fs.writeFileSync(path.join(dir, "sdn.csv"), `"777002","QUELLBACH, Ottokar","individual","TEST",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n\x1a`);
     const server = await startTestServer({ SANCTIONS_LIST_DIR: dir });
     try {
@@ -256,7 +257,10 @@ describe("compliance: a new sanctions list", () => {
         ["OFAC-SDN", 1],
         ["UN-SC", 2],
         ["EU-FSF", 2],
+        ["UK-FCDO", 3],
       ]);
+      expect(lists[3].source).to.equal(path.join(dir, "uk-sanctions-list.xml"));
+      expect(lists[3].checksum).to.match(/^[0-9a-f]{64}$/);
       expect(lists[2].source).to.equal(path.join(dir, "eu-consolidated.xml"));
       const listed = await registerUser(server, { firstName: "Margarethe", lastName: "Vöglinger-Strauss" });
       const cases = (await gql(server, `query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { rule description } } } }`, { u: listed.id }, bearer(token))).data!.suspiciousActivities.edges;
@@ -265,6 +269,56 @@ describe("compliance: a new sanctions list", () => {
       expect(cases[0].node.description).to.contain("EU-FSF entry EU.9001.01");
       const un = (await gql(server, SCREEN, { n: "Blue Lantern Trading" }, bearer(token))).data!.screenName;
       expect(un[0]).to.deep.include({ listName: "UN-SC", entryId: "DMe.001" });
+      const uk = (await gql(server, SCREEN, { n: "Aldous Fenwick Hargreaves" }, bearer(token))).data!.screenName;
+      expect(uk[0]).to.deep.include({ listName: "UK-FCDO", entryId: "DMO0001" });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("when a list in SANCTIONS_LIST_DIR changes while the server runs, then it is reloaded, every customer and every linked wallet is rescreened, and a folder left without a list keeps the lists loaded", async () => {
+    const dir = tempDir("bg-watch-");
+    const sdn = (rows: string) => fs.writeFileSync(path.join(dir, "sdn.csv"), `${rows}\x1a`);
+    sdn(`"777100","OTHERWISE, Unrelated","individual","TEST",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n`);
+    const server = await startTestServer({ SANCTIONS_LIST_DIR: dir, SANCTIONS_RELOAD_DEBOUNCE_MS: "50" });
+    try {
+      const surname = `Quarnvik${process.pid}`;
+      const customer = await registerUser(server, { firstName: "Hedda", lastName: surname });
+      const holder = await registerUser(server);
+      const officer = await registerUser(server);
+      await grantRole(server, officer.email, Role.COMPLIANCE_OFFICER);
+      const token = (await gql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: officer.email, p: officer.password })).data!.login.auth.accessToken;
+      const casesOf = async (userId: string) => (await gql(server, `query ($u: ID) { suspiciousActivities(userId: $u) { edges { node { rule description } } } }`, { u: userId }, bearer(token))).data!.suspiciousActivities.edges.map((e: { node: { rule: string; description: string } }) => e.node);
+      const portfolioId = (await gql(server, `mutation ($i: CreatePortfolioInput!) { createPortfolio(input: $i) { id } }`, { i: { name: "Linked" } }, bearer(holder.accessToken))).data!.createPortfolio.id;
+      const wallet = `0x5eed${String(process.pid).padStart(8, "0")}${"0".repeat(25)}b0b`;
+      await server.database.dataSource.query(`INSERT INTO wallets (address, user_id, portfolio_id) VALUES ($1, $2, $3)`, [wallet, holder.id, portfolioId]);
+      const before = server.services.compliance.screening.lists()[0].checksum;
+      expect(await casesOf(customer.id)).to.deep.equal([]);
+
+      const reloaded = once(server.services.compliance.screening.events, "reloaded");
+      sdn(
+        `"777101","${surname.toUpperCase()}, Hedda","individual","TEST",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Listed for the test."\r\n` +
+          `"777102","TESTWALLET HOLDINGS","-0-","CYBER2",-0-,-0-,-0-,-0-,-0-,-0-,-0-,"Digital Currency Address - ETH ${wallet.toUpperCase().replace("0X", "0x")}."\r\n`,
+      );
+      const [lists] = await reloaded;
+      expect(lists[0].checksum).to.not.equal(before);
+      expect(lists[0].entries).to.equal(2);
+      const [listed] = await casesOf(customer.id);
+      expect(listed.rule).to.equal("SANCTIONS_MATCH");
+      expect(listed.description).to.contain("list reload").and.contain("777101");
+      const [held] = await casesOf(holder.id);
+      expect(held.rule).to.equal("SANCTIONS_WALLET");
+      expect(held.description).to.contain("At list reload").and.contain("777102");
+      const [event] = await server.database.dataSource.query(`SELECT user_id, payload FROM audit_logs WHERE event_type = 'compliance.sanctions_lists_reloaded' ORDER BY seq DESC LIMIT 1`);
+      expect(event.user_id).to.equal(null);
+      expect(event.payload).to.deep.include({ trigger: "folder_changed" });
+
+      const failed = once(server.services.compliance.screening.events, "reload_failed");
+      fs.rmSync(path.join(dir, "sdn.csv"));
+      const [error] = await failed;
+      expect(String(error)).to.contain("holds no list");
+      expect(server.services.compliance.screening.lists()[0].checksum).to.equal(lists[0].checksum);
+      expect((await gql(server, SCREEN, { n: `Hedda ${surname}` }, bearer(token))).data!.screenName[0]).to.deep.include({ entryId: "777101" });
     } finally {
       await server.stop();
     }

@@ -55,6 +55,7 @@ const PERMISSIONS: Record<string, Rule> = {
   "Query.me": { who: "signed-in", scope: "read:profile" },
   "Query.apiKeys": { who: "signed-in" },
   "Query.auditLog": { who: [Role.ADMIN, Role.COMPLIANCE_OFFICER] },
+  "Query.users": { who: [Role.ADMIN, Role.COMPLIANCE_OFFICER] },
   "Query.verifyAuditChain": { who: [Role.ADMIN, Role.COMPLIANCE_OFFICER] },
   "Query.auditCheckpoints": { who: [Role.ADMIN, Role.COMPLIANCE_OFFICER] },
   "Mutation.register": { who: "public" },

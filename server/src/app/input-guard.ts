@@ -31,6 +31,8 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   "Mutation.escalateCase(reason:)": FREE_TEXT,
   "Mutation.closeCase(resolution:)": FREE_TEXT,
   "Mutation.fileSar(narrative:)": NARRATIVE,
+  // Staff looking a person up by name or email (the audit page's filter).
+  "Query.users(search:)": { kind: "line", max: 100 },
 };
 
 /** Checks one coerced argument value; throws BAD_USER_INPUT naming the path of the bad value. */

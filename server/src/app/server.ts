@@ -19,7 +19,6 @@ import { formatError } from "./errors";
 import { answerErrorsAsJson, createHttpApp, createWebServer, MAX_BODY, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
 import { type PriceFeed, PriceSimulator } from "../market";
-import { createComplianceLoaders } from "../compliance";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
 import { introspectionPlugin } from "./introspection";
@@ -109,7 +108,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   const contextDeps: ContextDeps = {
     log,
     services,
-    createLoaders: () => ({ ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource), ...createComplianceLoaders(database.dataSource) }),
+    createLoaders: () => ({ ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource), ...services.compliance.createLoaders() }),
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
   };
   const context = (requestId: string, auth: Authentication) => new RequestContext(requestId, auth, contextDeps);

@@ -51,6 +51,8 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
   const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
   const bars = new BarService(dataSource, marketData);
+  const wallets = new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance);
+  compliance.useLinkedWallets(wallets);
   return {
     audit,
     auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log),
@@ -72,6 +74,6 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketMaker: new MarketMaker(dataSource, trading, marketData, instruments, ledger, sequencer, log),
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
-    wallets: new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance),
+    wallets,
   };
 }

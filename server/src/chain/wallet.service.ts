@@ -103,6 +103,15 @@ export class WalletService {
     return this.find(userId, address);
   }
 
+  /** Linked wallets in address order, a page at a time (compliance rescreens them when a sanctions list changes). */
+  async linkedWallets(afterAddress: string | null, limit: number): Promise<Array<{ address: string; userId: string }>> {
+    const rows: Array<{ address: string; user_id: string }> = await this.dataSource.query(
+      `SELECT address, user_id FROM wallets WHERE address > $1 ORDER BY address LIMIT $2`,
+      [afterAddress ?? "", limit],
+    );
+    return rows.map((row) => ({ address: row.address, userId: row.user_id }));
+  }
+
   async unlink(session: Session, rawAddress: string): Promise<boolean> {
     const userId = session.requireUser();
     const address = parseAddress(rawAddress);

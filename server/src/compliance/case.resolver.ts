@@ -6,8 +6,13 @@ import { Role, Scope, scope } from "../infra/auth";
 import { CaseNote, SanctionsList, SuspiciousActivityConnection } from "./case.types";
 import { CaseStatus, CtrFiling, KycVerification, SuspiciousActivity } from "./compliance.types";
 import { CustomerProfile } from "./customer.types";
+import { CustomerIdentity } from "./customer-identity";
 
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
+
+/** Dates of birth and document numbers go to a signed-in officer only: not to the customer, not to an API key. */
+const officerSees = (ctx: Context) => ctx.session.principal.kind === "user" && ctx.session.hasRole(...OFFICERS);
+const IDENTITY = { nullable: true, description: "Date of birth and masked document number, for a COMPLIANCE_OFFICER; null for anyone else (not in the API contract)." };
 
 /** Cases (suspicious activities an officer works), the customer view and the sanctions lists. */
 @Resolver(() => SuspiciousActivity)
@@ -88,6 +93,11 @@ export class CaseResolver {
   subject(@Root() activity: SuspiciousActivity, @Ctx() ctx: Context): Promise<UserView | null> {
     return ctx.loaders.complianceUsers.load(activity.userId);
   }
+
+  @FieldResolver(() => CustomerIdentity, IDENTITY)
+  identity(@Root() activity: SuspiciousActivity, @Ctx() ctx: Context): Promise<CustomerIdentity | null> | null {
+    return officerSees(ctx) ? ctx.loaders.identityByCustomer.load(activity.userId) : null;
+  }
 }
 
 @Resolver(() => CaseNote)
@@ -105,6 +115,11 @@ export class KycSubjectResolver {
   customer(@Root() verification: KycVerification, @Ctx() ctx: Context): Promise<UserView | null> {
     return ctx.loaders.complianceUsers.load(verification.userId);
   }
+
+  @FieldResolver(() => CustomerIdentity, IDENTITY)
+  identity(@Root() verification: KycVerification, @Ctx() ctx: Context): Promise<CustomerIdentity | null> | null {
+    return officerSees(ctx) ? ctx.loaders.identityByVerification.load(verification.id) : null;
+  }
 }
 
 @Resolver(() => CtrFiling)
@@ -112,6 +127,11 @@ export class CtrSubjectResolver {
   @FieldResolver(() => UserView, { nullable: true, description: "The person filed on (not in the API contract)." })
   customer(@Root() filing: CtrFiling, @Ctx() ctx: Context): Promise<UserView | null> {
     return ctx.loaders.complianceUsers.load(filing.userId);
+  }
+
+  @FieldResolver(() => CustomerIdentity, IDENTITY)
+  identity(@Root() filing: CtrFiling, @Ctx() ctx: Context): Promise<CustomerIdentity | null> | null {
+    return officerSees(ctx) ? ctx.loaders.identityByCustomer.load(filing.userId) : null;
   }
 }
 

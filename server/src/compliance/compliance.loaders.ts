@@ -3,9 +3,11 @@ import { type DataSource, In } from "typeorm";
 import { User, UserView } from "../identity";
 import { CaseNoteRow } from "./compliance.entities";
 import type { CaseNote } from "./case.types";
+import type { FieldCipher } from "../infra/crypto/field-cipher";
+import { createIdentityLoaders } from "./customer-identity";
 
 /** Per request: the people named on cases, notes and filings, and the notes of many cases, one statement each. */
-export function createComplianceLoaders(dataSource: DataSource) {
+export function createComplianceLoaders(dataSource: DataSource, cipher: FieldCipher) {
   const users = new DataLoader<string, UserView | null>(async (ids) => {
     const rows = await dataSource.getRepository(User).findBy({ id: In([...ids]) });
     const byId = new Map(rows.map((row) => [row.id, UserView.from(row)]));
@@ -17,7 +19,7 @@ export function createComplianceLoaders(dataSource: DataSource) {
     for (const row of rows) byCase.get(row.caseId)!.push({ authorId: row.authorId, text: row.text, createdAt: row.createdAt });
     return caseIds.map((id) => byCase.get(id)!);
   });
-  return { complianceUsers: users, caseNotes };
+  return { complianceUsers: users, caseNotes, ...createIdentityLoaders(dataSource, cipher) };
 }
 
 export type ComplianceLoaders = ReturnType<typeof createComplianceLoaders>;

@@ -6,10 +6,11 @@ import type { Fixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
 import { AmlMonitor, type TradedFill } from "./aml-monitor";
 import { CaseService } from "./case.service";
+import { createComplianceLoaders } from "./compliance.loaders";
 import { CustomerService } from "./customer.service";
 import { KycService, toKycView } from "./kyc.service";
 import { ReportService } from "./report.service";
-import { ScreeningService } from "./screening.service";
+import { type LinkedWalletSource, ScreeningService } from "./screening.service";
 
 /** What the ledger calls inside every deposit and withdrawal transaction. */
 export interface CashMovementGuard {
@@ -38,9 +39,9 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance, 
   readonly customers: CustomerService;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     audit: AuditService,
-    cipher: FieldCipher,
+    private readonly cipher: FieldCipher,
     config: ComplianceConfig,
     log: Logger,
   ) {
@@ -52,13 +53,25 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance, 
     this.customers = new CustomerService(dataSource, audit, this.screening, toKycView);
   }
 
+  /** Per request: the people, notes and (decrypted for officers) identities the officers' tables show. */
+  createLoaders() {
+    return createComplianceLoaders(this.dataSource, this.cipher);
+  }
+
   async start(): Promise<void> {
     await this.screening.load();
+    this.screening.watch();
     this.aml.start();
   }
 
-  stop(): Promise<void> {
-    return this.aml.stop();
+  async stop(): Promise<void> {
+    await this.screening.unwatch();
+    await this.aml.stop();
+  }
+
+  /** The chain feature's linked wallets, rescreened whenever a list changes. */
+  useLinkedWallets(source: LinkedWalletSource): void {
+    this.screening.useLinkedWallets(source);
   }
 
   async beforeCashMovement(manager: EntityManager, movement: { userId: string; type: "DEPOSIT" | "WITHDRAWAL"; amount: Fixed }): Promise<void> {

@@ -30,4 +30,34 @@ describe("KYC document checks", () => {
   it("when names carry umlauts, then ICAO's transliteration spells them out as the MRZ does", () => {
     expect(icaoTransliteration("Jürgen Müller-Øster")).to.equal("JUErgen MUEller-OEster");
   });
+
+  describe("driving licences: not expired, at most 15 years ahead, 4 to 20 letters and digits; never VERIFIED", () => {
+    const LICENCE = { documentType: "DRIVERS_LICENSE" as const, documentNumber: "AB12345", issuingCountry: "GB", nationality: "GB", dateOfBirth: "1974-08-12", expiryDate: "2030-01-31", mrz: null };
+    const outcome = (changes: Partial<typeof LICENCE>) => {
+      const checks = documentChecks({ ...LICENCE, ...changes }, PERSON, TODAY, 18, new Set());
+      return { status: outcomeOf(checks).status, failed: failed(checks) };
+    };
+
+    it("when a plausible licence is submitted, then only the missing machine-readable zone fails: a person compares it", () => {
+      expect(outcome({})).to.deep.equal({ status: "MANUAL_REVIEW", failed: ["document_verified_by_mrz"] });
+    });
+
+    it("when its expiry is past or today, then it is REJECTED", () => {
+      expect(outcome({ expiryDate: "2026-11-24" })).to.deep.include({ status: "REJECTED" });
+      expect(outcome({ expiryDate: "2020-01-01" }).failed).to.include("document_not_expired");
+    });
+
+    it("when its expiry is more than 15 years ahead (9999-12-31 included), then it goes to review flagged implausible; exactly 15 years is plausible", () => {
+      expect(outcome({ expiryDate: "9999-12-31" })).to.deep.equal({ status: "MANUAL_REVIEW", failed: ["document_verified_by_mrz", "document_expiry_plausible"] });
+      expect(outcome({ expiryDate: "2041-11-25" }).failed).to.include("document_expiry_plausible");
+      expect(outcome({ expiryDate: "2041-11-24" }).failed).to.deep.equal(["document_verified_by_mrz"]);
+    });
+
+    it("when its number is not 4 to 20 letters and digits (a hyphen, 3 or 21 characters), then it is REJECTED; 4 and 20 pass, spaces are dropped", () => {
+      for (const documentNumber of ["AB-1234", "AB1", "A".repeat(21), "AB12/34"]) {
+        expect(outcome({ documentNumber }), documentNumber).to.deep.equal({ status: "REJECTED", failed: ["document_number_format", "document_verified_by_mrz"] });
+      }
+      for (const documentNumber of ["AB12", "A1".repeat(10), "ab 12 34"]) expect(outcome({ documentNumber }).failed, documentNumber).to.deep.equal(["document_verified_by_mrz"]);
+    });
+  });
 });

@@ -25,6 +25,9 @@ export interface KycPerson {
 /** Checks whose failure rejects the submission; the others send it to an officer. */
 export const SOFT_CHECKS = new Set(["country_risk", "sanctions_screening", "document_expiry_plausible", "document_verified_by_mrz"]);
 
+/** Soft checks that make a document implausible: it goes to a person to be rejected, never approved. */
+export const IMPLAUSIBLE_CHECKS = new Set(["document_expiry_plausible"]);
+
 /** No identity document is issued for longer than this: an expiry further out is not believable. */
 const MAX_VALIDITY_YEARS = 15;
 
@@ -32,7 +35,8 @@ const DOCUMENT_FORMATS: Record<KycSubmission["documentType"], { pattern: RegExp;
   // ICAO 9303: up to nine characters in the MRZ's document number field.
   PASSPORT: { pattern: /^[A-Z0-9]{6,9}$/, says: "6 to 9 letters and digits" },
   NATIONAL_ID: { pattern: /^[A-Z0-9]{5,20}$/, says: "5 to 20 letters and digits" },
-  DRIVERS_LICENSE: { pattern: /^[A-Z0-9-]{4,20}$/, says: "4 to 20 letters, digits and hyphens" },
+  // Issue 17's plausibility rule for licences: 4 to 20 letters and digits, nothing else.
+  DRIVERS_LICENSE: { pattern: /^[A-Z0-9]{4,20}$/, says: "4 to 20 letters and digits" },
 };
 
 /** Upper case without spaces: how document numbers are compared and stored. */

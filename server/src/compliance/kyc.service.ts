@@ -7,7 +7,7 @@ import { AppError, badUserInput, notFound } from "../infra/errors";
 import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import { KycVerificationRow } from "./compliance.entities";
 import type { KycDecisionInput, KycInput, KycVerification } from "./compliance.types";
-import { canonicalDocumentNumber, documentChecks, isIsoDate, outcomeOf } from "./kyc-checks";
+import { canonicalDocumentNumber, documentChecks, IMPLAUSIBLE_CHECKS, isIsoDate, outcomeOf } from "./kyc-checks";
 import { toAlpha2 } from "./iso3166";
 import type { ScreeningService } from "./screening.service";
 
@@ -100,6 +100,10 @@ export class KycService {
       if (!row) throw notFound("KYC verification");
       if (row.status !== "MANUAL_REVIEW") throw new AppError("CONFLICT", `The verification is ${row.status}, not waiting for review`);
       if (row.userId === officerId) throw new AppError("FORBIDDEN", "An officer may not decide their own KYC");
+      // Issue 17: an implausible document never reaches VERIFIED, not even by a person's approval;
+      // the review exists to reject it (and the customer to submit a real one).
+      const implausible = row.checks.filter((c) => !c.passed && IMPLAUSIBLE_CHECKS.has(c.name)).map((c) => c.name);
+      if (input.approve && implausible.length > 0) throw new AppError("CONFLICT", `An implausible document cannot be approved (${implausible.join(", ")}): reject it`);
       const status = input.approve ? "VERIFIED" : "REJECTED";
       const decidedAt = new Date();
       await manager.update(KycVerificationRow, { id: row.id }, { status, reason, decidedBy: officerId, decidedAt });

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { parseEuConsolidated, parseSdnXml, parseUnConsolidated } from "./list-loaders";
+import { parseEuConsolidated, parseSdnXml, parseUkSanctionsList, parseUnConsolidated } from "./list-loaders";
 import { Screener } from "./screener";
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "../../test/fixtures/sanctions", name), "utf8");
 
-describe("sanctions list loaders: OFAC's SDN XML, the UN and EU consolidated lists", () => {
+describe("sanctions list loaders: OFAC's SDN XML, the UN and EU consolidated lists, the UK Sanctions List", () => {
   it("when OFAC's SDN XML is read, then names come as 'SURNAME, Given', with programs, aliases, countries and the listed digital currency address", () => {
     const entries = parseSdnXml(fixture("sdn.xml"));
     expect(entries.map((e) => [e.entryId, e.name, e.type])).to.deep.equal([
@@ -41,5 +41,19 @@ describe("sanctions list loaders: OFAC's SDN XML, the UN and EU consolidated lis
     const screener = new Screener(entries);
     expect(screener.screen("Margarethe Voglinger Strauss", 0.8)[0]).to.deep.include({ entryId: "EU.9001.01" });
     expect(screener.screen("Nordlicht Kapital AG", 0.8)[0]).to.deep.include({ entryId: "EU.9002.02" });
+  });
+
+  it("when the FCDO's UK Sanctions List XML is read, then Name1..Name6 make the name, the Primary Name is the name and variations and aliases its aliases, with regime, type and countries", () => {
+    const entries = parseUkSanctionsList(fixture("uk-sanctions-list.xml"));
+    expect(entries.map((e) => [e.entryId, e.name, e.type])).to.deep.equal([
+      ["DMO0001", "Aldous Peregrine FENWICK-HARGREAVE", "individual"],
+      ["DMO0002", "GREYWATER COMMODITIES LIMITED", "entity"],
+      ["DMO0003", "NORTHERN DEMO STAR", "vessel"],
+    ]);
+    expect(entries[0]).to.deep.include({ listName: "UK-FCDO", programs: ["Demoland"], remarks: "Invented entry for tests.", aliases: ["Aldous FENWICK HARGREAVES", "THE DEMO BROKER"], countries: ["Demoland"], addresses: [] });
+    expect(entries[1]).to.deep.include({ aliases: ["GREYWATER TRADING"], countries: ["Utopia"], remarks: null });
+    const screener = new Screener(entries);
+    expect(screener.screen("Aldous Fenwick Hargreave", 0.8)[0]).to.deep.include({ listName: "UK-FCDO", entryId: "DMO0001" });
+    expect(screener.screen("Greywater Commodities Ltd", 0.8)[0]).to.deep.include({ entryId: "DMO0002" });
   });
 });

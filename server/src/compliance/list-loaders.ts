@@ -102,6 +102,43 @@ export function parseSdnXml(source: string, listName = "OFAC-SDN"): SanctionsEnt
     .filter((e): e is SanctionsEntry => e !== null);
 }
 
+/**
+ * The UK Sanctions List, published by the FCDO (https://www.gov.uk/government/publications/the-uk-sanctions-list;
+ * XML at https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml), which replaced OFSI's
+ * consolidated list: `Designations > Designation` with `UniqueID`, `IndividualEntityShip`
+ * (Individual, Entity, Ship), `RegimeName`, `OtherInformation`, `Names > Name` holding `Name1` ..
+ * `Name5` (given names) and `Name6` (the surname, or an entity's whole name) with a `NameType`
+ * (Primary Name, Primary Name Variation, Alias), `Addresses > Address > AddressCountry` and
+ * `IndividualDetails > Individual > Nationalities > Nationality`. Non-Latin names are not read:
+ * the screener compares Latin letters, and every listing carries its Latin form.
+ */
+export function parseUkSanctionsList(source: string, listName = "UK-FCDO"): SanctionsEntry[] {
+  const root = xml.parse(source).Designations ?? {};
+  const fullName = (n: any) => joined(text(n?.Name1), text(n?.Name2), text(n?.Name3), text(n?.Name4), text(n?.Name5), text(n?.Name6));
+  return many(root.Designation)
+    .map((node: any): SanctionsEntry | null => {
+      const id = text(node.UniqueID);
+      const names = many(node.Names?.Name).map((n: any) => ({ name: fullName(n), primary: (text(n?.NameType) ?? "").toLowerCase() === "primary name" })).filter((n) => n.name !== "");
+      if (!id || names.length === 0) return null;
+      const primary = names.find((n) => n.primary) ?? names[0];
+      const kind = (text(node.IndividualEntityShip) ?? "").toLowerCase();
+      const nationalities = many(node.IndividualDetails?.Individual).flatMap((i: any) => many(i?.Nationalities?.Nationality).map(text));
+      const countries = [...new Set([...nationalities, ...many(node.Addresses?.Address).map((a: any) => text(a?.AddressCountry))].filter((c): c is string => c !== null))];
+      return {
+        listName,
+        entryId: id,
+        name: primary.name,
+        type: kind === "individual" ? "individual" : kind === "ship" ? "vessel" : "entity",
+        programs: many(node.RegimeName).map(text).filter((p): p is string => p !== null),
+        remarks: text(node.OtherInformation),
+        aliases: [...new Set(names.filter((n) => n !== primary).map((n) => n.name))],
+        countries,
+        addresses: [],
+      };
+    })
+    .filter((e): e is SanctionsEntry => e !== null);
+}
+
 /** The files a list folder may hold, each optional, at least one required. */
 export const LIST_FILES = [
   { file: "sdn.csv", name: "OFAC-SDN", load: (folder: string) => loadSdnFolder(folder) },
@@ -109,6 +146,7 @@ export const LIST_FILES = [
   { file: "sdn.xml", name: "OFAC-SDN-XML", load: async (folder: string) => parseSdnXml(await fs.readFile(path.join(folder, "sdn.xml"), "utf8"), "OFAC-SDN-XML") },
   { file: "un-consolidated.xml", name: "UN-SC", load: async (folder: string) => parseUnConsolidated(await fs.readFile(path.join(folder, "un-consolidated.xml"), "utf8")) },
   { file: "eu-consolidated.xml", name: "EU-FSF", load: async (folder: string) => parseEuConsolidated(await fs.readFile(path.join(folder, "eu-consolidated.xml"), "utf8")) },
+  { file: "uk-sanctions-list.xml", name: "UK-FCDO", load: async (folder: string) => parseUkSanctionsList(await fs.readFile(path.join(folder, "uk-sanctions-list.xml"), "utf8")) },
 ] as const;
 
 /** Every list present in the folder. A folder with none is a configuration error, not an empty screen. */

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { type FSWatcher, watch } from "node:fs";
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
@@ -14,6 +16,17 @@ import { type LoadedList, loadListFolder } from "./list-loaders";
 import { parseSdn, type SanctionsEntry } from "./sdn-loader";
 
 const RESCREEN_BATCH = 500;
+
+/** Linked wallets, page by page (the chain feature owns them; compliance only reads them). */
+export interface LinkedWalletSource {
+  linkedWallets(afterAddress: string | null, limit: number): Promise<Array<{ address: string; userId: string }>>;
+}
+
+/** What a folder change led to: the lists now loaded, or why the previous ones stay. */
+export interface ScreeningEvents {
+  reloaded: [SanctionsListInfo[]];
+  reload_failed: [Error];
+}
 
 export interface SanctionsListInfo {
   name: string;
@@ -33,6 +46,13 @@ export class ScreeningService {
   private addresses = new Map<string, { entry: SanctionsEntry; currency: string }>();
   private loaded: SanctionsListInfo[] = [];
   private readonly policy: CasePolicy;
+  private wallets: LinkedWalletSource | null = null;
+  private watcher: FSWatcher | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  /** Loads run one after another: a folder change and an admin's reload never rescreen at once. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Reloads started by a change in the folder, for whoever waits on them (tests, operators' hooks). */
+  readonly events = new EventEmitter<ScreeningEvents>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,7 +69,17 @@ export class ScreeningService {
    * (`SANCTIONS_DEMO_LIST`, on by default outside production): a production deployment must
    * never believe it screens while it screens against nobody real.
    */
-  async load(): Promise<SanctionsListInfo[]> {
+  load(): Promise<SanctionsListInfo[]> {
+    return this.enqueue(() => this.loadNow());
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async loadNow(): Promise<SanctionsListInfo[]> {
     if (!this.config.sanctionsListDir && !this.config.sanctionsDemoList) {
       throw new Error("SANCTIONS_LIST_DIR is not set: refusing to screen against the demo list in production (set SANCTIONS_DEMO_LIST=true if that is meant)");
     }
@@ -66,6 +96,7 @@ export class ScreeningService {
     const changed = this.loaded.filter((list) => states.find((s) => s.list_name === list.name)?.content_hash !== list.checksum);
     if (changed.length === 0) return this.lists();
     const screened = await this.rescreenAll();
+    const wallets = await this.rescreenWallets();
     for (const list of changed) {
       await this.dataSource.query(
         `INSERT INTO sanctions_list_state (list_name, content_hash, entries, screened_at) VALUES ($1, $2, $3, now())
@@ -73,8 +104,55 @@ export class ScreeningService {
         [list.name, list.checksum, list.entries],
       );
     }
-    this.log.info({ lists: changed.map((l) => l.name), users: screened }, "sanctions lists changed: every customer rescreened");
+    this.log.info({ lists: changed.map((l) => l.name), users: screened, wallets }, "sanctions lists changed: every customer and linked wallet rescreened");
     return this.lists();
+  }
+
+  /** Where linked wallets come from, so a changed list rescreens them too (set once at wiring). */
+  useLinkedWallets(source: LinkedWalletSource): void {
+    this.wallets = source;
+  }
+
+  /**
+   * Reloads when a file in SANCTIONS_LIST_DIR changes. Publishers write a list in several chunks
+   * (or a temporary file and a rename), so events are gathered until the folder has been quiet for
+   * `sanctionsReloadDebounceMs`; a load that fails (a half-written file, a folder left empty)
+   * keeps the lists already loaded and is logged, never a gap in screening.
+   */
+  watch(): void {
+    const folder = this.config.sanctionsListDir;
+    if (!folder || this.watcher) return;
+    this.watcher = watch(folder, () => {
+      if (this.debounce) clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => {
+        this.debounce = null;
+        this.reloadFromFolder();
+      }, this.config.sanctionsReloadDebounceMs);
+    });
+    this.watcher.on("error", (error) => this.log.error({ err: error, folder }, "sanctions list folder no longer watched"));
+  }
+
+  unwatch(): Promise<void> {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = null;
+    this.watcher?.close();
+    this.watcher = null;
+    // A reload under way finishes (its rescreen commits batch by batch) before the database closes.
+    return this.queue.then(() => undefined);
+  }
+
+  private reloadFromFolder(): void {
+    // The audit record is part of the queued work, so stopping waits for it too.
+    this.enqueue(async () => {
+      const lists = await this.loadNow();
+      await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: null, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { trigger: "folder_changed", lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
+      return lists;
+    })
+      .then((lists) => this.events.emit("reloaded", lists))
+      .catch((error: Error) => {
+        this.log.error({ err: error }, "sanctions lists not reloaded after a folder change; the previous lists stay loaded");
+        this.events.emit("reload_failed", error);
+      });
   }
 
   /** What is loaded: name, source, entries, when, and the content's SHA-256. */
@@ -86,7 +164,7 @@ export class ScreeningService {
   async reload(session: Session): Promise<SanctionsListInfo[]> {
     const adminId = session.requireUser();
     const lists = await this.load();
-    await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: adminId, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
+    await this.audit.record({ eventType: "compliance.sanctions_lists_reloaded", userId: adminId, entityType: "sanctions_list", entityId: lists.map((l) => l.name).join(","), payload: { trigger: "admin", lists: lists.map(({ name, entries, checksum }) => ({ name, entries, checksum })) } });
     return lists;
   }
 
@@ -128,7 +206,7 @@ export class ScreeningService {
    * A linked wallet against the listed digital currency addresses, in the caller's transaction:
    * an exact match (not a fuzzy one: an address is an identifier) is an alert on the customer.
    */
-  async screenWallet(manager: EntityManager, userId: string, address: string): Promise<boolean> {
+  async screenWallet(manager: EntityManager, userId: string, address: string, occasion: "wallet_linked" | "list_reload" = "wallet_linked"): Promise<boolean> {
     const listed = this.addresses.get(address.toLowerCase());
     if (!listed) return false;
     const { entry, currency } = listed;
@@ -136,12 +214,12 @@ export class ScreeningService {
       userId,
       rule: "SANCTIONS_WALLET",
       riskScore: 100,
-      description: `Linked wallet ${address} is a listed ${currency} address of "${entry.name}" (${entry.listName} entry ${entry.entryId}).`,
+      description: `${occasion === "list_reload" ? "At list reload, linked" : "Linked"} wallet ${address} is a listed ${currency} address of "${entry.name}" (${entry.listName} entry ${entry.entryId}).`,
       transactionIds: [],
       dedupKey: `SANCTIONS_WALLET:${userId}:${address.toLowerCase()}`,
     }, this.policy);
     if (alert) {
-      await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "wallet", entityId: address, payload: { occasion: "wallet_linked", listName: entry.listName, entryId: entry.entryId } });
+      await this.audit.append(manager, { eventType: "compliance.screening_hit", userId, entityType: "wallet", entityId: address, payload: { occasion, listName: entry.listName, entryId: entry.entryId } });
     }
     return true;
   }
@@ -164,6 +242,25 @@ export class ScreeningService {
       }
       count += users.length;
       after = users[users.length - 1].id;
+    }
+  }
+
+  /** Every linked wallet against the listed addresses; a wallet already alerted on stays one alert (its dedup key). */
+  async rescreenWallets(): Promise<number> {
+    if (!this.wallets) return 0;
+    let after: string | null = null;
+    let count = 0;
+    for (;;) {
+      const page = await this.wallets.linkedWallets(after, RESCREEN_BATCH);
+      if (page.length === 0) return count;
+      const listed = page.filter((w) => this.addresses.has(w.address.toLowerCase()));
+      if (listed.length > 0) {
+        await this.dataSource.transaction(async (manager) => {
+          for (const wallet of listed) await this.screenWallet(manager, wallet.userId, wallet.address, "list_reload");
+        });
+      }
+      count += page.length;
+      after = page[page.length - 1].address;
     }
   }
 }

@@ -22,6 +22,24 @@ export class UserService {
     return UserView.from(user);
   }
 
+  /**
+   * People by name or email, for staff choosing a person (the audit log's "who acted" filter):
+   * every word must appear in the name or the email, case-insensitively; at most 25.
+   */
+  async search(text: string, first = 10): Promise<UserView[]> {
+    const words = text.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0 || text.trim().length < 2) throw badUserInput("search needs at least 2 characters", "search");
+    if (first < 1 || first > 25) throw badUserInput("first must be 1 to 25", "first");
+    const query = this.dataSource.getRepository(User).createQueryBuilder("u");
+    words.forEach((word, i) => {
+      // LIKE's wildcards in what was typed match themselves.
+      const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere(`(u.first_name || ' ' || u.last_name || ' ' || u.email) ILIKE :w${i}`, { [`w${i}`]: pattern });
+    });
+    const rows = await query.orderBy("u.last_name", "ASC").addOrderBy("u.first_name", "ASC").addOrderBy("u.id", "ASC").take(first).getMany();
+    return rows.map(UserView.from);
+  }
+
   /** ADMIN: replaces a user's roles. Open WebSockets of that user close, to reconnect with the new roles. */
   async setRoles(session: Session, userId: string, roles: Role[]): Promise<UserView> {
     const unique = [...new Set(roles)];

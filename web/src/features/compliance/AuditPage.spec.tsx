@@ -46,20 +46,25 @@ describe("audit log", () => {
     expect((await screen.findByText(/Chain broken at event #17/)).textContent).toBe("Chain broken at event #17 (40 events checked).");
   });
 
-  it("when filters are applied, then the event type, user and whole UTC days go to the API as [from, to); a malformed user id is refused before sending", async () => {
-    const api = scriptedClient({ AuditLog: () => page(3, 3, false) });
+  it("when filters are applied, then the event type, the person chosen by name and whole UTC days go to the API as [from, to)", async () => {
+    const olive = { __typename: "User", id: "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11", firstName: "Olive", lastName: "Officer", email: "olive@example.com" };
+    const api = scriptedClient({
+      AuditLog: () => page(3, 3, false),
+      FindPeople: ({ search }) => ({ data: { users: String(search).toLowerCase().startsWith("oli") ? [olive] : [] } }),
+    });
     render(<AuditPage />, { wrapper: api.wrapper });
     const user = userEvent.setup();
     await screen.findByTestId("audit-log");
     // Who acted is named, not shown as an id; events without an actor are the system's.
     expect(screen.getAllByText("Olive Officer")).toHaveLength(2);
     expect(screen.getAllByText("system")).toHaveLength(1);
-    await user.type(screen.getByLabelText("User id"), "not-an-id");
-    await user.click(screen.getByRole("button", { name: "Filter" }));
-    expect((await screen.findByTestId("form-error")).textContent).toBe("User must be a user id (a UUID).");
-    expect(api.sent("AuditLog")).toHaveLength(1);
-    await user.clear(screen.getByLabelText("User id"));
-    await user.type(screen.getByLabelText("User id"), "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11");
+    await user.type(screen.getByLabelText("User"), "zz");
+    expect(await screen.findByText("Nobody matches.")).toBeTruthy();
+    await user.clear(screen.getByLabelText("User"));
+    await user.type(screen.getByLabelText("User"), "Oli");
+    await user.click(await screen.findByRole("button", { name: /Olive Officer/ }));
+    expect(api.sent("FindPeople").at(-1)!.variables).toEqual({ search: "Oli" });
+    expect(screen.getByTestId("chosen-person").textContent).toContain("Olive Officer");
     await user.type(screen.getByLabelText("Event type"), "compliance.case_closed");
     await user.type(screen.getByLabelText("From (UTC day)"), "2026-11-01");
     await user.type(screen.getByLabelText("To (UTC day)"), "2026-11-30");
@@ -72,5 +77,8 @@ describe("audit log", () => {
       from: "2026-11-01T00:00:00.000Z",
       to: "2026-12-01T00:00:00.000Z",
     });
+    await user.click(screen.getByRole("button", { name: "Clear user" }));
+    await user.click(screen.getByRole("button", { name: "Filter" }));
+    await waitFor(() => expect(api.sent("AuditLog").at(-1)!.variables).not.toHaveProperty("userId"));
   });
 });

@@ -4,6 +4,7 @@ import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { useAuditLogQuery, useVerifyAuditChainLazyQuery } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
 import { personName } from "./case-rules";
+import { type ChosenPerson, PersonPicker } from "./PersonPicker";
 
 const PAGE = 25;
 
@@ -47,18 +48,16 @@ function VerifyChain() {
 
 export interface AuditFilters {
   eventType: string;
-  userId: string;
+  /** Who acted, chosen by name. */
+  person: ChosenPerson | null;
   /** YYYY-MM-DD, whole UTC days: from the start of `from` to the end of `to`. */
   from: string;
   to: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The filters as the API takes them: exact event type, the actor's id, and the half-open [from, to). */
+/** The filters as the API takes them: exact event type, the chosen actor's id, and the half-open [from, to). */
 export function auditVariables(filters: AuditFilters): { eventType?: string; userId?: string; from?: string; to?: string } | { error: string } {
-  const userId = filters.userId.trim();
-  if (userId && !UUID.test(userId)) return { error: "User must be a user id (a UUID)." };
+  const userId = filters.person?.id;
   const from = filters.from ? `${filters.from}T00:00:00.000Z` : undefined;
   const to = filters.to ? new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + 86_400_000).toISOString() : undefined;
   if (from && to && !(from < to)) return { error: "The first day must not be after the last." };
@@ -66,7 +65,7 @@ export function auditVariables(filters: AuditFilters): { eventType?: string; use
 }
 
 function AuditTable() {
-  const [filters, setFilters] = useState<AuditFilters>({ eventType: "", userId: "", from: "", to: "" });
+  const [filters, setFilters] = useState<AuditFilters>({ eventType: "", person: null, from: "", to: "" });
   const [applied, setApplied] = useState<AuditFilters>(filters);
   const variables = auditVariables(applied);
   const invalid = "error" in variables ? variables.error : null;
@@ -76,7 +75,7 @@ function AuditTable() {
     fetchPolicy: "cache-and-network",
     notifyOnNetworkStatusChange: true,
   });
-  const set = (key: keyof AuditFilters) => (e: ChangeEvent<HTMLInputElement>) => setFilters({ ...filters, [key]: e.target.value });
+  const set = (key: "eventType" | "from" | "to") => (e: ChangeEvent<HTMLInputElement>) => setFilters({ ...filters, [key]: e.target.value });
   return (
     <div className="stack">
       <form
@@ -88,7 +87,7 @@ function AuditTable() {
         }}
       >
         <Field label="Event type" name="eventType" placeholder="compliance.case_closed" value={filters.eventType} onChange={set("eventType")} />
-        <Field label="User id" name="userId" value={filters.userId} onChange={set("userId")} />
+        <PersonPicker label="User" value={filters.person} onChange={(person) => setFilters({ ...filters, person })} />
         <Field label="From (UTC day)" name="from" type="date" value={filters.from} onChange={set("from")} />
         <Field label="To (UTC day)" name="to" type="date" value={filters.to} onChange={set("to")} />
         <button type="submit" className="primary">

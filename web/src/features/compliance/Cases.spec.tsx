@@ -27,6 +27,7 @@ const makeCase = (id: string, overrides: Record<string, unknown> = {}) => ({
   createdAt: "2026-11-01T10:00:00.000Z",
   updatedAt: "2026-11-01T10:00:00.000Z",
   customer: person(`user-${id}`, "Bob", `Builder-${id}`),
+  identity: { __typename: "CustomerIdentity", dateOfBirth: "1984-03-09", documentType: "PASSPORT", documentNumberMasked: "••••6543" } as Record<string, unknown> | null,
   assignee: null as typeof OFFICER | null,
   notes: [] as Array<{ __typename: string; text: string; createdAt: string; author: typeof OFFICER }>,
   ...overrides,
@@ -34,7 +35,7 @@ const makeCase = (id: string, overrides: Record<string, unknown> = {}) => ({
 
 /** A small case store answering the API's operations as the server would. */
 function setup(refuse: Partial<Record<string, ScriptedResult>> = {}) {
-  let cases: Case[] = [makeCase("c1"), makeCase("c2", { rule: "VELOCITY", riskScore: 50 })];
+  let cases: Case[] = [makeCase("c1"), makeCase("c2", { rule: "VELOCITY", riskScore: 50, identity: null })];
   const answer = (name: string, id: string, change: (c: Case) => Case) => {
     if (refuse[name]) return refuse[name]!;
     cases = cases.map((c) => (c.id === id ? change(c) : c));
@@ -78,11 +79,14 @@ describe("case queue", () => {
   beforeEach(() => setSession({ accessToken: "t", accessTokenExpiresAt: "2099-01-01T00:00:00.000Z", refreshToken: "r", user: { ...OFFICER, email: "o@example.com", roles: ["COMPLIANCE_OFFICER"], mfaEnabled: false } }));
   afterEach(() => setSession(null));
 
-  it("when the queue loads, then cases being worked show the customer's name linking to their file, and the filters are sent to the API", async () => {
+  it("when the queue loads, then cases being worked show the customer's name linking to their file, their date of birth and masked document, and the filters are sent to the API", async () => {
     const { api, user } = setup();
     await screen.findByTestId("cases");
     expect(api.sent("Cases")[0].variables).toMatchObject({ status: ["OPEN", "UNDER_REVIEW", "ESCALATED"] });
     expect(within(row("c1")).getByRole("link", { name: "Bob Builder-c1" }).getAttribute("href")).toBe("/compliance/customers/user-c1");
+    expect(within(row("c1")).getByTestId("born").textContent).toBe("1984-03-09");
+    expect(within(row("c1")).getByTestId("document").textContent).toBe("passport ••••6543");
+    expect(within(row("c2")).getByTestId("document").textContent).toBe("—");
     await user.selectOptions(screen.getByLabelText("Rule"), "VELOCITY");
     await waitFor(() => expect(row("c1")).toBeNull());
     expect(row("c2")).not.toBeNull();

@@ -5,6 +5,7 @@ import { CaseStatus, useCasesQuery } from "../../gql/graphql";
 import { useSession } from "../../lib/session";
 import { CasePanel } from "./CasePanel";
 import { ageInDays, CLOSED_CASE_STATUSES, OPEN_CASE_STATUSES, personName, statusLabel } from "./case-rules";
+import { IdentityCells, IdentityHeaders } from "./CustomerIdentity";
 
 // A case with its notes and people costs ~35 query points: ten fit the rate-limit budget comfortably.
 const PAGE = 10;
@@ -86,6 +87,7 @@ export function Cases() {
               <tr>
                 <th scope="col">Opened</th>
                 <th scope="col">Customer</th>
+                <IdentityHeaders />
                 <th scope="col">Rule</th>
                 <th scope="col" className="num">Risk</th>
                 <th scope="col">Status</th>
@@ -105,6 +107,7 @@ export function Cases() {
                     <td>
                       <Link to={`/compliance/customers/${c.userId}`}>{personName(c.customer, c.userId)}</Link>
                     </td>
+                    <IdentityCells identity={c.identity} />
                     <td>
                       <code>{c.rule}</code>
                     </td>
@@ -121,7 +124,7 @@ export function Cases() {
                   </tr>
                   {openId === c.id && (
                     <tr>
-                      <td colSpan={9}>
+                      <td colSpan={11}>
                         {/* Updated in place from the mutation's answer: a decided case stays on screen until the queue reloads. */}
                         <CasePanel item={c} />
                       </td>

@@ -38,6 +38,7 @@ const profile = {
       createdAt: "2026-11-01T00:00:00.000Z",
       updatedAt: "2026-11-02T00:00:00.000Z",
       customer: { __typename: "User", id: "u1", firstName: "Erin", lastName: "Example" },
+      identity: null,
       assignee: null,
       notes: [],
     },

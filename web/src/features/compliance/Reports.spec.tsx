@@ -17,7 +17,7 @@ function setup() {
           periodStart: from,
           periodEnd: to,
           generatedAt: "2026-11-24T12:00:00.000Z",
-          ctrFilings: [{ __typename: "CtrFiling", userId: "u1-aaaaaaaa", businessDate: "2026-11-24", totalCashIn: "50000", totalCashOut: "0", transactionIds: ["T1"] }],
+          ctrFilings: [{ __typename: "CtrFiling", userId: "u1-aaaaaaaa", customer: null, identity: { __typename: "CustomerIdentity", dateOfBirth: "1979-12-01", documentType: "DRIVERS_LICENSE", documentNumberMasked: "••••5678" }, businessDate: "2026-11-24", totalCashIn: "50000", totalCashOut: "0", transactionIds: ["T1"] }],
           sarFilings: [],
         },
       },
@@ -36,6 +36,13 @@ describe("regulatory reports", () => {
     expect(reportPeriod("2026-11-24", "2026-11-01")).toEqual({ error: "The period ends before it starts" });
     expect("error" in reportPeriod("2025-01-01", "2026-01-01")).toBe(false);
     expect(reportPeriod("2025-01-01", "2026-01-02")).toEqual({ error: "A report covers at most 366 days" });
+  });
+
+  it("when CTR filings are shown, then each row carries the customer's date of birth and masked document number", async () => {
+    const { user } = setup();
+    await user.click(screen.getByRole("button", { name: "Show filings" }));
+    expect((await screen.findByTestId("born")).textContent).toBe("1979-12-01");
+    expect(screen.getByTestId("document").textContent).toBe("drivers license ••••5678");
   });
 
   it("when the CSV is downloaded, then the server's content(CSV) for the shown period becomes a .csv file, byte for byte", async () => {

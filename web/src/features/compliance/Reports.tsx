@@ -6,6 +6,7 @@ import { formatMoney } from "../../lib/decimal";
 import { errorMessage } from "../../lib/errors";
 import { personName } from "./case-rules";
 import { downloadText, REPORT_FILES, reportPeriod } from "./report-period";
+import { IdentityCells, IdentityHeaders, type IdentityView } from "./CustomerIdentity";
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -93,7 +94,7 @@ export function Reports() {
   );
 }
 
-type CtrRow = { userId: string; customer?: { firstName: string; lastName: string } | null; businessDate: string; totalCashIn: string; totalCashOut: string; transactionIds: readonly string[] };
+type CtrRow = { userId: string; customer?: { firstName: string; lastName: string } | null; identity?: IdentityView | null; businessDate: string; totalCashIn: string; totalCashOut: string; transactionIds: readonly string[] };
 function CtrTable({ filings }: { filings: readonly CtrRow[] }) {
   return (
     <table className="grid">
@@ -101,6 +102,7 @@ function CtrTable({ filings }: { filings: readonly CtrRow[] }) {
         <tr>
           <th scope="col">Business day</th>
           <th scope="col">Customer</th>
+          <IdentityHeaders />
           <th scope="col" className="num">Cash in</th>
           <th scope="col" className="num">Cash out</th>
           <th scope="col" className="num">Transactions</th>
@@ -111,6 +113,7 @@ function CtrTable({ filings }: { filings: readonly CtrRow[] }) {
           <tr key={`${f.userId}-${f.businessDate}`}>
             <td>{f.businessDate}</td>
             <td title={f.userId}>{personName(f.customer, f.userId)}</td>
+            <IdentityCells identity={f.identity} />
             <td className="num">{formatMoney(f.totalCashIn)}</td>
             <td className="num">{formatMoney(f.totalCashOut)}</td>
             <td className="num">{f.transactionIds.length}</td>

@@ -18,6 +18,7 @@ const inReview = (id: string, detail: string) => ({
   decidedAt: null,
   checks: [check("mrz_format", true), check("country_risk", false, detail)],
   customer: { __typename: "User", id: `user-${id}`, firstName: "Anna", lastName: `Person-${id}` },
+  identity: { __typename: "CustomerIdentity", dateOfBirth: "1990-05-17", documentType: "PASSPORT", documentNumberMasked: `••••${id.padStart(4, "0")}` },
 });
 
 const withRouter = (Wrapper: ({ children }: { children: ReactNode }) => ReactNode) =>
@@ -94,6 +95,7 @@ describe("KYC review queue", () => {
     const { user } = setup(decided);
     await screen.findByTestId("review-queue");
     expect(within(item("k1")).getByRole("link", { name: "Anna Person-k1" }).getAttribute("href")).toBe("/compliance/customers/user-k1");
+    expect(within(item("k1")).getByText("born 1990-05-17 · passport ••••00k1", { exact: false })).toBeTruthy();
     await user.type(within(item("k1")).getByLabelText("Reason for the decision"), "Documented source of funds");
     await user.click(within(item("k1")).getByRole("button", { name: "Approve" }));
     await waitFor(() => expect(item("k1")).toBeNull());
@@ -101,9 +103,25 @@ describe("KYC review queue", () => {
     const table = await screen.findByTestId("decided-verifications");
     expect(within(table).getByRole("link", { name: "Anna Person-k1" })).toBeTruthy();
     expect(within(table).getByText("Documented source of funds")).toBeTruthy();
+    expect(within(table).getByTestId("born").textContent).toBe("1990-05-17");
+    expect(within(table).getByTestId("document").textContent).toBe("passport ••••00k1");
     expect(within(table).getByTestId("decided-k1").textContent).toBe("Verified");
     await user.selectOptions(screen.getByLabelText("Outcome"), "REJECTED");
     expect(await screen.findByText("No decided verification.")).toBeTruthy();
+  });
+
+  it("when a licence's expiry is implausible, then it can only be rejected: no Approve button, a rejection is sent", async () => {
+    const odd = { ...inReview("k3", ""), documentType: "DRIVERS_LICENSE", checks: [check("document_expiry_plausible", false, "expiry date 9999-12-31 is more than 15 years ahead")] };
+    const api = scriptedClient({ KycReviewQueue: () => ({ data: { kycVerifications: [odd] } }), DecideKyc: (variables) => decided(variables) });
+    render(<ReviewQueue />, { wrapper: withRouter(api.wrapper) });
+    const user = userEvent.setup();
+    await screen.findByTestId("review-queue");
+    expect(within(item("k3")).queryByRole("button", { name: "Approve" })).toBeNull();
+    expect(within(item("k3")).getByTestId("approve-refused").textContent).toBe("An implausible document cannot be approved.");
+    await user.type(within(item("k3")).getByLabelText("Reason for the decision"), "Expiry is no date");
+    await user.click(within(item("k3")).getByRole("button", { name: "Reject" }));
+    await waitFor(() => expect(api.sent("DecideKyc")).toHaveLength(1));
+    expect(api.sent("DecideKyc")[0].variables).toEqual({ input: { verificationId: "k3", approve: false, reason: "Expiry is no date" } });
   });
 
   it("when nothing waits for review, then the queue says so", async () => {

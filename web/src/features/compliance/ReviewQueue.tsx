@@ -6,6 +6,7 @@ import { type KycReviewQueueQuery, KycReviewQueueDocument, useDecideKycMutation,
 import { errorMessage } from "../../lib/errors";
 import { toast } from "../../lib/toast";
 import { personName } from "./case-rules";
+import { IdentityCells, IdentityHeaders, identityLine } from "./CustomerIdentity";
 import { KycChecks, KycStatusBadge, kycCheckLabel } from "./KycChecks";
 
 type QueueItem = KycReviewQueueQuery["kycVerifications"][number];
@@ -73,7 +74,7 @@ function Decided() {
             <tr>
               <th scope="col">Decided</th>
               <th scope="col">Customer</th>
-              <th scope="col">Document</th>
+              <IdentityHeaders />
               <th scope="col">Outcome</th>
               <th scope="col">Reason</th>
             </tr>
@@ -85,7 +86,7 @@ function Decided() {
                 <td>
                   <CustomerLink item={v} />
                 </td>
-                <td>{v.documentType.replace("_", " ").toLowerCase()}</td>
+                <IdentityCells identity={v.identity ?? { documentType: v.documentType }} />
                 <td>
                   <KycStatusBadge status={v.status} testId={`decided-${v.id}`} />
                 </td>
@@ -106,6 +107,8 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const failed = verification.checks.filter((c) => !c.passed);
+  // The server refuses to approve an implausible document (issue 17: it never reaches VERIFIED).
+  const implausible = failed.some((c) => c.name === "document_expiry_plausible");
 
   async function submit(approve: boolean, event?: FormEvent) {
     event?.preventDefault();
@@ -122,10 +125,10 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
   }
 
   return (
-    <form className="stack" onSubmit={(e) => void submit(true, e)} aria-label={`Review of ${verification.id}`}>
+    <form className="stack" onSubmit={(e) => void submit(!implausible, e)} aria-label={`Review of ${verification.id}`}>
       <div className="row spread">
         <span>
-          <CustomerLink item={verification} /> · {verification.documentType.replace("_", " ").toLowerCase()}
+          <CustomerLink item={verification} /> · {identityLine(verification.identity) ?? verification.documentType.replace("_", " ").toLowerCase()}
         </span>
         <span className="muted">submitted {new Date(verification.submittedAt).toLocaleString()}</span>
       </div>
@@ -139,9 +142,15 @@ function ReviewItem({ verification }: { verification: QueueItem }) {
       </div>
       <FormError message={error} />
       <div className="row">
-        <button type="submit" className="primary" disabled={loading}>
-          Approve
-        </button>
+        {implausible ? (
+          <span className="muted" data-testid="approve-refused">
+            An implausible document cannot be approved.
+          </span>
+        ) : (
+          <button type="submit" className="primary" disabled={loading}>
+            Approve
+          </button>
+        )}
         <button type="button" className="danger" disabled={loading} onClick={() => void submit(false)}>
           Reject
         </button>

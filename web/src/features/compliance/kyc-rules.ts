@@ -20,7 +20,7 @@ export type KycErrors = Partial<Record<keyof KycDraft, string>>;
 const NUMBER_RULES: Record<DocumentType, { pattern: RegExp; message: string }> = {
   PASSPORT: { pattern: /^[A-Z0-9]{6,9}$/, message: "A passport number has 6 to 9 letters or digits" },
   NATIONAL_ID: { pattern: /^[A-Z0-9]{5,20}$/, message: "An identity card number has 5 to 20 letters or digits" },
-  DRIVERS_LICENSE: { pattern: /^[A-Z0-9-]{4,20}$/, message: "A driving licence number has 4 to 20 letters, digits or hyphens" },
+  DRIVERS_LICENSE: { pattern: /^[A-Z0-9]{4,20}$/, message: "A driving licence number has 4 to 20 letters or digits" },
 };
 
 const MRZ_LINE = /^[A-Z0-9<]{44}$/;
