@@ -34,7 +34,7 @@ if (chainId === 31337) fs.rmSync(path.join(root, "ignition", "deployments", depl
 
 const deploymentBlock = (await publicClient.getBlockNumber()) + 1n;
 const deployed = await ignition.deploy(BlockGuardian, { deploymentId, displayUi: false });
-const { usd, gold, bill, dex, vault, strategy, source } = deployed;
+const { usd, gold, bill, dex, vault, strategy, source, auditAnchor } = deployed;
 
 const token = async (contract: typeof usd) => ({
   address: contract.address,
@@ -52,7 +52,7 @@ const record = {
   chainId,
   network: networkName,
   deploymentBlock: Number(deploymentBlock),
-  contracts: { OrderBookDEX: dex.address, StrategyVault: vault.address, FixedRateStrategy: strategy.address, FixedRateYieldSource: source.address },
+  contracts: { OrderBookDEX: dex.address, StrategyVault: vault.address, FixedRateStrategy: strategy.address, FixedRateYieldSource: source.address, AuditAnchor: auditAnchor.address },
   tokens: { dUSD: await token(usd), TGLD: await token(gold), TBILL: await token(bill) },
   pairs,
 };
