@@ -23,8 +23,10 @@ export class OnChainCheckpointLedger implements CheckpointLedger {
     this.wallet = createWalletClient({ account: this.account, transport: http(rpcUrl, { retryCount: 1 }) });
   }
 
-  /** Refuses to start when the key is not the contract's owner: every anchor would revert. */
+  /** Refuses to start when the contract is missing or the key is not its owner: every anchor would fail. */
   async assertOwner(): Promise<void> {
+    const code = await this.client.getCode({ address: this.address });
+    if (!code || code === "0x") throw new Error(`AuditAnchor ${this.address} from the deployments file has no code on this chain: deploy the contracts again`);
     const owner = await this.client.readContract({ address: this.address, abi: auditAnchorAbi, functionName: "owner" });
     if (owner.toLowerCase() !== this.account.address.toLowerCase()) {
       throw new Error(`AUDIT_ANCHOR_PRIVATE_KEY is account ${this.account.address}, but AuditAnchor ${this.address} is owned by ${owner}`);
