@@ -184,8 +184,8 @@ export class AuditAnchor {
 
   /**
    * Every checkpoint on the ledger must be in the table with the same head hash (and, when the
-   * row names its transaction, that transaction), and the chain must still have that hash at
-   * its seq. This catches what the file check cannot when the file was rewritten too.
+   * row names its transaction, that transaction), and the audit log must still have that hash
+   * at its seq. This catches what the file check cannot when the file was rewritten too.
    */
   private async firstDisagreementWithLedger(ledger: CheckpointLedger, bySeq: Map<string, Checkpoint>): Promise<string | null> {
     const anchored = await ledger.anchored();
