@@ -11,7 +11,7 @@ import { hardhat } from "@wagmi/cli/plugins";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The contracts the platform talks to (interfaces, mocks and libraries are left out). */
-const CONTRACTS = ["AssetToken", "OrderBookDEX", "StrategyVault", "FixedRateStrategy", "FixedRateYieldSource"];
+const CONTRACTS = ["AssetToken", "OrderBookDEX", "StrategyVault", "FixedRateStrategy", "FixedRateYieldSource", "AuditAnchor"];
 
 /** Addresses per chain, from the deployments/<chainId>.json files the deploy script writes. */
 function deployments(): Record<string, Record<number, `0x${string}`>> {

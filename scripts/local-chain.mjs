@@ -8,8 +8,10 @@ import { reachable, ROOT, run, spawnChild } from "./lib.mjs";
 
 const CONTRACTS = path.join(ROOT, "contracts");
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+// Hardhat's well-known development key of account #0 (public; never holds anything real).
+const LOCAL_ACCOUNT_0_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-/** Starts (or finds) the chain and deploys; returns the node's process (null when not ours) and fills env.CHAIN_RPC_URL. */
+/** Starts (or finds) the chain and deploys; returns the node's process (null when not ours) and fills env.CHAIN_RPC_URL and, unless set, env.AUDIT_ANCHOR_PRIVATE_KEY. */
 export async function startLocalChain(env) {
   if (env.CHAIN_RPC_URL || env.LOCAL_CHAIN === "off") return null;
   const port = Number(env.LOCAL_CHAIN_PORT ?? 8545);
@@ -32,5 +34,7 @@ export async function startLocalChain(env) {
     throw new Error(`deploying the contracts to ${url} failed (exit ${code})`);
   }
   env.CHAIN_RPC_URL = url;
+  // The local node's account #0 deployed the AuditAnchor, so it is the one allowed to anchor.
+  env.AUDIT_ANCHOR_PRIVATE_KEY ??= LOCAL_ACCOUNT_0_KEY;
   return node;
 }

@@ -20,8 +20,10 @@ const file = path.join(process.env.DEPLOYMENTS_DIR ?? path.join(root, "deploymen
 
 if (fs.existsSync(file) && !process.env.DEPLOY_FORCE) {
   const recorded = JSON.parse(fs.readFileSync(file, "utf8"));
-  const code = await publicClient.getCode({ address: recorded.contracts.OrderBookDEX });
-  if (code && code !== "0x") {
+  // Every recorded contract, not just the DEX: a node deployed to before a contract was added
+  // (the AuditAnchor) would otherwise keep a file naming an address with no code.
+  const codes = await Promise.all(Object.values(recorded.contracts as Record<string, `0x${string}`>).map((address) => publicClient.getCode({ address })));
+  if (codes.every((code) => code && code !== "0x")) {
     console.log(`BlockGuardian contracts already on chain ${chainId} (${file}); nothing to do.`);
     process.exit(0);
   }
@@ -34,7 +36,7 @@ if (chainId === 31337) fs.rmSync(path.join(root, "ignition", "deployments", depl
 
 const deploymentBlock = (await publicClient.getBlockNumber()) + 1n;
 const deployed = await ignition.deploy(BlockGuardian, { deploymentId, displayUi: false });
-const { usd, gold, bill, dex, vault, strategy, source } = deployed;
+const { usd, gold, bill, dex, vault, strategy, source, auditAnchor } = deployed;
 
 const token = async (contract: typeof usd) => ({
   address: contract.address,
@@ -52,7 +54,7 @@ const record = {
   chainId,
   network: networkName,
   deploymentBlock: Number(deploymentBlock),
-  contracts: { OrderBookDEX: dex.address, StrategyVault: vault.address, FixedRateStrategy: strategy.address, FixedRateYieldSource: source.address },
+  contracts: { OrderBookDEX: dex.address, StrategyVault: vault.address, FixedRateStrategy: strategy.address, FixedRateYieldSource: source.address, AuditAnchor: auditAnchor.address },
   tokens: { dUSD: await token(usd), TGLD: await token(gold), TBILL: await token(bill) },
   pairs,
 };

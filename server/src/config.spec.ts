@@ -50,7 +50,15 @@ describe("config", () => {
       confirmations: 0,
       reorgDepth: 64,
       linkDomain: "localhost",
+      auditAnchorPrivateKey: undefined,
     });
     expect(() => loadConfig({ CHAIN_RPC_URL: "ftp://chain" })).to.throw(ConfigError, /CHAIN_RPC_URL/);
+  });
+
+  it("when AUDIT_ANCHOR_PRIVATE_KEY is set, then it needs CHAIN_RPC_URL and the shape of a private key", () => {
+    const key = `0x${"ab".repeat(32)}`;
+    expect(loadConfig({ CHAIN_RPC_URL: "http://chain:8545", AUDIT_ANCHOR_PRIVATE_KEY: key }).chain.auditAnchorPrivateKey).to.equal(key);
+    expect(() => loadConfig({ AUDIT_ANCHOR_PRIVATE_KEY: key })).to.throw(ConfigError, /AUDIT_ANCHOR_PRIVATE_KEY: needs CHAIN_RPC_URL/);
+    expect(() => loadConfig({ CHAIN_RPC_URL: "http://chain:8545", AUDIT_ANCHOR_PRIVATE_KEY: "ab".repeat(32) })).to.throw(ConfigError, /AUDIT_ANCHOR_PRIVATE_KEY/);
   });
 });

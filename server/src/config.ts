@@ -121,6 +121,8 @@ const schema = z.object({
   /** Every checkpoint is appended here too (keep it somewhere the database's administrators cannot write). */
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  /** Private key (0x + 64 hex) of the account that owns the AuditAnchor contract; with CHAIN_RPC_URL, every checkpoint is anchored on chain. */
+  AUDIT_ANCHOR_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x and 64 hex digits").optional(),
   /** Who may introspect the schema: `all`, `authenticated` (signed-in callers), `off`. Default: `authenticated` in production, else `all`. */
   INTROSPECTION: z.enum(["all", "authenticated", "off"]).optional(),
   /** PEM certificate chain and private key: both set, the port serves HTTPS and WSS only (TLS 1.3). */
@@ -180,6 +182,8 @@ export interface Config {
     confirmations: number;
     reorgDepth: number;
     linkDomain: string;
+    /** Owner of the AuditAnchor contract; undefined: checkpoints are not anchored on chain. */
+    auditAnchorPrivateKey?: `0x${string}`;
   };
   shutdownGraceMs: number;
   mail: { smtpUrl?: string; from: string; publicUrl: string };
@@ -237,6 +241,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (v.NODE_ENV === "production" && !v.AUDIT_SIGNING_KEY_FILE && !v.AUDIT_SIGNING_KEY) {
     throw new ConfigError(["AUDIT_SIGNING_KEY_FILE: required in production (an Ed25519 key kept outside the database)"]);
+  }
+  if (v.AUDIT_ANCHOR_PRIVATE_KEY && !v.CHAIN_RPC_URL) {
+    throw new ConfigError(["AUDIT_ANCHOR_PRIVATE_KEY: needs CHAIN_RPC_URL (the chain the AuditAnchor contract is on)"]);
   }
   if ((v.TLS_CERT_FILE === undefined) !== (v.TLS_KEY_FILE === undefined)) {
     throw new ConfigError(["TLS_CERT_FILE and TLS_KEY_FILE: set both or neither"]);
@@ -318,6 +325,7 @@ export function loadConfig(env: Env = process.env): Config {
       confirmations: v.CHAIN_CONFIRMATIONS,
       reorgDepth: v.CHAIN_REORG_DEPTH,
       linkDomain: v.WALLET_LINK_DOMAIN,
+      auditAnchorPrivateKey: v.AUDIT_ANCHOR_PRIVATE_KEY as `0x${string}` | undefined,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
     auditAnchor: {

@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
-import path from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, type PublicClient, type WalletClient, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -11,13 +8,8 @@ import { loadConfig } from "../src/config";
 import { createLogger } from "../src/infra/logger";
 import { assetTokenAbi, orderBookDexAbi } from "../src/chain/abis";
 import { topics } from "../src/infra/pubsub";
-import { bearer, codeOf, gql, registerUser, startTestServer, subscribe, tempDir, testEnv, type TestUser, wsClient } from "./helpers";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const CONTRACTS = path.join(ROOT, "contracts");
-// Hardhat 3 needs Node 22: the `node` devDependency's binary (the one npm scripts run).
-const NODE22 = path.join(ROOT, "node_modules", "node", "bin", "node");
-const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+import { type HardhatNode, startHardhatNode } from "./hardhat-node";
+import { bearer, codeOf, gql, registerUser, startTestServer, subscribe, testEnv, type TestUser, wsClient } from "./helpers";
 
 // Hardhat's well-known development keys (accounts #1 and #2 of every local node).
 const BUYER = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
@@ -40,10 +32,9 @@ interface Deployed {
 
 describe("chain indexing against a hardhat node", function () {
   this.timeout(120_000);
-  let node: ChildProcess;
+  let node: HardhatNode;
   let rpcUrl: string;
   let deployed: Deployed;
-  let deploymentsDir: string;
   let chain: PublicClient;
   let server: RunningServer;
   let user: TestUser;
@@ -74,13 +65,9 @@ describe("chain indexing against a hardhat node", function () {
   }
 
   before(async () => {
-    const port = await freePort();
-    rpcUrl = `http://127.0.0.1:${port}`;
-    node = spawn(NODE22, [HARDHAT, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: CONTRACTS, stdio: ["ignore", "pipe", "pipe"] });
-    await outputMatches(node, /Started HTTP and WebSocket JSON-RPC server/);
-    const dir = (deploymentsDir = tempDir("bg-chain-"));
-    await runToEnd(NODE22, [HARDHAT, "run", "--network", "localhost", "scripts/deploy.ts"], { cwd: CONTRACTS, env: { ...process.env, CHAIN_RPC_URL: rpcUrl, DEPLOYMENTS_DIR: dir } });
-    const file = path.join(dir, "31337.json");
+    node = await startHardhatNode();
+    rpcUrl = node.rpcUrl;
+    const file = node.deploymentsFile;
     const record = JSON.parse(fs.readFileSync(file, "utf8")) as { contracts: { OrderBookDEX: Address }; tokens: Record<string, { address: Address }> };
     deployed = { dex: record.contracts.OrderBookDEX, gold: record.tokens.TGLD.address, usd: record.tokens.dUSD.address, file };
     chain = createPublicClient({ chain: hardhat, transport: http(rpcUrl) }) as PublicClient;
@@ -94,8 +81,7 @@ describe("chain indexing against a hardhat node", function () {
 
   after(async () => {
     await server?.stop();
-    node?.kill("SIGTERM");
-    if (deploymentsDir) fs.rmSync(deploymentsDir, { recursive: true, force: true });
+    node?.stop();
   });
 
   it("when a wallet signs its challenge, then it is linked once; a replayed, foreign or wrong signature is refused", async () => {
@@ -284,47 +270,4 @@ async function subscribed(server: RunningServer, sub: { events: unknown[] }): Pr
     if (sub.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return sub.events.length;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function outputMatches(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        child.stdout?.off("data", onData);
-        child.stdout?.resume();
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (seen += chunk.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${seen}`));
-    });
-  });
-}
-
-function runToEnd(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`))));
-  });
 }

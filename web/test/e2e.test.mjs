@@ -1,8 +1,9 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import Redis from "ioredis";
-import { artifacts, buildApp, channel, createUser, launchBrowser, passportFor, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
+import { artifacts, buildApp, channel, createUser, gql, launchBrowser, passportFor, primeMarket, startServer, totp, totpStepNow } from "./harness.mjs";
 
 // One server (with the built-in market maker, prices injected through Redis as a feed would)
 // and one browser for the whole walk; each test continues where the previous one left off, as
@@ -19,6 +20,8 @@ describe("web app in headless Chromium", function () {
   let officerContext;
   let officerPage;
   let traderId;
+  /** The server's DATA_DIR: with no SMTP_URL, reset mail lands in its outbox/. */
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bg-e2e-"));
   /** Chromium reports every blocked script, style, worker or connection on the console. */
   const cspViolations = [];
   const watchCsp = (target) =>
@@ -47,7 +50,7 @@ describe("web app in headless Chromium", function () {
   before(async function () {
     if (!process.env.REDIS_URL) throw new Error("REDIS_URL must be set: the test injects quotes through Redis");
     const distDir = await buildApp();
-    server = await startServer(distDir, { MARKET_MAKER: "true", VALUATION_PUBLISH_INTERVAL_MS: "100" });
+    server = await startServer(distDir, { MARKET_MAKER: "true", VALUATION_PUBLISH_INTERVAL_MS: "100", DATA_DIR: dataDir });
     redis = new Redis(process.env.REDIS_URL);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -335,7 +338,51 @@ describe("web app in headless Chromium", function () {
     await officerPage.getByTestId("decided-verifications").locator(adaLink).waitFor();
   });
 
+  it("when a user follows 'Forgot password?', then the mailed link sets a new password and they sign in with it", async () => {
+    const forgetful = { email: `forgetful-${Date.now()}@example.com`, password: "the old long phrase 42" };
+    await gql(server.url, `mutation ($i: RegisterInput!) { register(input: $i) { user { id } } }`, { i: { ...forgetful, firstName: "Fred", lastName: "Forgetful" } });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const visitor = await context.newPage();
+    watchCsp(visitor);
+    try {
+      await visitor.goto(`${server.url}/login`);
+      await visitor.getByRole("link", { name: "Forgot password?" }).click();
+      // The sign-in form has an Email field too: wait until the (lazily loaded) page replaced it.
+      await visitor.getByRole("heading", { name: "Forgot your password?" }).waitFor();
+      await visitor.getByLabel("Email").fill(forgetful.email);
+      await visitor.getByRole("button", { name: "Send reset link" }).click();
+      await visitor.getByRole("status").filter({ hasText: forgetful.email }).waitFor();
+      await visitor.screenshot({ path: path.join(artifacts, "forgot-password.png"), fullPage: true });
+      // The mail is written after the answer (so timing tells nothing): wait for it in the outbox.
+      const token = await mailedResetToken(path.join(dataDir, "outbox"), forgetful.email);
+      await visitor.goto(`${server.url}/reset-password#token=${token}`);
+      await visitor.getByLabel("New password", { exact: true }).fill("a brand new long phrase 42");
+      await visitor.getByRole("button", { name: "Set new password" }).click();
+      await visitor.getByRole("status").filter({ hasText: "every session was signed out" }).waitFor();
+      await visitor.screenshot({ path: path.join(artifacts, "reset-password.png"), fullPage: true });
+      await visitor.getByRole("region", { name: "Password changed" }).getByRole("link", { name: "Sign in" }).click();
+      await visitor.getByRole("heading", { name: "Sign in" }).waitFor();
+      await visitor.getByLabel("Email").fill(forgetful.email);
+      await visitor.getByLabel("Password").fill("a brand new long phrase 42");
+      await visitor.getByRole("button", { name: "Sign in" }).click();
+      await visitor.waitForURL(/\/portfolios$/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("when every screen has been walked, the playground included, then the browser reported no Content Security Policy violation", () => {
     expect(cspViolations).to.deep.equal([]);
   });
 });
+
+/** The reset token in the newest outbox mail to `to`, once the server has written it. */
+async function mailedResetToken(outbox, to) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    const mails = fs.existsSync(outbox) ? fs.readdirSync(outbox).map((name) => fs.readFileSync(path.join(outbox, name), "utf8")) : [];
+    const token = mails.filter((mail) => mail.includes(`To: ${to}`)).map((mail) => /#token=([A-Za-z0-9_-]+)/.exec(mail)?.[1]).find(Boolean);
+    if (token) return token;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no reset mail to ${to} in ${outbox}`);
+}

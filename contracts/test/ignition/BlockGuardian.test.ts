@@ -8,7 +8,7 @@ const { viem, ignition } = await network.create();
 
 describe("Ignition: BlockGuardian module", () => {
   it("when the module deploys, then the tokens, pairs, vault wiring and demo balances are in place and a trade settles", async () => {
-    const { usd, gold, bill, dex, vault, strategy, source } = await ignition.deploy(BlockGuardian, { displayUi: false });
+    const { usd, gold, bill, dex, vault, strategy, source, auditAnchor } = await ignition.deploy(BlockGuardian, { displayUi: false });
     const [admin, treasury, alice] = await viem.getWalletClients();
 
     expect(await usd.read.symbol()).to.equal("dUSD");
@@ -22,6 +22,10 @@ describe("Ignition: BlockGuardian module", () => {
     expect(await dex.read.pairIdOf([bill.address, usd.address, LOT_SIZES.TBILL])).to.equal(2);
     expect((await dex.read.getPair([1])).minLots).to.equal(MIN_LOTS.TGLD);
     expect((await dex.read.getPair([2])).minLots).to.equal(MIN_LOTS.TBILL);
+
+    // The server anchors audit checkpoints with the deployer's account (npm start: the node's #0).
+    expect(await auditAnchor.read.owner()).to.equal(getAddress(admin.account.address));
+    expect(await auditAnchor.read.latestSeq()).to.equal(0n);
 
     expect(await vault.read.strategy()).to.equal(getAddress(strategy.address));
     expect(await vault.read.asset()).to.equal(getAddress(usd.address));

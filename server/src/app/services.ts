@@ -55,7 +55,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   compliance.useLinkedWallets(wallets);
   return {
     audit,
-    auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log),
+    auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log, chain?.checkpointLedger ?? null),
     authenticator: new Authenticator(dataSource, tokens),
     auth: new AuthService(dataSource, tokens, mfa, loginGuard, audit, secrets.cipher, config.bcryptCost, compliance),
     passwords: new PasswordService(dataSource, tokens, loginGuard, audit, mailer, { bcryptCost: config.bcryptCost, publicUrl: config.mail.publicUrl }, log),

@@ -26,6 +26,24 @@ export interface AnchorOptions {
   intervalMs: number;
 }
 
+/** A checkpoint as the chain recorded it (the AuditAnchor contract's event). */
+export interface AnchoredCheckpoint {
+  seq: string;
+  headHash: string;
+  txHash: string;
+}
+
+/**
+ * Somewhere outside the database that keeps checkpoints: the AuditAnchor contract (built by the
+ * chain feature when CHAIN_RPC_URL and AUDIT_ANCHOR_PRIVATE_KEY are set).
+ */
+export interface CheckpointLedger {
+  /** Records one checkpoint; resolves with the transaction hash once it is mined. */
+  anchor(seq: string, headHash: string): Promise<string>;
+  /** Every checkpoint the ledger holds, oldest first. */
+  anchored(): Promise<AnchoredCheckpoint[]>;
+}
+
 /** What is signed: the seq and the head hash at that seq, nothing else. */
 const message = (seq: string, headHash: string) => Buffer.from(`blockguardian-audit-checkpoint:${seq}:${headHash}`, "utf8");
 
@@ -48,6 +66,7 @@ export class AuditAnchor {
     private readonly audit: AuditService,
     private readonly options: AnchorOptions,
     private readonly log: Logger,
+    private readonly ledger: CheckpointLedger | null = null,
   ) {
     this.privateKey = options.keyPem ? createPrivateKey(options.keyPem) : loadOrCreateKey(options.keyFile, options.generateKey, log);
     this.publicKey = createPublicKey(this.privateKey);
@@ -56,7 +75,11 @@ export class AuditAnchor {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running = this.checkpoint().catch((error: unknown) => this.log.error({ err: error }, "audit checkpoint failed"));
+      // An anchor transaction can outlast the interval; the next tick waits its turn.
+      if (this.running) return;
+      this.running = this.checkpoint()
+        .catch((error: unknown) => this.log.error({ err: error }, "audit checkpoint failed"))
+        .finally(() => (this.running = undefined));
     }, this.options.intervalMs);
     this.timer.unref();
   }
@@ -78,17 +101,33 @@ export class AuditAnchor {
       signedAt: new Date(),
       signature: sign(null, message(head.seq, head.hash), this.privateKey).toString("base64"),
       publicKey: this.publicKeyPem,
-      anchor: null,
+      // Anchored before the row is written: rows are append-only, so the anchor cannot be added later.
+      anchor: await this.anchorOnChain(head.seq, head.hash),
     };
     // Two processes may sign the same head: the first row stands, the second changes nothing.
     const inserted = await this.dataSource.query(
-      `INSERT INTO audit_checkpoints (seq, head_hash, signed_at, signature, public_key) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING RETURNING seq`,
-      [checkpoint.seq, checkpoint.headHash, checkpoint.signedAt, checkpoint.signature, checkpoint.publicKey],
+      `INSERT INTO audit_checkpoints (seq, head_hash, signed_at, signature, public_key, anchor) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING RETURNING seq`,
+      [checkpoint.seq, checkpoint.headHash, checkpoint.signedAt, checkpoint.signature, checkpoint.publicKey, checkpoint.anchor],
     );
     if (inserted.length === 0) return null;
     fs.mkdirSync(path.dirname(this.options.checkpointFile), { recursive: true });
     fs.appendFileSync(this.options.checkpointFile, `${JSON.stringify({ seq: checkpoint.seq, headHash: checkpoint.headHash, signedAt: checkpoint.signedAt.toISOString(), signature: checkpoint.signature })}\n`, { mode: 0o600 });
     return checkpoint;
+  }
+
+  /**
+   * The anchor transaction's hash, or null when there is no ledger or it refused: the signed
+   * checkpoint is kept either way. A refusal is usually another process (or this one before a
+   * crash) having anchored this seq already; its event is then checked against this row.
+   */
+  private async anchorOnChain(seq: string, headHash: string): Promise<string | null> {
+    if (!this.ledger) return null;
+    try {
+      return await this.ledger.anchor(seq, headHash);
+    } catch (error) {
+      this.log.warn({ err: error, seq }, "audit checkpoint signed but not anchored on chain");
+      return null;
+    }
   }
 
   /** Newest first. */
@@ -139,7 +178,28 @@ export class AuditAnchor {
       // A checkpoint in the file but not in the table (or not the same) was removed or replaced.
       if (!kept || kept.headHash !== filed.headHash || kept.signature !== filed.signature) return broken(filed.seq);
     }
-    return chain;
+    const disagreeing = this.ledger ? await this.firstDisagreementWithLedger(this.ledger, bySeq) : null;
+    return disagreeing ? broken(disagreeing) : chain;
+  }
+
+  /**
+   * Every checkpoint on the ledger must be in the table with the same head hash (and, when the
+   * row names its transaction, that transaction), and the audit log must still have that hash
+   * at its seq. This catches what the file check cannot when the file was rewritten too.
+   */
+  private async firstDisagreementWithLedger(ledger: CheckpointLedger, bySeq: Map<string, Checkpoint>): Promise<string | null> {
+    const anchored = await ledger.anchored();
+    for (const event of anchored) {
+      const kept = bySeq.get(event.seq);
+      if (!kept || kept.headHash !== event.headHash || (kept.anchor !== null && kept.anchor !== event.txHash)) return event.seq;
+      const [row] = await this.dataSource.query(`SELECT hash FROM audit_logs WHERE seq = $1`, [event.seq]);
+      if (!row || row.hash !== event.headHash) return event.seq;
+    }
+    const onLedger = new Set(anchored.map((event) => event.txHash));
+    const elsewhere = [...bySeq.values()].filter((checkpoint) => checkpoint.anchor !== null && !onLedger.has(checkpoint.anchor)).length;
+    // Anchored in another deployment of the contract (a new chain or anchoring key): not evidence either way.
+    if (elsewhere > 0) this.log.warn({ checkpoints: elsewhere }, "audit checkpoints anchored outside the configured AuditAnchor contract were not compared");
+    return null;
   }
 }
 

@@ -2,4 +2,4 @@ export { AuditLogRow } from "./audit.entity";
 export { AuditService, AUDIT_COLUMNS, type AuditEventInput } from "./audit.service";
 export { AuditResolver } from "./audit.resolver";
 export { AuditEvent } from "./audit.types";
-export { AuditAnchor, type Checkpoint } from "./audit-anchor";
+export { type AnchoredCheckpoint, AuditAnchor, type Checkpoint, type CheckpointLedger } from "./audit-anchor";

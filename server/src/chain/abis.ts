@@ -772,6 +772,94 @@ export const assetTokenAbi = [
 ] as const
 
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// AuditAnchor
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+/**
+ *
+ */
+export const auditAnchorAbi = [
+  {
+    type: 'constructor',
+    inputs: [{ name: 'owner_', internalType: 'address', type: 'address' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'caller', internalType: 'address', type: 'address' }],
+    name: 'AuditAnchorNotOwner',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'seq', internalType: 'uint256', type: 'uint256' },
+      { name: 'latestSeq', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'AuditAnchorSeqNotIncreasing',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'seq', internalType: 'uint256', type: 'uint256', indexed: true },
+      {
+        name: 'headHash',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: false,
+      },
+    ],
+    name: 'AuditCheckpointAnchored',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'seq', internalType: 'uint256', type: 'uint256' },
+      { name: 'headHash', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'anchor',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'seq', internalType: 'uint256', type: 'uint256' }],
+    name: 'headHashOf',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'latestSeq',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'owner',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+] as const
+
+/**
+ *
+ */
+export const auditAnchorAddress = {
+  31337: '0xE6E340D132b5f46d1e472DebcD681B2aBc16e57E',
+} as const
+
+/**
+ *
+ */
+export const auditAnchorConfig = {
+  address: auditAnchorAddress,
+  abi: auditAnchorAbi,
+} as const
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 // FixedRateStrategy
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 

@@ -1,8 +1,10 @@
 import { createPublicClient, http, type PublicClient } from "viem";
 import type { DataSource } from "typeorm";
+import type { CheckpointLedger } from "../audit";
 import type { Config } from "../config";
 import type { Logger } from "../infra/logger";
 import type { PubSub } from "../infra/pubsub";
+import { OnChainCheckpointLedger } from "./audit-anchor-ledger";
 import { ChainIndexer } from "./chain-indexer";
 import { type Deployment, deploymentsFile, loadDeployment, type PairInfo } from "./deployment";
 import { type TrackedToken, WalletBalances } from "./wallet-balances";
@@ -15,6 +17,8 @@ export interface ChainRuntime {
   balances: WalletBalances;
   holdings: StoredWalletHoldings;
   indexer: ChainIndexer;
+  /** Set when AUDIT_ANCHOR_PRIVATE_KEY is: audit checkpoints are anchored in the AuditAnchor contract. */
+  checkpointLedger: CheckpointLedger | null;
 }
 
 /**
@@ -38,8 +42,17 @@ export async function openChain(config: Config["chain"], dataSource: DataSource,
   const chainLog = log.child({ feature: "chain", chainId });
   const balances = new WalletBalances(client, tokens, dataSource, pubsub, chainLog);
   const indexer = new ChainIndexer(client, deployment, pairs, dataSource, pubsub, balances, chainLog, config);
-  log.info({ chainId, dex: deployment.dex, deployments: file, pairs: [...pairs.values()].map((pair) => pair.symbol) }, "chain features on");
-  return { chainId, deployment, balances, holdings: new StoredWalletHoldings(dataSource), indexer };
+  const checkpointLedger = await openCheckpointLedger(config, client, deployment, file);
+  log.info({ chainId, dex: deployment.dex, deployments: file, pairs: [...pairs.values()].map((pair) => pair.symbol), auditAnchor: checkpointLedger ? deployment.auditAnchor : null }, "chain features on");
+  return { chainId, deployment, balances, holdings: new StoredWalletHoldings(dataSource), indexer, checkpointLedger };
+}
+
+async function openCheckpointLedger(config: Config["chain"], client: PublicClient, deployment: Deployment, file: string): Promise<CheckpointLedger | null> {
+  if (!config.auditAnchorPrivateKey || !config.rpcUrl) return null;
+  if (!deployment.auditAnchor) throw new Error(`AUDIT_ANCHOR_PRIVATE_KEY is set, but the deployments file ${file} has no AuditAnchor contract`);
+  const ledger = new OnChainCheckpointLedger(client, config.rpcUrl, config.auditAnchorPrivateKey, deployment.auditAnchor, deployment.deploymentBlock);
+  await ledger.assertOwner();
+  return ledger;
 }
 
 async function tokenizedPairs(deployment: Deployment, dataSource: DataSource, log: Logger): Promise<Map<bigint, PairInfo>> {

@@ -9,7 +9,7 @@ const address = z.string().refine((value) => isAddress(value), "expected an addr
 const schema = z.object({
   chainId: z.number().int().positive(),
   deploymentBlock: z.number().int().min(0),
-  contracts: z.object({ OrderBookDEX: address }).passthrough(),
+  contracts: z.object({ OrderBookDEX: address, AuditAnchor: address.optional() }).passthrough(),
   tokens: z.record(z.string(), z.object({ address, symbol: z.string(), name: z.string(), decimals: z.number().int().min(0).max(36) })),
   pairs: z.array(
     z.object({
@@ -41,6 +41,8 @@ export interface Deployment {
   chainId: number;
   deploymentBlock: bigint;
   dex: Address;
+  /** Absent in deployments made before the anchor existed. */
+  auditAnchor?: Address;
   pairs: Map<bigint, PairInfo>;
 }
 
@@ -66,5 +68,5 @@ export function loadDeployment(file: string, chainId: number): Deployment {
   for (const pair of record.pairs) {
     pairs.set(BigInt(pair.pairId), { pairId: BigInt(pair.pairId), symbol: pair.symbol, base: token(pair.base), quote: token(pair.quote), lotSize: BigInt(pair.lotSize) });
   }
-  return { chainId, deploymentBlock: BigInt(record.deploymentBlock), dex: record.contracts.OrderBookDEX, pairs };
+  return { chainId, deploymentBlock: BigInt(record.deploymentBlock), dex: record.contracts.OrderBookDEX, auditAnchor: record.contracts.AuditAnchor, pairs };
 }

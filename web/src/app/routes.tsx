@@ -24,6 +24,8 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 export const ROUTES: AppRoute[] = [
   { path: "/login", title: "Sign in", auth: false, component: page(() => import("../features/auth/LoginPage"), "LoginPage") },
   { path: "/register", title: "Create account", auth: false, component: page(() => import("../features/auth/RegisterPage"), "RegisterPage") },
+  { path: "/forgot-password", title: "Forgot password", auth: false, component: page(() => import("../features/auth/ForgotPasswordPage"), "ForgotPasswordPage") },
+  { path: "/reset-password", title: "Choose a new password", auth: false, component: page(() => import("../features/auth/ResetPasswordPage"), "ResetPasswordPage") },
   { path: "/portfolios", title: "Portfolios", nav: "Portfolios", auth: true, component: page(() => import("../features/portfolio/PortfoliosPage"), "PortfoliosPage") },
   { path: "/portfolios/:id", title: "Portfolio", auth: true, component: page(() => import("../features/portfolio/PortfolioDashboard"), "PortfolioDashboard") },
   { path: "/trade/:symbol?", title: "Trade", nav: "Trade", auth: true, component: page(() => import("../features/trade/TradePage"), "TradePage") },

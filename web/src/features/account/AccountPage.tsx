@@ -1,6 +1,7 @@
 import { ErrorState, Loading } from "../../components/ui/States";
 import { useMeQuery } from "../../gql/graphql";
 import { ApiKeys } from "./ApiKeys";
+import { ChangePassword } from "./ChangePassword";
 import { MfaSetup } from "./MfaSetup";
 
 export function AccountPage() {
@@ -25,6 +26,10 @@ export function AccountPage() {
           <dt>KYC</dt>
           <dd>{me.kycStatus.replace("_", " ").toLowerCase()}</dd>
         </dl>
+      </section>
+      <section className="card" aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <ChangePassword />
       </section>
       <section className="card" aria-labelledby="mfa-heading">
         <h2 id="mfa-heading">Two-factor sign-in</h2>

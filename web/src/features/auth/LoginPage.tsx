@@ -73,6 +73,7 @@ export function LoginPage() {
         <Field label="Email" name="email" type="email" autoComplete="username" required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
         <FormError message={error} />
+        <Link to="/forgot-password">Forgot password?</Link>
         <button type="submit" className="primary" disabled={loginState.loading}>
           {loginState.loading ? "Signing in…" : "Sign in"}
         </button>
