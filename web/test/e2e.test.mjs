@@ -307,7 +307,7 @@ describe("web app in headless Chromium", function () {
     const adaLink = `a[href="/compliance/customers/${traderId}"]`;
     const row = officerPage.locator("[data-case-row]").filter({ has: officerPage.locator(adaLink) }).filter({ hasText: "HIGH_RISK_JURISDICTION" });
     await row.waitFor();
-    expect(await row.locator("td").nth(6).textContent(), "no SAR number before filing").to.equal("—");
+    expect(await row.getByTestId("case-sar").textContent(), "no SAR number before filing").to.equal("—");
     await row.getByRole("button", { name: "Open" }).click();
     const panel = officerPage.locator("[data-case-id]");
     await panel.getByRole("button", { name: "Assign to me" }).click();

@@ -114,7 +114,7 @@ export function Cases() {
                     <td className={`num ${c.riskScore >= 75 ? "down" : ""}`}>{c.riskScore}</td>
                     <td>{statusLabel(c.caseStatus)}</td>
                     <td>{c.assignee ? personName(c.assignee, c.assignee.id) : <span className="muted">—</span>}</td>
-                    <td>{c.sarNumber ?? <span className="muted">—</span>}</td>
+                    <td data-testid="case-sar">{c.sarNumber ?? <span className="muted">—</span>}</td>
                     <td className="num">{ageInDays(c.createdAt)}</td>
                     <td>
                       <button type="button" aria-expanded={openId === c.id} onClick={() => setOpenId(openId === c.id ? null : c.id)}>
