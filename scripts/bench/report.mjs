@@ -52,7 +52,10 @@ export async function startBuiltServer(env) {
   await buildStale();
   // BENCH_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (open it in Chrome
   // DevTools). A flag on the command line: Node refuses --cpu-prof in NODE_OPTIONS.
-  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // A bench asking for a profile through NODE_OPTIONS gets the same flags moved to the command line.
+  const asked = (env.NODE_OPTIONS ?? "").split(/\s+/).filter((flag) => flag.startsWith("--cpu-prof"));
+  if (asked.length > 0) env = { ...env, NODE_OPTIONS: (env.NODE_OPTIONS ?? "").split(/\s+/).filter((flag) => !flag.startsWith("--cpu-prof")).join(" ") };
+  const profile = asked.length > 0 ? asked : process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, path.join(ROOT, "server/dist/main.js")], {
     env: {
       PATH: process.env.PATH,

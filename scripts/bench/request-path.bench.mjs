@@ -209,9 +209,8 @@ writeSection(
   "request-path",
   `## Request path: authenticated \`{ me { id } }\` against bare Apollo
 
-\`npm run bench request-path\` — ${machine()}. **Taken on a shared machine**: other engineers'
-builds and tests ran on the same ${os.cpus().length} cores during the run, so absolute rates move
-from run to run; the ratio (both measured in alternating rounds of the same run) and the
+\`npm run bench request-path\` — ${machine()}. Load average ${os.loadavg()[0].toFixed(1)} on the ${os.cpus().length} cores when
+the report was written. Absolute rates move from run to run; the ratio (both measured in alternating rounds of the same run) and the
 server's CPU time per request are the figures to compare.
 
 Processes: the built server (\`server/dist/main.js\`, PostgreSQL and Redis on 127.0.0.1, its own

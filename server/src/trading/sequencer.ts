@@ -44,6 +44,8 @@ export class Sequencer implements CashSequencer {
   private queue: Job[] = [];
   private draining: Promise<void> | null = null;
   private lastSummaryAt = Date.now();
+  /** Publications of committed batches still on their way out. */
+  private readonly publishing = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -81,9 +83,10 @@ export class Sequencer implements CashSequencer {
     await this.submit({ kind: "openBook", instrument });
   }
 
-  /** Lets what is queued finish its commit. */
+  /** Lets what is queued finish its commit and its publication. */
   async stop(): Promise<void> {
     while (this.draining) await this.draining;
+    await Promise.all(this.publishing);
   }
 
   desk(symbol: string): InstrumentDesk | undefined {
@@ -151,7 +154,11 @@ export class Sequencer implements CashSequencer {
     this.stats.commands += jobs.length;
     this.stats.largest = Math.max(this.stats.largest, jobs.length);
     jobs.forEach((job, i) => (results[i].error ? job.reject(results[i].error) : job.resolve(results[i].value)));
-    await this.publisher.afterCommit(step!.outcome, step!.touchedDesks).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
+    // Not awaited: the next batch need not wait for Redis. Every publication of this batch is
+    // issued before afterCommit returns, so events still leave in sequence order.
+    const published = this.publisher.afterCommit(step!.outcome, step!.touchedDesks).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
+    this.publishing.add(published);
+    void published.finally(() => this.publishing.delete(published));
   }
 
   /** Once a minute at most: one audit event per instrument for the system accounts' quoting. */
