@@ -10,8 +10,8 @@ import { CaseStatus, type SuspiciousActivity } from "./compliance.types";
 import type { SuspiciousActivityConnection } from "./case.types";
 import { recomputeRiskLevel } from "./risk-level";
 import { officerText } from "./text-input";
+import { isUuid } from "../infra/graphql/text";
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 /** `<created_at ISO>|<id>`: newest first, stable under inserts. */
 const CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
 

@@ -8,8 +8,8 @@ import { CtrFilingRow, KycVerificationRow, SuspiciousActivityRow } from "./compl
 import type { CtrFiling, KycVerification, SanctionsMatch, SuspiciousActivity } from "./compliance.types";
 import { toActivity } from "./case.service";
 import type { ScreeningService } from "./screening.service";
+import { isUuid } from "../infra/graphql/text";
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 export interface CustomerView {
   user: UserView;

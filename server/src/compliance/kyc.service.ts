@@ -10,10 +10,10 @@ import type { KycDecisionInput, KycInput, KycVerification } from "./compliance.t
 import { canonicalDocumentNumber, documentChecks, IMPLAUSIBLE_CHECKS, isIsoDate, outcomeOf } from "./kyc-checks";
 import { toAlpha2 } from "./iso3166";
 import type { ScreeningService } from "./screening.service";
+import { isUuid } from "../infra/graphql/text";
 
 const DOCUMENT_TYPES = new Set(["PASSPORT", "NATIONAL_ID", "DRIVERS_LICENSE"]);
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 export const kycRequired = (message: string) => new AppError("KYC_REQUIRED", message);
 

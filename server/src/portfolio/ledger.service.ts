@@ -4,6 +4,7 @@ import { type Fixed, formatFixed, parseFixed, placesOf, ZERO } from "../infra/fi
 import { type PubSub, topics } from "../infra/pubsub";
 import type { FillInput } from "./accounts";
 import { type TransactionRow, TransactionType } from "./portfolio.entities";
+import { isUuid } from "../infra/graphql/text";
 
 /** Cash precision per currency: deposits and withdrawals off it are refused, never rounded. */
 const CURRENCY_PLACES: Record<string, number> = { USD: 2 };
@@ -90,4 +91,3 @@ export function checkCurrencyPrecision(amount: Fixed, currency: string): void {
   if (placesOf(formatFixed(amount)) > places) throw badUserInput(`${currency} amounts have at most ${places} decimal places`, "amount");
 }
 
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

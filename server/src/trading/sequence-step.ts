@@ -14,6 +14,7 @@ import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./or
 import { type Amendment, fromTicks, stepsOf, toLots, toTicks, trailForEngine, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
+import { isUuid } from "../infra/graphql/text";
 
 const ENGINE_ID_BLOCK = 1_000;
 
@@ -536,7 +537,6 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
   });
 }
 
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 const ORDER_ID: BulkColumn<OrderRow> = ["id", "uuid", (o) => o.id];
 /** What a command can change of an order. */

@@ -18,6 +18,7 @@ import type { Sequencer } from "./sequencer";
 import { OPEN_STATUSES, OrderRow, type OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
 import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
+import { isUuid } from "../infra/graphql/text";
 
 const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
 
@@ -261,4 +262,3 @@ export class TradingService {
   }
 }
 
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
