@@ -102,6 +102,10 @@ const schema = z.object({
   AML_RISK_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** How often every recently active customer is re-checked by the AML rules (0: never). */
   AML_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  /** The sweep opens a behaviour case for a customer whose anomaly score reaches this. */
+  AML_BEHAVIOUR_ALERT_SCORE: z.coerce.number().min(1).max(1000).default(15),
+  /** Days of activity the behaviour profile and its AML rule look at. */
+  AML_BEHAVIOUR_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(30),
   /** A JSON-RPC endpoint of the chain the contracts run on; unset: chain features are off. */
   CHAIN_RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The deployments file (addresses, tokens, pairs); default `contracts/deployments/<chainId>.json`. */
@@ -216,6 +220,8 @@ export interface ComplianceConfig {
   sweepIntervalMs: number;
   caseGroupingDays: number;
   riskLookbackDays: number;
+  behaviourAlertScore: number;
+  behaviourWindowDays: number;
 }
 
 export class ConfigError extends Error {
@@ -317,6 +323,8 @@ export function loadConfig(env: Env = process.env): Config {
       sweepIntervalMs: v.AML_SWEEP_INTERVAL_MS,
       caseGroupingDays: v.AML_CASE_GROUPING_DAYS,
       riskLookbackDays: v.AML_RISK_LOOKBACK_DAYS,
+      behaviourAlertScore: v.AML_BEHAVIOUR_ALERT_SCORE,
+      behaviourWindowDays: v.AML_BEHAVIOUR_WINDOW_DAYS,
     },
     chain: {
       rpcUrl: v.CHAIN_RPC_URL,

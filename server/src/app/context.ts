@@ -1,4 +1,4 @@
-import type { AnalyticsService } from "../analytics";
+import type { AnalyticsService, BehaviourService } from "../analytics";
 import type { AuditAnchor, AuditService } from "../audit";
 import type { ComplianceLoaders, ComplianceService } from "../compliance";
 import type { WalletService } from "../chain";
@@ -25,6 +25,7 @@ export interface Services {
   bars: BarService;
   listings: ListingService;
   analytics: AnalyticsService;
+  behaviour: BehaviourService;
   ledger: LedgerService;
   portfolios: PortfolioService;
   valuation: ValuationEngine;

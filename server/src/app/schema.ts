@@ -1,6 +1,6 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { AnalyticsResolver } from "../analytics";
+import { AnalyticsResolver, BehaviourResolver } from "../analytics";
 import { AuditResolver } from "../audit";
 import { AuditActorResolver, CaseNoteResolver, CaseResolver, ComplianceResolver, CtrSubjectResolver, KycSubjectResolver } from "../compliance";
 import { ChainResolver } from "../chain";
@@ -29,7 +29,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, BehaviourResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

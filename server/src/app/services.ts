@@ -1,6 +1,6 @@
-import { AnalyticsService } from "../analytics";
+import { AnalyticsService, BehaviourService } from "../analytics";
 import { AuditAnchor, AuditService } from "../audit";
-import { ComplianceService } from "../compliance";
+import { ComplianceService, internalAccountIds } from "../compliance";
 import { type ChainRuntime, WalletService } from "../chain";
 import type { Config } from "../config";
 import { ApiKeyService, AuthService, Authenticator, LoginGuard, MfaService, PasswordService, setTradingDisabled, TokenService, UserService, usersWithTradingDisabled } from "../identity";
@@ -11,7 +11,7 @@ import type { PubSub } from "../infra/pubsub";
 import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
 import { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
-import { LedgerService, PortfolioService } from "../portfolio";
+import { activityByUser, LedgerService, PortfolioService } from "../portfolio";
 import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
 import type { Services } from "./context";
@@ -53,6 +53,9 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const bars = new BarService(dataSource, marketData);
   const wallets = new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance);
   compliance.useLinkedWallets(wallets);
+  const { ctrThreshold, structuringNearPercent: nearPercent, rapidWindowHours: soonHours, behaviourWindowDays: defaultWindowDays } = config.compliance;
+  const behaviour = new BehaviourService(dataSource, audit, activityByUser, internalAccountIds, { ctrThreshold, nearPercent, soonHours, defaultWindowDays });
+  compliance.useBehaviour(behaviour);
   return {
     audit,
     auditAnchor: new AuditAnchor(dataSource, audit, config.auditAnchor, log, chain?.checkpointLedger ?? null),
@@ -67,6 +70,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     bars,
     listings: new ListingService(dataSource, instruments, marketData, bars, audit, (instrument) => trading.openBook(instrument)),
     analytics: new AnalyticsService(bars, instruments),
+    behaviour,
     ledger,
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),

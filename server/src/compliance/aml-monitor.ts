@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import type { BehaviourProfile } from "../analytics";
 import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
 import { formatFixed, mulFixed, parseFixed } from "../infra/fixed";
@@ -6,13 +7,23 @@ import type { Logger } from "../infra/logger";
 import { type CasePolicy, raiseAlert } from "./alerts";
 import { isCustomerSql, isInternalAccount } from "./internal-accounts";
 import { recomputeRiskLevel } from "./risk-level";
-import { type AmlThresholds, businessDate, type RuleHit, ctrTotals, evaluate, highRiskJurisdiction, type Movement, type MovementType, rapidInOut, structuring, velocity } from "./aml-rules";
+import { type AmlThresholds, behaviouralAnomaly, businessDate, type RuleHit, ctrTotals, evaluate, highRiskJurisdiction, type Movement, type MovementType, rapidInOut, structuring, velocity } from "./aml-rules";
 
 /** What the trading gateway hands over after a commit: fills with their order's owner. */
 export interface TradedFill {
   fill: { id: string; price: string; quantity: string };
   order: { userId: string };
 }
+
+/** The behaviour analytics, as the AML rule and the customer view read it. */
+export interface BehaviourSource {
+  /** Every customer active in the window, the most anomalous first. */
+  population(windowDays?: number, now?: Date): Promise<BehaviourProfile[]>;
+  profile(userId: string, windowDays?: number, now?: Date): Promise<BehaviourProfile>;
+}
+
+/** Below this many active customers a population is too small to say what is typical: no behaviour alert. */
+export const MIN_BEHAVIOUR_POPULATION = 30;
 
 /**
  * Runs the AML rules: on every deposit and withdrawal inside its transaction, on trades right
@@ -24,6 +35,7 @@ export class AmlMonitor {
   private readonly policy: CasePolicy;
   private readonly pending = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
+  private behaviour?: BehaviourSource;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,6 +57,10 @@ export class AmlMonitor {
       rapidMaxTradedBps: config.rapidMaxTradedPercent * 100,
       minAlertAmount: parseFixed(config.minAlertAmount),
     };
+  }
+
+  useBehaviour(source: BehaviourSource): void {
+    this.behaviour = source;
   }
 
   start(): void {
@@ -109,8 +125,27 @@ export class AmlMonitor {
         }
       });
     }
+    await this.behaviourAlerts(now);
     await this.decayRiskLevels(now);
     return users.length;
+  }
+
+  /**
+   * The behaviour rule: a customer whose anomaly score against the population reaches the
+   * configured score opens (or joins) a BEHAVIOURAL_ANOMALY case. Once per customer and business
+   * day; the description carries the explanation. Like every case, never shown to the customer.
+   */
+  async behaviourAlerts(now = new Date()): Promise<number> {
+    if (!this.behaviour) return 0;
+    const windowDays = this.config.behaviourWindowDays;
+    const population = await this.behaviour.population(windowDays, now);
+    if (population.length < MIN_BEHAVIOUR_POPULATION) return 0;
+    const flagged = population.filter((p) => p.anomalyScore >= this.config.behaviourAlertScore);
+    for (const profile of flagged) {
+      const hit = behaviouralAnomaly(profile, this.config.behaviourAlertScore, population.length);
+      await this.dataSource.transaction((manager) => raiseAlert(manager, this.audit, { ...hit, userId: profile.userId, dedupKey: dedupKey(hit, profile.userId, now) }, this.policy, now));
+    }
+    return flagged.length;
   }
 
   /** A filed SAR weighs on the risk level for a while only: levels above LOW are recomputed. */

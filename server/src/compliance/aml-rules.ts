@@ -34,7 +34,7 @@ export interface AmlThresholds {
 }
 
 export interface RuleHit {
-  rule: "STRUCTURING" | "VELOCITY" | "RAPID_IN_OUT" | "HIGH_RISK_JURISDICTION";
+  rule: "STRUCTURING" | "VELOCITY" | "RAPID_IN_OUT" | "HIGH_RISK_JURISDICTION" | "BEHAVIOURAL_ANOMALY";
   riskScore: number;
   transactionIds: string[];
   description: string;
@@ -45,6 +45,7 @@ export const RISK_SCORES: Record<RuleHit["rule"] | "SANCTIONS", number> = {
   STRUCTURING: 80,
   RAPID_IN_OUT: 70,
   HIGH_RISK_JURISDICTION: 60,
+  BEHAVIOURAL_ANOMALY: 55,
   VELOCITY: 50,
 };
 
@@ -159,4 +160,17 @@ export function evaluate(movements: Movement[], latest: Movement, now: Date, cou
   if (isCash(latest)) hits.push(structuring(movements, now, t), velocity(movements, now, t));
   if (latest.type === "WITHDRAWAL") hits.push(rapidInOut(movements, now, t));
   return hits.filter((hit): hit is RuleHit => hit !== null);
+}
+
+/**
+ * A customer who behaves unlike the population (robust z-scores of the behaviour features,
+ * docs/analytics.md): a case for an officer to look at, with the features that stand out.
+ */
+export function behaviouralAnomaly(profile: { anomalyScore: number; windowDays: number; explanation: string[] }, alertScore: number, population: number): RuleHit {
+  return {
+    rule: "BEHAVIOURAL_ANOMALY",
+    riskScore: RISK_SCORES.BEHAVIOURAL_ANOMALY,
+    transactionIds: [],
+    description: `Behaviour over ${profile.windowDays} days unlike the other ${population - 1} active customers: anomaly score ${profile.anomalyScore.toFixed(1)} (a case from ${alertScore}). ${profile.explanation.join(" ")}`,
+  };
 }

@@ -4,7 +4,7 @@ import type { ComplianceConfig } from "../config";
 import type { FieldCipher } from "../infra/crypto/field-cipher";
 import type { Fixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { AmlMonitor, type TradedFill } from "./aml-monitor";
+import { AmlMonitor, type BehaviourSource, type TradedFill } from "./aml-monitor";
 import { CaseService } from "./case.service";
 import { createComplianceLoaders } from "./compliance.loaders";
 import { CustomerService } from "./customer.service";
@@ -67,6 +67,12 @@ export class ComplianceService implements CashMovementGuard, TradingCompliance, 
   async stop(): Promise<void> {
     await this.screening.unwatch();
     await this.aml.stop();
+  }
+
+  /** The behaviour analytics: the AML behaviour rule and the customer view's profile. */
+  useBehaviour(source: BehaviourSource): void {
+    this.aml.useBehaviour(source);
+    this.customers.useBehaviour(source);
   }
 
   /** The chain feature's linked wallets, rescreened whenever a list changes. */

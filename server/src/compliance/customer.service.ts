@@ -8,6 +8,8 @@ import { CtrFilingRow, KycVerificationRow, SuspiciousActivityRow } from "./compl
 import type { CtrFiling, KycVerification, SanctionsMatch, SuspiciousActivity } from "./compliance.types";
 import { toActivity } from "./case.service";
 import type { ScreeningService } from "./screening.service";
+import type { BehaviourSource } from "./aml-monitor";
+import type { BehaviourProfile } from "../analytics";
 import { isUuid } from "../infra/graphql/text";
 
 
@@ -18,10 +20,12 @@ export interface CustomerView {
   cases: SuspiciousActivity[];
   ctrFilings: CtrFiling[];
   portfolios: Portfolio[];
+  behaviour: BehaviourProfile;
 }
 
 /** Everything an officer needs about one customer, in one place; every look is audited. */
 export class CustomerService {
+  private behaviour?: BehaviourSource;
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -29,15 +33,21 @@ export class CustomerService {
     private readonly toKycView: (row: KycVerificationRow) => KycVerification,
   ) {}
 
+  useBehaviour(source: BehaviourSource): void {
+    this.behaviour = source;
+  }
+
   async view(session: Session, userId: string): Promise<CustomerView> {
     const officerId = session.requireUser();
     const user = isUuid(userId) ? await this.dataSource.getRepository(User).findOneBy({ id: userId }) : null;
     if (!user) throw notFound("Customer");
-    const [kyc, cases, ctrs, portfolios] = await Promise.all([
+    if (!this.behaviour) throw new Error("the customer view needs the behaviour analytics (useBehaviour)");
+    const [kyc, cases, ctrs, portfolios, behaviour] = await Promise.all([
       this.dataSource.getRepository(KycVerificationRow).find({ where: { userId }, order: { submittedAt: "DESC", id: "DESC" } }),
       this.dataSource.getRepository(SuspiciousActivityRow).find({ where: { userId }, order: { createdAt: "DESC", id: "DESC" } }),
       this.dataSource.getRepository(CtrFilingRow).find({ where: { userId }, order: { businessDate: "DESC" } }),
       this.dataSource.getRepository(PortfolioRow).find({ where: { userId }, order: { createdAt: "ASC" } }),
+      this.behaviour.profile(userId),
     ]);
     // Reading a customer's file is itself a compliance event (who looked at whom, and when).
     await this.audit.record({ eventType: "compliance.customer_viewed", userId: officerId, entityType: "user", entityId: userId, payload: { subject: userId } });
@@ -48,6 +58,7 @@ export class CustomerService {
       cases: cases.map(toActivity),
       ctrFilings: ctrs.map((c) => ({ userId: c.userId, businessDate: c.businessDate, totalCashIn: formatFixed(parseFixed(c.totalCashIn)), totalCashOut: formatFixed(parseFixed(c.totalCashOut)), transactionIds: c.transactionIds })),
       portfolios: portfolios.map(toPortfolio),
+      behaviour,
     };
   }
 }

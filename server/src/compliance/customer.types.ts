@@ -1,4 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
+import { BehaviourProfile } from "../analytics";
 import { UserView } from "../identity";
 import { Portfolio } from "../portfolio";
 import { CtrFiling, KycVerification, SanctionsMatch, SuspiciousActivity } from "./compliance.types";
@@ -22,4 +23,7 @@ export class CustomerProfile {
 
   @Field(() => [Portfolio])
   portfolios!: Portfolio[];
+
+  @Field(() => BehaviourProfile, { description: "Behaviour over the default window against the population (AML_BEHAVIOUR_WINDOW_DAYS)." })
+  behaviour!: BehaviourProfile;
 }

@@ -6,3 +6,5 @@ export { AuditActorResolver, CaseResolver, CaseNoteResolver, CtrSubjectResolver,
 export { createComplianceLoaders, type ComplianceLoaders } from "./compliance.loaders";
 export { KycVerificationRow, SuspiciousActivityRow, CaseAlertRow, CaseNoteRow, CtrFilingRow } from "./compliance.entities";
 export { reencryptKycFields } from "./reencrypt";
+export { internalAccountIds } from "./internal-accounts";
+export { type BehaviourSource } from "./aml-monitor";

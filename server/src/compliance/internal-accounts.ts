@@ -12,6 +12,12 @@ export const isCustomerSql = (alias: string) => `${alias}.email NOT LIKE '%@${SY
 
 export const isSystemEmail = (email: string) => email.toLowerCase().endsWith(`@${SYSTEM_EMAIL_DOMAIN}`);
 
+/** The ids of every system account. */
+export async function internalAccountIds(manager: EntityManager): Promise<string[]> {
+  const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM users u WHERE NOT (${isCustomerSql("u")})`);
+  return rows.map((r) => r.id);
+}
+
 export async function isInternalAccount(manager: EntityManager, userId: string): Promise<boolean> {
   const [user] = await manager.query(`SELECT email FROM users WHERE id = $1`, [userId]);
   return user !== undefined && isSystemEmail(user.email);
