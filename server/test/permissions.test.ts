@@ -81,6 +81,7 @@ const PERMISSIONS: Record<string, Rule> = {
   "Query.suspiciousActivities": { who: [Role.COMPLIANCE_OFFICER], scope: "read:reports" },
   "Query.report": { who: [Role.COMPLIANCE_OFFICER], scope: "read:reports" },
   "Query.customer": { who: [Role.COMPLIANCE_OFFICER] },
+  "Query.customerBehaviour": { who: [Role.COMPLIANCE_OFFICER, Role.ADMIN] },
   "Query.sanctionsLists": { who: [Role.COMPLIANCE_OFFICER, Role.ADMIN] },
   "Mutation.reloadSanctionsLists": { who: [Role.ADMIN] },
   "Mutation.assignCase": { who: [Role.COMPLIANCE_OFFICER] },

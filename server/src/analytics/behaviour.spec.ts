@@ -73,9 +73,15 @@ describe("behaviour features and robust scores (figures worked by hand)", () => 
     expect(odd.anomalyScore).to.be.closeTo(Math.sqrt(3 * Z_CAP ** 2), 1e-9);
     expect(odd.features.find((f) => f.name === "tradeCount")!.zScore).to.be.below(0);
     // All three capped: the ties go by the uncapped z, deposits (37 / 1.4826) before just-under (30 / (1.253314 * 30 / 21)).
-    expect(odd.explanation.map((line) => line.match(/\((\w+)\)/)![1])).to.deep.equal(["depositCount", "depositsJustUnderThreshold", "withdrawnSoonShare"]);
-    expect(odd.explanation[1]).to.match(/^30 deposits just under the 10000\.00 USD reporting threshold \(depositsJustUnderThreshold\), against a typical 0 deposits just under/);
+    expect(odd.explanation.map((line) => line.match(/\(([a-zA-Z]+):/)![1])).to.deep.equal(["depositCount", "depositsJustUnderThreshold", "withdrawnSoonShare"]);
+    expect(odd.explanation[1]).to.match(/^30 deposits just under the 10000\.00 USD reporting threshold, typical 0 \(depositsJustUnderThreshold: 16\.8 robust deviations above typical\)\.$/);
     expect(odd.explanation.join(" ")).to.not.include("tradeCount");
+  });
+
+  it("when a count is one, then the words say so in the singular", () => {
+    expect(explain([{ name: "depositsJustUnderThreshold", value: 1, zScore: 5.7, typical: 0 }], labels)).to.deep.equal([
+      "1 deposit just under the 10000.00 USD reporting threshold, typical 0 (depositsJustUnderThreshold: 5.7 robust deviations above typical).",
+    ]);
   });
 
   it("when no feature is EXPLAIN_Z above typical, then the explanation says so", () => {
@@ -92,8 +98,8 @@ describe("behaviour features and robust scores (figures worked by hand)", () => 
       labels,
     );
     expect(words).to.deep.equal([
-      "12 deposits (depositCount), against a typical 3 deposits: 6.3 robust deviations above typical.",
-      "50% of activity at night (00:00-06:00 UTC) (nightShare), against a typical 0% of activity at night (00:00-06:00 UTC): 4.0 robust deviations above typical.",
+      "12 deposits, typical 3 (depositCount: 6.3 robust deviations above typical).",
+      "50% of activity at night (00:00-06:00 UTC), typical 0% (nightShare: 4.0 robust deviations above typical).",
     ]);
   });
 });

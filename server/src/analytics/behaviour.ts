@@ -145,8 +145,12 @@ export function scoreOne(userId: string, features: FeatureVector, scales: Record
 
 const contribution = (f: ScoredFeature) => Math.min(Math.max(f.zScore ?? 0, 0), Z_CAP);
 
-/** How a feature reads in words: "12 deposits just under the 10000 USD threshold". */
-export type FeatureLabels = Record<FeatureName, (value: number) => string>;
+/** How a feature reads in words: its value alone ("12"), and as a phrase ("12 deposits just under ..."). */
+export interface FeatureLabel {
+  value: (v: number) => string;
+  phrase: (v: number) => string;
+}
+export type FeatureLabels = Record<FeatureName, FeatureLabel>;
 
 /** The features at least EXPLAIN_Z above typical, the largest first, in words. */
 export function explain(features: readonly ScoredFeature[], labels: FeatureLabels): string[] {
@@ -154,7 +158,7 @@ export function explain(features: readonly ScoredFeature[], labels: FeatureLabel
     .filter((f) => f.zScore !== null && f.zScore >= EXPLAIN_Z)
     .sort((a, b) => contribution(b) - contribution(a) || b.zScore! - a.zScore! || a.name.localeCompare(b.name));
   if (unusual.length === 0) return [`Nothing unusual: no feature is ${EXPLAIN_Z} or more robust deviations above the population's typical value.`];
-  return unusual.map((f) => `${labels[f.name](f.value)} (${f.name}), against a typical ${labels[f.name](f.typical)}: ${formatZ(f.zScore!)} robust deviations above typical.`);
+  return unusual.map((f) => `${labels[f.name].phrase(f.value)}, typical ${labels[f.name].value(f.typical)} (${f.name}: ${formatZ(f.zScore!)} robust deviations above typical).`);
 }
 
 function formatZ(z: number): string {
@@ -166,17 +170,20 @@ export function featureLabels(ctrThreshold: string, soonHours: number): FeatureL
   const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
   const usd = (v: number) => `${v.toFixed(2)} USD`;
   const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+  const hours = (v: number) => `${n(v)} hours`;
+  const count = (one: string, many: string) => ({ value: n, phrase: (v: number) => `${n(v)} ${v === 1 ? one : many}` });
+  const with_ = (value: (v: number) => string, words: string) => ({ value, phrase: (v: number) => `${value(v)} ${words}` });
   return {
-    depositCount: (v) => `${n(v)} deposits`,
-    depositAmount: (v) => `${usd(v)} deposited`,
-    depositsJustUnderThreshold: (v) => `${n(v)} deposits just under the ${ctrThreshold} USD reporting threshold`,
-    withdrawalCount: (v) => `${n(v)} withdrawals`,
-    withdrawalAmount: (v) => `${usd(v)} withdrawn`,
-    withdrawnSoonShare: (v) => `${pct(v)} of deposits withdrawn within ${soonHours} hours`,
-    tradeCount: (v) => `${n(v)} trades`,
-    tradeNotional: (v) => `${usd(v)} traded`,
-    distinctInstruments: (v) => `${n(v)} instruments traded`,
-    nightShare: (v) => `${pct(v)} of activity at night (00:00-06:00 UTC)`,
-    hoursDepositToFirstTrade: (v) => `${n(v)} hours from first deposit to first trade`,
+    depositCount: count("deposit", "deposits"),
+    depositAmount: with_(usd, "deposited"),
+    depositsJustUnderThreshold: count(`deposit just under the ${ctrThreshold} USD reporting threshold`, `deposits just under the ${ctrThreshold} USD reporting threshold`),
+    withdrawalCount: count("withdrawal", "withdrawals"),
+    withdrawalAmount: with_(usd, "withdrawn"),
+    withdrawnSoonShare: with_(pct, `of deposits withdrawn within ${soonHours} hours`),
+    tradeCount: count("trade", "trades"),
+    tradeNotional: with_(usd, "traded"),
+    distinctInstruments: count("instrument traded", "instruments traded"),
+    nightShare: with_(pct, "of activity at night (00:00-06:00 UTC)"),
+    hoursDepositToFirstTrade: with_(hours, "from first deposit to first trade"),
   };
 }
