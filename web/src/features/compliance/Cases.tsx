@@ -9,7 +9,7 @@ import { IdentityCells, IdentityHeaders } from "./CustomerIdentity";
 
 // A case with its notes and people costs ~35 query points: ten fit the rate-limit budget comfortably.
 const PAGE = 10;
-const RULES = ["STRUCTURING", "RAPID_IN_OUT", "HIGH_RISK_JURISDICTION", "VELOCITY", "SANCTIONS_MATCH"];
+const RULES = ["STRUCTURING", "RAPID_IN_OUT", "HIGH_RISK_JURISDICTION", "VELOCITY", "BEHAVIOURAL_ANOMALY", "SANCTIONS_MATCH"];
 const STATUS_FILTERS: Record<string, readonly CaseStatus[] | undefined> = {
   open: OPEN_CASE_STATUSES as readonly CaseStatus[],
   closed: CLOSED_CASE_STATUSES as readonly CaseStatus[],

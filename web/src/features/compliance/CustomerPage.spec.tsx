@@ -45,6 +45,22 @@ const profile = {
   ],
   ctrFilings: [{ __typename: "CtrFiling", businessDate: "2026-11-01", totalCashIn: "12000", totalCashOut: "0", transactionIds: ["TX-1", "TX-2"] }],
   portfolios: [{ __typename: "Portfolio", id: "p1", name: "Main", cashBalance: "1000", createdAt: "2026-10-01T00:00:00.000Z" }],
+  behaviour: {
+    __typename: "BehaviourProfile",
+    windowDays: 30,
+    anomalyScore: 25.744,
+    explanation: [
+      "14 deposits just under the 10000 USD reporting threshold, typical 0 (depositsJustUnderThreshold: 79.6 robust deviations above typical).",
+      "99% of deposits withdrawn within 48 hours, typical 0% (withdrawnSoonShare: 55.9 robust deviations above typical).",
+    ],
+    computedAt: "2026-11-28T00:00:00.000Z",
+    features: [
+      { __typename: "BehaviourFeature", name: "depositsJustUnderThreshold", value: 14, zScore: 79.6 },
+      { __typename: "BehaviourFeature", name: "withdrawnSoonShare", value: 0.99, zScore: 55.94 },
+      { __typename: "BehaviourFeature", name: "tradeCount", value: 0, zScore: -1.2 },
+      { __typename: "BehaviourFeature", name: "distinctInstruments", value: 0, zScore: null },
+    ],
+  },
 };
 
 describe("customer file", () => {
@@ -69,5 +85,32 @@ describe("customer file", () => {
     expect(within(file).getByText("This case is closed no action and can no longer change.")).toBeTruthy();
     expect(within(file).getByText("12,000.00")).toBeTruthy();
     expect(within(file).getByText(/Main: cash/)).toBeTruthy();
+  });
+
+  it("when the customer has a behaviour profile, then the score, the explanation in order and every feature with its z-score are shown", async () => {
+    const api = scriptedClient({ Customer: () => ({ data: { customer: profile } }) });
+    const Wrapper = api.wrapper;
+    render(
+      <MemoryRouter initialEntries={["/compliance/customers/u1"]}>
+        <Wrapper>
+          <Routes>
+            <Route path="/compliance/customers/:userId" element={<CustomerPage />} />
+          </Routes>
+        </Wrapper>
+      </MemoryRouter>,
+    );
+    const file = await screen.findByTestId("customer-file");
+    expect(within(file).getByRole("heading", { name: "Behaviour over 30 days" })).toBeTruthy();
+    expect(within(file).getByTestId("behaviour-score").textContent).toBe("25.7");
+    const lines = within(within(file).getByTestId("behaviour-explanation")).getAllByRole("listitem").map((li) => li.textContent);
+    expect(lines).toEqual(profile.behaviour.explanation);
+    const rows = within(within(file).getByTestId("behaviour-features")).getAllByRole("row").slice(1);
+    expect(rows.map((row) => within(row).getAllByRole("cell").map((cell) => cell.textContent))).toEqual([
+      ["depositsJustUnderThreshold", "14", "79.6"],
+      ["withdrawnSoonShare", "99%", "55.9"],
+      ["tradeCount", "0", "-1.2"],
+      ["distinctInstruments", "0", "—"],
+    ]);
+    expect(rows.map((row) => row.getAttribute("data-unusual"))).toEqual(["true", "true", null, null]);
   });
 });

@@ -3,12 +3,14 @@ import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { useCustomerQuery } from "../../gql/graphql";
 import { formatMoney } from "../../lib/decimal";
 import { errorMessage } from "../../lib/errors";
+import { BehaviourPanel } from "./BehaviourPanel";
 import { CasePanel } from "./CasePanel";
 import { KycChecks, KycStatusBadge } from "./KycChecks";
 
 /**
  * One customer's file for a compliance officer: identity, every KYC submission with its checks,
- * live screening matches, cases (workable here), CTR filings and portfolios. The server audits
+ * live screening matches, cases (workable here), behaviour against the population, CTR filings
+ * and portfolios. The server audits
  * every opening of this page. Nothing here is ever shown to the customer.
  */
 export function CustomerPage() {
@@ -53,6 +55,7 @@ export function CustomerPage() {
           <Empty>No case about this customer.</Empty>
         )}
       </section>
+      <BehaviourPanel behaviour={c.behaviour} />
       <section className="stack" aria-label="Screening">
         <h2>Screening against the loaded lists</h2>
         {c.screeningMatches.length ? (
