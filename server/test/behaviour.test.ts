@@ -84,6 +84,7 @@ describe("behaviour: features, robust scores and the AML behaviour rule", () => 
   let ids: string[];
   let structurer: string;
   let systemAccount: string;
+  let moves: Movement[];
 
   const query = (sql: string, params?: unknown[]) => server.database.dataSource.query(sql, params);
 
@@ -103,7 +104,7 @@ describe("behaviour: features, robust scores and the AML behaviour rule", () => 
     const portfolioOf = new Map(portfolios.map((p) => [p.user_id, p.id]));
 
     const next = random(20_241_128);
-    const moves = [...Array.from({ length: ORDINARY }, (_, i) => ordinaryActivity(i, next)).flat(), ...structurerActivity(ORDINARY, next)];
+    moves = [...Array.from({ length: ORDINARY }, (_, i) => ordinaryActivity(i, next)).flat(), ...structurerActivity(ORDINARY, next)];
     // The system account (a desk like the market maker) moves more than anyone, around the clock: never a customer, never scored.
     for (let i = 0; i < 40; i++) moves.push({ user: ORDINARY + 1, type: i % 2 ? "WITHDRAWAL" : "DEPOSIT", amount: 9_900, symbol: null, at: i * 17 * HOUR });
     const start = end.getTime() - WINDOW_DAYS * DAY;
@@ -159,6 +160,48 @@ describe("behaviour: features, robust scores and the AML behaviour rule", () => 
     expect(justUnder.zScore).to.be.greaterThan(10);
     expect(first.features.find((f) => f.name === "withdrawnSoonShare")!.value).to.be.closeTo(0.99, 0.01);
     expect(first.features.find((f) => f.name === "nightShare")!.value).to.be.at.least(0.5);
+  });
+
+  it("when the population is aggregated by the database, then every customer's features equal the definitions applied to what was seeded", async () => {
+    const population = await server.services.behaviour.population(WINDOW_DAYS, end);
+    const start = end.getTime() - WINDOW_DAYS * DAY;
+    for (let user = 0; user <= ORDINARY; user++) {
+      const own = moves.filter((m) => m.user === user).sort((a, b) => a.at - b.at);
+      const of = (type: Movement["type"]) => own.filter((m) => m.type === type);
+      const total = (list: Movement[]) => list.reduce((sum, m) => sum + m.amount, 0);
+      const deposits = of("DEPOSIT");
+      const trades = own.filter((m) => m.type === "BUY" || m.type === "SELL");
+      const soon = of("WITHDRAWAL").filter((w) => {
+        const last = deposits.filter((d) => d.at <= w.at).at(-1);
+        return last !== undefined && w.at - last.at <= 48 * HOUR;
+      });
+      const firstDeposit = deposits[0]?.at;
+      const firstTrade = trades.find((t) => firstDeposit !== undefined && t.at >= firstDeposit)?.at;
+      const expected = {
+        depositCount: deposits.length,
+        depositAmount: total(deposits),
+        depositsJustUnderThreshold: deposits.filter((d) => d.amount >= 9_000 && d.amount <= 10_000).length,
+        withdrawalCount: of("WITHDRAWAL").length,
+        withdrawalAmount: total(of("WITHDRAWAL")),
+        withdrawnSoonShare: deposits.length ? Math.min(1, total(soon) / total(deposits)) : 0,
+        tradeCount: trades.length,
+        tradeNotional: total(trades),
+        distinctInstruments: new Set(trades.map((t) => t.symbol)).size,
+        nightShare: own.filter((m) => new Date(start + m.at).getUTCHours() < 6).length / own.length,
+        hoursDepositToFirstTrade: firstDeposit === undefined ? 0 : firstTrade === undefined ? WINDOW_DAYS * 24 : (firstTrade - firstDeposit) / HOUR,
+      };
+      const profile = population.find((p) => p.userId === ids[user])!;
+      const actual = Object.fromEntries(profile.features.map((f) => [f.name, f.value]));
+      for (const [name, value] of Object.entries(expected)) expect(actual[name], `${name} of customer ${user}`).to.be.closeTo(value, 1e-6);
+    }
+  });
+
+  it("when a system account's profile is asked for, then it is described but never scored", async () => {
+    const profile = await server.services.behaviour.profile(systemAccount, WINDOW_DAYS, end);
+    expect(profile.anomalyScore).to.equal(0);
+    expect(profile.features.every((f) => f.zScore === null)).to.equal(true);
+    expect(profile.features.find((f) => f.name === "depositCount")!.value).to.equal(20);
+    expect(profile.explanation).to.deep.equal(["A system account (internal), not a customer: not scored."]);
   });
 
   it("when the AML behaviour rule runs, then it opens a case for the structurer and for none of the ordinary customers", async () => {

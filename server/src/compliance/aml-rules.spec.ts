@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseFixed } from "../infra/fixed";
-import { type AmlThresholds, ctrTotals, evaluate, type Movement, rapidInOut, structuring, velocity } from "./aml-rules";
+import { type AmlThresholds, behaviouralAnomaly, ctrTotals, evaluate, type Movement, rapidInOut, structuring, velocity } from "./aml-rules";
 
 const T: AmlThresholds = {
   ctrThreshold: parseFixed("10000"),
@@ -73,5 +73,15 @@ describe("AML rules", () => {
     expect(hits[0].description).to.contain("IR");
     const small = m("DEPOSIT", "10");
     expect(evaluate([small], small, NOW, ["IR"], new Set(["IR"]), T)).to.deep.equal([]);
+  });
+
+  it("when a behaviour profile is flagged, then the hit carries the score, the threshold, the population and the explanation in order", () => {
+    const hit = behaviouralAnomaly({ anomalyScore: 25.744, windowDays: 30, explanation: ["First reason.", "Second reason."] }, 15, 221);
+    expect(hit).to.deep.equal({
+      rule: "BEHAVIOURAL_ANOMALY",
+      riskScore: 55,
+      transactionIds: [],
+      description: "Behaviour over 30 days unlike the other 220 active customers: anomaly score 25.7 (a case from 15). First reason. Second reason.",
+    });
   });
 });
