@@ -331,6 +331,9 @@ describe("web app in headless Chromium", function () {
     expect(await file.getByTestId("customer-risk").textContent(), "a filed SAR keeps the risk up").to.equal("medium");
     await file.getByTestId("sar-filed").first().waitFor();
     await file.getByText("Dual national resident in the EU; source of funds documented").waitFor();
+    // The behaviour profile against everyone active in the window: a score and every feature with its z-score.
+    expect(Number(await file.getByTestId("behaviour-score").textContent())).to.be.at.least(0);
+    expect(await file.getByTestId("behaviour-features").getByRole("row").count()).to.equal(12);
     await officerShot("compliance-customer");
 
     await officerPage.getByRole("link", { name: "← Compliance" }).click();
