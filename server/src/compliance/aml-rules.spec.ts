@@ -81,7 +81,7 @@ describe("AML rules", () => {
       rule: "BEHAVIOURAL_ANOMALY",
       riskScore: 55,
       transactionIds: [],
-      description: "Behaviour over 30 days unlike the other 220 active customers: anomaly score 25.7 (a case from 15). First reason. Second reason.",
+      description: "Behaviour over 30 days unlike the other 220 active customers: anomaly score 25.7 (cases open from 15). First reason. Second reason.",
     });
   });
 });

@@ -171,6 +171,6 @@ export function behaviouralAnomaly(profile: { anomalyScore: number; windowDays: 
     rule: "BEHAVIOURAL_ANOMALY",
     riskScore: RISK_SCORES.BEHAVIOURAL_ANOMALY,
     transactionIds: [],
-    description: `Behaviour over ${profile.windowDays} days unlike the other ${population - 1} active customers: anomaly score ${profile.anomalyScore.toFixed(1)} (a case from ${alertScore}). ${profile.explanation.join(" ")}`,
+    description: `Behaviour over ${profile.windowDays} days unlike the other ${population - 1} active customers: anomaly score ${profile.anomalyScore.toFixed(1)} (cases open from ${alertScore}). ${profile.explanation.join(" ")}`,
   };
 }
