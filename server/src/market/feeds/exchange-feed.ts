@@ -122,6 +122,7 @@ export class ExchangeFeed implements PriceFeed {
     const result = text === null ? ({ kind: "invalid", reason: "binary frame" } as const) : this.protocol.parse(text, now);
     if (result.kind === "control") {
       this.stats.control++;
+      if (result.warning) this.log.warn({ provider: this.protocol.name, warning: result.warning }, "market feed refused a request");
       return;
     }
     if (result.kind === "invalid") {

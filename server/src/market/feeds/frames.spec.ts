@@ -43,6 +43,7 @@ describe("market feed frames", () => {
     expect(prices(coinbase.parse(ticker(), NOW))).to.deep.equal([["ETH-USD", "1285.22", "2022-10-19T23:28:22.061Z"]]);
     expect(coinbase.parse(JSON.stringify({ type: "subscriptions", channels: [{ name: "ticker", product_ids: ["ETH-USD"] }] }), NOW).kind).to.equal("control");
     expect(coinbase.parse(JSON.stringify({ type: "heartbeat", sequence: 90, last_trade_id: 20, product_id: "BTC-USD", time: "2014-11-07T08:19:28.464459Z" }), NOW).kind).to.equal("control");
+    expect(coinbase.parse(JSON.stringify({ type: "error", message: "Failed to subscribe", reason: "XYZ-USD is not a valid product" }), NOW)).to.deep.equal({ kind: "control", warning: "Failed to subscribe: XYZ-USD is not a valid product" });
     expect(coinbase.subscribe(["BTC-USD", "ETH-USD"])).to.deep.equal([{ type: "subscribe", product_ids: ["BTC-USD", "ETH-USD"], channels: ["ticker"] }]);
   });
 
@@ -58,6 +59,7 @@ describe("market feed frames", () => {
     const book = { stream: "btcusdt@bookTicker", data: { u: 400900217, s: "BTCUSDT", b: "96500.10000000", B: "31.21000000", a: "96500.15000000", A: "40.66000000" } };
     expect(prices(binance.parse(JSON.stringify(book), NOW))).to.deep.equal([["BTCUSDT", "96500.125", NOW.toISOString()]]);
     expect(binance.parse(JSON.stringify({ result: null, id: 1 }), NOW).kind).to.equal("control");
+    expect(binance.parse(JSON.stringify({ error: { code: 2, msg: "Invalid request" }, id: 1 }), NOW)).to.deep.equal({ kind: "control", warning: '{"code":2,"msg":"Invalid request"}' });
     expect(binance.subscribe(["BTCUSDT"])).to.deep.equal([{ method: "SUBSCRIBE", params: ["btcusdt@trade", "btcusdt@bookTicker"], id: 1 }]);
   });
 

@@ -9,7 +9,7 @@ export interface ProviderUpdate {
 }
 
 /** A frame is either updates, something the protocol sends besides prices (acknowledgements, heartbeats), or garbage. */
-export type FrameResult = { kind: "updates"; updates: ProviderUpdate[] } | { kind: "control" } | { kind: "invalid"; reason: string };
+export type FrameResult = { kind: "updates"; updates: ProviderUpdate[] } | { kind: "control"; warning?: string } | { kind: "invalid"; reason: string };
 
 /** What a provider's protocol looks like to the feed. */
 export interface ProviderProtocol {
@@ -85,7 +85,9 @@ export const coinbase: ProviderProtocol = {
   parse(text) {
     const frame = parseJson(text);
     if (!frame) return invalid("not a JSON object");
-    if (frame.type === "subscriptions" || frame.type === "heartbeat" || frame.type === "error") return { kind: "control" };
+    if (frame.type === "subscriptions" || frame.type === "heartbeat") return { kind: "control" };
+    // A refused request (an unknown product_id, say): worth a warning in the log.
+    if (frame.type === "error") return { kind: "control", warning: `${String(frame.message).slice(0, 200)}: ${String(frame.reason).slice(0, 200)}` };
     if (frame.type !== "ticker") return invalid(`unexpected type ${String(frame.type).slice(0, 32)}`);
     if (!isProduct(frame.product_id)) return invalid("ticker without a valid product_id");
     const price = parseProviderDecimal(frame.price);
@@ -115,6 +117,8 @@ export const binance: ProviderProtocol = {
     const frame = parseJson(text);
     if (!frame) return invalid("not a JSON object");
     if ("result" in frame && "id" in frame) return { kind: "control" };
+    // A refused request: {"error":{"code":2,"msg":"Invalid request: ..."},"id":1}.
+    if ("error" in frame && "id" in frame) return { kind: "control", warning: JSON.stringify(frame.error).slice(0, 300) };
     if (typeof frame.stream !== "string" || frame.data === null || typeof frame.data !== "object" || Array.isArray(frame.data)) return invalid("not a combined-stream frame");
     const data = frame.data as Record<string, unknown>;
     if (!isProduct(data.s)) return invalid("event without a valid symbol");
