@@ -106,7 +106,8 @@ describe("real market feeds, replayed locally", () => {
         MARKET_FEED: "coinbase",
         MARKET_FEED_URL: replay.url,
         MARKET_FEED_SYMBOLS: `${SYMBOL}=BTC-USD`,
-        MARKET_STALE_AFTER_SECONDS: "1.5",
+        // Short, with room for a loaded machine: the keep-alive below ticks every 200 ms.
+        MARKET_STALE_AFTER_SECONDS: "3",
         MARKET_MAKER: "true",
         // The simulated rest of the market barely moves: the maker requotes them rarely.
         MARKET_TIME_SCALE: "1",
@@ -167,10 +168,9 @@ describe("real market feeds, replayed locally", () => {
         silence();
         // Stale: announced to subscribers, and said by the query.
         let event: any;
-        for (let i = 1; ; i++) {
-          event = (await statuses.nth(i, 10_000)).marketDataStatus;
-          if (event.symbol === SYMBOL) break;
-        }
+        let seen = 0;
+        do event = (await statuses.nth(++seen, 15_000)).marketDataStatus;
+        while (event.symbol !== SYMBOL || !event.stale);
         expect(event).to.deep.include({ source: "coinbase", stale: true, halted: true });
         expect(await status()).to.deep.include({ stale: true, halted: true });
         // The maker's ladder is pulled (in sequence with the stale mark).
@@ -200,10 +200,8 @@ describe("real market feeds, replayed locally", () => {
 
         // Prices resume: fresh, announced, the maker quotes again, market orders fill.
         fresh();
-        for (let i = 2; ; i++) {
-          event = (await statuses.nth(i, 10_000)).marketDataStatus;
-          if (event.symbol === SYMBOL && !event.stale) break;
-        }
+        do event = (await statuses.nth(++seen, 15_000)).marketDataStatus;
+        while (event.symbol !== SYMBOL || event.stale);
         expect(event).to.deep.include({ stale: false, halted: false });
         expect(await status()).to.deep.include({ stale: false, halted: false });
         await until("the maker's ladder again", async () => {
