@@ -211,6 +211,9 @@ describe("real market feeds, replayed locally", () => {
         // Quoting printed no trade: the stop still waits (a trade printed while stale never triggers it).
         expect(await orderStatus(a, stop.id)).to.equal("PENDING_TRIGGER");
         expect((await place(b, { side: "BUY", type: "MARKET", quantity: "0.01", timeInForce: "IOC" })).data!.placeOrder.status).to.equal("FILLED");
+        // Both transitions are in the audit chain, in the sequence they happened.
+        const audited = await server.database.dataSource.query(`SELECT event_type FROM audit_logs WHERE entity_id = $1 AND event_type LIKE 'market_data.%' ORDER BY seq`, [SYMBOL]);
+        expect(audited.map((row: { event_type: string }) => row.event_type).slice(-2)).to.deep.equal(["market_data.stale", "market_data.fresh"]);
       } finally {
         statuses.dispose();
         await client.dispose();
@@ -218,6 +221,8 @@ describe("real market feeds, replayed locally", () => {
     });
 
     it("when the provider drops the connection, then the feed reconnects, subscribes again and prices flow", async () => {
+      // The keep-alive's price would cover the one this test sends.
+      silence();
       const before = replay.received.length;
       const connects = server.services.marketData.feedStats()!.connects;
       replay.dropAll();
