@@ -99,6 +99,8 @@ describe("GARCH(1,1)", () => {
   });
 
   it("when R with fGarch is installed, then fGarch run now on the same returns agrees within the stated tolerance", function () {
+    // R starts slowly (about 7 s for both fits here).
+    this.timeout(150_000);
     let output: string;
     try {
       output = execFileSync("Rscript", [path.join(FIXTURES, "fgarch.R"), path.join(FIXTURES, "returns.csv"), "1500", "250"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
