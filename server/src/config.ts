@@ -38,8 +38,21 @@ const schema = z.object({
   RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(100),
   QUERY_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
-  /** `simulator`: this process produces reference prices; `off`: it only listens (other processes or a real feed publish). */
-  MARKET_FEED: z.enum(["simulator", "off"]).default("simulator"),
+  /**
+   * `simulator`: this process produces reference prices; `coinbase` / `binance`: it follows that
+   * exchange's public WebSocket for the symbols of MARKET_FEED_SYMBOLS (the others stay
+   * simulated); `off`: it only listens (another process publishes).
+   */
+  MARKET_FEED: z.enum(["simulator", "coinbase", "binance", "off"]).default("simulator"),
+  /** The provider's WebSocket URL (default: its public endpoint); tests point it at a local replay. */
+  MARKET_FEED_URL: z.string().regex(/^wss?:\/\/\S+$/, "expected a ws:// or wss:// URL").optional(),
+  /** Our symbol = the provider's product, comma-separated: `BTC-USD=BTC-USD` (Coinbase), `BTC-USD=BTCUSDT` (Binance). */
+  MARKET_FEED_SYMBOLS: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,32}(=[A-Za-z0-9._-]{1,32})?(,[A-Za-z0-9._-]{1,32}(=[A-Za-z0-9._-]{1,32})?)*$/, "expected SYMBOL=PRODUCT[,...]")
+    .optional(),
+  /** A symbol the running feed covers without a price for this long is stale: market and stop orders are refused. */
+  MARKET_STALE_AFTER_SECONDS: z.coerce.number().min(0.1).max(86_400).default(30),
   MARKET_TICKS_PER_SECOND: z.coerce.number().min(0.1).max(100).default(2),
   /** Seed of the simulator's random walk; unset: a new walk each start. */
   MARKET_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).optional(),
@@ -165,7 +178,16 @@ export interface Config {
   secrets: { jwtSecret?: string; encryptionKeys?: string; activeKeyId?: string };
   tokens: { accessTtlSeconds: number; refreshTtlDays: number };
   limits: { capacity: number; restorePerSecond: number; maxCost: number; maxDepth: number };
-  market: { feed: "simulator" | "off"; ticksPerSecond: number; seed: number; timeScale: number };
+  market: {
+    feed: "simulator" | "coinbase" | "binance" | "off";
+    feedUrl: string | null;
+    /** Our symbol and the provider's product, for `coinbase` / `binance`. */
+    feedSymbols: Array<{ symbol: string; product: string }>;
+    staleAfterMs: number;
+    ticksPerSecond: number;
+    seed: number;
+    timeScale: number;
+  };
   valuation: { enabled: boolean; publishIntervalMs: number; snapshotIntervalMs: number };
   trading: {
     fees: Map<string, { makerBps: number; takerBps: number }>;
@@ -254,6 +276,16 @@ export function loadConfig(env: Env = process.env): Config {
   if ((v.TLS_CERT_FILE === undefined) !== (v.TLS_KEY_FILE === undefined)) {
     throw new ConfigError(["TLS_CERT_FILE and TLS_KEY_FILE: set both or neither"]);
   }
+  const feedSymbols = (v.MARKET_FEED_SYMBOLS ?? "").split(",").filter(Boolean).map((pair) => {
+    const [symbol, product = symbol] = pair.split("=");
+    return { symbol, product };
+  });
+  if (new Set(feedSymbols.map((pair) => pair.symbol)).size !== feedSymbols.length) {
+    throw new ConfigError(["MARKET_FEED_SYMBOLS: a symbol is mapped twice"]);
+  }
+  if ((v.MARKET_FEED === "coinbase" || v.MARKET_FEED === "binance") && feedSymbols.length === 0) {
+    throw new ConfigError([`MARKET_FEED_SYMBOLS: required with MARKET_FEED=${v.MARKET_FEED} (e.g. BTC-USD=${v.MARKET_FEED === "binance" ? "BTCUSDT" : "BTC-USD"})`]);
+  }
   const embeddedDatabase = v.DATABASE_URL === undefined;
   return {
     env: v.NODE_ENV,
@@ -274,6 +306,9 @@ export function loadConfig(env: Env = process.env): Config {
     tokens: { accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS, refreshTtlDays: v.REFRESH_TOKEN_TTL_DAYS },
     market: {
       feed: v.MARKET_FEED,
+      feedUrl: v.MARKET_FEED_URL ?? null,
+      feedSymbols,
+      staleAfterMs: Math.round(v.MARKET_STALE_AFTER_SECONDS * 1000),
       ticksPerSecond: v.MARKET_TICKS_PER_SECOND,
       seed: v.MARKET_SEED ?? Math.floor(Math.random() * 2 ** 32),
       timeScale: v.MARKET_TIME_SCALE,

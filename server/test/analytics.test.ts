@@ -1,4 +1,8 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
+import { fitGarch11, garchVariancePath } from "../src/analytics/garch";
+import { simpleReturns } from "../src/analytics/metrics";
 import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
@@ -79,12 +83,35 @@ describe("analytics over GraphQL on imported bars", () => {
     expect(codeOf(await gql(server, Q, { s: [A, FLAT] }, bearer(analyst.accessToken)))).to.equal("BAD_USER_INPUT");
   });
 
-  it("when an EWMA forecast is asked, then it is the decayed variance of the returns; GARCH is refused as BAD_USER_INPUT", async () => {
+  it("when an EWMA forecast is asked, then it is the decayed variance of the returns; GARCH on four returns is refused as BAD_USER_INPUT", async () => {
     const Q = `query ($m: VolatilityModel!, $s: String!) { volatilityForecast(symbol: $s, model: $m, from: "2024-01-01T00:00:00Z", to: "2024-01-05T00:00:00Z") { periodVolatility annualizedVolatility parameters } }`;
     const { data } = await gql(server, Q, { m: "EWMA", s: A }, bearer(analyst.accessToken));
     const variance = 0.94 * (0.94 * 0.01 + 0.06 * 0.01) + 0.06 * 0.01;
     expect(data!.volatilityForecast.periodVolatility).to.be.closeTo(Math.sqrt(variance), 1e-12);
     expect(data!.volatilityForecast.parameters).to.deep.equal([0.94]);
     expect(codeOf(await gql(server, Q, { m: "GARCH_1_1", s: A }, bearer(analyst.accessToken)))).to.equal("BAD_USER_INPUT");
+  });
+
+  it("when a GARCH(1,1) forecast is asked on a year of imported bars, then it reports the maximum-likelihood fit of their returns and its 5-day variance path", async () => {
+    const G = `G${tag}`;
+    const admin = await registerUser(server);
+    await grantRole(server, admin.email, Role.ADMIN);
+    await gql(server, LIST, { input: { symbol: G, name: G, assetClass: "EQUITY", currency: "USD", tickSize: "0.01", lotSize: "1" } }, bearer(admin.accessToken));
+    // Closes walked by the first 250 returns of the GARCH fixture (the one held against fGarch).
+    const simulated = fs.readFileSync(path.join(__dirname, "fixtures/garch/returns.csv"), "utf8").trim().split("\n").slice(1, 251).map(Number);
+    const closes = simulated.reduce((list, r) => [...list, list[list.length - 1] * (1 + r)], [100]).map((c) => c.toFixed(6));
+    const imported = await gql(server, IMPORT, { symbol: G, bars: bars(closes) }, bearer(analyst.accessToken));
+    expect(imported.data!.importPriceBars.stored).to.equal(251);
+    const Q = `query ($s: String!) { volatilityForecast(symbol: $s, model: GARCH_1_1, from: "2024-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z", horizon: 5) { model horizon periodVolatility annualizedVolatility valueAtRisk95 parameters } }`;
+    const { data, errors } = await gql(server, Q, { s: G }, bearer(analyst.accessToken));
+    expect(errors).to.equal(undefined);
+    const forecast = data!.volatilityForecast;
+    const fit = fitGarch11(simpleReturns(closes.map(Number)))!;
+    expect(forecast).to.include({ model: "GARCH_1_1", horizon: 5 });
+    expect(forecast.parameters).to.deep.equal([fit.omega, fit.alpha, fit.beta]);
+    const total = garchVariancePath(fit, 5).reduce((a, b) => a + b, 0);
+    expect(forecast.periodVolatility).to.be.closeTo(Math.sqrt(total), 1e-15);
+    expect(forecast.annualizedVolatility).to.be.closeTo(Math.sqrt((252 * total) / 5), 1e-12);
+    expect(forecast.valueAtRisk95).to.be.closeTo(1.6448536 * Math.sqrt(total), 1e-15);
   });
 });

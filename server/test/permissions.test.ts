@@ -27,6 +27,8 @@ type Rule = { who: "public" } | { who: "signed-in" | Role[]; scope?: string };
 const PERMISSIONS: Record<string, Rule> = {
   "Query.instruments": { who: "public" },
   "Query.priceHistory": { who: "public" },
+  "Query.marketDataStatus": { who: "public" },
+  "Subscription.marketDataStatus": { who: "public" },
   "Mutation.listInstrument": { who: [Role.ADMIN] },
   "Mutation.importPriceBars": { who: [Role.ADMIN, Role.ANALYST] },
   "Query.instrumentPerformance": { who: [Role.ANALYST, Role.ADMIN] },

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, Float, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../app/context";
 import { Role } from "../infra/auth";
-import { AppError } from "../infra/errors";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { BarInterval } from "../market";
 import { BacktestInput, PerformanceReport, VolatilityForecast, VolatilityModel } from "./analytics.types";
@@ -45,7 +44,7 @@ export class AnalyticsResolver {
   }
 
   @Authorized(...ANALYSTS)
-  @Query(() => VolatilityForecast, { description: "ANALYST: next-period volatility from daily returns (EWMA, lambda 0.94)." })
+  @Query(() => VolatilityForecast, { description: "ANALYST: volatility of the next horizon periods from daily returns: EWMA (lambda 0.94) or zero-mean GARCH(1,1) fitted by maximum likelihood." })
   async volatilityForecast(
     @Arg("symbol") symbol: string,
     @Arg("model", () => VolatilityModel) model: VolatilityModel,
@@ -54,7 +53,6 @@ export class AnalyticsResolver {
     @Arg("to", () => DateTimeScalar, { nullable: true }) to?: Date | null,
     @Arg("horizon", () => Int, { nullable: true }) horizon?: number | null,
   ): Promise<VolatilityForecast> {
-    if (model !== VolatilityModel.EWMA) throw new AppError("BAD_USER_INPUT", "GARCH_1_1 is not available yet: use EWMA", { field: "model" });
-    return { model, ...(await ctx.services.analytics.volatilityForecast(symbol, { from: from ?? undefined, to: to ?? undefined }, horizon ?? 1)) };
+    return ctx.services.analytics.volatilityForecast(symbol, model, { from: from ?? undefined, to: to ?? undefined }, horizon ?? 1);
   }
 }

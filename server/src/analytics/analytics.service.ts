@@ -4,8 +4,9 @@ import { type BarService, BarInterval, type InstrumentService } from "../market"
 import { backtestValues, type RebalanceFrequency } from "./backtest";
 import { correlationMatrix } from "./correlation";
 import { drawdowns, riskMetrics, simpleReturns } from "./metrics";
-import type { PerformanceReport, VolatilityForecast } from "./analytics.types";
-import { ewmaForecast } from "./volatility";
+import { type PerformanceReport, type VolatilityForecast, VolatilityModel } from "./analytics.types";
+import { GARCH_MIN_RETURNS } from "./garch";
+import { ewmaForecast, garchForecast } from "./volatility";
 
 /** Longest series one computation takes; a longer window is refused. */
 export const MAX_POINTS = 10_000;
@@ -54,14 +55,21 @@ export class AnalyticsService {
     return matrix as number[][];
   }
 
-  async volatilityForecast(symbol: string, window: Partial<Window>, horizon: number, periodsPerYear?: number | null): Promise<Omit<VolatilityForecast, "model">> {
+  async volatilityForecast(symbol: string, model: VolatilityModel, window: Partial<Window>, horizon: number, periodsPerYear?: number | null): Promise<VolatilityForecast> {
     if (!Number.isInteger(horizon) || horizon < 1 || horizon > 252) throw badUserInput("horizon must be between 1 and 252 periods", "horizon");
     const to = window.to ?? new Date();
     const from = window.from ?? new Date(to.getTime() - 365 * 86_400_000);
     const closes = [...(await this.closes(symbol, BarInterval.DAY_1, { from, to })).values()].map(Number);
-    const estimate = ewmaForecast(simpleReturns(closes), horizon, periods(periodsPerYear));
+    const returns = simpleReturns(closes);
+    if (model === VolatilityModel.GARCH_1_1) {
+      const garch = garchForecast(returns, horizon, periods(periodsPerYear));
+      if (!garch) throw badUserInput(`GARCH(1,1) needs at least ${GARCH_MIN_RETURNS} daily returns in the window, not all zero`, "from");
+      const { logLikelihood: _, ...estimate } = garch;
+      return { symbol, model, horizon, ...estimate };
+    }
+    const estimate = ewmaForecast(returns, horizon, periods(periodsPerYear));
     if (!estimate) throw badUserInput("Need at least two daily bars in the window", "from");
-    return { symbol, horizon, ...estimate };
+    return { symbol, model, horizon, ...estimate };
   }
 
   /** Closes by bar start (ms), oldest first; refuses unknown symbols and windows over MAX_POINTS. */

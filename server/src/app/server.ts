@@ -18,7 +18,7 @@ import { fundDemoTrader } from "./demo-portfolio";
 import { formatError } from "./errors";
 import { answerErrorsAsJson, createHttpApp, createWebServer, MAX_BODY, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
-import { type PriceFeed, PriceSimulator } from "../market";
+import { CompositeFeed, ExchangeFeed, type PriceFeed, PriceSimulator, PROTOCOLS } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
 import { introspectionPlugin } from "./introspection";
@@ -66,7 +66,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     if (demoLogins.length > 0) {
       await fundDemoTrader(services, demoLogins, async (email) => (await database.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0]?.id ?? null);
     }
-    await startBackgroundWork(config, services);
+    await startBackgroundWork(config, services, log);
     chain?.indexer.start();
     const running = await listen(config, log, infra, services, chain).catch(async (error: unknown) => {
       await chain?.indexer.stop();
@@ -191,22 +191,43 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
 }
 
 /** Market data (and the price feed, when this process runs it) and live valuation. */
-async function startBackgroundWork(config: Config, services: Services): Promise<void> {
-  let feed: PriceFeed | undefined;
-  if (config.market.feed === "simulator") {
-    const instruments = [...(await services.instruments.bySymbol()).values()];
-    feed = new PriceSimulator(
-      instruments.filter((i) => i.lastPrice).map((i) => ({ symbol: i.symbol, price: i.lastPrice!, tickSize: i.tickSize, volatility: Number(i.volatility) })),
-      { ticksPerSecond: config.market.ticksPerSecond, seed: config.market.seed, timeScale: config.market.timeScale },
-    );
-  }
-  await services.marketData.start(feed);
+async function startBackgroundWork(config: Config, services: Services, log: Logger): Promise<void> {
+  await services.marketData.start(await createFeed(config, services, log));
   if (config.valuation.enabled) await services.valuation.start();
   await services.compliance.start();
   services.auditAnchor.start();
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
   services.autoRebalancer.start();
+}
+
+/**
+ * The process's price feed: the simulator, or an exchange for the mapped symbols with the
+ * simulator for the rest (a mapped symbol that is not listed is logged and left out); none
+ * with MARKET_FEED=off.
+ */
+async function createFeed(config: Config, services: Services, log: Logger): Promise<PriceFeed | undefined> {
+  const { market } = config;
+  if (market.feed === "off") return undefined;
+  const instruments = [...(await services.instruments.bySymbol()).values()];
+  const listed = new Map(instruments.map((i) => [i.symbol, i]));
+  const mapped = market.feed === "simulator" ? [] : market.feedSymbols.filter((pair) => listed.has(pair.symbol));
+  const unknown = market.feed === "simulator" ? [] : market.feedSymbols.filter((pair) => !listed.has(pair.symbol)).map((pair) => pair.symbol);
+  if (unknown.length > 0) log.warn({ symbols: unknown }, "MARKET_FEED_SYMBOLS names symbols that are not listed: ignored");
+  const covered = new Set(mapped.map((pair) => pair.symbol));
+  const simulator = new PriceSimulator(
+    instruments.filter((i) => i.lastPrice && !covered.has(i.symbol)).map((i) => ({ symbol: i.symbol, price: i.lastPrice!, tickSize: i.tickSize, volatility: Number(i.volatility) })),
+    { ticksPerSecond: market.ticksPerSecond, seed: market.seed, timeScale: market.timeScale },
+  );
+  if (market.feed === "simulator") return simulator;
+  const protocol = PROTOCOLS[market.feed];
+  const exchange = new ExchangeFeed(
+    protocol,
+    mapped.map((pair) => ({ ...pair, tickSize: listed.get(pair.symbol)!.tickSize })),
+    { url: market.feedUrl ?? protocol.defaultUrl, idleTimeoutMs: market.staleAfterMs },
+    log,
+  );
+  return new CompositeFeed([exchange, simulator]);
 }
 
 async function closeInfrastructure({ database, pubsub, kv }: Infrastructure): Promise<void> {

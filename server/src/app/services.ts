@@ -29,7 +29,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, dataDir: config.dataDir }, log);
   const compliance = new ComplianceService(dataSource, audit, secrets.cipher, config.compliance, log);
   const instruments = new InstrumentService(dataSource);
-  const marketData = new MarketDataService(dataSource, pubsub, log);
+  const marketData = new MarketDataService(dataSource, pubsub, log, config.market.staleAfterMs);
   // The one writer of cash, positions and orders; everything that moves money goes through it.
   const publisher = new Publisher(pubsub, marketData, log, compliance);
   const sequencer = new Sequencer(

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { type Fixed, formatFixed, maxFixed, minFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { type PubSub, type QuoteEvent, topics } from "../infra/pubsub";
+import { type MarketDataStatusEvent, type PubSub, type QuoteEvent, topics } from "../infra/pubsub";
 import { Instrument } from "./instrument.entity";
 import type { PriceFeed, PriceTick } from "./price-feed";
 
@@ -20,6 +20,18 @@ export interface MinuteBar {
   close: Fixed;
   volume: Fixed;
 }
+
+/** An instrument's market data as every process learns it (the `market.status` topic). */
+export interface MarketDataStatus {
+  symbol: string;
+  source: string;
+  lastUpdateAt: Date | null;
+  stale: boolean;
+  adminHalted: boolean;
+}
+
+/** Staleness is checked this often at most, and at least four times per stale period. */
+const MAX_STALE_CHECK_MS = 1_000;
 
 export interface PriceChange {
   symbol: string;
@@ -45,11 +57,21 @@ export class MarketDataService {
   private readonly extraSubscriptions: Array<AsyncIterableIterator<QuoteEvent>> = [];
   private flushTimer?: NodeJS.Timeout;
   private feed?: PriceFeed;
+  /** Every instrument's status as last announced on `market.status` (all processes). */
+  private readonly statuses = new Map<string, MarketDataStatus>();
+  private readonly statusListeners: Array<(status: MarketDataStatus) => void> = [];
+  private statusSubscription?: AsyncIterableIterator<MarketDataStatusEvent>;
+  /** The feed's process only: when each covered symbol last had a price, and what was announced. */
+  private readonly freshness = new Map<string, { lastUpdateAt: Date | null; stale: boolean }>();
+  private feedStartedAt = 0;
+  private staleTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub,
     private readonly log: Logger,
+    /** A symbol a running feed covers with no price for this long is stale. */
+    private readonly staleAfterMs = 30_000,
   ) {}
 
   /** Loads instruments and their last prices, listens to quotes, and starts `feed` when given. */
@@ -58,23 +80,59 @@ export class MarketDataService {
     for (const row of rows) {
       this.instruments.set(row.symbol, { tick: parseFixed(row.tickSize) });
       if (row.lastPrice) this.remember({ symbol: row.symbol, bid: null, ask: null, last: formatFixed(parseFixed(row.lastPrice)), timestamp: row.updatedAt.toISOString() });
+      this.statuses.set(row.symbol, { symbol: row.symbol, source: feed?.sources.get(row.symbol) ?? "none", lastUpdateAt: null, stale: false, adminHalted: !row.isTradable });
     }
     this.subscription = this.pubsub.subscribe(rows.map((row) => topics.quotes(row.symbol)));
     void this.consume(this.subscription);
+    this.statusSubscription = this.pubsub.subscribe([topics.marketDataStatus()]);
+    void this.consumeStatuses(this.statusSubscription);
     if (feed) {
       this.feed = feed;
-      feed.start((tick) => void this.onReference(tick).catch((error: unknown) => this.log.error({ err: error }, "publishing a price failed")));
+      this.feedStartedAt = Date.now();
+      for (const symbol of feed.sources.keys()) if (this.instruments.has(symbol)) this.freshness.set(symbol, { lastUpdateAt: null, stale: false });
+      feed.start((tick) => void this.onFeedTick(tick).catch((error: unknown) => this.log.error({ err: error }, "publishing a price failed")));
       this.flushTimer = setInterval(() => void this.flush().catch((error: unknown) => this.log.error({ err: error }, "writing bars failed")), FLUSH_INTERVAL_MS);
       this.flushTimer.unref();
+      this.staleTimer = setInterval(() => this.checkStaleness(), Math.max(10, Math.min(MAX_STALE_CHECK_MS, Math.floor(this.staleAfterMs / 4))));
+      this.staleTimer.unref();
     }
   }
 
   async stop(): Promise<void> {
     this.feed?.stop();
     clearInterval(this.flushTimer);
+    clearInterval(this.staleTimer);
     await this.subscription?.return?.();
+    await this.statusSubscription?.return?.();
     for (const events of this.extraSubscriptions) await events.return?.();
     if (this.feed) await this.flush().catch(() => {});
+  }
+
+  /** Called when an instrument goes stale or fresh, or is halted or resumed by an admin (trading and the market maker listen). */
+  onStatusChange(listener: (status: MarketDataStatus) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  /** Every instrument's market data status as this process knows it; the feed's process knows the latest update times. */
+  statusOf(symbol: string): MarketDataStatus {
+    const known = this.statuses.get(symbol) ?? { symbol, source: "none", lastUpdateAt: null, stale: false, adminHalted: false };
+    const local = this.freshness.get(symbol);
+    return local ? { ...known, lastUpdateAt: local.lastUpdateAt } : { ...known };
+  }
+
+  /** The running feed's counters (connections, frames, updates, garbage ignored), if it keeps any. */
+  feedStats(): Readonly<Record<string, number>> | null {
+    return this.feed?.stats ?? null;
+  }
+
+  isStale(symbol: string): boolean {
+    return this.statuses.get(symbol)?.stale ?? false;
+  }
+
+  /** The admin's kill switch changed: every process (and `marketDataStatus` subscribers) learns of it. */
+  async setAdminHalted(symbol: string, halted: boolean): Promise<void> {
+    const status = this.statusOf(symbol);
+    await this.publishStatus({ ...status, adminHalted: halted });
   }
 
   /** Called for every price change this process learns of (valuation listens here). */
@@ -127,10 +185,52 @@ export class MarketDataService {
   async addInstrument(symbol: string, tickSize: string, reference: string | null): Promise<void> {
     if (this.instruments.has(symbol)) return;
     this.instruments.set(symbol, { tick: parseFixed(tickSize) });
+    if (!this.statuses.has(symbol)) this.statuses.set(symbol, { symbol, source: "none", lastUpdateAt: null, stale: false, adminHalted: false });
     const events = this.pubsub.subscribe([topics.quotes(symbol)]);
     this.extraSubscriptions.push(events);
     void this.consume(events);
     if (reference) await this.onReference({ symbol, price: reference, at: new Date() });
+  }
+
+  /** A price from the running feed: the symbol is fresh again, and its price is published. */
+  private async onFeedTick(tick: PriceTick): Promise<void> {
+    const freshness = this.freshness.get(tick.symbol);
+    if (freshness) {
+      freshness.lastUpdateAt = new Date();
+      if (freshness.stale) {
+        freshness.stale = false;
+        this.log.info({ symbol: tick.symbol }, "market data fresh again");
+        await this.publishStatus({ ...this.statusOf(tick.symbol), stale: false });
+      }
+    }
+    await this.onReference(tick);
+  }
+
+  /** Marks stale every covered symbol without a price for `staleAfterMs` (counted from the feed's start when it never had one). */
+  private checkStaleness(): void {
+    const now = Date.now();
+    for (const [symbol, freshness] of this.freshness) {
+      if (freshness.stale) continue;
+      const since = freshness.lastUpdateAt?.getTime() ?? this.feedStartedAt;
+      if (now - since < this.staleAfterMs) continue;
+      freshness.stale = true;
+      this.log.warn({ symbol, lastUpdateAt: freshness.lastUpdateAt, staleAfterMs: this.staleAfterMs }, "market data stale: market and stop orders refused");
+      void this.publishStatus({ ...this.statusOf(symbol), stale: true }).catch((error: unknown) => this.log.error({ err: error }, "publishing a market data status failed"));
+    }
+  }
+
+  private publishStatus(status: MarketDataStatus): Promise<void> {
+    return this.pubsub.publish(topics.marketDataStatus(), { ...status, lastUpdateAt: status.lastUpdateAt?.toISOString() ?? null });
+  }
+
+  private async consumeStatuses(events: AsyncIterableIterator<MarketDataStatusEvent>): Promise<void> {
+    for await (const event of events) {
+      const previous = this.statuses.get(event.symbol);
+      const status: MarketDataStatus = { ...event, lastUpdateAt: event.lastUpdateAt ? new Date(event.lastUpdateAt) : null };
+      this.statuses.set(event.symbol, status);
+      if (previous && previous.stale === status.stale && previous.adminHalted === status.adminHalted) continue;
+      for (const listener of this.statusListeners) listener(status);
+    }
   }
 
   private async onReference(tick: PriceTick): Promise<void> {

@@ -10,6 +10,10 @@ export interface PriceTick {
  * production. The market-data service starts it and publishes what it emits.
  */
 export interface PriceFeed {
+  /** The symbols this feed prices, each with its source ("simulator", "coinbase", "binance"). */
+  readonly sources: ReadonlyMap<string, string>;
+  /** Counters of an exchange feed: connections, frames, updates, and frames ignored as garbage. */
+  readonly stats?: Readonly<Record<string, number>>;
   start(onTick: (tick: PriceTick) => void): void;
   stop(): void;
 }

@@ -40,6 +40,7 @@ export function tickSchedule(instruments: number, ticksPerSecond: number): { per
  * model the random walk; no price is ever stored as one.
  */
 export class PriceSimulator implements PriceFeed {
+  readonly sources: ReadonlyMap<string, string>;
   private readonly random: () => number;
   private readonly states: SimulationState[];
   private timer?: NodeJS.Timeout;
@@ -51,6 +52,7 @@ export class PriceSimulator implements PriceFeed {
     private readonly options: SimulatorOptions,
   ) {
     this.random = mulberry32(options.seed);
+    this.sources = new Map(instruments.map((instrument) => [instrument.symbol, "simulator"]));
     const dtYears = options.timeScale / options.ticksPerSecond / SECONDS_PER_YEAR;
     this.states = instruments.map((instrument) => {
       const places = instrument.tickSize.split(".")[1]?.length ?? 0;

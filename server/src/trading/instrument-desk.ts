@@ -17,6 +17,8 @@ export class InstrumentDesk {
   readonly openOrders = new Map<number, OrderRow>();
   /** The same open orders by order id, for cancels. */
   private readonly byOrderId = new Map<string, OrderRow>();
+  /** The instrument's market data is stale: market and stop orders are refused, stops wait. */
+  stale = false;
   /** Users as the engine's integer accounts (self-trade prevention compares them). */
   private readonly accounts = new Map<string, number>();
 
@@ -37,6 +39,12 @@ export class InstrumentDesk {
       this.openOrders.delete(Number(row.engineId));
       this.byOrderId.delete(row.id);
     }
+  }
+
+  /** Marks the market data stale or fresh: the book's stops stop or resume triggering. */
+  setStale(stale: boolean): void {
+    this.stale = stale;
+    this.book.apply({ type: "triggers", suspended: stale });
   }
 
   openOrder(orderId: string): OrderRow | undefined {
@@ -100,6 +108,8 @@ export class InstrumentDesk {
     });
     this.book = createOrderBook();
     this.book.restore(open, { sequence: Number(seq), lastTradePrice: last ? toTicks(parseFixed(last.price), this.steps) : null });
+    // Staleness lives in memory (a restart starts fresh); a rebuild keeps it.
+    if (this.stale) this.book.apply({ type: "triggers", suspended: true });
     return open.length;
   }
 

@@ -56,6 +56,8 @@ export class MarketMaker {
     this.portfolioId = portfolioId;
     if (!funded) await this.ledger.deposit(this.session, portfolioId, formatFixed(CASH));
     this.marketData.onPriceChange((change) => void this.maybeRequote(change.symbol, change));
+    // Stale: the ladder is pulled (the sequencer pulls it in sequence too); fresh: quoted anew.
+    this.marketData.onStatusChange((status) => void this.requote(status.symbol));
     // Orders left from a previous run are replaced: quotes are rebuilt from current prices
     // (an instrument without a price yet gets an empty ladder).
     for (const symbol of this.trading.symbols()) await this.requote(symbol);
@@ -102,7 +104,9 @@ export class MarketMaker {
     try {
       const last = this.marketData.referencePrice(symbol);
       const levels: QuoteLevel[] = [];
-      if (last && instrument.isTradable) {
+      // No ladder on a stale price; the next price after it is fresh requotes from scratch.
+      if (this.marketData.isStale(symbol)) this.quoted.delete(symbol);
+      else if (last && instrument.isTradable) {
         const reference = parseFixed(last);
         const tick = parseFixed(instrument.tickSize);
         const lot = parseFixed(instrument.lotSize);

@@ -11,12 +11,14 @@ import type { Command } from "./engine";
 import type { Instrument } from "../market";
 import { InstrumentDesk } from "./instrument-desk";
 import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./order-persistence";
-import { type Amendment, fromTicks, stepsOf, toLots, toTicks, trailForEngine, type ValidatedOrder } from "./order-validation";
+import { type Amendment, fromTicks, riskRejected, stepsOf, toLots, toTicks, trailForEngine, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
 import { isUuid } from "../infra/graphql/text";
 
 const ENGINE_ID_BLOCK = 1_000;
+/** What stale market data refuses: orders that would trade at, or trigger on, a price nobody has seen. */
+const STALE_REFUSED: readonly string[] = [OrderType.MARKET, OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP];
 
 /** A new order that passed the gateway's checks, with what they worked out. */
 export interface PlaceRequest {
@@ -69,6 +71,8 @@ export type SequencerCommand =
   | { kind: "bookFill"; fill: FillInput }
   | { kind: "requote"; session: Session; portfolioId: string; symbol: string; levels: QuoteLevel[]; inventory: Inventory | null }
   | { kind: "halt"; session: Session; symbol: string; halted: boolean }
+  /** The market-data service found the symbol's prices stale (or fresh again). */
+  | { kind: "marketData"; symbol: string; stale: boolean }
   | { kind: "disableUser"; session: Session; userId: string; disabled: boolean }
   | { kind: "openBook"; instrument: Instrument };
 
@@ -184,6 +188,8 @@ export class SequenceStep {
         else this.state.halted.delete(command.symbol);
         this.outcome.audit.push({ eventType: command.halted ? "trading.halted" : "trading.resumed", userId: command.session.userId, entityType: "instrument", entityId: command.symbol });
         return command.halted;
+      case "marketData":
+        return this.marketData(command.symbol, command.stale);
       case "openBook": {
         const { symbol } = command.instrument;
         if (!this.state.desks.has(symbol)) {
@@ -242,6 +248,9 @@ export class SequenceStep {
     request.session.assertOwns(accounts.has(portfolioId) ? accounts.account(portfolioId) : null, "Portfolio");
     const desk = this.desk(request.symbol);
     const symbol = desk.steps.symbol;
+    if (desk.stale && STALE_REFUSED.includes(order.type)) {
+      throw riskRejected("MARKET_DATA_STALE", `The market data of ${symbol} is stale: market and stop orders are refused until prices resume (limit orders are accepted)`);
+    }
     checkAccount(
       order,
       request.reservedCash,
@@ -410,6 +419,8 @@ export class SequenceStep {
       this.apply(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
       this.activity(command.symbol).cancelled++;
     }
+    // No quotes on a stale price: the ladder stays pulled until the market data is fresh.
+    if (desk.stale) return undefined;
     const userId = command.session.requireUser();
     const held = this.state.accounts.has(command.portfolioId) ? this.state.accounts.held(command.portfolioId, command.symbol) : null;
     if (command.inventory && held !== null && held * 2n < command.inventory.target) {
@@ -436,6 +447,26 @@ export class SequenceStep {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Stale market data, in sequence: the book's stops stop triggering and the system accounts'
+   * quotes (the market maker's ladder) are pulled in the same step; fresh again, stops resume
+   * (the market maker requotes by its own command). Customers' resting orders stay.
+   */
+  private marketData(symbol: string, stale: boolean): boolean {
+    const desk = this.state.desks.get(symbol);
+    if (!desk || desk.stale === stale) return stale;
+    desk.setStale(stale);
+    if (stale) {
+      for (const row of [...desk.openOrders.values()]) {
+        if (!this.state.systemUsers.has(row.userId)) continue;
+        this.apply(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
+        this.activity(symbol).cancelled++;
+      }
+    }
+    this.outcome.audit.push({ eventType: stale ? "market_data.stale" : "market_data.fresh", entityType: "instrument", entityId: symbol });
+    return stale;
   }
 
   private async moveCash(command: CashCommand): Promise<TransactionRow> {

@@ -48,6 +48,8 @@ export class TradingService {
   /** Rebuilds the sequencer from the journal, then starts book publishing and DAY expiry. */
   async start(): Promise<void> {
     await this.sequencer.start((await this.instruments.bySymbol()).values());
+    // Stale or fresh market data reaches the books as a command, in sequence with the orders.
+    this.marketData.onStatusChange((status) => void this.sequencer.submit({ kind: "marketData", symbol: status.symbol, stale: status.stale }).catch(() => {}));
     this.publisher.start();
     this.scheduleDayClose();
     await this.armNextExpiry();
@@ -158,6 +160,7 @@ export class TradingService {
     await this.instruments.requireSymbols([symbol]);
     await this.sequencer.submit({ kind: "halt", session, symbol, halted });
     await this.instruments.tradableChanged(symbol, !halted);
+    await this.marketData.setAdminHalted(symbol, halted);
     return halted;
   }
 

@@ -57,6 +57,17 @@ export interface ValuationEvent {
   timestamp: string;
 }
 
+/** An instrument's market data went stale or fresh, or an admin halted or resumed it. */
+export interface MarketDataStatusEvent {
+  symbol: string;
+  /** Where its reference prices come from: "simulator", "coinbase", "binance", or "none". */
+  source: string;
+  lastUpdateAt: string | null;
+  stale: boolean;
+  /** The admin's kill switch (setTradingHalted); `halted` in the API is this or stale. */
+  adminHalted: boolean;
+}
+
 /** Credentials withdrawn: every process closes the WebSockets they opened. */
 export interface SessionRevokedEvent {
   tokenId?: string;
@@ -88,6 +99,7 @@ export const topics = {
   quotes: (symbol: string) => topic<QuoteEvent>("quotes", symbol),
   trades: (symbol: string) => topic<TradeEvent>("trades", symbol),
   book: (symbol: string) => topic<BookEvent>("book", symbol),
+  marketDataStatus: () => topic<MarketDataStatusEvent>("market", "status"),
   orders: (userId: string) => topic<OrderEvent>("orders", userId),
   valuation: (portfolioId: string) => topic<ValuationEvent>("valuation", portfolioId),
   /** Internal: never exposed as a GraphQL subscription. */

@@ -36,11 +36,15 @@ interface PendingStop {
  * - amend: see AmendCommand.
  * - expireDay: every DAY order, resting or waiting, expires in arrival order; expire(now):
  *   every GTD order with expiresAt <= now, likewise.
+ * - triggers(suspended): while suspended, no stop triggers (stale market data); see TriggersCommand.
  */
 export class MatchingEngine implements OrderBook {
   private seq = 0;
   private arrivals = 0;
   private last: number | null = null;
+  /** Stops do not trigger while set, nor after it until a trade prints (see TriggersCommand). */
+  private triggersSuspended = false;
+  private awaitingTrade = false;
   private events: EngineEvent[] = [];
   private readonly stops = new Map<number, PendingStop>();
 
@@ -63,6 +67,10 @@ export class MatchingEngine implements OrderBook {
     else if (command.type === "cancel") this.cancel(command.id);
     else if (command.type === "amend") this.amend(command);
     else if (command.type === "expire") this.expire((tif, expiresAt) => tif === "GTD" && expiresAt! <= command.now);
+    else if (command.type === "triggers") {
+      if (this.triggersSuspended && !command.suspended) this.awaitingTrade = true;
+      this.triggersSuspended = command.suspended;
+    }
     else this.expire((tif) => tif === "DAY");
     return this.events;
   }
@@ -177,6 +185,7 @@ export class MatchingEngine implements OrderBook {
       if (makerRemaining === 0 || replenish) this.book.remove(maker);
       else this.book.reduce(maker, quantity, quantity);
       this.last = maker.price;
+      if (!this.triggersSuspended) this.awaitingTrade = false;
       if (this.trailing.size > 0) this.trailing.trade(maker.price);
       this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
       if (replenish) {
@@ -192,7 +201,7 @@ export class MatchingEngine implements OrderBook {
   }
 
   private runTriggers(): void {
-    while (this.last !== null && (this.stops.size > 0 || this.trailing.size > 0)) {
+    while (!this.triggersSuspended && !this.awaitingTrade && this.last !== null && (this.stops.size > 0 || this.trailing.size > 0)) {
       let next: PendingStop | undefined;
       for (const stop of this.stops.values()) {
         if (this.isTriggered(stop.command) && (!next || stop.arrival < next.arrival)) next = stop;

@@ -200,6 +200,21 @@ export function orderBookBehaviour(create: () => OrderBook): void {
       const events = limit("BUY", 100, 1, { account: 4 });
       expect(types(events)).to.deep.equal(["accepted", "fill"]);
     });
+
+    it("when triggers are suspended (stale prices), then a trade through a stop triggers nothing, and after resuming only a new trade does", () => {
+      limit("SELL", 105, 5, { account: 2 }); // 1: liquidity for the stop once it runs
+      submit({ side: "BUY", kind: "STOP", stopPrice: 100, quantity: 1, account: 3 }); // 2
+      expect(apply({ type: "triggers", suspended: true })).to.deep.equal([]);
+      limit("SELL", 100, 1, { account: 4 }); // 3
+      expect(types(limit("BUY", 100, 1, { account: 5 }))).to.deep.equal(["accepted", "fill"]); // 4: prints 100, the stop waits
+      expect(book.openOrders().has(2)).to.equal(true);
+      expect(apply({ type: "triggers", suspended: false })).to.deep.equal([]);
+      // The trade printed while suspended does not count: an order that does not trade triggers nothing.
+      expect(types(limit("BUY", 90, 1, { account: 6 }))).to.deep.equal(["accepted"]);
+      limit("SELL", 101, 1, { account: 4 }); // 6
+      const events = limit("BUY", 101, 1, { account: 5 }); // 7: a fresh trade at 101 triggers the stop
+      expect(types(events)).to.deep.equal(["accepted", "fill", "triggered", "fill"]);
+    });
   });
 
   describe("recovery", () => {

@@ -80,7 +80,18 @@ export interface ExpireDayCommand {
   type: "expireDay";
 }
 
-export type Command = SubmitCommand | CancelCommand | ExpireDayCommand | AmendCommand | ExpireCommand;
+/**
+ * Stops wait without triggering while `suspended` (the instrument's market data is stale: a
+ * trade then is no price to act on). Trailing marks still follow trades. Once lifted, stops
+ * trigger again from the first trade that prints after it: never on a trade printed while
+ * suspended. No event.
+ */
+export interface TriggersCommand {
+  type: "triggers";
+  suspended: boolean;
+}
+
+export type Command = SubmitCommand | CancelCommand | ExpireDayCommand | AmendCommand | ExpireCommand | TriggersCommand;
 
 export type CancelReason =
   | "USER"

@@ -5,6 +5,7 @@ import { useTradeInstrumentsQuery, useTradePortfoliosQuery, useTradeQuoteSubscri
 import { formatToStep } from "../../lib/decimal";
 import { AccountStrip } from "./AccountStrip";
 import { Blotter } from "./Blotter";
+import { MarketDataBadge } from "./MarketDataBadge";
 import { OrderBook } from "./OrderBook";
 import { OrderTicket } from "./OrderTicket";
 import { TradesTape } from "./TradesTape";
@@ -46,6 +47,7 @@ export function TradePage() {
             </select>
           </label>
           <LastPrice symbol={instrument.symbol} tickSize={instrument.tickSize} fallback={instrument.lastPrice} />
+          <MarketDataBadge symbol={instrument.symbol} />
         </div>
         {portfolio && (
           <label className="field inline">
