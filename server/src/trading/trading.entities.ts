@@ -129,6 +129,10 @@ export class OrderRow {
   @Column({ name: "stop_loss_limit_price", type: "numeric", nullable: true })
   stopLossLimitPrice!: string | null;
 
+  /** ... and the worst price its STOP fills at once triggered, priced at the gateway. */
+  @Column({ name: "stop_loss_protection", type: "numeric", nullable: true })
+  stopLossProtection!: string | null;
+
   @Column({ name: "filled_quantity", type: "numeric" })
   filledQuantity!: string;
 

@@ -15,12 +15,13 @@ export class OrderClasses1732420000060 implements MigrationInterface {
         ADD COLUMN parent_order_id uuid REFERENCES orders(id) DEFERRABLE INITIALLY DEFERRED,
         ADD COLUMN take_profit_price numeric(30,10),
         ADD COLUMN stop_loss_price numeric(30,10),
-        ADD COLUMN stop_loss_limit_price numeric(30,10)`);
+        ADD COLUMN stop_loss_limit_price numeric(30,10),
+        ADD COLUMN stop_loss_protection numeric(30,10)`);
     await q.query(`CREATE INDEX orders_parent ON orders (parent_order_id) WHERE parent_order_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX orders_parent`);
-    await q.query(`ALTER TABLE orders DROP COLUMN stop_loss_limit_price, DROP COLUMN stop_loss_price, DROP COLUMN take_profit_price, DROP COLUMN parent_order_id, DROP COLUMN order_class`);
+    await q.query(`ALTER TABLE orders DROP COLUMN stop_loss_protection, DROP COLUMN stop_loss_limit_price, DROP COLUMN stop_loss_price, DROP COLUMN take_profit_price, DROP COLUMN parent_order_id, DROP COLUMN order_class`);
   }
 }
