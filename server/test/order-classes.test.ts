@@ -85,6 +85,32 @@ describe("order classes over GraphQL", () => {
     await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "100" });
   });
 
+  it("when the server restarts, then OCO pairs and brackets are rebuilt from the journal and go on: a sibling is still cancelled, exits still grow", async () => {
+    const pair = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "3", limitPrice: "106", orderClass: "OCO", ocoWith: { type: "STOP", stopPrice: "93" } });
+    const entry = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "6", limitPrice: "100", orderClass: "BRACKET", takeProfit: { limitPrice: "107" }, stopLoss: { stopPrice: "92" } });
+    await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
+    expect((await order(alice, entry.id)).legs.map((leg) => leg.quantity)).to.deep.equal(["2", "2"]);
+
+    const config = server.config;
+    await server.stop();
+    server = await startTestServer({ DATA_DIR: config.dataDir, TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000" });
+    const last = "100";
+    await server.pubsub.publish(topics.quotes("AAPL"), { symbol: "AAPL", bid: null, ask: null, last, timestamp: new Date().toISOString() });
+    while (server.services.marketData.lastPrice("AAPL") !== last) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
+    const grown = await order(alice, entry.id);
+    expect(grown.legs.map((leg) => [leg.type, leg.quantity, leg.status])).to.deep.equal([
+      ["LIMIT", "4", "NEW"],
+      ["STOP", "4", "PENDING_TRIGGER"],
+    ]);
+    await placed(alice, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "106" });
+    const after = await order(bob, pair.id);
+    expect(after).to.deep.include({ status: "PARTIALLY_FILLED", filledQuantity: "1" });
+    expect(after.legs[0]).to.deep.include({ status: "CANCELLED", rejectReason: "OCO_SIBLING" });
+    await expectInvariants();
+  });
+
   describe("OCO", () => {
     it("when one order of a sell pair partly fills, then its sibling is cancelled in the same sequence step, and the pair reserved its quantity once", async () => {
       const before = parseFixed(await reservedQuantity(bob));
