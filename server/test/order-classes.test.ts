@@ -236,6 +236,32 @@ describe("order classes over GraphQL", () => {
       await expectInvariants();
     });
 
+    it("when the stop-loss triggers and sells part, then the take-profit is reduced by as much, the shared reservation moving to the exit that fills", async () => {
+      const carol = await trader("100000", "10");
+      const entry = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "4", limitPrice: "100", orderClass: "BRACKET", takeProfit: { limitPrice: "108" }, stopLoss: { stopPrice: "92", limitPrice: "91" } });
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "4", limitPrice: "100" });
+      expect((await order(alice, entry.id)).legs.map((leg) => leg.quantity)).to.deep.equal(["4", "4"]);
+      const heldBefore = parseFixed(await reservedQuantity(alice));
+      await placed(bob, { side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "91" });
+      // A trade at 92 triggers the stop-loss, which sells 3 into Bob's bid at 91 and rests 1 there.
+      await placed(carol, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "92" });
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "92" });
+      let family = await order(alice, entry.id);
+      expect(family.legs[1]).to.deep.include({ filledQuantity: "3", status: "PARTIALLY_FILLED" });
+      expect(family.legs[0]).to.deep.include({ quantity: "1", filledQuantity: "0", status: "NEW" });
+      await server.services.trading.idle();
+      // 1 share left to protect, reserved once.
+      expect(parseFixed(await reservedQuantity(alice))).to.equal(heldBefore - parseFixed("3"));
+      await expectInvariants();
+      // The stop-loss's last share sells: the position is closed and the take-profit goes.
+      await placed(carol, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "91" });
+      family = await order(alice, entry.id);
+      expect(family.legs[1]).to.deep.include({ filledQuantity: "4", status: "FILLED" });
+      expect(family.legs[0]).to.deep.include({ filledQuantity: "0", status: "CANCELLED", rejectReason: "POSITION_CLOSED" });
+      await server.services.trading.idle();
+      expect(await ledgerViolations(query, [alice.portfolioId, bob.portfolioId, carol.portfolioId])).to.deep.equal({ cash: [], positions: [], reservedCash: [], reservedQuantity: [] });
+    });
+
     it("when an exit is cancelled, then the other exit and the rest of the entry go with it; cancelAllOrders leaves nothing open", async () => {
       const entry = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "100", orderClass: "BRACKET", takeProfit: { limitPrice: "110" }, stopLoss: { stopPrice: "90" } });
       await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "100" });
