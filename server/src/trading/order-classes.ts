@@ -219,7 +219,7 @@ function settleExits(desk: InstrumentDesk, family: Family, step: FamilyStep): vo
   }
   for (const leg of family.legs) {
     if (!isOpen(leg) || remainingOf(leg) === target) continue;
-    resize(desk, leg, filledOf(leg) + target, step);
+    resize(desk, family, leg, filledOf(leg) + target, step);
   }
   // The exits have closed the position: the rest of the entry goes too.
   if (target === ZERO && isOpen(entry) && family.legs.every((leg) => !isOpen(leg))) cancelMember(desk, entry, "POSITION_CLOSED", step);
@@ -304,10 +304,16 @@ function placeExits(desk: InstrumentDesk, family: Family, quantity: Fixed, step:
   family.dirty = true;
 }
 
-/** A member to a new total quantity: a lower one keeps its place, a higher one loses it. */
-function resize(desk: InstrumentDesk, row: OrderRow, total: Fixed, step: FamilyStep): void {
+/**
+ * A member to a new total quantity: a lower one keeps its place, a higher one loses it. The
+ * reservation follows first, so a grown exit that trades at once releases what it holds.
+ */
+function resize(desk: InstrumentDesk, family: Family, row: OrderRow, total: Fixed, step: FamilyStep): void {
   const remaining = total - filledOf(row);
-  if (remaining > ZERO) row.quantity = formatFixed(total);
+  if (remaining > ZERO) {
+    row.quantity = formatFixed(total);
+    rebalance(desk, family, step);
+  }
   step.apply(desk, { type: "amend", id: Number(row.engineId), quantity: toLots(remaining, desk.steps) }, new Map());
   if (remaining === ZERO) row.rejectReason = "POSITION_CLOSED";
   step.outcome.orders.set(Number(row.engineId), row);
