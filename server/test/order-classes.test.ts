@@ -152,6 +152,23 @@ describe("order classes over GraphQL", () => {
       await expectInvariants();
     });
 
+    it("when the stop of a buy pair triggers and buys, then the pair's one reservation pays for it and the limit is cancelled in the same step", async () => {
+      const carol = await trader("100000", "10");
+      const start = await available(alice);
+      const pair = await placed(alice, { side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "95", orderClass: "OCO", ocoWith: { type: "STOP", stopPrice: "103" } });
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "10", limitPrice: "104" });
+      // A trade at 103 triggers the stop (the sibling, which reserved nothing): it buys 5 at 104.
+      await placed(carol, { side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "103" });
+      await placed(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "103" });
+      const after = await order(alice, pair.id);
+      expect(after).to.deep.include({ status: "CANCELLED", rejectReason: "OCO_SIBLING", filledQuantity: "0" });
+      expect(after.legs[0]).to.deep.include({ status: "FILLED", filledQuantity: "5" });
+      // 5 at 104 with the 20 bp taker fee: 520 + 1.04; nothing stays reserved.
+      expect(start - (await available(alice))).to.equal(parseFixed("521.04"));
+      await server.services.trading.idle();
+      expect(await ledgerViolations(query, [alice.portfolioId, bob.portfolioId, carol.portfolioId])).to.deep.equal({ cash: [], positions: [], reservedCash: [], reservedQuantity: [] });
+    });
+
     it("when the pair's shape is wrong, then it is BAD_USER_INPUT in words", async () => {
       const noLeg = await place(bob, { side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "110", orderClass: "OCO" });
       expect(codeOf(noLeg)).to.equal("BAD_USER_INPUT");
