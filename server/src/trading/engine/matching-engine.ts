@@ -45,6 +45,12 @@ export class MatchingEngine implements OrderBook {
   /** Stops do not trigger while set, nor after it until a trade prints (see TriggersCommand). */
   private triggersSuspended = false;
   private awaitingTrade = false;
+  /**
+   * Whether a stop may have triggered since the last look: a trade printed, or a stop was
+   * added or amended. Adds and cancels that trade nothing leave every stop as it was, so they
+   * do not look at the stops at all (with 10,000 waiting, a look is not free).
+   */
+  private triggersDue = false;
   private events: EngineEvent[] = [];
   private readonly stops = new Map<number, PendingStop>();
 
@@ -119,6 +125,7 @@ export class MatchingEngine implements OrderBook {
     }
     this.seq = state.sequence;
     this.last = state.lastTradePrice;
+    this.triggersDue = true;
   }
 
   private cancelled(id: number, reason: CancelReason, remaining: number): void {
@@ -136,11 +143,13 @@ export class MatchingEngine implements OrderBook {
     if (command.kind === "STOP" || command.kind === "STOP_LIMIT") {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true });
       this.stops.set(command.id, { command, arrival: ++this.arrivals });
+      this.triggersDue = true;
     } else if (command.kind === "TRAILING_STOP") {
       const mark = this.last ?? command.mark;
       if (mark === undefined) return this.reject(command.id, "INVALID_ORDER");
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true, mark });
       this.trailing.add({ command, arrival: ++this.arrivals, mark });
+      this.triggersDue = true;
     } else {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: false });
       this.execute(command);
@@ -186,6 +195,7 @@ export class MatchingEngine implements OrderBook {
       else this.book.reduce(maker, quantity, quantity);
       this.last = maker.price;
       if (!this.triggersSuspended) this.awaitingTrade = false;
+      this.triggersDue = true;
       if (this.trailing.size > 0) this.trailing.trade(maker.price);
       this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
       if (replenish) {
@@ -201,7 +211,10 @@ export class MatchingEngine implements OrderBook {
   }
 
   private runTriggers(): void {
-    while (!this.triggersSuspended && !this.awaitingTrade && this.last !== null && (this.stops.size > 0 || this.trailing.size > 0)) {
+    // Suspended (stale prices) or waiting for the first trade after: the look stays due.
+    if (!this.triggersDue || this.triggersSuspended || this.awaitingTrade) return;
+    this.triggersDue = false;
+    while (this.last !== null && (this.stops.size > 0 || this.trailing.size > 0)) {
       let next: PendingStop | undefined;
       for (const stop of this.stops.values()) {
         if (this.isTriggered(stop.command) && (!next || stop.arrival < next.arrival)) next = stop;
@@ -299,6 +312,7 @@ export class MatchingEngine implements OrderBook {
       } else {
         this.stops.set(command.id, { command: amended, arrival });
       }
+      this.triggersDue = true;
     }
     this.runTriggers();
   }
