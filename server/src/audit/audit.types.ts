@@ -45,6 +45,9 @@ export class AuditEventConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: "Events matching the filter, on every page." })
+  totalCount!: number;
 }
 
 @ObjectType()

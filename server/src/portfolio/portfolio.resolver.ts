@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import type { Context } from "../app/context";
 import { Role, Scope, scope } from "../infra/auth";
 import { formatFixed } from "../infra/fixed";
-import { pageSize } from "../infra/graphql/pagination";
+import { forwardPageInfo, pageSize } from "../infra/graphql/pagination";
 import { DecimalScalar } from "../infra/graphql/scalars";
 import { type ValuationEvent } from "../infra/pubsub";
 import { transactionCursor } from "./portfolio.loaders";
@@ -106,9 +106,12 @@ export class PortfolioResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<TransactionConnection> {
-    const page = await ctx.loaders.transactions.load({ portfolioId: portfolio.id, first: pageSize(first, 20, 100), after: after ?? null });
+    const [page, totalCount] = await Promise.all([
+      ctx.loaders.transactions.load({ portfolioId: portfolio.id, first: pageSize(first, 20, 100), after: after ?? null }),
+      ctx.loaders.transactionCounts.load(portfolio.id),
+    ]);
     const edges = page.rows.map((row) => ({ cursor: transactionCursor(row), node: row }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), totalCount };
   }
 
   @Authorized(scope(Scope.READ_PORTFOLIOS))

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Instrument } from "../market";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { PageInfo } from "../infra/graphql/pagination";
@@ -191,6 +191,9 @@ export class TransactionConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: "Every transaction of the portfolio." })
+  totalCount!: number;
 }
 
 @ObjectType()

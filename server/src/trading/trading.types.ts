@@ -124,6 +124,30 @@ export class OrderConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: "Orders matching the filters, on every page." })
+  totalCount!: number;
+}
+
+@ObjectType()
+export class FillEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => Fill)
+  node!: Fill;
+}
+
+@ObjectType()
+export class FillConnection {
+  @Field(() => [FillEdge])
+  edges!: FillEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: "Fills matching the filters, on every page." })
+  totalCount!: number;
 }
 
 @ObjectType()
@@ -179,6 +203,9 @@ export class Trade {
 
 @ObjectType({ description: "An order changed: accepted, triggered, filled (fill set), cancelled, rejected or expired." })
 export class OrderUpdate {
+  @Field({ description: "Per user, increasing: pass the last one seen as afterSequence to resume without a gap." })
+  sequence!: string;
+
   @Field(() => Order)
   order!: Order;
 
