@@ -62,9 +62,10 @@ export class OrderStream {
     const read = async () => {
       const rows: Array<{ sequence: string; portfolio_id: string; order_id: string; fill_id: string | null; payload: { order: Record<string, unknown>; fill: Record<string, unknown> | null } }> =
         await this.dataSource.query(
-          `SELECT sequence::text AS sequence, portfolio_id, order_id, fill_id, payload FROM order_events
-            WHERE user_id = $1 AND sequence > $2 AND ($3::uuid IS NULL OR portfolio_id = $3::uuid)
-            ORDER BY sequence LIMIT ${REPLAY_PAGE}`,
+          // Ordered by the bigint column, not by the text alias (where "10" sorts before "5").
+          `SELECT e.sequence::text AS sequence, e.portfolio_id, e.order_id, e.fill_id, e.payload FROM order_events e
+            WHERE e.user_id = $1 AND e.sequence > $2 AND ($3::uuid IS NULL OR e.portfolio_id = $3::uuid)
+            ORDER BY e.sequence LIMIT ${REPLAY_PAGE}`,
           [userId, String(sent), portfolioId],
         );
       if (rows.length < REPLAY_PAGE) replaying = false;
