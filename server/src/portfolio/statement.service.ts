@@ -40,10 +40,11 @@ export class StatementService {
     const completed = `t.portfolio_id = $1 AND t.status = '${TransactionStatus.COMPLETED}'`;
     const [[opening], movements, openingPositions, closingPositions] = await Promise.all([
       this.dataSource.query(`SELECT COALESCE(SUM(${SIGNED_AMOUNT}), 0)::text AS cash FROM transactions t WHERE ${completed} AND t.created_at < $2`, [portfolioId, from]),
+      // Rows of one sequencer batch share a time: fees come after the trades that paid them.
       this.dataSource.query(
         `SELECT t.created_at, t.transaction_id, t.transaction_type, t.asset_symbol, t.quantity::text, t.price::text, (${SIGNED_AMOUNT})::text AS amount
            FROM transactions t WHERE ${completed} AND t.created_at >= $2 AND t.created_at < $3
-          ORDER BY t.created_at, t.id LIMIT ${MAX_STATEMENT_LINES + 1}`,
+          ORDER BY t.created_at, t.transaction_type = 'FEE', t.id LIMIT ${MAX_STATEMENT_LINES + 1}`,
         [portfolioId, from, to],
       ) as Promise<MovementRow[]>,
       this.positions(portfolioId, from),
