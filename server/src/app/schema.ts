@@ -8,7 +8,7 @@ import { createAuthChecker, IdentityResolver, UserViewResolver } from "../identi
 import { guardInputs } from "./input-guard";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { ListingResolver, MarketResolver } from "../market";
-import { PortfolioResolver, StatementResolver } from "../portfolio";
+import { PortfolioResolver, StatementResolver, TransactionConnectionResolver } from "../portfolio";
 import { TradingResolver } from "../trading";
 
 /**
@@ -29,7 +29,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, StatementResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, StatementResolver, TransactionConnectionResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -106,12 +106,9 @@ export class PortfolioResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<TransactionConnection> {
-    const [page, totalCount] = await Promise.all([
-      ctx.loaders.transactions.load({ portfolioId: portfolio.id, first: pageSize(first, 20, 100), after: after ?? null }),
-      ctx.loaders.transactionCounts.load(portfolio.id),
-    ]);
+    const page = await ctx.loaders.transactions.load({ portfolioId: portfolio.id, first: pageSize(first, 20, 100), after: after ?? null });
     const edges = page.rows.map((row) => ({ cursor: transactionCursor(row), node: row }));
-    return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), totalCount };
+    return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), portfolioId: portfolio.id };
   }
 
   @Authorized(scope(Scope.READ_PORTFOLIOS))

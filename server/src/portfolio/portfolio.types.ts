@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { Instrument } from "../market";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { PageInfo } from "../infra/graphql/pagination";
@@ -192,8 +192,8 @@ export class TransactionConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
-  @Field(() => Int, { description: "Every transaction of the portfolio." })
-  totalCount!: number;
+  /** Internal: whose transactions; `totalCount` is counted from it only when asked for. */
+  portfolioId!: string;
 }
 
 @ObjectType()
