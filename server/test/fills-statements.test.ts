@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
-import { Role } from "../src/identity";
+import { Role, Session } from "../src/identity";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
 
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status createdAt } }`;
@@ -60,6 +60,12 @@ describe("fills, statements and two-way order pages", () => {
     }
     origin = new Date();
     await tick();
+    // Orders left resting by earlier runs on a shared database would otherwise meet these.
+    const open = await server.database.dataSource.query(`SELECT id, user_id FROM orders WHERE symbol IN ('AAPL', 'MSFT') AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
+    for (const row of open) {
+      const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
+      await server.services.trading.cancelOrder(owner, row.id);
+    }
     alice = await trader("10000");
     bob = await trader("100000");
     for (const symbol of ["AAPL", "MSFT"]) {
