@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../infra/graphql/scalars";
-import { PageInfo } from "../infra/graphql/pagination";
+import { type Count, PageInfo } from "../infra/graphql/pagination";
 
 @ObjectType({ description: "One link of the tamper-evident audit chain." })
 export class AuditEvent {
@@ -46,8 +46,8 @@ export class AuditEventConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
-  @Field(() => Int, { description: "Events matching the filter, on every page." })
-  totalCount!: number;
+  /** Internal: `totalCount`, counted when selected. */
+  count!: Count;
 }
 
 @ObjectType()

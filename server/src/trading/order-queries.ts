@@ -56,7 +56,7 @@ export class OrderQueries {
     if (filter.to) query.andWhere(`${time} < :to`, { to: filter.to });
   }
 
-  /** One page in the request's direction, and the count of every row the filters match. */
+  /** One page in the request's direction, and how to count every row the filters match. */
   private async page<T extends { id: string }, N>(
     query: SelectQueryBuilder<T>,
     alias: string,
@@ -72,10 +72,7 @@ export class OrderQueries {
       query.andWhere(`(${alias}.${timeColumn}, ${alias}.id) ${request.backward ? ">" : "<"} (:at::timestamptz, :id::uuid)`, { at, id });
     }
     const direction = request.backward ? "ASC" : "DESC";
-    const [rows, totalCount] = await Promise.all([
-      query.orderBy(`${alias}.${timeColumn}`, direction).addOrderBy(`${alias}.id`, direction).limit(request.size + 1).getMany(),
-      counting.getCount(),
-    ]);
-    return { ...connectionPage(rows, request, (row) => `${timeOf(row).toISOString()}|${row.id}`, nodeOf), totalCount };
+    const rows = await query.orderBy(`${alias}.${timeColumn}`, direction).addOrderBy(`${alias}.id`, direction).limit(request.size + 1).getMany();
+    return { ...connectionPage(rows, request, (row) => `${timeOf(row).toISOString()}|${row.id}`, nodeOf), count: () => counting.getCount() };
   }
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
-import { PageInfo } from "../infra/graphql/pagination";
+import { type Count, PageInfo } from "../infra/graphql/pagination";
 import { OrderSide } from "../portfolio";
 import { Liquidity, OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 
@@ -125,8 +125,8 @@ export class OrderConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
-  @Field(() => Int, { description: "Orders matching the filters, on every page." })
-  totalCount!: number;
+  /** Internal: `totalCount`, counted when selected. */
+  count!: Count;
 }
 
 @ObjectType()
@@ -146,8 +146,8 @@ export class FillConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
-  @Field(() => Int, { description: "Fills matching the filters, on every page." })
-  totalCount!: number;
+  /** Internal: `totalCount`, counted when selected. */
+  count!: Count;
 }
 
 @ObjectType()

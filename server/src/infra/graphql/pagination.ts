@@ -55,6 +55,12 @@ export function pageSize(first: number | null | undefined, fallback: number, max
   return first;
 }
 
+/**
+ * A connection's `totalCount`, run only when a client selects it (a field resolver calls it):
+ * counting every matching row costs as much as the page itself, or more.
+ */
+export type Count = () => Promise<number>;
+
 /** PageInfo of a forward-only connection: `after` given means there are rows before this page. */
 export function forwardPageInfo(hasNextPage: boolean, edges: Array<{ cursor: string }>, after: string | null | undefined): PageInfo {
   return { hasNextPage, hasPreviousPage: after !== null && after !== undefined, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
