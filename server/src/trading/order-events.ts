@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import type { BulkColumn } from "../infra/database/bulk";
 import type { OrderEvent } from "../infra/pubsub";
 import type { CommandOutcome } from "./order-persistence";
-import type { FillRow } from "./trading.entities";
+import type { FillRow, OrderRow } from "./trading.entities";
 import { toFill, toOrder } from "./trading.mappers";
 
 /**
@@ -37,8 +37,7 @@ export function numberOrderEvents(outcome: CommandOutcome, sequences: OrderSeque
   for (const { fill, order } of outcome.fills) fillsByOrder.set(order.id, [...(fillsByOrder.get(order.id) ?? []), fill]);
   const events: OrderEvent[] = [];
   for (const row of outcome.orders.values()) {
-    // JSON as it crosses pub/sub (dates as ISO strings): a replayed event equals the live one.
-    const order = JSON.parse(JSON.stringify(toOrder(row))) as Record<string, unknown>;
+    const order = orderJson(row);
     for (const fill of fillsByOrder.get(row.id) ?? [null]) {
       events.push({
         userId: row.userId,
@@ -47,11 +46,17 @@ export function numberOrderEvents(outcome: CommandOutcome, sequences: OrderSeque
         fillId: fill?.id ?? null,
         sequence: sequences.next(row.userId),
         order,
-        fill: fill && (JSON.parse(JSON.stringify(toFill(fill))) as Record<string, unknown>),
+        fill: fill && { ...toFill(fill), executedAt: fill.executedAt.toISOString() },
       });
     }
   }
   return events;
+}
+
+/** The order as JSON carries it over pub/sub (times as ISO strings), so a replayed event equals the live one. */
+function orderJson(row: OrderRow): Record<string, unknown> {
+  const order = toOrder(row);
+  return { ...order, createdAt: order.createdAt.toISOString(), updatedAt: order.updatedAt.toISOString(), expiresAt: order.expiresAt?.toISOString() ?? null };
 }
 
 export const ORDER_EVENT_COLUMNS = (now: Date): Array<BulkColumn<OrderEvent>> => [
