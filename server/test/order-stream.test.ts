@@ -221,6 +221,31 @@ describe("resumable order stream: orderUpdates(afterSequence:)", () => {
     }
   });
 
+  it("when a batch's commit fails, then its numbers were never issued: the next event takes the same sequence, and the stream shows no gap", async () => {
+    const stream = open(alice, {});
+    const name = `refuse_order_events_${process.pid}`;
+    const db = server.database.dataSource;
+    try {
+      await live(stream);
+      const last = await lastSequence(alice);
+      await db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+      await db.query(`CREATE TRIGGER ${name} BEFORE INSERT ON order_events FOR EACH ROW WHEN (NEW.user_id = '${alice.id}') EXECUTE FUNCTION ${name}()`);
+      const refused = await gql(server, PLACE, { i: { portfolioId: alice.portfolioId, symbol: "AAPL", timeInForce: "GTC", type: "LIMIT", side: "BUY", quantity: "1", limitPrice: "6" } }, bearer(alice.accessToken));
+      expect(codeOf(refused)).to.equal("INTERNAL_SERVER_ERROR");
+      await db.query(`DROP TRIGGER ${name} ON order_events`);
+      await place(alice, { side: "BUY", quantity: "1", limitPrice: "7" });
+      expect(await lastSequence(alice)).to.equal(last + 1n);
+      const updates = await stream.until(last + 1n);
+      expect(updates.at(-1)!.order.status).to.equal("NEW");
+      const sequences = updates.map((update) => BigInt(update.sequence));
+      sequences.forEach((sequence, i) => i > 0 && expect(sequence).to.equal(sequences[i - 1] + 1n));
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS ${name} ON order_events`);
+      await db.query(`DROP FUNCTION IF EXISTS ${name}()`);
+      await stream.close();
+    }
+  });
+
   it("when the sequencer restarts, then each user's counter is recovered from the journal and no sequence is issued twice", async () => {
     const last = await lastSequence(alice);
     await server.stop();
