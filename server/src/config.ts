@@ -75,6 +75,8 @@ const schema = z.object({
   MARKET_PROTECTION_BPS: z.coerce.number().int().min(10).max(5_000).default(500),
   /** When DAY orders expire, UTC, HH:MM. */
   TRADING_DAY_CLOSE_UTC: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default("21:00"),
+  /** How long order events are kept for `orderUpdates(afterSequence:)` to replay (days). */
+  ORDER_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   /** How often portfolios with autoRebalance are checked against their threshold. */
   AUTO_REBALANCE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Run the built-in market maker in this process (default: with the embedded defaults). */
@@ -198,6 +200,7 @@ export interface Config {
     marketMaker: boolean;
     systemActivityAuditMs: number;
     autoRebalanceIntervalMs: number;
+    orderEventRetentionDays: number;
   };
   compliance: ComplianceConfig;
   chain: {
@@ -328,6 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
       marketMaker: v.MARKET_MAKER ?? embeddedDatabase,
       systemActivityAuditMs: v.SYSTEM_ACTIVITY_AUDIT_MS,
       autoRebalanceIntervalMs: v.AUTO_REBALANCE_INTERVAL_MS,
+      orderEventRetentionDays: v.ORDER_EVENTS_RETENTION_DAYS,
     },
     valuation: { enabled: v.VALUATION_ENABLED, publishIntervalMs: v.VALUATION_PUBLISH_INTERVAL_MS, snapshotIntervalMs: v.VALUATION_SNAPSHOT_INTERVAL_MS },
     limits: {

@@ -44,6 +44,8 @@ const PERMISSIONS: Record<string, Rule> = {
   "Subscription.portfolioValuation": { who: "signed-in", scope: "read:portfolios" },
   "Query.orders": { who: "signed-in", scope: "read:orders" },
   "Query.order": { who: "signed-in", scope: "read:orders" },
+  "Query.fills": { who: "signed-in", scope: "read:orders" },
+  "Query.statement": { who: "signed-in", scope: "read:portfolios" },
   "Query.orderBook": { who: "public" },
   "Mutation.placeOrder": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
   "Mutation.cancelOrder": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },

@@ -71,4 +71,6 @@ export interface Context {
   loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders;
   /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
+  /** `subscribe`, resolved once the subscription is in place (a stream that replays, then goes live). */
+  listen<P>(topics: Topic<P>[]): Promise<AsyncIterableIterator<P>>;
 }

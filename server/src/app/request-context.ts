@@ -10,6 +10,7 @@ export interface ContextDeps {
   services: Services;
   createLoaders(): Context["loaders"];
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
+  listen<P>(topics: Topic<P>[]): Promise<AsyncIterableIterator<P>>;
 }
 
 /**
@@ -50,5 +51,9 @@ export class RequestContext implements Context {
 
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P> {
     return this.deps.subscribe(topics);
+  }
+
+  listen<P>(topics: Topic<P>[]): Promise<AsyncIterableIterator<P>> {
+    return this.deps.listen(topics);
   }
 }

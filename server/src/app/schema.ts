@@ -1,15 +1,15 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AnalyticsResolver, BehaviourResolver } from "../analytics";
-import { AuditResolver } from "../audit";
+import { AuditEventConnectionResolver, AuditResolver } from "../audit";
 import { AuditActorResolver, CaseNoteResolver, CaseResolver, ComplianceResolver, CtrSubjectResolver, KycSubjectResolver } from "../compliance";
 import { ChainResolver } from "../chain";
 import { createAuthChecker, IdentityResolver, UserViewResolver } from "../identity";
 import { guardInputs } from "./input-guard";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { ListingResolver, MarketDataStatusResolver, MarketResolver } from "../market";
-import { PortfolioResolver } from "../portfolio";
-import { TradingResolver } from "../trading";
+import { PortfolioResolver, StatementResolver, TransactionConnectionResolver } from "../portfolio";
+import { FillConnectionResolver, OrderConnectionResolver, TradingResolver } from "../trading";
 
 /**
  * type-graphql insists on a schema-wide pub/sub, but ours belongs to a server instance: every
@@ -29,7 +29,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, MarketDataStatusResolver, AnalyticsResolver, BehaviourResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, AuditEventConnectionResolver, MarketResolver, ListingResolver, MarketDataStatusResolver, AnalyticsResolver, BehaviourResolver, PortfolioResolver, StatementResolver, TransactionConnectionResolver, TradingResolver, OrderConnectionResolver, FillConnectionResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

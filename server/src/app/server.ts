@@ -110,6 +110,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     services,
     createLoaders: () => ({ ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource), ...services.compliance.createLoaders() }),
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
+    listen: async (topics) => trackSubscription(await pubsub.listen(topics), metrics.activeSubscriptions),
   };
   const context = (requestId: string, auth: Authentication) => new RequestContext(requestId, auth, contextDeps);
 

@@ -1,6 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../app/context";
-import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
+import { decodeCursor, encodeCursor, forwardPageInfo, pageSize } from "../infra/graphql/pagination";
 import { Role } from "../infra/auth";
 import { badUserInput } from "../infra/errors";
 import { DateTimeScalar } from "../infra/graphql/scalars";
@@ -24,7 +24,7 @@ export class AuditResolver {
     if (from && to && !(from < to)) throw badUserInput("from must be before to", "from");
     const page = await ctx.services.audit.page(size, decodeCursor(after, /^\d{1,19}$/), eventType ?? null, { userId, from, to });
     const edges = page.rows.map((row) => ({ cursor: encodeCursor(row.seq), node: row }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), count: page.count };
   }
 
   @Authorized(Role.ADMIN, Role.COMPLIANCE_OFFICER)
@@ -37,5 +37,14 @@ export class AuditResolver {
   @Query(() => [AuditCheckpoint], { description: "Signed checkpoints of the audit chain, newest first." })
   auditCheckpoints(@Ctx() ctx: Context, @Arg("first", () => Int, { nullable: true }) first?: number): Promise<AuditCheckpoint[]> {
     return ctx.services.auditAnchor.list(pageSize(first, 20, 500));
+  }
+}
+
+/** `totalCount` of the audit log: a count over the filter only when a client selects it. */
+@Resolver(() => AuditEventConnection)
+export class AuditEventConnectionResolver {
+  @FieldResolver(() => Int, { description: "Events matching the filter, on every page." })
+  totalCount(@Root() connection: AuditEventConnection): Promise<number> {
+    return connection.count();
   }
 }

@@ -15,6 +15,8 @@ export interface AuditEventInput {
 export interface AuditPage {
   rows: AuditLogRow[];
   hasNextPage: boolean;
+  /** Counts the events matching the filter, on every page. */
+  count: () => Promise<number>;
 }
 
 export interface ChainVerification {
@@ -110,14 +112,15 @@ export class AuditService {
 
   /** Newest first; `after` is the seq of the last row of the previous page. */
   async page(first: number, after: string | null, eventType: string | null, filter: AuditFilter = {}): Promise<AuditPage> {
-    const query = this.dataSource.getRepository(AuditLogRow).createQueryBuilder("a").orderBy("a.seq", "DESC").take(first + 1);
-    if (after) query.andWhere("a.seq < :after", { after });
+    const query = this.dataSource.getRepository(AuditLogRow).createQueryBuilder("a");
     if (eventType) query.andWhere("a.event_type = :eventType", { eventType });
     if (filter.userId) query.andWhere("a.user_id = :userId", { userId: filter.userId });
     if (filter.from) query.andWhere("a.timestamp >= :from", { from: filter.from });
     if (filter.to) query.andWhere("a.timestamp < :to", { to: filter.to });
-    const rows = await query.getMany();
-    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+    const counting = query.clone();
+    if (after) query.andWhere("a.seq < :after", { after });
+    const rows = await query.orderBy("a.seq", "DESC").take(first + 1).getMany();
+    return { rows: rows.slice(0, first), hasNextPage: rows.length > first, count: () => counting.getCount() };
   }
 
   /** Walks the whole chain in seq order and names the first row whose link or hash is wrong. */

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../infra/graphql/scalars";
-import { PageInfo } from "../infra/graphql/pagination";
+import { type Count, PageInfo } from "../infra/graphql/pagination";
 
 @ObjectType({ description: "One link of the tamper-evident audit chain." })
 export class AuditEvent {
@@ -45,6 +45,9 @@ export class AuditEventConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  /** Internal: `totalCount`, counted when selected. */
+  count!: Count;
 }
 
 @ObjectType()

@@ -1,5 +1,5 @@
 export { AuditLogRow } from "./audit.entity";
 export { AuditService, AUDIT_COLUMNS, type AuditEventInput } from "./audit.service";
-export { AuditResolver } from "./audit.resolver";
+export { AuditEventConnectionResolver, AuditResolver } from "./audit.resolver";
 export { AuditEvent } from "./audit.types";
 export { type AnchoredCheckpoint, AuditAnchor, type Checkpoint, type CheckpointLedger } from "./audit-anchor";

@@ -3,7 +3,7 @@ import type { AuditService } from "../audit";
 import type { ComplianceConfig } from "../config";
 import { Role, type Session } from "../identity";
 import { AppError, badUserInput, notFound } from "../infra/errors";
-import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
+import { decodeCursor, encodeCursor, forwardPageInfo, pageSize } from "../infra/graphql/pagination";
 import { OPEN_STATUSES } from "./alerts";
 import { SuspiciousActivityRow } from "./compliance.entities";
 import { CaseStatus, type SuspiciousActivity } from "./compliance.types";
@@ -58,7 +58,7 @@ export class CaseService {
     }
     const rows = await query.orderBy("s.created_at", "DESC").addOrderBy("s.id", "DESC").take(size + 1).getMany();
     const edges = rows.slice(0, size).map((row) => ({ cursor: encodeCursor(`${row.createdAt.toISOString()}|${row.id}`), node: toActivity(row) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+    return { edges, pageInfo: forwardPageInfo(rows.length > size, edges, after), totalCount };
   }
 
   /** Assigns to an officer (the caller when none is named); an OPEN case goes UNDER_REVIEW. */

@@ -16,12 +16,7 @@ export enum ReportType {
 }
 registerEnumType(ReportType, { name: "ReportType" });
 
-export enum ReportFormat {
-  JSON = "JSON",
-  CSV = "CSV",
-  XML = "XML",
-}
-registerEnumType(ReportFormat, { name: "ReportFormat" });
+export { ReportFormat } from "../infra/documents";
 
 export enum CaseStatus {
   OPEN = "OPEN",

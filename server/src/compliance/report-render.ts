@@ -4,6 +4,9 @@
  * narrative) so it reads familiarly to a BSA officer; it is a model of that structure, not a
  * certified filing: element codes and validation rules of the real schema are not all applied.
  */
+import { csvField, xmlText } from "../infra/documents";
+
+export { csvField, xmlText };
 
 export interface CtrFilingData {
   userId: string;
@@ -56,12 +59,6 @@ function renderJson(report: ReportData): string {
   );
 }
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; records end in CRLF. */
-export function csvField(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function renderCsv(report: ReportData): string {
   const rows: Array<Array<string | number | null>> =
     report.type === "CTR"
@@ -74,17 +71,6 @@ function renderCsv(report: ReportData): string {
           ...report.sarFilings.map((s) => [s.sarNumber, s.userId, s.personName, s.rule, s.riskScore, s.status, s.createdAt.toISOString(), s.transactionIds.join(";"), s.narrative]),
         ];
   return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
-}
-
-/** Escapes markup and drops characters XML 1.0 cannot carry at all. */
-export function xmlText(value: string): string {
-  return value
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
 }
 
 const el = (name: string, value: string | number, indent: string) => `${indent}<fc2:${name}>${xmlText(String(value))}</fc2:${name}>`;

@@ -4,6 +4,8 @@ export { LedgerService, type CashCommand, type CashSequencer, checkCurrencyPreci
 export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewTransaction } from "./accounts";
 export { ensureSystemPortfolio, PortfolioService, toPortfolio } from "./portfolio.service";
 export { PortfolioResolver } from "./portfolio.resolver";
+export { StatementResolver } from "./statement.resolver";
+export { TransactionConnectionResolver } from "./transaction-connection.resolver";
 export { createPortfolioLoaders, type PortfolioLoaders } from "./portfolio.loaders";
 export { OrderSide, Portfolio, AllocationTargetInput } from "./portfolio.types";
 export { valuePortfolio, product20, round20, type WalletHolding, type WalletHoldingsSource } from "./valuation-math";

@@ -86,6 +86,16 @@ export function createPortfolioLoaders(dataSource: DataSource, wallets?: WalletH
     { cacheKeyFn: (key) => JSON.stringify(key) },
   );
 
+  /** Every transaction of each portfolio, counted in one statement (TransactionConnection.totalCount). */
+  const transactionCounts = new DataLoader<string, number>(async (portfolioIds) => {
+    const rows: Array<{ portfolio_id: string; count: number }> = await dataSource.query(
+      `SELECT portfolio_id, count(*)::int AS count FROM transactions WHERE portfolio_id = ANY($1::uuid[]) GROUP BY portfolio_id`,
+      [portfolioIds],
+    );
+    const counts = new Map(rows.map((row) => [row.portfolio_id, row.count]));
+    return portfolioIds.map((id) => counts.get(id) ?? 0);
+  });
+
   /** Linked wallets' on-chain balances per portfolio; empty when no chain is configured. */
   const walletHoldings = new DataLoader<string, WalletHolding[]>(async (portfolioIds) => {
     if (!wallets) return portfolioIds.map(() => []);
@@ -93,7 +103,7 @@ export function createPortfolioLoaders(dataSource: DataSource, wallets?: WalletH
     return portfolioIds.map((id) => byPortfolio.get(id) ?? []);
   });
 
-  return { positions, transactions, walletHoldings };
+  return { positions, transactions, transactionCounts, walletHoldings };
 }
 
 export type PortfolioLoaders = ReturnType<typeof createPortfolioLoaders>;

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import type { Context } from "../app/context";
 import { Role, Scope, scope } from "../infra/auth";
 import { formatFixed } from "../infra/fixed";
-import { pageSize } from "../infra/graphql/pagination";
+import { forwardPageInfo, pageSize } from "../infra/graphql/pagination";
 import { DecimalScalar } from "../infra/graphql/scalars";
 import { type ValuationEvent } from "../infra/pubsub";
 import { transactionCursor } from "./portfolio.loaders";
@@ -108,7 +108,7 @@ export class PortfolioResolver {
   ): Promise<TransactionConnection> {
     const page = await ctx.loaders.transactions.load({ portfolioId: portfolio.id, first: pageSize(first, 20, 100), after: after ?? null });
     const edges = page.rows.map((row) => ({ cursor: transactionCursor(row), node: row }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), portfolioId: portfolio.id };
   }
 
   @Authorized(scope(Scope.READ_PORTFOLIOS))

@@ -9,6 +9,8 @@ import type { LedgerService } from "./ledger.service";
 import { type AllocationTargetValue, PortfolioRiskLevel, PortfolioRow, type PositionRow } from "./portfolio.entities";
 import { type AllocationTargetInput, type CreatePortfolioInput, OrderSide, Portfolio, type ProposedOrder, type RebalanceProposal } from "./portfolio.types";
 import { type Holding, type PortfolioValue, type WalletHolding, valuePortfolio } from "./valuation-math";
+import { StatementService } from "./statement.service";
+import type { AccountStatement } from "./statement.types";
 
 const MAX_PORTFOLIOS_PER_USER = 50;
 const ONE = parseFixed("1");
@@ -21,7 +23,11 @@ export class PortfolioService {
     private readonly ledger: LedgerService,
     private readonly instruments: InstrumentService,
     private readonly marketData: MarketDataService,
-  ) {}
+  ) {
+    this.statements = new StatementService(dataSource);
+  }
+
+  private readonly statements: StatementService;
 
   async create(session: Session, input: CreatePortfolioInput): Promise<Portfolio> {
     const userId = session.requireUser();
@@ -62,6 +68,12 @@ export class PortfolioService {
     const userId = session.requireUser();
     const row = isUuid(id) ? await this.dataSource.getRepository(PortfolioRow).findOneBy({ id }) : null;
     return row && row.userId === userId ? toPortfolio(row) : null;
+  }
+
+  /** The caller's account statement over [from, to); NOT_FOUND for anyone else's portfolio. */
+  async statement(session: Session, portfolioId: string, from: Date, to: Date): Promise<AccountStatement> {
+    const portfolio = await this.requireOwned(session, portfolioId);
+    return this.statements.statement(portfolio.id, portfolio.currency, from, to);
   }
 
   async requireOwned(session: Session, id: string): Promise<Portfolio> {

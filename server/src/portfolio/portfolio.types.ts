@@ -191,6 +191,9 @@ export class TransactionConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  /** Internal: whose transactions; `totalCount` is counted from it only when asked for. */
+  portfolioId!: string;
 }
 
 @ObjectType()

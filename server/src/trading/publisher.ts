@@ -1,13 +1,12 @@
 import type { TradingCompliance } from "../compliance";
 import { formatFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { type BookEvent, type PubSub, topics } from "../infra/pubsub";
+import { type BookEvent, type OrderEvent, type PubSub, topics } from "../infra/pubsub";
 import type { MarketDataService } from "../market";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { CommandOutcome } from "./order-persistence";
 import { fromTicks } from "./order-validation";
-import type { FillRow, TradeRow } from "./trading.entities";
-import { toFill, toOrder } from "./trading.mappers";
+import type { TradeRow } from "./trading.entities";
 import type { OrderBookSnapshot } from "./trading.types";
 
 const BOOK_PUBLISH_MS = 200;
@@ -38,20 +37,10 @@ export class Publisher {
     clearInterval(this.timer);
   }
 
-  /** Publishes what a committed batch changed. */
-  async afterCommit(outcome: CommandOutcome, desks: Iterable<InstrumentDesk>): Promise<void> {
+  /** Publishes what a committed batch changed; `orderEvents` are its numbered order updates, in sequence. */
+  async afterCommit(outcome: CommandOutcome, desks: Iterable<InstrumentDesk>, orderEvents: OrderEvent[]): Promise<void> {
     for (const desk of desks) this.dirty.add(desk);
-    const fillsByOrder = new Map<string, FillRow[]>();
-    for (const { fill, order } of outcome.fills) fillsByOrder.set(order.id, [...(fillsByOrder.get(order.id) ?? []), fill]);
-    const publications: Array<Promise<void>> = [];
-    for (const row of outcome.orders.values()) {
-      // One update per fill; an order that changed without filling gets one for its new state.
-      const order = toOrder(row) as unknown as Record<string, unknown>;
-      for (const fill of fillsByOrder.get(row.id) ?? [null]) {
-        const event = { userId: row.userId, portfolioId: row.portfolioId, orderId: row.id, fillId: fill?.id ?? null, sequence: row.lastSeq, order, fill: fill && (toFill(fill) as unknown as Record<string, unknown>) };
-        publications.push(this.pubsub.publish(topics.orders(row.userId), event));
-      }
-    }
+    const publications: Array<Promise<void>> = orderEvents.map((event) => this.pubsub.publish(topics.orders(event.userId), event));
     const tradesBySymbol = new Map<string, TradeRow[]>();
     for (const trade of outcome.trades) {
       tradesBySymbol.set(trade.symbol, [...(tradesBySymbol.get(trade.symbol) ?? []), trade]);

@@ -16,6 +16,8 @@ import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OPEN_STATUSES, OrderClass, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
 import { afterEvents, beforeFill, type Family, type FamilyStep, idsForExits, register, resettle, reservationFor } from "./order-classes";
 import { isUuid } from "../infra/graphql/text";
+import type { OrderEvent } from "../infra/pubsub";
+import { numberOrderEvents, ORDER_EVENT_COLUMNS, type OrderSequences } from "./order-events";
 
 const ENGINE_ID_BLOCK = 1_000;
 /** What stale market data refuses: orders that would trade at, or trigger on, a price nobody has seen. */
@@ -105,6 +107,8 @@ export interface SequencerState {
   systemActivity: Map<string, { placed: number; cancelled: number; fills: number }>;
   /** Engine ids drawn from the database's sequence and not used yet (a gap on restart is harmless). */
   engineIds: number[];
+  /** Each user's last order-event sequence (the resumable `orderUpdates` stream). */
+  sequences: OrderSequences;
   fees(symbol: string): Fees;
 }
 
@@ -141,6 +145,8 @@ export class SequenceStep {
     engineId: () => this.state.engineIds.shift()!,
     created: (row) => this.created.push(row),
   };
+  /** The batch's order updates, numbered per user by `commit`: what the publisher sends. */
+  orderEvents: OrderEvent[] = [];
 
   constructor(
     private readonly manager: EntityManager,
@@ -239,7 +245,9 @@ export class SequenceStep {
 
   /**
    * Writes the batch in one statement: orders, trades, fills, cash and positions, transactions,
-   * and the audit events, linked to the chain's head by `link` (which takes the chain's lock).
+   * the numbered order events, and the audit events, linked to the chain's head by `link`
+   * (which takes the chain's lock). System accounts' order events (the market maker's quote
+   * churn) are published but not journalled: nobody resumes their stream.
    */
   async commit(link: (manager: EntityManager, events: AuditEventInput[]) => Promise<AuditLogRow[]>): Promise<void> {
     const created = new Set(this.created);
@@ -253,6 +261,12 @@ export class SequenceStep {
         FILL_COLUMNS,
         this.outcome.fills.map(({ fill }) => fill),
       );
+    this.orderEvents = numberOrderEvents(this.outcome, this.state.sequences);
+    journal.insert(
+      "order_events",
+      ORDER_EVENT_COLUMNS(this.now),
+      this.orderEvents.filter((event) => !this.state.systemUsers.has(event.userId)),
+    );
     this.state.accounts.journal(journal);
     journal.insert("audit_logs", AUDIT_COLUMNS, await link(this.manager, this.outcome.audit));
     await journal.write(this.manager);

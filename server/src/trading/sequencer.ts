@@ -5,6 +5,7 @@ import type { Logger } from "../infra/logger";
 import type { Instrument } from "../market";
 import { Accounts, type CashCommand, type CashSequencer, type FillInput, type TransactionRow } from "../portfolio";
 import { InstrumentDesk } from "./instrument-desk";
+import { OrderSequences } from "./order-events";
 import type { Fees } from "./order-persistence";
 import { stepsOf } from "./order-validation";
 import type { Publisher } from "./publisher";
@@ -64,6 +65,7 @@ export class Sequencer implements CashSequencer {
       systemUsers: new Set(),
       systemActivity: new Map(),
       engineIds: [],
+      sequences: new OrderSequences(),
       fees: (symbol) => fees.get(symbol) ?? fees.get("*") ?? { makerBps: 0, takerBps: 0 },
     };
   }
@@ -156,7 +158,7 @@ export class Sequencer implements CashSequencer {
     jobs.forEach((job, i) => (results[i].error ? job.reject(results[i].error) : job.resolve(results[i].value)));
     // Not awaited: the next batch need not wait for Redis. Every publication of this batch is
     // issued before afterCommit returns, so events still leave in sequence order.
-    const published = this.publisher.afterCommit(step!.outcome, step!.touchedDesks).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
+    const published = this.publisher.afterCommit(step!.outcome, step!.touchedDesks, step!.orderEvents).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
     this.publishing.add(published);
     void published.finally(() => this.publishing.delete(published));
   }
@@ -177,8 +179,9 @@ export class Sequencer implements CashSequencer {
   }
 
   /**
-   * Books, open orders, kill switches and the accounts of every portfolio with an open order,
-   * from what is committed: at start, and after a failed commit.
+   * Books, open orders, kill switches, the accounts of every portfolio with an open order and
+   * each user's last order-event sequence, from what is committed: at start, and after a failed
+   * commit (whose numbers were never journalled, so they are issued again).
    */
   private async rebuild(): Promise<number> {
     return this.dataSource.transaction("REPEATABLE READ", async (manager) => {
@@ -191,6 +194,7 @@ export class Sequencer implements CashSequencer {
         for (const row of desk.openOrders.values()) portfolios.add(row.portfolioId);
       }
       await accounts.load(manager, portfolios);
+      await this.state.sequences.recover(manager);
       this.state.halted = new Set(await this.ports.haltedSymbols(manager));
       this.state.disabledUsers = new Set(await this.ports.usersWithTradingDisabled(manager));
       return open;

@@ -4,7 +4,9 @@ import { Role, Scope, scope } from "../infra/auth";
 import { badUserInput } from "../infra/errors";
 import { type BookEvent, type OrderEvent, type TradeEvent, topics } from "../infra/pubsub";
 import { OrderStatus } from "./trading.entities";
-import { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, OrderUpdate, PlaceOrderInput, Trade } from "./trading.types";
+import { DateTimeScalar } from "../infra/graphql/scalars";
+import { parseAfterSequence } from "./order-stream";
+import { AmendOrderInput, Fill, FillConnection, Order, OrderBookSnapshot, OrderConnection, OrderUpdate, PlaceOrderInput, Trade } from "./trading.types";
 
 const TRADERS = [Role.TRADER, Role.PARTNER];
 const MAX_DEPTH = 100;
@@ -58,15 +60,34 @@ export class TradingResolver {
   }
 
   @Authorized(scope(Scope.READ_ORDERS))
-  @Query(() => OrderConnection, { description: "The caller's orders, newest first." })
+  @Query(() => OrderConnection, { description: "The caller's orders, newest first: first/after pages to older ones, last/before to newer ones. from is included, to excluded." })
   orders(
     @Ctx() ctx: Context,
     @Arg("portfolioId", () => ID, { nullable: true }) portfolioId?: string,
     @Arg("status", () => [OrderStatus], { nullable: true }) status?: OrderStatus[],
+    @Arg("symbol", () => String, { nullable: true }) symbol?: string,
+    @Arg("from", () => DateTimeScalar, { nullable: true }) from?: Date,
+    @Arg("to", () => DateTimeScalar, { nullable: true }) to?: Date,
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("last", () => Int, { nullable: true }) last?: number,
+    @Arg("before", () => String, { nullable: true }) before?: string,
   ): Promise<OrderConnection> {
-    return ctx.services.trading.orders(ctx.session, { portfolioId, status, first, after });
+    return ctx.services.trading.orders(ctx.session, { portfolioId, status, symbol, from, to, first, after, last, before });
+  }
+
+  @Authorized(scope(Scope.READ_ORDERS))
+  @Query(() => FillConnection, { name: "fills", description: "The caller's fills, newest first. from is included, to excluded." })
+  fillList(
+    @Ctx() ctx: Context,
+    @Arg("portfolioId", () => ID, { nullable: true }) portfolioId?: string,
+    @Arg("symbol", () => String, { nullable: true }) symbol?: string,
+    @Arg("from", () => DateTimeScalar, { nullable: true }) from?: Date,
+    @Arg("to", () => DateTimeScalar, { nullable: true }) to?: Date,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ): Promise<FillConnection> {
+    return ctx.services.trading.fills(ctx.session, { portfolioId, symbol, from, to, first, after });
   }
 
   @Authorized(scope(Scope.READ_ORDERS))
@@ -92,17 +113,36 @@ export class TradingResolver {
 
   @Authorized(scope(Scope.READ_ORDERS))
   @Subscription(() => OrderUpdate, {
-    description: "The caller's order changes (all portfolios, or one).",
+    description:
+      "The caller's order changes (all portfolios, or one). With afterSequence, first every update after it that the caller missed " +
+      "(kept for a retention of days, see the partner guide), then live ones, with no gap and no duplicate; past the retention, CONFLICT " +
+      "(extensions.reason SEQUENCE_EXPIRED): reconcile with orders and fills, then subscribe without afterSequence.",
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const userId = ctx.session.requireUser();
-      const { portfolioId } = args as { portfolioId?: string };
+      const { portfolioId, afterSequence } = args as { portfolioId?: string; afterSequence?: string };
+      const after = parseAfterSequence(afterSequence);
       if (portfolioId) await ctx.services.portfolios.requireOwned(ctx.session, portfolioId);
-      const source = ctx.subscribe([topics.orders(userId)]);
-      return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId));
+      if (after === null) {
+        const source = ctx.subscribe([topics.orders(userId)]);
+        return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId));
+      }
+      // Live first, so that what is published while the journal is read waits in its buffer.
+      const live = await ctx.listen([topics.orders(userId)]);
+      try {
+        return await ctx.services.trading.resumeOrderUpdates(userId, after, portfolioId ?? null, live);
+      } catch (error) {
+        await live.return?.();
+        throw error;
+      }
     },
   })
-  orderUpdates(@Root() event: OrderEvent, @Ctx() ctx: Context, @Arg("portfolioId", () => ID, { nullable: true }) _portfolioId?: string): OrderUpdate {
+  orderUpdates(
+    @Root() event: OrderEvent,
+    @Ctx() ctx: Context,
+    @Arg("portfolioId", () => ID, { nullable: true }) _portfolioId?: string,
+    @Arg("afterSequence", () => String, { nullable: true, description: "The last sequence received: resume after it." }) _afterSequence?: string,
+  ): OrderUpdate {
     return ctx.services.trading.orderUpdate(event);
   }
 

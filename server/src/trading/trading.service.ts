@@ -4,7 +4,6 @@ import type { Config } from "../config";
 import type { Session } from "../identity";
 import { badUserInput, notFound } from "../infra/errors";
 import { type Fixed, parseFixed, ZERO } from "../infra/fixed";
-import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
 import type { OrderEvent } from "../infra/pubsub";
 import type { Instrument, InstrumentService, MarketDataService } from "../market";
 import type { Accounts } from "../portfolio";
@@ -13,14 +12,17 @@ import type { Fees } from "./order-persistence";
 import { amendedShape, validateAmendment, validateClass, type ValidatedClass, type ValidatedOrder, validateOrder } from "./order-validation";
 import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
+import { type FillFilter, type OrderFilter, OrderQueries } from "./order-queries";
+import { OrderStream } from "./order-stream";
 import type { FamilyRequest, Inventory, QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
-import { OPEN_STATUSES, OrderClass, OrderRow, type OrderStatus, OrderType, TimeInForce } from "./trading.entities";
+import { OPEN_STATUSES, OrderClass, OrderRow, OrderType, TimeInForce } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
-import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
+import type { AmendOrderInput, Fill, FillConnection, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 import { isUuid } from "../infra/graphql/text";
 
-const ORDER_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
+/** Order events past the retention are pruned this often. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /**
  * The order gateway: validates at the edge, prices the order's risk against the reference,
@@ -34,6 +36,9 @@ export class TradingService {
   /** When the GTD timer fires next (epoch ms), or null when it is not armed. */
   private expiryAt: number | null = null;
   private stopped = false;
+  private pruneTimer?: NodeJS.Timeout;
+  private readonly queries: OrderQueries;
+  private readonly stream: OrderStream;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -43,7 +48,10 @@ export class TradingService {
     private readonly sequencer: Sequencer,
     private readonly publisher: Publisher,
     private readonly compliance?: TradingCompliance,
-  ) {}
+  ) {
+    this.queries = new OrderQueries(dataSource);
+    this.stream = new OrderStream(dataSource, config.orderEventRetentionDays);
+  }
 
   /** Rebuilds the sequencer from the journal, then starts book publishing and DAY expiry. */
   async start(): Promise<void> {
@@ -53,6 +61,14 @@ export class TradingService {
     this.publisher.start();
     this.scheduleDayClose();
     await this.armNextExpiry();
+    // A failed prune (the database away) only leaves rows for the next run.
+    this.pruneTimer = setInterval(() => void this.pruneOrderEvents(new Date()).catch(() => undefined), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+
+  /** Drops order events past the retention (each user's last is kept: it carries their counter). */
+  pruneOrderEvents(now: Date): Promise<number> {
+    return this.stream.prune(now);
   }
 
   async stop(): Promise<void> {
@@ -60,6 +76,7 @@ export class TradingService {
     this.publisher.stop();
     clearTimeout(this.dayTimer);
     clearTimeout(this.expiryTimer);
+    clearInterval(this.pruneTimer);
     await this.sequencer.stop();
   }
 
@@ -201,11 +218,12 @@ export class TradingService {
     return disabled;
   }
 
-  /** An order update as subscribers see it: the order as committed, and the fill that caused it. */
-  orderUpdate(event: OrderEvent): { order: Order; fill: Fill | null } {
+  /** An order update as subscribers see it: its sequence, the order as committed, and the fill that caused it. */
+  orderUpdate(event: OrderEvent): { sequence: string; order: Order; fill: Fill | null } {
     const order = event.order as unknown as Order & { createdAt: string; updatedAt: string; expiresAt: string | null };
     const fill = event.fill as unknown as (Fill & { executedAt: string }) | null;
     return {
+      sequence: event.sequence,
       order: { ...order, createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt), expiresAt: order.expiresAt ? new Date(order.expiresAt) : null },
       fill: fill && { ...fill, executedAt: new Date(fill.executedAt) },
     };
@@ -220,23 +238,23 @@ export class TradingService {
     return row && row.userId === session.requireUser() ? toOrder(row) : null;
   }
 
-  /** The caller's orders, newest first, by portfolio and status. */
-  async orders(session: Session, filter: { portfolioId?: string | null; status?: OrderStatus[] | null; first?: number | null; after?: string | null }): Promise<OrderConnection> {
-    const userId = session.requireUser();
-    const size = pageSize(filter.first, 20, 100);
-    const position = decodeCursor(filter.after, ORDER_CURSOR);
-    const query = this.dataSource.getRepository(OrderRow).createQueryBuilder("o").where("o.user_id = :userId", { userId });
-    if (filter.portfolioId) query.andWhere("o.portfolio_id = :portfolioId", { portfolioId: isUuid(filter.portfolioId) ? filter.portfolioId : null });
-    if (filter.status?.length) query.andWhere("o.status IN (:...status)", { status: filter.status });
-    if (position) {
-      const [at, id] = position.split("|");
-      query.andWhere("(o.created_at, o.id) < (:at::timestamptz, :id::uuid)", { at, id });
-    }
-    const rows = await query.orderBy("o.created_at", "DESC").addOrderBy("o.id", "DESC").take(size + 1).getMany();
-    const edges = rows.slice(0, size).map((row) => ({ cursor: encodeCursor(`${row.createdAt.toISOString()}|${row.id}`), node: toOrder(row) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
+  /** The caller's orders, newest first, paged both ways, by portfolio, status, symbol and time. */
+  orders(session: Session, filter: OrderFilter): Promise<OrderConnection> {
+    return this.queries.orders(session.requireUser(), filter);
   }
 
+  /** The caller's fills, newest first, by portfolio, symbol and time. */
+  fills(session: Session, filter: FillFilter): Promise<FillConnection> {
+    return this.queries.fills(session.requireUser(), filter);
+  }
+
+  /**
+   * `orderUpdates(afterSequence:)`: what the caller missed after `after`, from the journal,
+   * then `live` (already subscribed, so nothing published meanwhile is lost).
+   */
+  resumeOrderUpdates(userId: string, after: bigint, portfolioId: string | null, live: AsyncIterableIterator<OrderEvent>): Promise<AsyncIterableIterator<OrderEvent>> {
+    return this.stream.resume(userId, after, portfolioId, live);
+  }
 
   private feesFor(symbol: string): Fees {
     return this.sequencer.state.fees(symbol);

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
-import { PageInfo } from "../infra/graphql/pagination";
+import { type Count, PageInfo } from "../infra/graphql/pagination";
 import { OrderSide } from "../portfolio";
 import { Liquidity, OrderClass, OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 
@@ -131,6 +131,30 @@ export class OrderConnection {
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
+
+  /** Internal: `totalCount`, counted when selected. */
+  count!: Count;
+}
+
+@ObjectType()
+export class FillEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => Fill)
+  node!: Fill;
+}
+
+@ObjectType()
+export class FillConnection {
+  @Field(() => [FillEdge])
+  edges!: FillEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Internal: `totalCount`, counted when selected. */
+  count!: Count;
 }
 
 @ObjectType()
@@ -186,6 +210,9 @@ export class Trade {
 
 @ObjectType({ description: "An order changed: accepted, triggered, filled (fill set), cancelled, rejected or expired." })
 export class OrderUpdate {
+  @Field({ description: "Per user, increasing: pass the last one seen as afterSequence to resume without a gap." })
+  sequence!: string;
+
   @Field(() => Order)
   order!: Order;
 

@@ -11,6 +11,12 @@ export interface PubSub {
   publish<P>(topic: Topic<P>, payload: P): Promise<void>;
   /** Events of any of `topics`, in publication order per topic, until `return()` is called. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
+  /**
+   * Like `subscribe`, but resolves once the subscription is in place (Redis acknowledged it):
+   * every event published after that is delivered, buffered until read. For a stream that
+   * replays from the database and must not miss what is published meanwhile.
+   */
+  listen<P>(topics: Topic<P>[]): Promise<AsyncIterableIterator<P>>;
   /** Fails when events could not be delivered right now. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -33,6 +39,10 @@ class InProcessPubSub implements PubSub {
 
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P> {
     return this.engine.asyncIterableIterator<P>(topics);
+  }
+
+  listen<P>(topics: Topic<P>[]): Promise<AsyncIterableIterator<P>> {
+    return listenOn(this.engine, topics);
   }
 
   async ping(): Promise<void> {}
@@ -91,6 +101,10 @@ class RedisBackedPubSub implements PubSub {
     return this.engine.asyncIterableIterator(topics.map((topic) => this.channelPrefix + topic)) as AsyncIterableIterator<P>;
   }
 
+  listen<P>(topics: Topic<P>[]): Promise<AsyncIterableIterator<P>> {
+    return listenOn(this.engine, topics.map((topic) => this.channelPrefix + topic));
+  }
+
   async ping(): Promise<void> {
     for (const client of [this.publisher, this.subscriber]) {
       if (client.status !== "ready" && client.status !== "connect") throw new Error(`redis ${client.status}`);
@@ -105,6 +119,51 @@ class RedisBackedPubSub implements PubSub {
       this.subscriber.disconnect();
     });
   }
+}
+
+interface Engine {
+  subscribe(trigger: string, onMessage: (payload: any) => void): Promise<number>;
+  unsubscribe(id: number): void;
+}
+
+/**
+ * Subscribes at once (the engines' own iterators subscribe lazily, on the first `next()`) and
+ * queues events until they are read.
+ */
+async function listenOn<P>(engine: Engine, triggers: string[]): Promise<AsyncIterableIterator<P>> {
+  const queue: P[] = [];
+  const waiting: Array<(result: IteratorResult<P>) => void> = [];
+  let open = true;
+  const push = (payload: P) => {
+    if (!open) return;
+    const wake = waiting.shift();
+    if (wake) wake({ done: false, value: payload });
+    else queue.push(payload);
+  };
+  const ids = await Promise.all(triggers.map((trigger) => engine.subscribe(trigger, push)));
+  const close = async (): Promise<IteratorResult<P>> => {
+    if (open) {
+      open = false;
+      ids.forEach((id) => engine.unsubscribe(id));
+      queue.length = 0;
+      waiting.splice(0).forEach((wake) => wake({ done: true, value: undefined }));
+    }
+    return { done: true, value: undefined };
+  };
+  const iterator: AsyncIterableIterator<P> = {
+    next: () => {
+      if (queue.length > 0) return Promise.resolve({ done: false, value: queue.shift()! });
+      if (!open) return Promise.resolve({ done: true, value: undefined });
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    return: close,
+    throw: async (error?: unknown) => {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -16,6 +16,7 @@ import { OrderOptions1732420000050 } from "./1732420000050-order-options";
 import { TrailingStops1732420000051 } from "./1732420000051-trailing-stops";
 import { GoodTillDate1732420000052 } from "./1732420000052-good-till-date";
 import { OrderClasses1732420000060 } from "./1732420000060-order-classes";
+import { OrderEvents1732420000070 } from "./1732420000070-order-events";
 import { TransactionsByTime1732420000090 } from "./1732420000090-transactions-by-time";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
@@ -38,5 +39,6 @@ export const migrations = [
   TrailingStops1732420000051,
   GoodTillDate1732420000052,
   OrderClasses1732420000060,
+  OrderEvents1732420000070,
   TransactionsByTime1732420000090,
 ];
