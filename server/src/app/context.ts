@@ -9,6 +9,7 @@ import type { BarService, InstrumentService, ListingService, MarketDataService }
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
 import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
+import type { WebhookDispatcher, WebhookService } from "../webhooks";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
 export interface Services {
@@ -33,6 +34,8 @@ export interface Services {
   autoRebalancer: AutoRebalancer;
   compliance: ComplianceService;
   wallets: WalletService;
+  webhooks: WebhookService;
+  webhookDispatcher: WebhookDispatcher;
 }
 
 /** What an HTTP operation's admission completes: the revocation check and the account read (see PendingAuthentication). */

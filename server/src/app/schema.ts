@@ -10,6 +10,7 @@ import { DateTimeScalar } from "../infra/graphql/scalars";
 import { ListingResolver, MarketResolver } from "../market";
 import { PortfolioResolver } from "../portfolio";
 import { TradingResolver } from "../trading";
+import { WebhookResolver } from "../webhooks";
 
 /**
  * type-graphql insists on a schema-wide pub/sub, but ours belongs to a server instance: every
@@ -29,7 +30,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver, WebhookResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -176,6 +176,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await closeServer(httpServer);
       limiter.stop();
       services.autoRebalancer.stop();
+      await services.webhookDispatcher.stop();
       await chain?.indexer.stop();
       await services.marketMaker.stop();
       await services.trading.stop();
@@ -207,6 +208,7 @@ async function startBackgroundWork(config: Config, services: Services): Promise<
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
   services.autoRebalancer.start();
+  services.webhookDispatcher.start();
 }
 
 async function closeInfrastructure({ database, pubsub, kv }: Infrastructure): Promise<void> {

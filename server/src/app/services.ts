@@ -14,6 +14,7 @@ import { BarService, InstrumentService, ListingService, MarketDataService } from
 import { LedgerService, PortfolioService } from "../portfolio";
 import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
+import { WebhookDispatcher, WebhookService } from "../webhooks";
 import type { Services } from "./context";
 
 /** The composition root of the features: every service, wired once per process. */
@@ -75,5 +76,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
     wallets,
+    webhooks: new WebhookService(dataSource, audit, secrets.cipher, config.webhooks.allowPrivate),
+    webhookDispatcher: new WebhookDispatcher(dataSource, secrets.cipher, config.webhooks, log),
   };
 }

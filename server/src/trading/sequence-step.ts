@@ -15,6 +15,8 @@ import { type Amendment, fromTicks, stepsOf, toLots, toTicks, trailForEngine, ty
 import { buyReservation, checkAccount } from "./pre-trade-risk";
 import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
 import { isUuid } from "../infra/graphql/text";
+import { journalWebhookNotices, type WebhookNotice } from "../webhooks";
+import { batchNotices, transactionNotice } from "./webhook-notices";
 
 const ENGINE_ID_BLOCK = 1_000;
 
@@ -112,6 +114,8 @@ export class SequenceStep {
   /** `userId|clientOrderId` -> the order it already names (committed, or placed earlier in the batch). */
   private readonly byClientOrderId = new Map<string, OrderRow>();
   private readonly created: OrderRow[] = [];
+  /** Webhook notices of this batch's cash movements (orders and fills come from the outcome). */
+  private readonly cashNotices: WebhookNotice[] = [];
   readonly now = new Date();
 
   constructor(
@@ -207,7 +211,8 @@ export class SequenceStep {
 
   /**
    * Writes the batch in one statement: orders, trades, fills, cash and positions, transactions,
-   * and the audit events, linked to the chain's head by `link` (which takes the chain's lock).
+   * the audit events, linked to the chain's head by `link` (which takes the chain's lock), and the
+   * webhook deliveries they cause.
    */
   async commit(link: (manager: EntityManager, events: AuditEventInput[]) => Promise<AuditLogRow[]>): Promise<void> {
     const created = new Set(this.created);
@@ -223,6 +228,8 @@ export class SequenceStep {
       );
     this.state.accounts.journal(journal);
     journal.insert("audit_logs", AUDIT_COLUMNS, await link(this.manager, this.outcome.audit));
+    // The webhook outbox, in the same statement: a notice exists exactly when its change does.
+    journalWebhookNotices(journal, [...batchNotices(this.outcome, this.state.systemUsers), ...this.cashNotices]);
     await journal.write(this.manager);
   }
 
@@ -460,6 +467,7 @@ export class SequenceStep {
     });
     await this.ports.compliance?.afterCashMovement(this.manager, { userId, transactionId: transaction.transactionId });
     this.outcome.portfolios.add(portfolioId);
+    this.cashNotices.push(transactionNotice(transaction, TransactionStatus.COMPLETED, this.now));
     return { ...transaction, status: TransactionStatus.COMPLETED, createdAt: this.now, updatedAt: this.now, settlementDate: null } as unknown as TransactionRow;
   }
 
