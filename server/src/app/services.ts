@@ -61,7 +61,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     auth: new AuthService(dataSource, tokens, mfa, loginGuard, audit, secrets.cipher, config.bcryptCost, compliance),
     passwords: new PasswordService(dataSource, tokens, loginGuard, audit, mailer, { bcryptCost: config.bcryptCost, publicUrl: config.mail.publicUrl }, log),
     mfa,
-    apiKeys: new ApiKeyService(dataSource, audit, pubsub),
+    apiKeys: new ApiKeyService(dataSource, audit, pubsub, async (session, ids) => (await Promise.all(ids.map((id) => portfolios.findOwned(session, id)))).every(Boolean)),
     users: new UserService(dataSource, audit, pubsub),
     instruments,
     marketData,

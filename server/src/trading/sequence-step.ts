@@ -397,7 +397,7 @@ export class SequenceStep {
     for (const desk of this.state.desks.values()) {
       if (command.symbol !== null && desk.steps.symbol !== command.symbol) continue;
       for (const row of [...desk.openOrders.values()]) {
-        if (row.userId !== userId || (command.portfolioId !== null && row.portfolioId !== command.portfolioId)) continue;
+        if (row.userId !== userId || (command.portfolioId !== null && row.portfolioId !== command.portfolioId) || !command.session.reaches(row.portfolioId)) continue;
         this.apply(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
         cancelled.push(row);
       }

@@ -94,7 +94,7 @@ export class TradingResolver {
       const { portfolioId } = args as { portfolioId?: string };
       if (portfolioId) await ctx.services.portfolios.requireOwned(ctx.session, portfolioId);
       const source = ctx.subscribe([topics.orders(userId)]);
-      return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId));
+      return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId) && ctx.session.reaches(event.portfolioId));
     },
   })
   orderUpdates(@Root() event: OrderEvent, @Ctx() ctx: Context, @Arg("portfolioId", () => ID, { nullable: true }) _portfolioId?: string): OrderUpdate {

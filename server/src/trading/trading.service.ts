@@ -143,6 +143,7 @@ export class TradingService {
   async cancelAllOrders(session: Session, portfolioId: string | null, symbol: string | null): Promise<Order[]> {
     session.requireUser();
     if (portfolioId !== null && !isUuid(portfolioId)) throw notFound("Portfolio");
+    if (portfolioId !== null) session.assertPortfolioInReach(portfolioId);
     if (symbol !== null) this.desk(symbol);
     const rows = (await this.sequencer.submit({ kind: "cancelAll", session, portfolioId, symbol })) as OrderRow[];
     return rows.map(toOrder);
@@ -183,7 +184,9 @@ export class TradingService {
 
   async findOrder(session: Session, id: string): Promise<Order | null> {
     const row = isUuid(id) ? await this.dataSource.getRepository(OrderRow).findOneBy({ id }) : null;
-    return row && row.userId === session.requireUser() ? toOrder(row) : null;
+    if (!row || row.userId !== session.requireUser()) return null;
+    session.assertPortfolioInReach(row.portfolioId);
+    return toOrder(row);
   }
 
   /** The caller's orders, newest first, by portfolio and status. */
@@ -193,6 +196,8 @@ export class TradingService {
     const position = decodeCursor(filter.after, ORDER_CURSOR);
     const query = this.dataSource.getRepository(OrderRow).createQueryBuilder("o").where("o.user_id = :userId", { userId });
     if (filter.portfolioId) query.andWhere("o.portfolio_id = :portfolioId", { portfolioId: isUuid(filter.portfolioId) ? filter.portfolioId : null });
+    if (filter.portfolioId) session.assertPortfolioInReach(filter.portfolioId);
+    if (session.portfolioLimit) query.andWhere("o.portfolio_id = ANY(:reach)", { reach: session.portfolioLimit });
     if (filter.status?.length) query.andWhere("o.status IN (:...status)", { status: filter.status });
     if (position) {
       const [at, id] = position.split("|");

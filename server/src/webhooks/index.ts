@@ -6,3 +6,4 @@ export { WebhookResolver } from "./webhook.resolver";
 export { journalWebhookNotices, recordWebhookNotices, type WebhookNotice } from "./webhook-outbox";
 export { isForbiddenAddress } from "./destination";
 export { signatureHeader } from "./signature";
+export { reencryptWebhookSecrets } from "./reencrypt";
