@@ -10,6 +10,7 @@ import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portf
 import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
 import type { WebhookDispatcher, WebhookService } from "../webhooks";
+import type { CostReport } from "./abuse/abuse-guard";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
 export interface Services {
@@ -68,6 +69,8 @@ export interface Context {
    * before the operation runs. Until then `session` is anonymous, so nothing can be allowed early.
    */
   admission?: Admission;
+  /** What admitting this operation cost and left in the caller's bucket (set by the abuse guard). */
+  cost?: CostReport;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
   loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders;

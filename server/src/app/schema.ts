@@ -11,6 +11,7 @@ import { ListingResolver, MarketResolver } from "../market";
 import { PortfolioResolver } from "../portfolio";
 import { TradingResolver } from "../trading";
 import { WebhookResolver } from "../webhooks";
+import { RateLimitResolver } from "./abuse/rate-limit.resolver";
 
 /**
  * type-graphql insists on a schema-wide pub/sub, but ours belongs to a server instance: every
@@ -30,7 +31,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver, WebhookResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, MarketResolver, ListingResolver, AnalyticsResolver, PortfolioResolver, TradingResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver, WebhookResolver, RateLimitResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
