@@ -47,6 +47,7 @@ const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
   account: [
     ["Me", {}], // AccountPage
     ["ApiKeys", {}],
+    ["Webhooks", {}],
   ],
   verification: [["MyKyc", {}]],
   wallet: [
