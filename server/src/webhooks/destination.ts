@@ -145,14 +145,19 @@ export function postTo(destination: CheckedDestination, headers: Record<string, 
         agent: false,
       },
       (response) => {
-        // The body is not needed; read and drop at most a little of it so the socket can close.
-        response.resume();
-        response.on("end", () => resolve({ status: response.statusCode ?? 0 }));
-        response.on("error", reject);
+        // The status is the answer; the body is never read, so an endless one cannot hold the delivery.
+        clearTimeout(deadline);
+        resolve({ status: response.statusCode ?? 0 });
+        response.destroy();
       },
     );
+    // The socket's idle timeout alone would let a receiver drip bytes for ever: the whole attempt has a deadline.
+    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on("error", reject);
+    request.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
     request.end(body);
   });
 }
