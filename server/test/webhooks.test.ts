@@ -1,8 +1,11 @@
 import { createHmac } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
+import { REPO_ROOT } from "../src/config";
 import { FieldCipher } from "../src/infra/crypto/field-cipher";
 import { createLogger } from "../src/infra/logger";
 import { topics } from "../src/infra/pubsub";
@@ -53,6 +56,16 @@ class Receiver {
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** The Node verifier the partner guide publishes, run as written (so the documented example cannot rot). */
+function documentedVerifier(): (rawBody: string, header: string, secret: string) => boolean {
+  const guide = fs.readFileSync(path.join(REPO_ROOT, "docs", "partners.md"), "utf8");
+  const section = guide.slice(guide.indexOf("### Verifying a delivery (Node)"));
+  const code = /```js\n([\s\S]*?)```/.exec(section)![1];
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("require", "module", `${code}\nmodule.exports.verify = verifyBlockGuardian;`)(require, module);
+  return module.exports.verify as (rawBody: string, header: string, secret: string) => boolean;
 }
 
 /** The partner's side, written from the documented scheme alone (not the server's code). */
@@ -112,6 +125,9 @@ describe("webhooks", () => {
     const [request] = (await receiver.received(before + 1)).slice(before);
     expect(verify(created.secret, String(request.headers["blockguardian-signature"]), request.body)).to.equal(true);
     expect(verify("whsec_wrong", String(request.headers["blockguardian-signature"]), request.body)).to.equal(false);
+    const documented = documentedVerifier();
+    expect(documented(request.body, String(request.headers["blockguardian-signature"]), created.secret)).to.equal(true);
+    expect(documented(request.body.replace("250.5", "950.5"), String(request.headers["blockguardian-signature"]), created.secret)).to.equal(false);
     const body = JSON.parse(request.body);
     expect(body.type).to.equal("TRANSACTION");
     expect(body.id).to.equal(request.headers["blockguardian-delivery"]);
@@ -147,12 +163,17 @@ describe("webhooks", () => {
     );
     await server.services.trading.idle();
     await hook(buyer, receiver.url, ["ORDER_UPDATED", "FILL"]);
-    await server.pubsub.publish(topics.quotes("MSFT"), { symbol: "MSFT", bid: null, ask: null, last: "100", timestamp: new Date().toISOString() });
-    while (server.services.marketData.lastPrice("MSFT") !== "100") await new Promise((resolve) => setTimeout(resolve, 5));
+    // Trade at the reference, whatever it is (the database may be shared with other suites' trades).
+    if (server.services.marketData.lastPrice("MSFT") === null) {
+      await server.pubsub.publish(topics.quotes("MSFT"), { symbol: "MSFT", bid: null, ask: null, last: "100", timestamp: new Date().toISOString() });
+      while (server.services.marketData.lastPrice("MSFT") !== "100") await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const price = server.services.marketData.lastPrice("MSFT")!;
     const before = receiver.requests.length;
-    const sell = await gql(server, PLACE, { i: { portfolioId: seller.portfolioId, symbol: "MSFT", side: "SELL", type: "LIMIT", quantity: "1", limitPrice: "100", timeInForce: "GTC" } }, bearer(seller.accessToken));
+    const sell = await gql(server, PLACE, { i: { portfolioId: seller.portfolioId, symbol: "MSFT", side: "SELL", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "GTC" } }, bearer(seller.accessToken));
     expect(sell.errors, JSON.stringify(sell.errors)).to.equal(undefined);
-    const buy = await gql(server, PLACE, { i: { portfolioId: buyer.portfolioId, symbol: "MSFT", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100", timeInForce: "GTC" } }, bearer(buyer.accessToken));
+    const buy = await gql(server, PLACE, { i: { portfolioId: buyer.portfolioId, symbol: "MSFT", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: price, timeInForce: "GTC" } }, bearer(buyer.accessToken));
+    expect(buy.errors, JSON.stringify(buy.errors)).to.equal(undefined);
     expect(buy.data!.placeOrder.status).to.equal("FILLED");
     const bodies = (await receiver.received(before + 2)).slice(before).map((r) => JSON.parse(r.body));
     const types = bodies.map((b) => b.type).sort();
@@ -160,7 +181,7 @@ describe("webhooks", () => {
     const order = bodies.find((b) => b.type === "ORDER_UPDATED").data.order;
     expect(order).to.include({ id: buy.data!.placeOrder.id, status: "FILLED", filledQuantity: "1" });
     expect(order).not.to.have.property("userId");
-    expect(bodies.find((b) => b.type === "FILL").data.fill).to.include({ orderId: buy.data!.placeOrder.id, price: "100", quantity: "1", portfolioId: buyer.portfolioId });
+    expect(bodies.find((b) => b.type === "FILL").data.fill).to.include({ orderId: buy.data!.placeOrder.id, quantity: "1", portfolioId: buyer.portfolioId });
     // The seller has no webhook: nothing of theirs was sent anywhere.
     expect(JSON.stringify(bodies)).not.to.contain(sell.data!.placeOrder.id);
   });
