@@ -7,6 +7,9 @@ import { signatureHeader } from "./signature";
 import { secretContext } from "./webhook-secret";
 
 const BATCH = 20;
+/** Settled deliveries (sent or abandoned) are kept this long for support questions, then removed. */
+const KEEP_SETTLED_DAYS = 7;
+const SWEEP_EVERY_MS = 3_600_000;
 const RETRY_FOR_MS = 24 * 3_600_000;
 const LONGEST_WAIT_MS = 3_600_000;
 
@@ -37,6 +40,7 @@ export class WebhookDispatcher {
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private lastSweep = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,6 +76,13 @@ export class WebhookDispatcher {
   /** Sends what is due, batch after batch, until a batch comes back short. */
   async drain(): Promise<void> {
     while (!this.stopped && (await this.runOnce()) === BATCH);
+    if (Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
+      this.lastSweep = Date.now();
+      await this.dataSource.query(
+        `DELETE FROM webhook_deliveries WHERE delivered_at < now() - make_interval(days => $1) OR failed_at < now() - make_interval(days => $1)`,
+        [KEEP_SETTLED_DAYS],
+      );
+    }
   }
 
   /** Claims and attempts one batch of due deliveries; answers how many it claimed. */
