@@ -8,6 +8,7 @@ import { AuditService } from "./audit";
 import { ConfigError, invocationDir, loadConfig } from "./config";
 import { reencryptKycFields } from "./compliance";
 import { createOrPromoteUser, reencryptUserFields, Role } from "./identity";
+import { reencryptWebhookSecrets } from "./webhooks";
 import { openDatabase } from "./infra/database/database";
 import { createLogger } from "./infra/logger";
 import { loadSecrets } from "./infra/secrets";
@@ -59,7 +60,7 @@ async function main([command, ...rest]: string[]): Promise<void> {
       console.log(`${created ? "created" : "updated"} ${user.email} (${user.id}) with roles ${user.roles.join(", ")}`);
     } else {
       const { cipher } = await loadSecrets(config, log);
-      const changed = (await reencryptUserFields(database.dataSource, cipher)) + (await reencryptKycFields(database.dataSource, cipher));
+      const changed = (await reencryptUserFields(database.dataSource, cipher)) + (await reencryptKycFields(database.dataSource, cipher)) + (await reencryptWebhookSecrets(database.dataSource, cipher));
       console.log(`re-encrypted ${changed} value(s) with key ${cipher.activeKeyId}`);
     }
   } finally {

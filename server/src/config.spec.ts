@@ -36,6 +36,13 @@ describe("config", () => {
     }
   });
 
+  it("when webhooks may reach private addresses, then it is off by default and refused in production", () => {
+    expect(loadConfig({}).webhooks).to.deep.equal({ allowPrivate: false, timeoutMs: 10_000, retryBaseMs: 10_000, pollIntervalMs: 1_000 });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: "true" }).webhooks.allowPrivate).to.equal(true);
+    expect(() => loadConfig({ NODE_ENV: "production", AUDIT_SIGNING_KEY_FILE: "/etc/bg/audit.pem", WEBHOOK_ALLOW_PRIVATE: "true" })).to.throw(ConfigError, /WEBHOOK_ALLOW_PRIVATE/);
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_MS: "60000" }), "the first retry must come within 30 s").to.throw(ConfigError, /WEBHOOK_RETRY_BASE_MS/);
+  });
+
   it("when bcrypt cost is below 10 outside tests, then the server refuses to start", () => {
     expect(() => loadConfig({ BCRYPT_COST: "4" })).to.throw(ConfigError, /BCRYPT_COST/);
     expect(loadConfig({ BCRYPT_COST: "4", NODE_ENV: "test" }).bcryptCost).to.equal(4);

@@ -36,6 +36,14 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   RATE_LIMIT_CAPACITY: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   RATE_LIMIT_RESTORE_PER_SECOND: z.coerce.number().min(1).max(1_000_000).default(100),
+  /** Webhook destinations may be http and private, loopback or link-local addresses (tests, a local receiver); never in production. */
+  WEBHOOK_ALLOW_PRIVATE: booleanString.default(false),
+  /** How long one webhook delivery attempt may take before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** The first retry of a failed webhook delivery waits this long; each next one twice as long (at most an hour), for 24 hours. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  /** How often a process looks for webhook deliveries that are due. */
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   QUERY_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   /**
@@ -215,6 +223,7 @@ export interface Config {
     auditAnchorPrivateKey?: `0x${string}`;
   };
   shutdownGraceMs: number;
+  webhooks: { allowPrivate: boolean; timeoutMs: number; retryBaseMs: number; pollIntervalMs: number };
   mail: { smtpUrl?: string; from: string; publicUrl: string };
   tls: { certFile: string; keyFile: string } | null;
   introspection: "all" | "authenticated" | "off";
@@ -272,6 +281,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (v.NODE_ENV === "production" && !v.AUDIT_SIGNING_KEY_FILE && !v.AUDIT_SIGNING_KEY) {
     throw new ConfigError(["AUDIT_SIGNING_KEY_FILE: required in production (an Ed25519 key kept outside the database)"]);
+  }
+  if (v.NODE_ENV === "production" && v.WEBHOOK_ALLOW_PRIVATE) {
+    throw new ConfigError(["WEBHOOK_ALLOW_PRIVATE: refused in production (it lets webhooks reach internal addresses)"]);
   }
   if (v.AUDIT_ANCHOR_PRIVATE_KEY && !v.CHAIN_RPC_URL) {
     throw new ConfigError(["AUDIT_ANCHOR_PRIVATE_KEY: needs CHAIN_RPC_URL (the chain the AuditAnchor contract is on)"]);
@@ -375,6 +387,7 @@ export function loadConfig(env: Env = process.env): Config {
       auditAnchorPrivateKey: v.AUDIT_ANCHOR_PRIVATE_KEY as `0x${string}` | undefined,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    webhooks: { allowPrivate: v.WEBHOOK_ALLOW_PRIVATE, timeoutMs: v.WEBHOOK_TIMEOUT_MS, retryBaseMs: v.WEBHOOK_RETRY_BASE_MS, pollIntervalMs: v.WEBHOOK_POLL_INTERVAL_MS },
     auditAnchor: {
       keyFile: v.AUDIT_SIGNING_KEY_FILE ?? path.join(v.DATA_DIR, "audit-signing-key.pem"),
       keyPem: v.AUDIT_SIGNING_KEY,

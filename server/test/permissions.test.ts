@@ -38,8 +38,8 @@ const PERMISSIONS: Record<string, Rule> = {
   "Query.portfolios": { who: "signed-in", scope: "read:portfolios" },
   "Query.portfolio": { who: "signed-in", scope: "read:portfolios" },
   "Mutation.createPortfolio": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
-  "Mutation.deposit": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
-  "Mutation.withdraw": { who: [Role.TRADER, Role.PARTNER] },
+  "Mutation.deposit": { who: [Role.TRADER, Role.PARTNER], scope: "transfer" },
+  "Mutation.withdraw": { who: [Role.TRADER, Role.PARTNER], scope: "transfer" },
   "Mutation.setTargetAllocation": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },
   "Subscription.portfolioValuation": { who: "signed-in", scope: "read:portfolios" },
   "Query.orders": { who: "signed-in", scope: "read:orders" },
@@ -76,6 +76,10 @@ const PERMISSIONS: Record<string, Rule> = {
   "Mutation.regenerateBackupCodes": { who: "signed-in" },
   "Mutation.createApiKey": { who: "signed-in" },
   "Mutation.revokeApiKey": { who: "signed-in" },
+  "Query.webhooks": { who: "signed-in" },
+  "Mutation.createWebhook": { who: "signed-in" },
+  "Mutation.deleteWebhook": { who: "signed-in" },
+  "Query.rateLimit": { who: "public" },
   "Mutation.setUserRoles": { who: [Role.ADMIN] },
   "Subscription.quotes": { who: "public" },
   "Mutation.submitKyc": { who: "signed-in" },
@@ -161,7 +165,7 @@ describe("permission table", () => {
     }
     const owner = await registerUser(server);
     const CREATE = `mutation ($s: [String!]!) { createApiKey(name: "perm", scopes: $s) { secret } }`;
-    for (const scopes of [["read:profile", "read:market", "read:portfolios", "read:orders", "trade", "read:reports"], ["read:market"]]) {
+    for (const scopes of [["read:profile", "read:market", "read:portfolios", "read:orders", "trade", "transfer", "read:reports"], ["read:market"], ["trade"]]) {
       const { data } = await gql(server, CREATE, { s: scopes }, bearer(owner.accessToken));
       callers.push({ name: `apiKey[${scopes.join(" ")}]`, kind: "apiKey", scopes, key: data!.createApiKey.secret });
     }

@@ -9,6 +9,8 @@ import type { BarService, InstrumentService, ListingService, MarketDataService }
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
 import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
+import type { WebhookDispatcher, WebhookService } from "../webhooks";
+import type { CostReport } from "./abuse/abuse-guard";
 
 /** The services resolvers may call. Built once per process; per-request state lives in Context. */
 export interface Services {
@@ -34,6 +36,8 @@ export interface Services {
   autoRebalancer: AutoRebalancer;
   compliance: ComplianceService;
   wallets: WalletService;
+  webhooks: WebhookService;
+  webhookDispatcher: WebhookDispatcher;
 }
 
 /** What an HTTP operation's admission completes: the revocation check and the account read (see PendingAuthentication). */
@@ -66,6 +70,8 @@ export interface Context {
    * before the operation runs. Until then `session` is anonymous, so nothing can be allowed early.
    */
   admission?: Admission;
+  /** What admitting this operation cost and left in the caller's bucket (set by the abuse guard). */
+  cost?: CostReport;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
   loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders;

@@ -33,6 +33,10 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   "Mutation.fileSar(narrative:)": NARRATIVE,
   // Staff looking a person up by name or email (the audit page's filter).
   "Query.users(search:)": { kind: "line", max: 100 },
+  // A webhook's destination: browsers and proxies accept URLs up to about 2,000 characters.
+  "Mutation.createWebhook(url:)": { kind: "line", max: 2_048 },
+  // A CIDR range: the longest IPv6 one is 43 characters.
+  "Mutation.createApiKey(allowedIps:)": { kind: "line", max: 50 },
 };
 
 /** Checks one coerced argument value; throws BAD_USER_INPUT naming the path of the bad value. */

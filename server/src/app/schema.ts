@@ -10,6 +10,8 @@ import { DateTimeScalar } from "../infra/graphql/scalars";
 import { ListingResolver, MarketDataStatusResolver, MarketResolver } from "../market";
 import { PortfolioResolver, StatementResolver, TransactionConnectionResolver } from "../portfolio";
 import { FillConnectionResolver, OrderConnectionResolver, TradingResolver } from "../trading";
+import { WebhookResolver } from "../webhooks";
+import { RateLimitResolver } from "./abuse/rate-limit.resolver";
 
 /**
  * type-graphql insists on a schema-wide pub/sub, but ours belongs to a server instance: every
@@ -29,7 +31,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema, built once per process from the resolvers of every feature. */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, AuditEventConnectionResolver, MarketResolver, ListingResolver, MarketDataStatusResolver, AnalyticsResolver, BehaviourResolver, PortfolioResolver, StatementResolver, TransactionConnectionResolver, TradingResolver, OrderConnectionResolver, FillConnectionResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver],
+    resolvers: [IdentityResolver, UserViewResolver, AuditResolver, AuditEventConnectionResolver, MarketResolver, ListingResolver, MarketDataStatusResolver, AnalyticsResolver, BehaviourResolver, PortfolioResolver, StatementResolver, TransactionConnectionResolver, TradingResolver, OrderConnectionResolver, FillConnectionResolver, ComplianceResolver, CaseResolver, CaseNoteResolver, KycSubjectResolver, CtrSubjectResolver, AuditActorResolver, ChainResolver, WebhookResolver, RateLimitResolver],
     authChecker: createAuthChecker(),
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -177,6 +177,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await closeServer(httpServer);
       limiter.stop();
       services.autoRebalancer.stop();
+      await services.webhookDispatcher.stop();
       await chain?.indexer.stop();
       await services.marketMaker.stop();
       await services.trading.stop();
@@ -200,6 +201,7 @@ async function startBackgroundWork(config: Config, services: Services, log: Logg
   await services.trading.start();
   if (config.trading.marketMaker) await services.marketMaker.start();
   services.autoRebalancer.start();
+  services.webhookDispatcher.start();
 }
 
 /**

@@ -14,6 +14,7 @@ import { BarService, InstrumentService, ListingService, MarketDataService } from
 import { activityByUser, LedgerService, PortfolioService } from "../portfolio";
 import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
+import { WebhookDispatcher, WebhookService } from "../webhooks";
 import type { Services } from "./context";
 
 /** The composition root of the features: every service, wired once per process. */
@@ -63,7 +64,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     auth: new AuthService(dataSource, tokens, mfa, loginGuard, audit, secrets.cipher, config.bcryptCost, compliance),
     passwords: new PasswordService(dataSource, tokens, loginGuard, audit, mailer, { bcryptCost: config.bcryptCost, publicUrl: config.mail.publicUrl }, log),
     mfa,
-    apiKeys: new ApiKeyService(dataSource, audit, pubsub),
+    apiKeys: new ApiKeyService(dataSource, audit, pubsub, async (session, ids) => (await Promise.all(ids.map((id) => portfolios.findOwned(session, id)))).every(Boolean)),
     users: new UserService(dataSource, audit, pubsub),
     instruments,
     marketData,
@@ -79,5 +80,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     compliance,
     autoRebalancer: new AutoRebalancer(dataSource, portfolios, trading, audit, log, config.trading.autoRebalanceIntervalMs),
     wallets,
+    webhooks: new WebhookService(dataSource, audit, secrets.cipher, config.webhooks.allowPrivate),
+    webhookDispatcher: new WebhookDispatcher(dataSource, secrets.cipher, config.webhooks, log),
   };
 }

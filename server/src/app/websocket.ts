@@ -139,6 +139,7 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
         try {
           assertIntrospectionAllowed(deps.introspection, contextValue.session, document);
           await guard.admit(contextValue.session.rateLimitKey, document, payload.variables ?? undefined, payload.operationName, report);
+          contextValue.cost = report;
         } catch (error) {
           await guard.noteOutcome(contextValue.session.rateLimitKey, [(error as GraphQLError).extensions?.code as string]);
           return [error as GraphQLError];

@@ -11,6 +11,7 @@ import { canonicalDocumentNumber, documentChecks, IMPLAUSIBLE_CHECKS, isIsoDate,
 import { toAlpha2 } from "./iso3166";
 import type { ScreeningService } from "./screening.service";
 import { isUuid } from "../infra/graphql/text";
+import { recordWebhookNotices, WebhookEvent } from "../webhooks";
 
 const DOCUMENT_TYPES = new Set(["PASSPORT", "NATIONAL_ID", "DRIVERS_LICENSE"]);
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
@@ -59,6 +60,7 @@ export class KycService {
         entityId: row.id,
         payload: { documentType: input.documentType, status, failedChecks: checks.filter((c) => !c.passed).map((c) => c.name) },
       });
+      if (status !== "MANUAL_REVIEW") await recordWebhookNotices(manager, [kycNotice(userId, row.id, status, today)]);
       return toKycView(row);
     });
   }
@@ -109,6 +111,7 @@ export class KycService {
       await manager.update(KycVerificationRow, { id: row.id }, { status, reason, decidedBy: officerId, decidedAt });
       await manager.query(`UPDATE users SET kyc_status = $1 WHERE id = $2`, [status, row.userId]);
       await this.audit.append(manager, { eventType: "kyc.decided", userId: officerId, entityType: "kyc_verification", entityId: row.id, payload: { subject: row.userId, status } });
+      await recordWebhookNotices(manager, [kycNotice(row.userId, row.id, status, decidedAt)]);
       return toKycView({ ...row, status, reason, decidedAt });
     });
   }
@@ -167,4 +170,12 @@ export function toKycView(row: KycVerificationRow): KycVerification {
     submittedAt: row.submittedAt,
     decidedAt: row.decidedAt,
   };
+}
+
+/**
+ * A decided KYC as the customer's webhooks hear of it: the outcome they already see on their
+ * account, never the officer's reason, the checks or any screening detail (tipping-off).
+ */
+function kycNotice(userId: string, verificationId: string, status: string, decidedAt: Date) {
+  return { userId, event: WebhookEvent.KYC_DECIDED, data: { kyc: { verificationId, status, decidedAt } } };
 }

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { AppError } from "../infra/errors";
 import type { Role } from "../infra/auth";
 import { AccountReader } from "./account-reader";
+import { IpRanges } from "./ip-ranges";
 import type { UserView } from "./identity.types";
 import { sameHash, sha256 } from "./secret-tokens";
 import { Session } from "./session";
@@ -42,6 +43,9 @@ interface KeyRow {
   scopes: string[];
   roles: Role[];
   is_active: boolean;
+  expires_at: Date | null;
+  allowed_ips: string[];
+  portfolio_ids: string[];
 }
 
 const unauthenticated = (message: string) => new AppError("UNAUTHENTICATED", message, { http: { status: 401 } });
@@ -108,15 +112,18 @@ export class Authenticator {
     if (!prefix || !secret || !/^bgk_[0-9a-f]{12}$/.test(prefix)) throw invalid();
     // The key and its owner's roles in one plain statement: this runs on every partner request.
     const [key]: KeyRow[] = await this.dataSource.query(
-      `SELECT k.id, k.user_id, k.secret_hash, k.scopes, u.roles, u.is_active
+      `SELECT k.id, k.user_id, k.secret_hash, k.scopes, k.expires_at, k.allowed_ips, k.portfolio_ids, u.roles, u.is_active
          FROM api_keys k JOIN users u ON u.id = k.user_id
         WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
       [prefix],
     );
     if (!key || !sameHash(key.secret_hash, sha256(secret)) || !key.is_active) throw invalid();
-    await this.noteKeyUse(key.id);
+    if (key.expires_at && key.expires_at.getTime() <= Date.now()) throw unauthenticated("The API key has expired");
+    if (!new IpRanges(key.allowed_ips).allows(ip)) throw new AppError("FORBIDDEN", "This API key may not be used from this address", { http: { status: 403 } });
+    // Bookkeeping off the request path: the caller does not wait for it, and its failure is no refusal.
+    this.noteKeyUse(key.id).catch(() => {});
     return {
-      session: new Session({ kind: "apiKey", userId: key.user_id, roles: key.roles, apiKeyId: key.id, scopes: key.scopes }, ip),
+      session: new Session({ kind: "apiKey", userId: key.user_id, roles: key.roles, apiKeyId: key.id, scopes: key.scopes, portfolioIds: key.portfolio_ids }, ip),
       access: null,
       account: null,
     };

@@ -86,6 +86,17 @@ export class ApiKeyRow {
 
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
+
+  @Column({ name: "expires_at", type: "timestamptz", nullable: true })
+  expiresAt!: Date | null;
+
+  /** CIDR ranges the key may be used from; empty: anywhere. */
+  @Column({ name: "allowed_ips", type: "text", array: true, default: () => "'{}'" })
+  allowedIps!: string[];
+
+  /** Portfolios the key may touch; empty: all of its owner's. */
+  @Column({ name: "portfolio_ids", type: "uuid", array: true, default: () => "'{}'" })
+  portfolioIds!: string[];
 }
 
 /** A password reset link's token, stored as its SHA-256: single use, 30 minutes. */

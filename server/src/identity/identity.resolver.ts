@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../app/context";
 import { Role, Scope, scope } from "../infra/auth";
+import { DateTimeScalar } from "../infra/graphql/scalars";
 import { deliver, presentedRefreshToken } from "./session-cookie";
 import { AmlRiskLevel } from "./user-status";
 import { ApiKey, ApiKeyWithSecret, AuthPayload, LoginResult, MfaSetup, RegisterInput, UserView } from "./identity.types";
@@ -92,8 +93,15 @@ export class IdentityResolver {
 
   @Authorized()
   @Mutation(() => ApiKeyWithSecret)
-  createApiKey(@Arg("name") name: string, @Arg("scopes", () => [String]) scopes: string[], @Ctx() ctx: Context): Promise<ApiKeyWithSecret> {
-    return ctx.services.apiKeys.create(ctx.session, name, scopes);
+  createApiKey(
+    @Arg("name") name: string,
+    @Arg("scopes", () => [String]) scopes: string[],
+    @Ctx() ctx: Context,
+    @Arg("expiresAt", () => DateTimeScalar, { nullable: true }) expiresAt?: Date | null,
+    @Arg("allowedIps", () => [String], { nullable: true }) allowedIps?: string[] | null,
+    @Arg("portfolioIds", () => [ID], { nullable: true }) portfolioIds?: string[] | null,
+  ): Promise<ApiKeyWithSecret> {
+    return ctx.services.apiKeys.create(ctx.session, name, scopes, { expiresAt, allowedIps, portfolioIds });
   }
 
   @Authorized()

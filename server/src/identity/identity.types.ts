@@ -106,9 +106,18 @@ export class ApiKey {
   @Field(() => DateTimeScalar, { nullable: true })
   lastUsedAt!: Date | null;
 
+  @Field(() => DateTimeScalar, { nullable: true })
+  expiresAt!: Date | null;
+
+  @Field(() => [String], { description: "CIDR ranges the key may be used from; empty: anywhere." })
+  allowedIps!: string[];
+
+  @Field(() => [ID], { description: "Portfolios the key may touch; empty: all of its owner's." })
+  portfolioIds!: string[];
+
   static from(row: ApiKeyRow): ApiKey {
-    const { id, name, prefix, scopes, createdAt, revokedAt, lastUsedAt } = row;
-    return Object.assign(new ApiKey(), { id, name, prefix, scopes, createdAt, revokedAt, lastUsedAt });
+    const { id, name, prefix, scopes, createdAt, revokedAt, lastUsedAt, expiresAt, allowedIps, portfolioIds } = row;
+    return Object.assign(new ApiKey(), { id, name, prefix, scopes, createdAt, revokedAt, lastUsedAt, expiresAt, allowedIps: allowedIps ?? [], portfolioIds: portfolioIds ?? [] });
   }
 }
 

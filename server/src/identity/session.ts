@@ -5,7 +5,7 @@ import type { Role } from "../infra/auth";
 export type Principal =
   | { kind: "anonymous" }
   | { kind: "user"; userId: string; roles: Role[]; tokenId: string; expiresAt: Date }
-  | { kind: "apiKey"; userId: string; roles: Role[]; apiKeyId: string; scopes: string[] };
+  | { kind: "apiKey"; userId: string; roles: Role[]; apiKeyId: string; scopes: string[]; portfolioIds?: string[] };
 
 /** Who is calling, decided once per request (or per WebSocket connection). */
 export class Session {
@@ -41,8 +41,26 @@ export class Session {
    * The one ownership check. Someone else's resource answers exactly as a missing one does,
    * so ids cannot be probed for existence.
    */
-  assertOwns(resource: { userId: string } | null | undefined, what: string): asserts resource is { userId: string } {
+  assertOwns(resource: { userId: string; id?: string; portfolioId?: string | null } | null | undefined, what: string): asserts resource is { userId: string } {
     if (!resource || resource.userId !== this.requireUser()) throw notFound(what);
+    // A portfolio, or a resource that lives in one (an order): an API key limited to some portfolios reaches no other.
+    const portfolioId = resource.portfolioId ?? (what === "Portfolio" ? resource.id : undefined);
+    if (portfolioId) this.assertPortfolioInReach(portfolioId);
+  }
+
+  /** The portfolios an API key is limited to, or null when the caller may reach all of its own. */
+  get portfolioLimit(): string[] | null {
+    return this.principal.kind === "apiKey" && this.principal.portfolioIds?.length ? this.principal.portfolioIds : null;
+  }
+
+  reaches(portfolioId: string): boolean {
+    const limit = this.portfolioLimit;
+    return limit === null || limit.includes(portfolioId);
+  }
+
+  /** FORBIDDEN for a portfolio outside the key's list: the caller owns it, so saying so reveals nothing. */
+  assertPortfolioInReach(portfolioId: string): void {
+    if (!this.reaches(portfolioId)) throw new AppError("FORBIDDEN", "This API key is limited to other portfolios");
   }
 
   /** The rate limiter's key of a signed-in user, known before their account is read. */

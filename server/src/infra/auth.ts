@@ -24,7 +24,10 @@ export enum Scope {
   READ_MARKET = "read:market",
   READ_PORTFOLIOS = "read:portfolios",
   READ_ORDERS = "read:orders",
+  /** Place, amend and cancel orders; create portfolios and set their targets. Never moves money. */
   TRADE = "trade",
+  /** Deposits and withdrawals: moving money is its own grant (issue 16), never implied by `trade`. */
+  TRANSFER = "transfer",
   READ_REPORTS = "read:reports",
 }
 

@@ -28,12 +28,16 @@ export interface AdmissionResult extends BucketResult {
   restoreRate: number;
 }
 
+/** Refusals within the window that cost nothing: a normal client's occasional mistake. */
+export const FREE_REJECTIONS = 5;
+
 /**
- * The restore rate of a principal with `rejections` recent refusals: five halve it, and it never
- * falls below a tenth, nor below one point a second. The Redis script below computes the same.
+ * The restore rate of a principal with `rejections` recent refusals: the first five are free,
+ * five more halve it, and it never falls below a tenth, nor below one point a second. The Redis
+ * script below computes the same.
  */
 export function restoreRateFor(restorePerSecond: number, rejections: number, loadFactor: number): number {
-  const principalFactor = Math.max(0.1, 1 / (1 + rejections / 5));
+  const principalFactor = Math.max(0.1, 1 / (1 + Math.max(0, rejections - FREE_REJECTIONS) / 5));
   return Math.max(1, Math.floor(restorePerSecond * principalFactor * loadFactor + 0.5));
 }
 
@@ -72,7 +76,7 @@ for i = 3, #KEYS do
 end
 local capacity = tonumber(ARGV[1])
 local rejections = tonumber(redis.call('GET', KEYS[2]) or '0')
-local principal = math.max(0.1, 1 / (1 + rejections / 5))
+local principal = math.max(0.1, 1 / (1 + math.max(0, rejections - 5) / 5))
 local restore = math.max(1, math.floor(tonumber(ARGV[2]) * principal * tonumber(ARGV[3]) + 0.5))
 local rate = restore / 1000
 local cost = tonumber(ARGV[4])

@@ -41,14 +41,14 @@ export class PortfolioResolver {
     return ctx.services.portfolios.create(ctx.session, input);
   }
 
-  @Authorized(...TRADERS, scope(Scope.TRADE))
+  @Authorized(...TRADERS, scope(Scope.TRANSFER))
   @Mutation(() => Transaction)
   deposit(@Arg("portfolioId", () => ID) portfolioId: string, @Arg("amount", () => DecimalScalar) amount: string, @Ctx() ctx: Context): Promise<Transaction> {
     return ctx.services.ledger.deposit(ctx.session, portfolioId, amount);
   }
 
-  @Authorized(...TRADERS)
-  @Mutation(() => Transaction, { description: "Not open to API keys: money leaves only at a signed-in user's request." })
+  @Authorized(...TRADERS, scope(Scope.TRANSFER))
+  @Mutation(() => Transaction, { description: "API keys need the `transfer` scope: `trade` never moves money." })
   withdraw(@Arg("portfolioId", () => ID) portfolioId: string, @Arg("amount", () => DecimalScalar) amount: string, @Ctx() ctx: Context): Promise<Transaction> {
     return ctx.services.ledger.withdraw(ctx.session, portfolioId, amount);
   }

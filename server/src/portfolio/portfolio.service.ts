@@ -60,14 +60,16 @@ export class PortfolioService {
 
   async list(session: Session): Promise<Portfolio[]> {
     const rows = await this.dataSource.getRepository(PortfolioRow).find({ where: { userId: session.requireUser() }, order: { createdAt: "ASC" } });
-    return rows.map(toPortfolio);
+    return rows.filter((row) => session.reaches(row.id)).map(toPortfolio);
   }
 
   /** The caller's portfolio, or null for one that does not exist or is someone else's. */
   async findOwned(session: Session, id: string): Promise<Portfolio | null> {
     const userId = session.requireUser();
     const row = isUuid(id) ? await this.dataSource.getRepository(PortfolioRow).findOneBy({ id }) : null;
-    return row && row.userId === userId ? toPortfolio(row) : null;
+    if (!row || row.userId !== userId) return null;
+    session.assertPortfolioInReach(row.id);
+    return toPortfolio(row);
   }
 
   /** The caller's account statement over [from, to); NOT_FOUND for anyone else's portfolio. */

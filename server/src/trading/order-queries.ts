@@ -14,6 +14,8 @@ export interface TradeFilter {
   symbol?: string | null;
   from?: Date | null;
   to?: Date | null;
+  /** An API key limited to some portfolios reads only those. */
+  reach?: string[] | null;
 }
 
 export interface OrderFilter extends TradeFilter, PageArgs {
@@ -51,6 +53,7 @@ export class OrderQueries {
   private filter<T extends object>(query: SelectQueryBuilder<T>, orders: string, time: string, filter: TradeFilter): void {
     if (filter.from && filter.to && !(filter.from < filter.to)) throw badUserInput("from must be before to", "from");
     if (filter.portfolioId) query.andWhere(`${orders}.portfolio_id = :portfolioId`, { portfolioId: filter.portfolioId });
+    if (filter.reach) query.andWhere(`${orders}.portfolio_id = ANY(:reach)`, { reach: filter.reach });
     if (filter.symbol) query.andWhere(`${orders}.symbol = :symbol`, { symbol: filter.symbol });
     if (filter.from) query.andWhere(`${time} >= :from`, { from: filter.from });
     if (filter.to) query.andWhere(`${time} < :to`, { to: filter.to });

@@ -18,6 +18,8 @@ import { afterEvents, beforeFill, type Family, type FamilyStep, idsForExits, reg
 import { isUuid } from "../infra/graphql/text";
 import type { OrderEvent } from "../infra/pubsub";
 import { numberOrderEvents, ORDER_EVENT_COLUMNS, type OrderSequences } from "./order-events";
+import { journalWebhookNotices, type WebhookNotice } from "../webhooks";
+import { batchNotices, transactionNotice } from "./webhook-notices";
 
 const ENGINE_ID_BLOCK = 1_000;
 /** What stale market data refuses: orders that would trade at, or trigger on, a price nobody has seen. */
@@ -134,6 +136,8 @@ export class SequenceStep {
   /** `userId|clientOrderId` -> the order it already names (committed, or placed earlier in the batch). */
   private readonly byClientOrderId = new Map<string, OrderRow>();
   private readonly created: OrderRow[] = [];
+  /** Webhook notices of this batch's cash movements (orders and fills come from the outcome). */
+  private readonly cashNotices: WebhookNotice[] = [];
   readonly now = new Date();
   /** What order families (order-classes.ts) may do in this step. */
   private readonly families: FamilyStep = {
@@ -245,9 +249,10 @@ export class SequenceStep {
 
   /**
    * Writes the batch in one statement: orders, trades, fills, cash and positions, transactions,
-   * the numbered order events, and the audit events, linked to the chain's head by `link`
-   * (which takes the chain's lock). System accounts' order events (the market maker's quote
-   * churn) are published but not journalled: nobody resumes their stream.
+   * the numbered order events, the audit events, linked to the chain's head by `link` (which
+   * takes the chain's lock), and the webhook deliveries they cause. System accounts' order
+   * events (the market maker's quote churn) are published but not journalled: nobody resumes
+   * their stream.
    */
   async commit(link: (manager: EntityManager, events: AuditEventInput[]) => Promise<AuditLogRow[]>): Promise<void> {
     const created = new Set(this.created);
@@ -269,6 +274,8 @@ export class SequenceStep {
     );
     this.state.accounts.journal(journal);
     journal.insert("audit_logs", AUDIT_COLUMNS, await link(this.manager, this.outcome.audit));
+    // The webhook outbox, in the same statement: a notice exists exactly when its change does.
+    journalWebhookNotices(journal, [...batchNotices(this.outcome, this.state.systemUsers), ...this.cashNotices]);
     await journal.write(this.manager);
   }
 
@@ -482,7 +489,7 @@ export class SequenceStep {
     for (const desk of this.state.desks.values()) {
       if (command.symbol !== null && desk.steps.symbol !== command.symbol) continue;
       for (const row of [...desk.openOrders.values()]) {
-        if (row.userId !== userId || (command.portfolioId !== null && row.portfolioId !== command.portfolioId)) continue;
+        if (row.userId !== userId || (command.portfolioId !== null && row.portfolioId !== command.portfolioId) || !command.session.reaches(row.portfolioId)) continue;
         this.apply(desk, { type: "cancel", id: Number(row.engineId) }, new Map());
         cancelled.push(row);
       }
@@ -574,6 +581,7 @@ export class SequenceStep {
     });
     await this.ports.compliance?.afterCashMovement(this.manager, { userId, transactionId: transaction.transactionId });
     this.outcome.portfolios.add(portfolioId);
+    this.cashNotices.push(transactionNotice(transaction, TransactionStatus.COMPLETED, this.now));
     return { ...transaction, status: TransactionStatus.COMPLETED, createdAt: this.now, updatedAt: this.now, settlementDate: null } as unknown as TransactionRow;
   }
 

@@ -125,12 +125,13 @@ export class TradingResolver {
       if (portfolioId) await ctx.services.portfolios.requireOwned(ctx.session, portfolioId);
       if (after === null) {
         const source = ctx.subscribe([topics.orders(userId)]);
-        return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId));
+        return filtered(source, (event) => event.userId === userId && (!portfolioId || event.portfolioId === portfolioId) && ctx.session.reaches(event.portfolioId));
       }
       // Live first, so that what is published while the journal is read waits in its buffer.
       const live = await ctx.listen([topics.orders(userId)]);
       try {
-        return await ctx.services.trading.resumeOrderUpdates(userId, after, portfolioId ?? null, live);
+        const resumed = await ctx.services.trading.resumeOrderUpdates(userId, after, portfolioId ?? null, live);
+        return filtered(resumed, (event) => ctx.session.reaches(event.portfolioId));
       } catch (error) {
         await live.return?.();
         throw error;

@@ -193,6 +193,7 @@ export class TradingService {
   async cancelAllOrders(session: Session, portfolioId: string | null, symbol: string | null): Promise<Order[]> {
     session.requireUser();
     if (portfolioId !== null && !isUuid(portfolioId)) throw notFound("Portfolio");
+    if (portfolioId !== null) session.assertPortfolioInReach(portfolioId);
     if (symbol !== null) this.desk(symbol);
     const rows = (await this.sequencer.submit({ kind: "cancelAll", session, portfolioId, symbol })) as OrderRow[];
     return rows.map(toOrder);
@@ -235,17 +236,21 @@ export class TradingService {
 
   async findOrder(session: Session, id: string): Promise<Order | null> {
     const row = isUuid(id) ? await this.dataSource.getRepository(OrderRow).findOneBy({ id }) : null;
-    return row && row.userId === session.requireUser() ? toOrder(row) : null;
+    if (!row || row.userId !== session.requireUser()) return null;
+    session.assertPortfolioInReach(row.portfolioId);
+    return toOrder(row);
   }
 
   /** The caller's orders, newest first, paged both ways, by portfolio, status, symbol and time. */
   orders(session: Session, filter: OrderFilter): Promise<OrderConnection> {
-    return this.queries.orders(session.requireUser(), filter);
+    if (filter.portfolioId) session.assertPortfolioInReach(filter.portfolioId);
+    return this.queries.orders(session.requireUser(), { ...filter, reach: session.portfolioLimit });
   }
 
   /** The caller's fills, newest first, by portfolio, symbol and time. */
   fills(session: Session, filter: FillFilter): Promise<FillConnection> {
-    return this.queries.fills(session.requireUser(), filter);
+    if (filter.portfolioId) session.assertPortfolioInReach(filter.portfolioId);
+    return this.queries.fills(session.requireUser(), { ...filter, reach: session.portfolioLimit });
   }
 
   /**

@@ -13,8 +13,13 @@ export interface CostReport {
   throttleStatus: ThrottleStatus | null;
 }
 
-/** Outcomes that count against a principal's restore rate. */
-const REJECTION_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "RATE_LIMITED", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"]);
+/**
+ * Outcomes that count against a principal's restore rate: what probing does (bad credentials,
+ * reaching for what is not theirs, malformed operations). A 429 and a mistyped amount do not:
+ * a normal client that hits the limit once must not be slowed for it (issue 16), and the
+ * first few refusals of any kind are free (see restoreRateFor).
+ */
+const REJECTION_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"]);
 
 /**
  * Query limits and the rate limiter, applied the same way to HTTP operations (an Apollo

@@ -23,8 +23,8 @@ const rejectionKey = (principalKey: string) => `rl:rej:${principalKey}`;
 
 /**
  * A cost-based token bucket per principal (user, API key, or anonymous address), kept in the
- * shared store. Adaptive: a principal whose recent requests were refused (failed auth, limit
- * hits, bad input) refills more slowly, and everyone refills more slowly while the event loop
+ * shared store. Adaptive: a principal whose recent requests were refused for probing (failed auth,
+ * forbidden fields, malformed operations) refills more slowly, and everyone refills more slowly while the event loop
  * lags, so load sheds before latency collapses.
  */
 export class AdaptiveRateLimiter {
@@ -50,7 +50,7 @@ export class AdaptiveRateLimiter {
   /**
    * Charges `cost` to the principal's bucket, unless one of `denyKeys` is flagged: the caller's
    * revocation check rides in the same atomic step, so a request costs one round trip to Redis.
-   * Five recent rejections halve the restore rate; it never falls below a tenth.
+   * Past five free ones, five more recent rejections halve the restore rate; it never falls below a tenth.
    */
   async charge(principalKey: string, cost: number, denyKeys: string[] = []): Promise<Charge> {
     const result = await this.kv.admit({

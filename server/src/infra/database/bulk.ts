@@ -24,6 +24,17 @@ export class Journal {
     return this;
   }
 
+  /**
+   * Inserts what `select` makes of `rows` unnested as `src` (one column per BulkColumn, by its
+   * name), with `join` after it: a fan-out, one input row to as many rows as it joins.
+   */
+  insertFrom<T>(table: string, into: string[], columns: Array<BulkColumn<T>>, rows: T[], select: string, join: string): this {
+    if (rows.length === 0) return this;
+    const arrays = columns.map(([, type, value]) => `${this.param(rows.map((row) => value(row)))}::${type}[]`);
+    this.writes.push(`INSERT INTO ${table} (${into.join(", ")}) SELECT ${select} FROM unnest(${arrays.join(", ")}) AS src(${columns.map(([name]) => name).join(", ")}) ${join}`);
+    return this;
+  }
+
   /** Updates rows by `key`: `SET column = new value` for each column given. */
   update<T>(table: string, key: BulkColumn<T>, columns: Array<BulkColumn<T>>, rows: T[]): this {
     if (rows.length === 0) return this;

@@ -3,6 +3,7 @@ import { useMeQuery } from "../../gql/graphql";
 import { ApiKeys } from "./ApiKeys";
 import { ChangePassword } from "./ChangePassword";
 import { MfaSetup } from "./MfaSetup";
+import { Webhooks } from "./Webhooks";
 
 export function AccountPage() {
   const { data, loading, error, refetch } = useMeQuery();
@@ -38,6 +39,10 @@ export function AccountPage() {
       <section className="card" aria-labelledby="keys-heading">
         <h2 id="keys-heading">API keys for partners</h2>
         <ApiKeys />
+      </section>
+      <section className="card" aria-labelledby="webhooks-heading">
+        <h2 id="webhooks-heading">Webhooks</h2>
+        <Webhooks />
       </section>
     </div>
   );

@@ -9,6 +9,7 @@ const SCOPES = [
   ["read:portfolios", "Portfolios"],
   ["read:orders", "Orders"],
   ["trade", "Place and cancel orders"],
+  ["transfer", "Deposit and withdraw"],
   ["read:profile", "Profile"],
   ["read:reports", "Reports"],
 ] as const;
@@ -27,7 +28,18 @@ export function ApiKeys() {
     const form = new FormData(event.currentTarget);
     setFormError(null);
     try {
-      const result = await create({ variables: { name: String(form.get("name")), scopes: form.getAll("scope").map(String) } });
+      const expires = String(form.get("expires") ?? "");
+      const networks = String(form.get("networks") ?? "").split(/[\s,]+/).filter(Boolean);
+      const result = await create({
+        variables: {
+          name: String(form.get("name")),
+          scopes: form.getAll("scope").map(String),
+          // The end of the chosen day, UTC: the key works through that day.
+          expiresAt: expires ? `${expires}T23:59:59.999Z` : null,
+          allowedIps: networks,
+          portfolioIds: form.getAll("portfolio").map(String),
+        },
+      });
       if (result.data) {
         setSecret(result.data.createApiKey.secret);
         setCopied(false);
@@ -38,6 +50,7 @@ export function ApiKeys() {
     }
   }
 
+  const names = new Map((data?.portfolios ?? []).map((p) => [p.id, p.name]));
   return (
     <div className="stack">
       <form onSubmit={submit} className="stack" aria-label="New API key">
@@ -50,6 +63,18 @@ export function ApiKeys() {
             </label>
           ))}
         </fieldset>
+        <Field label="Expires after (UTC day, optional)" name="expires" type="date" />
+        <Field label="Allowed networks (optional)" name="networks" placeholder="203.0.113.0/24, 2001:db8::/32" hint="CIDR ranges or addresses; empty: anywhere." />
+        {data?.portfolios.length ? (
+          <fieldset className="scopes">
+            <legend>Portfolios (none ticked: all of them)</legend>
+            {data.portfolios.map((p) => (
+              <label key={p.id} className="check">
+                <input type="checkbox" name="portfolio" value={p.id} /> {p.name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         <FormError message={formError} />
         <button type="submit" className="primary" disabled={createState.loading}>
           Create key
@@ -85,6 +110,7 @@ export function ApiKeys() {
               <th scope="col">Name</th>
               <th scope="col">Prefix</th>
               <th scope="col">Scopes</th>
+              <th scope="col">Limits</th>
               <th scope="col">Last used</th>
               <th scope="col" />
             </tr>
@@ -97,6 +123,7 @@ export function ApiKeys() {
                   <code>{key.prefix}</code>
                 </td>
                 <td>{key.scopes.join(", ")}</td>
+                <td data-testid="key-limits">{limitsOf(key, names)}</td>
                 <td>{key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : "never"}</td>
                 <td className="num">
                   {key.revokedAt ? (
@@ -114,4 +141,14 @@ export function ApiKeys() {
       )}
     </div>
   );
+}
+
+/** A key's restrictions in a few words: "none" when it may be used anywhere, for ever, on every portfolio. */
+function limitsOf(key: { expiresAt?: string | null; allowedIps: string[]; portfolioIds: string[] }, names: ReadonlyMap<string, string>): string {
+  const parts = [
+    key.expiresAt ? `until ${new Date(key.expiresAt).toLocaleDateString()}` : null,
+    key.allowedIps.length ? `from ${key.allowedIps.join(", ")}` : null,
+    key.portfolioIds.length ? `on ${key.portfolioIds.map((id) => names.get(id) ?? "a deleted portfolio").join(", ")}` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join("; ") : "none";
 }

@@ -30,16 +30,16 @@ const page = (from: number, count: number, hasNextPage: boolean) => ({
 describe("audit log", () => {
   it("when older events are asked for, then the next page is fetched after the last cursor and appended", async () => {
     const api = scriptedClient({
-      AuditLog: ({ after }) => (after ? page(15, 15, false) : page(40, 25, true)),
+      AuditLog: ({ after }) => (after ? page(25, 15, false) : page(40, 15, true)),
       VerifyAuditChain: () => ({ data: { verifyAuditChain: { __typename: "AuditChainVerification", valid: false, checkedEvents: 40, firstInvalidSeq: "17" } } }),
     });
     render(<AuditPage />, { wrapper: api.wrapper });
     const user = userEvent.setup();
     await screen.findByTestId("audit-log");
-    expect(screen.getAllByRole("row")).toHaveLength(26);
+    expect(screen.getAllByRole("row")).toHaveLength(16);
     await user.click(screen.getByRole("button", { name: "Older events" }));
-    await waitFor(() => expect(screen.getAllByRole("row")).toHaveLength(41));
-    expect(api.sent("AuditLog")[1].variables).toMatchObject({ first: 25, after: "c16" });
+    await waitFor(() => expect(screen.getAllByRole("row")).toHaveLength(31));
+    expect(api.sent("AuditLog")[1].variables).toMatchObject({ first: 15, after: "c26" });
     expect(screen.queryByRole("button", { name: "Older events" })).toBeNull();
 
     await user.click(screen.getByRole("button", { name: "Verify chain" }));
@@ -71,7 +71,7 @@ describe("audit log", () => {
     await user.click(screen.getByRole("button", { name: "Filter" }));
     await waitFor(() => expect(api.sent("AuditLog")).toHaveLength(2));
     expect(api.sent("AuditLog")[1].variables).toEqual({
-      first: 25,
+      first: 15,
       eventType: "compliance.case_closed",
       userId: "0b8f8a52-7a3e-4a39-9d0b-3f0f3e1c2a11",
       from: "2026-11-01T00:00:00.000Z",

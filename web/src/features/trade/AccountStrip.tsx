@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { ErrorState } from "../../components/ui/States";
-import { type TradeValuationSubscription, useOrderUpdatesSubscription, useTradeAccountQuery, useTradeValuationSubscription } from "../../gql/graphql";
+import { type TradeValuationSubscription, useAccountFillsSubscription, useTradeAccountQuery, useTradeValuationSubscription } from "../../gql/graphql";
 import { direction, formatMoney } from "../../lib/decimal";
 
 type Valuation = TradeValuationSubscription["portfolioValuation"];
@@ -10,7 +10,7 @@ export function AccountStrip({ portfolioId, symbol }: { portfolioId: string; sym
   const { data, error, refetch } = useTradeAccountQuery({ variables: { id: portfolioId }, fetchPolicy: "cache-and-network" });
   const [live, setLive] = useState<Valuation | null>(null);
   useTradeValuationSubscription({ variables: { portfolioId }, onData: ({ data: event }) => event.data && setLive(event.data.portfolioValuation) });
-  useOrderUpdatesSubscription({ variables: { portfolioId }, onData: ({ data: event }) => void (event.data?.orderUpdates.fill && refetch()) });
+  useAccountFillsSubscription({ variables: { portfolioId }, onData: ({ data: event }) => void (event.data?.orderUpdates.fill && refetch()) });
   if (error && !data) return <ErrorState message="The portfolio could not be loaded." onRetry={() => void refetch()} />;
   const portfolio = data?.portfolio;
   if (!portfolio) return null;

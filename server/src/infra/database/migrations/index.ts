@@ -17,6 +17,7 @@ import { TrailingStops1732420000051 } from "./1732420000051-trailing-stops";
 import { GoodTillDate1732420000052 } from "./1732420000052-good-till-date";
 import { OrderClasses1732420000060 } from "./1732420000060-order-classes";
 import { OrderEvents1732420000070 } from "./1732420000070-order-events";
+import { WebhooksAndKeyLimits1732420000080 } from "./1732420000080-webhooks-and-key-limits";
 import { TransactionsByTime1732420000090 } from "./1732420000090-transactions-by-time";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
@@ -40,5 +41,6 @@ export const migrations = [
   GoodTillDate1732420000052,
   OrderClasses1732420000060,
   OrderEvents1732420000070,
+  WebhooksAndKeyLimits1732420000080,
   TransactionsByTime1732420000090,
 ];
