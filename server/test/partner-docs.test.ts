@@ -27,7 +27,11 @@ describe("the partner guide's scope table", () => {
 
     const actual = new Map<string, Set<string>>([["public", new Set(rootFields)]]);
     for (const scope of ALL_SCOPES) actual.set(scope, new Set());
-    for (const { fieldName, roles } of getMetadataStorage().authorizedFields) {
+    // A rule is recorded under the resolver's method name; the schema may name the field otherwise.
+    const storage = getMetadataStorage();
+    const operations = [...storage.queries, ...storage.mutations, ...storage.subscriptions];
+    for (const { target, fieldName: method, roles } of storage.authorizedFields) {
+      const fieldName = operations.find((root) => root.target === target && root.methodName === method)?.schemaName ?? method;
       if (!rootFields.has(fieldName)) continue;
       actual.get("public")!.delete(fieldName);
       for (const rule of roles as string[]) if (rule.startsWith("scope:")) actual.get(rule.slice("scope:".length))!.add(fieldName);

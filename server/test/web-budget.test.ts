@@ -39,6 +39,8 @@ const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
     ["TradesTape", { symbol: "AAPL" }], // TradesTape
     ["OpenOrders", { portfolioId: ID }], // Blotter (the fills page loads when its tab is opened)
     ["OrderUpdates", { portfolioId: ID }],
+    ["MarketDataStatus", {}], // MarketDataBadge
+    ["MarketDataStatusChanged", {}],
   ],
   markets: [
     ["Instruments", {}], // InstrumentsTable
