@@ -66,7 +66,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketData,
     bars,
     listings: new ListingService(dataSource, instruments, marketData, bars, audit, (instrument) => trading.openBook(instrument)),
-    analytics: new AnalyticsService(bars, instruments),
+    analytics: new AnalyticsService(bars, instruments, portfolios),
     ledger,
     portfolios,
     valuation: new ValuationEngine(dataSource, pubsub, marketData, log, { ...config.valuation, walletHoldings: chain?.holdings }),
