@@ -84,10 +84,10 @@ describe("portfolio performance (time-weighted) and analysts' read-only access",
   });
 
   it("when an analyst reads one portfolio, then positions come without the owner's words or transactions, and the read is audited", async () => {
-    const Q = `query ($id: ID!) { portfolio(id: $id) { id name description cashBalance positions { symbol } } }`;
+    const Q = `query ($id: ID!) { portfolio(id: $id) { id name description readOnly cashBalance positions { symbol } } }`;
     const { data, errors } = await gql(server, Q, { id: portfolioId }, bearer(analyst.accessToken));
     expect(errors).to.equal(undefined);
-    expect(data!.portfolio).to.deep.equal({ id: portfolioId, name: `Portfolio ${portfolioId.slice(0, 8)}`, description: null, cashBalance: "0", positions: [] });
+    expect(data!.portfolio).to.deep.equal({ id: portfolioId, name: `Portfolio ${portfolioId.slice(0, 8)}`, description: null, readOnly: true, cashBalance: "0", positions: [] });
     const withTransactions = await gql(server, `query ($id: ID!) { portfolio(id: $id) { transactions { edges { node { type } } } } }`, { id: portfolioId }, bearer(analyst.accessToken));
     expect(codeOf(withTransactions)).to.equal("FORBIDDEN");
     const audit = await server.database.dataSource.query(`SELECT payload FROM audit_logs WHERE event_type = 'portfolio.read_by_staff' AND user_id = $1 AND entity_id = $2 AND payload->>'read' = 'portfolio'`, [analyst.id, portfolioId]);

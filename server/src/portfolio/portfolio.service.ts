@@ -228,5 +228,5 @@ function staffView(row: PortfolioRow): Portfolio {
 
 export function toPortfolio(row: PortfolioRow): Portfolio {
   const available = parseFixed(row.cashBalance) - parseFixed(row.reservedCash);
-  return Object.assign(new Portfolio(), row, { availableCash: formatFixed(available) });
+  return Object.assign(new Portfolio(), row, { availableCash: formatFixed(available), readOnly: false });
 }

@@ -64,8 +64,8 @@ export class Portfolio {
   userId!: string;
   reservedCash!: string;
   assetAllocation!: AllocationTargetValue[] | null;
-  /** Internal: read by an analyst or admin who does not own it (no transactions, no owner's words). */
-  readOnly?: boolean;
+  @Field({ description: "True when an analyst or admin reads someone else's portfolio: they may not move its cash, trade in it, set its targets or see its transactions, and the owner's name and description are withheld." })
+  readOnly!: boolean;
 }
 
 @ObjectType()
