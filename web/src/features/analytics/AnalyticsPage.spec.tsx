@@ -55,7 +55,7 @@ function setup(overrides: Record<string, (variables: Record<string, unknown>) =>
     PortfolioPerformance: () => ({ data: { portfolioPerformance: report(null) } }),
     Backtest: () => ({ data: { backtest: report(null) } }),
     CorrelationMatrix: () => ({ data: { correlationMatrix: [[1, -0.35], [-0.35, 1]] } }),
-    ...(overrides as never),
+    ...(overrides as Record<string, never>),
   });
   render(
     <MemoryRouter>
