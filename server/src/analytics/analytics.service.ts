@@ -94,9 +94,9 @@ export class AnalyticsService {
   private async closes(symbol: string, interval: BarInterval, window: Window): Promise<Map<number, string>> {
     if (window.from >= window.to) throw badUserInput("from must be before to", "from");
     await this.instruments.requireSymbols([symbol]);
-    const bars = await this.bars.history(symbol, interval, window.from, window.to, MAX_POINTS + 1);
+    const bars = await this.bars.closes(symbol, interval, window.from, window.to, MAX_POINTS + 1);
     if (bars.length > MAX_POINTS) throw badUserInput(`The window holds more than ${MAX_POINTS} bars of ${symbol}: shorten it or take a longer interval`, "from");
-    return new Map(bars.map((bar) => [bar.bucket.getTime(), formatFixed(bar.close)]));
+    return new Map(bars.map((bar) => [bar.bucket.getTime(), bar.close]));
   }
 
   /** `growth`: the index the metrics run on when it is not the values themselves (a portfolio's, flows taken out). */
