@@ -5,6 +5,7 @@
 // correlations; and the import of 10 years of daily bars of one symbol in one call.
 //   npm run bench analytics          (needs PostgreSQL and Redis on 127.0.0.1, as in CI)
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import * as ss from "simple-statistics";
 import { buildStale } from "../build.mjs";
@@ -18,6 +19,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const DAY_MS = 86_400_000;
 
 await buildStale();
+// Said in the report: these figures mean little on a machine busy with other work.
+const loadAtStart = os.loadavg()[0];
 const require = createRequire(path.join(ROOT, "server/dist/main.js"));
 const { correlationMatrix } = require("./analytics/correlation.js");
 const { backtestValues, RebalanceFrequency } = require("./analytics/backtest.js");
@@ -153,7 +156,8 @@ writeSection(
 plus noise, 4 decimals), weekdays of ${YEARS} years: ${days.length.toLocaleString("en-US")} bars a symbol.
 In process: the pure functions of \`server/src/analytics\` on numbers already in memory. Over
 HTTP: the whole request on the built server (bars read from PostgreSQL, resampling precedence,
-the computation, the answer), one at a time, ${RUNS} runs after 3 warm-ups.
+the computation, the answer), one at a time, ${RUNS} runs after 3 warm-ups. Load average when
+the run started: ${loadAtStart.toFixed(1)} (on ${os.cpus().length} cores).
 
 | what | in process | over HTTP (server time) | goal |
 | --- | --- | --- | --- |

@@ -401,7 +401,7 @@ describe("web app in headless Chromium", function () {
       await nav.getByRole("link", { name: "Analytics" }).waitFor();
       for (const refused of ["Portfolios", "Trade", "Wallet"]) expect(await nav.getByRole("link", { name: refused }).count(), `no ${refused} entry for an analyst`).to.equal(0);
 
-      await analystPage.getByLabel("Benchmark").selectOption("MSFT");
+      await analystPage.getByLabel("Benchmark", { exact: true }).selectOption("MSFT");
       await analystPage.getByLabel("Symbol", { exact: true }).selectOption("AAPL");
       await analystPage.getByRole("button", { name: "Analyse", exact: true }).click();
       const metrics = analystPage.getByTestId("metrics");

@@ -46,29 +46,30 @@ export function AnalyticsPage() {
             <span>To</span>
             <input type="date" value={window.to} min={window.from} onChange={(e) => e.target.value && setWindow({ ...window, to: e.target.value })} required />
           </label>
-          <label className="field">
-            <span>Benchmark</span>
-            <select value={window.benchmark} onChange={(e) => setWindow({ ...window, benchmark: e.target.value })}>
+          {/* Selects are labelled by id: a wrapping label would take every option's text into its name. */}
+          <div className="field">
+            <label htmlFor="analytics-benchmark">Benchmark</label>
+            <select id="analytics-benchmark" value={window.benchmark} onChange={(e) => setWindow({ ...window, benchmark: e.target.value })}>
               <option value="">None</option>
               {symbols.map((symbol) => (
                 <option key={symbol}>{symbol}</option>
               ))}
             </select>
-          </label>
+          </div>
         </div>
       </section>
       <div className="columns">
         <section className="card" aria-labelledby="instrument-heading">
           <h2 id="instrument-heading">Instrument</h2>
           <form onSubmit={analyse} className="row align-end">
-            <label className="field">
-              <span>Symbol</span>
-              <select name="symbol" defaultValue={symbols[0]}>
+            <div className="field">
+              <label htmlFor="analytics-symbol">Symbol</label>
+              <select id="analytics-symbol" name="symbol" defaultValue={symbols[0]}>
                 {symbols.map((symbol) => (
                   <option key={symbol}>{symbol}</option>
                 ))}
               </select>
-            </label>
+            </div>
             <button type="submit" className="primary">
               Analyse
             </button>

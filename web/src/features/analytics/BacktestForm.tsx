@@ -33,14 +33,14 @@ export function BacktestForm({ symbols, onRun }: { symbols: string[]; onRun: (su
       <h2 id="backtest-heading">Backtest</h2>
       {rows.map((row, i) => (
         <div className="row align-end" key={i}>
-          <label className="field">
-            <span>Symbol {i + 1}</span>
-            <select value={row.symbol} onChange={(e) => set(i, { symbol: e.target.value })}>
+          <div className="field">
+            <label htmlFor={`backtest-symbol-${i}`}>Symbol {i + 1}</label>
+            <select id={`backtest-symbol-${i}`} value={row.symbol} onChange={(e) => set(i, { symbol: e.target.value })}>
               {symbols.map((symbol) => (
                 <option key={symbol}>{symbol}</option>
               ))}
             </select>
-          </label>
+          </div>
           <label className="field">
             <span>Weight {i + 1}</span>
             <input value={row.weight} inputMode="decimal" onChange={(e) => set(i, { weight: e.target.value.trim() })} />
@@ -58,15 +58,15 @@ export function BacktestForm({ symbols, onRun }: { symbols: string[]; onRun: (su
           <span>Initial value</span>
           <input value={initialValue} inputMode="decimal" onChange={(e) => setInitialValue(e.target.value.trim())} />
         </label>
-        <label className="field">
-          <span>Rebalance</span>
-          <select value={rebalance} onChange={(e) => setRebalance(e.target.value as RebalanceFrequency)}>
+        <div className="field">
+          <label htmlFor="backtest-rebalance">Rebalance</label>
+          <select id="backtest-rebalance" value={rebalance} onChange={(e) => setRebalance(e.target.value as RebalanceFrequency)}>
             <option value="NEVER">Never (buy and hold)</option>
             <option value="DAILY">Daily</option>
             <option value="WEEKLY">Weekly</option>
             <option value="MONTHLY">Monthly</option>
           </select>
-        </label>
+        </div>
         <button type="submit" className="primary">
           Run backtest
         </button>
