@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
-import { isMultipleOf, parseFixed } from "../src/infra/fixed";
+import { formatFixed, isMultipleOf, parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
-import { PriceSimulator, tickSchedule } from "../src/market";
+import { BarInterval, PriceSimulator, tickSchedule } from "../src/market";
 import { gql, startTestServer, subscribe, wsClient } from "./helpers";
 
 describe("price simulator", () => {
@@ -95,6 +95,17 @@ describe("market data over GraphQL", () => {
     expect(new Date(latest.time).getUTCSeconds()).to.equal(0);
     const bad = await gql(server, `{ priceHistory(symbol: "NOPE") { time } }`);
     expect(bad.errors![0].extensions!.code).to.equal("BAD_USER_INPUT");
+  });
+
+  it("when only closes are asked (analytics), then they are history's closes at every interval, the live minute folded in", async () => {
+    await server.services.marketData.recordTrade("AAPL", "232.10", "1", new Date());
+    const to = new Date(Date.now() + 60_000);
+    const from = new Date(to.getTime() - 3 * 86_400_000);
+    for (const interval of [BarInterval.MINUTE_1, BarInterval.MINUTE_5, BarInterval.HOUR_1, BarInterval.DAY_1]) {
+      const [closes, history] = await Promise.all([server.services.bars.closes("AAPL", interval, from, to, 500), server.services.bars.history("AAPL", interval, from, to, 500)]);
+      expect(closes.length, interval).to.be.greaterThan(0);
+      expect(closes.map((bar) => [bar.bucket.toISOString(), bar.close]), interval).to.deep.equal(history.map((bar) => [bar.bucket.toISOString(), formatFixed(bar.close)]));
+    }
   });
 
   it("when a trade happens, then the traded price becomes last on the quotes stream", async () => {

@@ -35,6 +35,8 @@ const PERMISSIONS: Record<string, Rule> = {
   "Query.backtest": { who: [Role.ANALYST, Role.ADMIN] },
   "Query.correlationMatrix": { who: [Role.ANALYST, Role.ADMIN] },
   "Query.volatilityForecast": { who: [Role.ANALYST, Role.ADMIN] },
+  "Query.portfolioPerformance": { who: "signed-in", scope: "read:portfolios" },
+  "Query.allPortfolios": { who: [Role.ANALYST, Role.COMPLIANCE_OFFICER, Role.ADMIN] },
   "Query.portfolios": { who: "signed-in", scope: "read:portfolios" },
   "Query.portfolio": { who: "signed-in", scope: "read:portfolios" },
   "Mutation.createPortfolio": { who: [Role.TRADER, Role.PARTNER], scope: "trade" },

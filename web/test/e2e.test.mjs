@@ -374,6 +374,81 @@ describe("web app in headless Chromium", function () {
     }
   });
 
+  it("when an analyst signs in, then they land on analytics, analyse, backtest and correlate imported bars, and read a portfolio read-only", async () => {
+    const analyst = { email: `analyst-${Date.now()}@example.com`, password: "an analyst's long phrase 42" };
+    await createUser({ ...analyst, role: "ANALYST", firstName: "Ana", lastName: "Lyst" });
+    const { login } = await gql(server.url, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { auth { accessToken } } }`, { e: analyst.email, p: analyst.password });
+    // Sixty daily bars up to yesterday for two symbols (analysts may import): deterministic walks.
+    const day = 86_400_000;
+    const today = Math.floor(Date.now() / day) * day;
+    for (const [symbol, drift] of [["AAPL", 0.004], ["MSFT", -0.002]]) {
+      let close = 100;
+      const bars = Array.from({ length: 60 }, (_, i) => {
+        close = Math.round(close * (1 + drift + 0.02 * Math.sin(i * 1.7)) * 100) / 100;
+        const price = close.toFixed(2);
+        return { time: new Date(today - (60 - i) * day).toISOString(), open: price, high: price, low: price, close: price, volume: "1000" };
+      });
+      await gql(server.url, `mutation ($s: String!, $b: [PriceBarInput!]!) { importPriceBars(symbol: $s, interval: DAY_1, bars: $b) { stored } }`, { s: symbol, b: bars }, login.auth.accessToken);
+    }
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const analystPage = await context.newPage();
+    watchCsp(analystPage);
+    try {
+      await analystPage.goto(`${server.url}/login`);
+      await analystPage.getByLabel("Email").fill(analyst.email);
+      await analystPage.getByLabel("Password").fill(analyst.password);
+      await analystPage.getByRole("button", { name: "Sign in" }).click();
+      // Not "Create a portfolio", which an analyst would be refused: the analytics screen.
+      await analystPage.waitForURL(/\/analytics$/);
+      const nav = analystPage.getByRole("navigation", { name: "Main" });
+      await nav.getByRole("link", { name: "Analytics" }).waitFor();
+      for (const refused of ["Portfolios", "Trade", "Wallet"]) expect(await nav.getByRole("link", { name: refused }).count(), `no ${refused} entry for an analyst`).to.equal(0);
+
+      await analystPage.getByLabel("Benchmark", { exact: true }).selectOption("MSFT");
+      await analystPage.getByLabel("Symbol", { exact: true }).selectOption("AAPL");
+      await analystPage.getByRole("button", { name: "Analyse", exact: true }).click();
+      const metrics = analystPage.getByTestId("metrics");
+      await metrics.getByText(/daily returns, against MSFT/).waitFor();
+      expect(await metrics.locator('[data-metric="beta"] td.num').textContent()).to.not.equal("—");
+      await analystPage.getByTestId("equity-chart").locator("canvas").first().waitFor();
+      await analystPage.getByTestId("rolling-volatility").locator("canvas").first().waitFor();
+      await analystPage.getByTestId("return-histogram").waitFor();
+      await analystPage.screenshot({ path: path.join(artifacts, "analytics-instrument.png"), fullPage: true });
+
+      const backtest = analystPage.getByTestId("backtest-form");
+      await backtest.getByLabel("Symbol 1").selectOption("AAPL");
+      await backtest.getByLabel("Symbol 2").selectOption("MSFT");
+      await backtest.getByRole("button", { name: "Run backtest" }).click();
+      await analystPage.getByRole("heading", { name: "Backtest: equity curve and drawdown" }).waitFor();
+      await metrics.getByText(/daily returns, against MSFT/).waitFor();
+
+      const correlation = analystPage.locator("section").filter({ has: analystPage.getByRole("heading", { name: "Correlation" }) });
+      for (const box of await correlation.getByRole("checkbox").all()) await box.uncheck();
+      await correlation.getByLabel("AAPL").check();
+      await correlation.getByLabel("MSFT").check();
+      await correlation.getByRole("button", { name: "Compute correlation" }).click();
+      const cell = await analystPage.getByTestId("correlation-heatmap").locator('[data-cell="AAPL/MSFT"]').textContent();
+      expect(Number(cell)).to.be.within(-1, 1);
+      await analystPage.screenshot({ path: path.join(artifacts, "analytics-backtest-correlation.png"), fullPage: true });
+
+      // Every portfolio, pseudonymous: Ada's "Main" is listed without its name.
+      const list = analystPage.getByTestId("all-portfolios");
+      await list.locator("tbody tr").first().waitFor();
+      expect(await list.getByText("Main", { exact: true }).count()).to.equal(0);
+      await list.locator("tbody tr").first().getByRole("link").click();
+      await analystPage.getByTestId("read-only").waitFor();
+      await analystPage.getByRole("heading", { name: "Performance" }).waitFor();
+      expect(await analystPage.getByRole("button", { name: "Deposit" }).count()).to.equal(0);
+      expect(await analystPage.getByRole("link", { name: "Trade" }).count()).to.equal(0);
+      await analystPage.screenshot({ path: path.join(artifacts, "analytics-portfolio-read-only.png"), fullPage: true });
+      // A trader's screen typed in by hand sends the analyst home rather than offering what is refused.
+      await analystPage.goto(`${server.url}/trade`);
+      await analystPage.waitForURL(/\/analytics$/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("when every screen has been walked, the playground included, then the browser reported no Content Security Policy violation", () => {
     expect(cspViolations).to.deep.equal([]);
   });

@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, Float, Int, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Float, ID, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../app/context";
-import { Role } from "../infra/auth";
+import { Role, Scope, scope } from "../infra/auth";
+import { AppError } from "../infra/errors";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { BarInterval } from "../market";
 import { BacktestInput, PerformanceReport, VolatilityForecast, VolatilityModel } from "./analytics.types";
@@ -23,6 +24,18 @@ export class AnalyticsResolver {
     @Arg("riskFreeRate", () => Float, { nullable: true }) riskFreeRate?: number | null,
   ): Promise<PerformanceReport> {
     return ctx.services.analytics.instrumentPerformance(symbol, { from, to }, interval, { benchmarkSymbol, periodsPerYear, riskFreeRate });
+  }
+
+  @Authorized(scope(Scope.READ_PORTFOLIOS))
+  @Query(() => PerformanceReport, { description: "Time-weighted return of a portfolio on daily values, deposits and withdrawals chain-linked out. The owner's; ANALYST, COMPLIANCE_OFFICER, ADMIN: anyone's, audited." })
+  portfolioPerformance(
+    @Arg("portfolioId", () => ID) portfolioId: string,
+    @Arg("from", () => DateTimeScalar) from: Date,
+    @Arg("to", () => DateTimeScalar) to: Date,
+    @Ctx() ctx: Context,
+    @Arg("benchmarkSymbol", () => String, { nullable: true }) benchmarkSymbol?: string | null,
+  ): Promise<PerformanceReport> {
+    return ctx.services.analytics.portfolioPerformance(ctx.session, portfolioId, { from, to }, benchmarkSymbol ?? null);
   }
 
   @Authorized(...ANALYSTS)

@@ -1,16 +1,20 @@
-import { badUserInput } from "../infra/errors";
+import type { Session } from "../identity";
+import { badUserInput, notFound } from "../infra/errors";
 import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import { type BarService, BarInterval, type InstrumentService } from "../market";
+import type { PortfolioService } from "../portfolio";
 import { backtestValues, type RebalanceFrequency } from "./backtest";
 import { correlationMatrix } from "./correlation";
 import { drawdowns, riskMetrics, simpleReturns } from "./metrics";
 import { type PerformanceReport, type VolatilityForecast, VolatilityModel } from "./analytics.types";
 import { GARCH_MIN_RETURNS } from "./garch";
+import { timeWeightedDaily } from "./time-weighted";
 import { ewmaForecast, garchForecast } from "./volatility";
 
 /** Longest series one computation takes; a longer window is refused. */
 export const MAX_POINTS = 10_000;
 const DEFAULT_PERIODS = 252;
+const DAY_MS = 86_400_000;
 
 interface Window {
   from: Date;
@@ -22,7 +26,29 @@ export class AnalyticsService {
   constructor(
     private readonly bars: BarService,
     private readonly instruments: InstrumentService,
+    private readonly portfolios: PortfolioService,
   ) {}
+
+  /**
+   * Time-weighted return of a portfolio on DAY_1 (its value of a day is the day's last
+   * snapshot), flows chain-linked out; the owner's, or anyone's for an analyst or admin (audited).
+   */
+  async portfolioPerformance(session: Session, portfolioId: string, window: Window, benchmarkSymbol: string | null): Promise<PerformanceReport> {
+    if (window.from >= window.to) throw badUserInput("from must be before to", "from");
+    if (window.to.getTime() - window.from.getTime() > MAX_POINTS * DAY_MS) throw badUserInput(`The window holds more than ${MAX_POINTS} days: shorten it`, "from");
+    if (benchmarkSymbol) await this.instruments.requireSymbols([benchmarkSymbol]);
+    const portfolio = await this.portfolios.findReadable(session, portfolioId, "performance");
+    if (!portfolio) throw notFound("Portfolio");
+    const history = await this.portfolios.history(portfolio, window.from, window.to);
+    const points = timeWeightedDaily(
+      history.snapshots.map((snapshot) => ({ time: snapshot.time.getTime(), value: Number(snapshot.value) })),
+      history.flows.map((flow) => ({ time: flow.time.getTime(), amount: Number(flow.amount) })),
+    );
+    if (points.length === 0) throw badUserInput("The portfolio has no value snapshot in the window", "from");
+    const exact = new Map(history.snapshots.map((snapshot) => [snapshot.time.getTime(), formatFixed(parseFixed(snapshot.value))]));
+    const values = points.map((point) => exact.get(point.time)!);
+    return this.report(points.map((point) => point.day), values, window, BarInterval.DAY_1, DEFAULT_PERIODS, 0, benchmarkSymbol, points.map((point) => point.index));
+  }
 
   async instrumentPerformance(symbol: string, window: Window, interval: BarInterval, options: { benchmarkSymbol?: string | null; periodsPerYear?: number | null; riskFreeRate?: number | null }): Promise<PerformanceReport> {
     const P = periods(options.periodsPerYear);
@@ -76,14 +102,15 @@ export class AnalyticsService {
   private async closes(symbol: string, interval: BarInterval, window: Window): Promise<Map<number, string>> {
     if (window.from >= window.to) throw badUserInput("from must be before to", "from");
     await this.instruments.requireSymbols([symbol]);
-    const bars = await this.bars.history(symbol, interval, window.from, window.to, MAX_POINTS + 1);
+    const bars = await this.bars.closes(symbol, interval, window.from, window.to, MAX_POINTS + 1);
     if (bars.length > MAX_POINTS) throw badUserInput(`The window holds more than ${MAX_POINTS} bars of ${symbol}: shorten it or take a longer interval`, "from");
-    return new Map(bars.map((bar) => [bar.bucket.getTime(), formatFixed(bar.close)]));
+    return new Map(bars.map((bar) => [bar.bucket.getTime(), bar.close]));
   }
 
-  private async report(times: number[], values: string[], window: Window, interval: BarInterval, P: number, rf: number, benchmarkSymbol: string | null): Promise<PerformanceReport> {
+  /** `growth`: the index the metrics run on when it is not the values themselves (a portfolio's, flows taken out). */
+  private async report(times: number[], values: string[], window: Window, interval: BarInterval, P: number, rf: number, benchmarkSymbol: string | null, growth?: number[]): Promise<PerformanceReport> {
     if (values.length === 0) throw badUserInput("No bars in the window", "from");
-    const numbers = values.map(Number);
+    const numbers = growth ?? values.map(Number);
     let benchmark: { own: number[]; returns: number[] } | undefined;
     if (benchmarkSymbol) {
       const other = await this.closes(benchmarkSymbol, interval, window);

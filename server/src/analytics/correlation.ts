@@ -1,11 +1,35 @@
-import { pearson, simpleReturns } from "./metrics";
+import { mean, sampleStdev, simpleReturns } from "./metrics";
 
 /**
  * Pearson correlation of returns, computed on the bar times every symbol shares (a time missing
  * from one series is dropped from all). Null where a series is constant: the caller refuses it.
+ * Each series is centred and scaled once, so a pair is one dot product: Pearson's r is
+ * sum(z_x * z_y) / (n - 1) with z = (x - mean) / sample stdev, the same figure as
+ * cov(x, y) / (s_x * s_y), computed for one triangle and mirrored.
  */
 export function correlationMatrix(series: ReadonlyArray<ReadonlyMap<number, number>>): Array<Array<number | null>> {
   const shared = [...(series[0]?.keys() ?? [])].filter((time) => series.every((closes) => closes.has(time))).sort((a, b) => a - b);
-  const returns = series.map((closes) => simpleReturns(shared.map((time) => closes.get(time)!)));
-  return returns.map((a, i) => returns.map((b, j) => (i === j ? (pearson(a, a) === null ? null : 1) : pearson(a, b))));
+  const scaled = series.map((closes) => standardized(simpleReturns(shared.map((time) => closes.get(time)!))));
+  const matrix: Array<Array<number | null>> = scaled.map(() => new Array<number | null>(scaled.length).fill(null));
+  for (let i = 0; i < scaled.length; i++) {
+    const a = scaled[i];
+    if (!a) continue;
+    matrix[i][i] = 1;
+    for (let j = i + 1; j < scaled.length; j++) {
+      const b = scaled[j];
+      if (!b) continue;
+      let sum = 0;
+      for (let t = 0; t < a.length; t++) sum += a[t] * b[t];
+      matrix[i][j] = matrix[j][i] = sum / (a.length - 1);
+    }
+  }
+  return matrix;
+}
+
+/** (x - mean) / sample stdev, or null below two values or for a constant series. */
+function standardized(xs: number[]): Float64Array | null {
+  const sd = sampleStdev(xs);
+  if (sd === null || sd === 0) return null;
+  const m = mean(xs);
+  return Float64Array.from(xs, (x) => (x - m) / sd);
 }

@@ -70,7 +70,7 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     marketData,
     bars,
     listings: new ListingService(dataSource, instruments, marketData, bars, audit, (instrument) => trading.openBook(instrument)),
-    analytics: new AnalyticsService(bars, instruments),
+    analytics: new AnalyticsService(bars, instruments, portfolios),
     behaviour,
     ledger,
     portfolios,

@@ -3,6 +3,7 @@ export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, Transa
 export { LedgerService, type CashCommand, type CashSequencer, checkCurrencyPrecision, insufficientFunds } from "./ledger.service";
 export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewTransaction } from "./accounts";
 export { ensureSystemPortfolio, PortfolioService, toPortfolio } from "./portfolio.service";
+export type { StoredFlow, StoredValue } from "./portfolio.history";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { StatementResolver } from "./statement.resolver";
 export { TransactionConnectionResolver } from "./transaction-connection.resolver";

@@ -5,12 +5,15 @@ import { formatFixed } from "../infra/fixed";
 import { forwardPageInfo, pageSize } from "../infra/graphql/pagination";
 import { DecimalScalar } from "../infra/graphql/scalars";
 import { type ValuationEvent } from "../infra/pubsub";
+import { AppError } from "../infra/errors";
 import { transactionCursor } from "./portfolio.loaders";
+import { portfolioCursor } from "./portfolio.service";
 import {
   AllocationTarget,
   AllocationTargetInput,
   CreatePortfolioInput,
   Portfolio,
+  PortfolioConnection,
   PortfolioValuation,
   Position,
   PositionSource,
@@ -30,9 +33,21 @@ export class PortfolioResolver {
   }
 
   @Authorized(scope(Scope.READ_PORTFOLIOS))
-  @Query(() => Portfolio, { nullable: true, description: "Null for an unknown id or someone else's portfolio." })
+  @Query(() => Portfolio, { nullable: true, description: "Null for an unknown id or someone else's portfolio (ANALYST, COMPLIANCE_OFFICER, ADMIN: anyone's, read-only, audited)." })
   portfolio(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Portfolio | null> {
-    return ctx.services.portfolios.findOwned(ctx.session, id);
+    return ctx.services.portfolios.findReadable(ctx.session, id, "portfolio");
+  }
+
+  @Authorized(Role.ANALYST, Role.COMPLIANCE_OFFICER, Role.ADMIN)
+  @Query(() => PortfolioConnection, { description: "ANALYST, COMPLIANCE_OFFICER, ADMIN: every portfolio, oldest first, read-only and audited; no owner, name or transactions." })
+  async allPortfolios(
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ): Promise<PortfolioConnection> {
+    const page = await ctx.services.portfolios.page(ctx.session, pageSize(first, 20, 100), after ?? null);
+    const edges = page.rows.map((node) => ({ cursor: portfolioCursor(node), node }));
+    return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), totalCount: page.totalCount };
   }
 
   @Authorized(...TRADERS, scope(Scope.TRADE))
@@ -106,6 +121,7 @@ export class PortfolioResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
   ): Promise<TransactionConnection> {
+    if (portfolio.readOnly) throw new AppError("FORBIDDEN", "A portfolio's transactions are for its owner");
     const page = await ctx.loaders.transactions.load({ portfolioId: portfolio.id, first: pageSize(first, 20, 100), after: after ?? null });
     const edges = page.rows.map((row) => ({ cursor: transactionCursor(row), node: row }));
     return { edges, pageInfo: forwardPageInfo(page.hasNextPage, edges, after), portfolioId: portfolio.id };

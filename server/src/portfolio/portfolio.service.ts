@@ -5,6 +5,9 @@ import { AppError, badUserInput } from "../infra/errors";
 import { type Fixed, divFixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
 import type { InstrumentService, MarketDataService } from "../market";
 import { isUuid } from "../infra/graphql/text";
+import { decodeCursor, encodeCursor } from "../infra/graphql/pagination";
+import { Role } from "../infra/auth";
+import { valueHistory } from "./portfolio.history";
 import type { LedgerService } from "./ledger.service";
 import { type AllocationTargetValue, PortfolioRiskLevel, PortfolioRow, type PositionRow } from "./portfolio.entities";
 import { type AllocationTargetInput, type CreatePortfolioInput, OrderSide, Portfolio, type ProposedOrder, type RebalanceProposal } from "./portfolio.types";
@@ -76,6 +79,39 @@ export class PortfolioService {
   async statement(session: Session, portfolioId: string, from: Date, to: Date): Promise<AccountStatement> {
     const portfolio = await this.requireOwned(session, portfolioId);
     return this.statements.statement(portfolio.id, portfolio.currency, from, to);
+  }
+
+  /**
+   * The caller's portfolio, or, for an analyst or admin signed in (not an API key), anyone's,
+   * read-only, audited, and without the owner's words (name, description). Null otherwise.
+   */
+  async findReadable(session: Session, id: string, read: "portfolio" | "performance"): Promise<Portfolio | null> {
+    const userId = session.requireUser();
+    const row = isUuid(id) ? await this.dataSource.getRepository(PortfolioRow).findOneBy({ id }) : null;
+    if (!row) return null;
+    if (row.userId === userId) return toPortfolio(row);
+    if (!mayReadAll(session)) return null;
+    await this.audit.record({ eventType: "portfolio.read_by_staff", userId, entityType: "portfolio", entityId: row.id, payload: { read } });
+    return staffView(row);
+  }
+
+  /** Every portfolio, oldest first, for analysts and admins: one audit event names the page read. */
+  async page(session: Session, first: number, after: string | null): Promise<{ rows: Portfolio[]; hasNextPage: boolean; totalCount: number }> {
+    const userId = session.requireUser();
+    const position = decodeCursor(after, PORTFOLIO_CURSOR);
+    const [afterTime, afterId] = position ? position.split("|") : [null, null];
+    const query = this.dataSource.getRepository(PortfolioRow).createQueryBuilder("p").orderBy(MS_CREATED, "ASC").addOrderBy("p.id", "ASC").limit(first + 1);
+    // Compared at the cursor's precision (milliseconds), or a row would come back on the next page.
+    if (afterTime) query.where(`(${MS_CREATED}, p.id) > (:afterTime::timestamptz, :afterId::uuid)`, { afterTime, afterId });
+    const [rows, totalCount] = await Promise.all([query.getMany(), this.dataSource.getRepository(PortfolioRow).count()]);
+    const page = rows.slice(0, first);
+    await this.audit.record({ eventType: "portfolio.all_read", userId, entityType: "portfolio", payload: { portfolioIds: page.map((row) => row.id) } });
+    return { rows: page.map(staffView), hasNextPage: rows.length > first, totalCount };
+  }
+
+  /** Day-end and pre-flow value snapshots and the cash flows of [from, to), for a time-weighted return. */
+  history(portfolio: Portfolio, from: Date, to: Date) {
+    return valueHistory(this.dataSource, portfolio.id, from, to);
   }
 
   async requireOwned(session: Session, id: string): Promise<Portfolio> {
@@ -190,7 +226,21 @@ export async function ensureSystemPortfolio(manager: EntityManager, userId: stri
   return { id: portfolio.id, funded: parseFixed(portfolio.cash_balance) > ZERO };
 }
 
+/** `<created_at ISO>|<id>`: keyset pagination over portfolios, stable under inserts. */
+const PORTFOLIO_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
+
+const MS_CREATED = "date_trunc('milliseconds', p.created_at)";
+
+export const portfolioCursor = (portfolio: Portfolio) => encodeCursor(`${portfolio.createdAt.toISOString()}|${portfolio.id}`);
+
+/** Analysts read every portfolio's figures for research; who owns it and what they call it stay private. */
+export const mayReadAll = (session: Session) => session.principal.kind === "user" && session.hasRole(Role.ANALYST, Role.COMPLIANCE_OFFICER, Role.ADMIN);
+
+function staffView(row: PortfolioRow): Portfolio {
+  return Object.assign(toPortfolio(row), { name: `Portfolio ${row.id.slice(0, 8)}`, description: null, readOnly: true });
+}
+
 export function toPortfolio(row: PortfolioRow): Portfolio {
   const available = parseFixed(row.cashBalance) - parseFixed(row.reservedCash);
-  return Object.assign(new Portfolio(), row, { availableCash: formatFixed(available) });
+  return Object.assign(new Portfolio(), row, { availableCash: formatFixed(available), readOnly: false });
 }

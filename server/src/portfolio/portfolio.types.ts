@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Instrument } from "../market";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { PageInfo } from "../infra/graphql/pagination";
@@ -64,6 +64,26 @@ export class Portfolio {
   userId!: string;
   reservedCash!: string;
   assetAllocation!: AllocationTargetValue[] | null;
+  @Field({ description: "True when an analyst or admin reads someone else's portfolio: they may not move its cash, trade in it, set its targets or see its transactions, and the owner's name and description are withheld." })
+  readOnly!: boolean;
+}
+
+@ObjectType()
+export class PortfolioEdge {
+  @Field()
+  cursor!: string;
+  @Field(() => Portfolio)
+  node!: Portfolio;
+}
+
+@ObjectType()
+export class PortfolioConnection {
+  @Field(() => [PortfolioEdge])
+  edges!: PortfolioEdge[];
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+  @Field(() => Int)
+  totalCount!: number;
 }
 
 export enum PositionSource {

@@ -3,7 +3,8 @@ import { useEffect, useState } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { type ConnectionState, createAppClient } from "../lib/apollo";
 import { useSession } from "../lib/session";
-import { ROUTES } from "./routes";
+import { landingFor } from "../lib/landing";
+import { mayOpen, ROUTES } from "./routes";
 import { RequireSession, Shell } from "./Shell";
 
 export function App() {
@@ -19,12 +20,13 @@ export function App() {
     <ApolloProvider client={app.client}>
       <BrowserRouter>
         <Routes>
-          <Route path="/" element={<Navigate to={session ? "/portfolios" : "/login"} replace />} />
+          <Route path="/" element={<Navigate to={session ? landingFor(session.user.roles) : "/login"} replace />} />
           {ROUTES.map((route) => {
             const Screen = route.component;
             const screen = route.auth ? (
               <RequireSession>
-                <Screen />
+                {/* A screen of another role would only offer what the server refuses: go home instead. */}
+                {session && !mayOpen(route, session.user.roles) ? <Navigate to="/" replace /> : <Screen />}
               </RequireSession>
             ) : (
               <Screen />

@@ -1,4 +1,5 @@
 import { type ComponentType, lazy, type LazyExoticComponent } from "react";
+import { TRADING } from "../lib/landing";
 
 /**
  * Every screen of the app, in one table the shell turns into routes and navigation. Screens load
@@ -26,9 +27,9 @@ export const ROUTES: AppRoute[] = [
   { path: "/register", title: "Create account", auth: false, component: page(() => import("../features/auth/RegisterPage"), "RegisterPage") },
   { path: "/forgot-password", title: "Forgot password", auth: false, component: page(() => import("../features/auth/ForgotPasswordPage"), "ForgotPasswordPage") },
   { path: "/reset-password", title: "Choose a new password", auth: false, component: page(() => import("../features/auth/ResetPasswordPage"), "ResetPasswordPage") },
-  { path: "/portfolios", title: "Portfolios", nav: "Portfolios", auth: true, component: page(() => import("../features/portfolio/PortfoliosPage"), "PortfoliosPage") },
+  { path: "/portfolios", title: "Portfolios", nav: "Portfolios", auth: true, roles: TRADING, component: page(() => import("../features/portfolio/PortfoliosPage"), "PortfoliosPage") },
   { path: "/portfolios/:id", title: "Portfolio", auth: true, component: page(() => import("../features/portfolio/PortfolioDashboard"), "PortfolioDashboard") },
-  { path: "/trade/:symbol?", title: "Trade", nav: "Trade", auth: true, component: page(() => import("../features/trade/TradePage"), "TradePage") },
+  { path: "/trade/:symbol?", title: "Trade", nav: "Trade", auth: true, roles: TRADING, component: page(() => import("../features/trade/TradePage"), "TradePage") },
   { path: "/markets", title: "Markets", nav: "Markets", auth: false, component: page(() => import("../features/market/MarketsPage"), "MarketsPage") },
   { path: "/account", title: "Account", nav: "Account", auth: true, component: page(() => import("../features/account/AccountPage"), "AccountPage") },
   { path: "/verification", title: "Identity verification", nav: "Verification", auth: true, component: page(() => import("../features/compliance/KycPage"), "KycPage") },
@@ -36,9 +37,13 @@ export const ROUTES: AppRoute[] = [
   { path: "/compliance/customers/:userId", title: "Customer file", auth: true, roles: ["COMPLIANCE_OFFICER"], component: page(() => import("../features/compliance/CustomerPage"), "CustomerPage") },
   { path: "/audit", title: "Audit log", nav: "Audit", auth: true, roles: ["ADMIN", "COMPLIANCE_OFFICER"], component: page(() => import("../features/compliance/AuditPage"), "AuditPage") },
   // wagmi, viem and react-query load with this screen only.
-  { path: "/wallet", title: "Wallet", nav: "Wallet", auth: true, component: page(() => import("../features/wallet/WalletPage"), "WalletPage") },
+  { path: "/wallet", title: "Wallet", nav: "Wallet", auth: true, roles: TRADING, component: page(() => import("../features/wallet/WalletPage"), "WalletPage") },
+  { path: "/analytics", title: "Analytics", nav: "Analytics", auth: true, roles: ["ANALYST", "ADMIN"], component: page(() => import("../features/analytics/AnalyticsPage"), "AnalyticsPage") },
   { path: "/playground", title: "Playground", nav: "Playground", auth: false, wide: true, component: lazy(() => import("../features/playground/Playground")) },
 ];
+
+/** Whether a user with `roles` may open `route` (a screen without roles is for everyone signed in). */
+export const mayOpen = (route: AppRoute, roles: readonly string[]) => !route.roles || route.roles.some((role) => roles.includes(role));
 
 /** Where a path's nav entry points: "/trade/:symbol?" -> "/trade". */
 export const navTarget = (route: AppRoute) => route.path.replace(/\/:.*$/, "");

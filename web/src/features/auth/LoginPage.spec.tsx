@@ -69,3 +69,28 @@ describe("sign-in with a second factor", () => {
     await waitFor(() => expect((screen.getByRole("button", { name: "Verify" }) as HTMLButtonElement).disabled).toBe(false));
   });
 });
+
+describe("where a sign-in lands", () => {
+  it.each([
+    [["ANALYST"], "analytics screen"],
+    [["COMPLIANCE_OFFICER"], "compliance screen"],
+    [["TRADER", "ANALYST"], "portfolios screen"],
+  ])("when a user with roles %j signs in, then they land on the %s (a screen their roles can use)", async (roles, landing) => {
+    const api = scriptedClient({
+      Login: () => ({ data: { login: { __typename: "LoginResult", mfaRequired: false, mfaChallenge: null, auth: { ...auth, user: { ...auth.user, roles } } } } }),
+    });
+    render(
+      <MemoryRouter initialEntries={["/login"]}>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/portfolios" element={<p>portfolios screen</p>} />
+          <Route path="/analytics" element={<p>analytics screen</p>} />
+          <Route path="/compliance" element={<p>compliance screen</p>} />
+        </Routes>
+      </MemoryRouter>,
+      { wrapper: api.wrapper },
+    );
+    await signIn(userEvent.setup());
+    expect(await screen.findByText(landing)).toBeTruthy();
+  });
+});

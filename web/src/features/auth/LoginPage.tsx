@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate } from "react-router";
 import { Field, FormError } from "../../components/ui/Field";
 import { useLoginMutation, useVerifyMfaMutation } from "../../gql/graphql";
 import { errorMessage } from "../../lib/errors";
+import { landingFor } from "../../lib/landing";
 import { setSession } from "../../lib/session";
 
 /** Email and password, then, for accounts with MFA, a TOTP code or one of the backup codes. */
@@ -13,7 +14,8 @@ export function LoginPage() {
   const [verify, verifyState] = useVerifyMfaMutation();
   const [challenge, setChallenge] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const next = (location.state as { from?: string } | null)?.from ?? "/portfolios";
+  // Back to the screen that asked for a sign-in, or else to the one the user's roles can use.
+  const next = (roles: readonly string[]) => (location.state as { from?: string } | null)?.from ?? landingFor(roles);
 
   async function submitPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -25,7 +27,7 @@ export function LoginPage() {
       if (result?.mfaRequired && result.mfaChallenge) setChallenge(result.mfaChallenge);
       else if (result?.auth) {
         setSession(result.auth);
-        void navigate(next, { replace: true });
+        void navigate(next(result.auth.user.roles), { replace: true });
       }
     } catch (e) {
       setError(errorMessage(e));
@@ -40,7 +42,7 @@ export function LoginPage() {
       const { data } = await verify({ variables: { mfaChallenge: challenge!, code } });
       if (data) {
         setSession(data.verifyMfa);
-        void navigate(next, { replace: true });
+        void navigate(next(data.verifyMfa.user.roles), { replace: true });
       }
     } catch (e) {
       setError(errorMessage(e));

@@ -10,6 +10,7 @@ import {
 import { direction, formatMoney, formatPercent, formatToStep } from "../../lib/decimal";
 import { AllocationEditor } from "./AllocationEditor";
 import { CashForm } from "./CashForm";
+import { PortfolioReturns } from "./PortfolioReturns";
 import { TransactionHistory } from "./TransactionHistory";
 
 type Valuation = PortfolioValuationSubscription["portfolioValuation"];
@@ -24,14 +25,18 @@ export function PortfolioDashboard() {
     setActivity((n) => n + 1);
     void refetch();
   };
+  // An analyst's read of someone else's portfolio is a snapshot: the live feeds are the owner's.
+  const readOnly = data?.portfolio?.readOnly ?? true;
   usePortfolioValuationSubscription({
     variables: { portfolioId: id },
+    skip: readOnly,
     onData: ({ data: event }) => {
       if (event.data) setLive(event.data.portfolioValuation);
     },
   });
   usePortfolioOrderActivitySubscription({
     variables: { portfolioId: id },
+    skip: readOnly,
     onData: ({ data: event }) => {
       // A fill moves positions and cash; valuation events carry only totals.
       if (event.data?.orderUpdates.fill) changed();
@@ -48,9 +53,15 @@ export function PortfolioDashboard() {
     <div className="stack">
       <div className="row spread">
         <h1>{portfolio.name}</h1>
-        <Link to={`/trade?portfolio=${portfolio.id}`} className="button primary">
-          Trade
-        </Link>
+        {portfolio.readOnly ? (
+          <span className="badge" data-testid="read-only">
+            Read-only
+          </span>
+        ) : (
+          <Link to={`/trade?portfolio=${portfolio.id}`} className="button primary">
+            Trade
+          </Link>
+        )}
       </div>
       <div className="kpis" data-testid="valuation">
         <Kpi label="Total value" value={totals.totalValue} currency={portfolio.currency} testId="total-value" />
@@ -58,6 +69,10 @@ export function PortfolioDashboard() {
         <Kpi label="Unrealized PnL" value={totals.unrealizedPnl} currency={portfolio.currency} tone testId="unrealized-pnl" />
         <Kpi label="Realized PnL" value={totals.realizedPnl} currency={portfolio.currency} tone testId="realized-pnl" />
       </div>
+      <section aria-labelledby="returns-heading">
+        <h2 id="returns-heading">Performance</h2>
+        <PortfolioReturns portfolioId={portfolio.id} />
+      </section>
       <section className="card" aria-labelledby="positions-heading">
         <h2 id="positions-heading">Positions</h2>
         {portfolio.positions.length === 0 ? (
@@ -91,20 +106,25 @@ export function PortfolioDashboard() {
           </table>
         )}
       </section>
-      <div className="columns">
-        <section className="card" aria-labelledby="cash-heading">
-          <h2 id="cash-heading">Cash</h2>
-          <CashForm portfolioId={portfolio.id} availableCash={portfolio.availableCash} currency={portfolio.currency} onDone={changed} />
-        </section>
-        <section className="card" aria-labelledby="allocation-heading">
-          <h2 id="allocation-heading">Target allocation</h2>
-          <AllocationEditor portfolio={portfolio} onOrdersDone={changed} />
-        </section>
-      </div>
-      <section className="card" aria-labelledby="history-heading">
-        <h2 id="history-heading">Transactions</h2>
-        <TransactionHistory portfolioId={portfolio.id} version={activity} />
-      </section>
+      {/* Cash, targets and transactions are the owner's: an analyst's read offers none of them. */}
+      {!portfolio.readOnly && (
+        <>
+          <div className="columns">
+            <section className="card" aria-labelledby="cash-heading">
+              <h2 id="cash-heading">Cash</h2>
+              <CashForm portfolioId={portfolio.id} availableCash={portfolio.availableCash} currency={portfolio.currency} onDone={changed} />
+            </section>
+            <section className="card" aria-labelledby="allocation-heading">
+              <h2 id="allocation-heading">Target allocation</h2>
+              <AllocationEditor portfolio={portfolio} onOrdersDone={changed} />
+            </section>
+          </div>
+          <section className="card" aria-labelledby="history-heading">
+            <h2 id="history-heading">Transactions</h2>
+            <TransactionHistory portfolioId={portfolio.id} version={activity} />
+          </section>
+        </>
+      )}
     </div>
   );
 }
