@@ -13,6 +13,10 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `all`: one process does everything; `api`: stateless GraphQL that forwards commands; `sequencer`: the writer and the jobs that run once. */
+  ROLE: z.enum(["all", "api", "sequencer"]).default("all"),
+  /** ROLE=api: how long a command waits for the sequencer's answer before it is refused UNAVAILABLE. */
+  COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -152,6 +156,8 @@ export interface Config {
   port: number;
   logLevel: string;
   instanceName: string;
+  role: "all" | "api" | "sequencer";
+  commandTimeoutMs: number;
   database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string };
   redis: { kind: "redis"; url: string; keyPrefix: string } | { kind: "memory" };
   dataDir: string;
@@ -248,6 +254,9 @@ export function loadConfig(env: Env = process.env): Config {
   if ((v.TLS_CERT_FILE === undefined) !== (v.TLS_KEY_FILE === undefined)) {
     throw new ConfigError(["TLS_CERT_FILE and TLS_KEY_FILE: set both or neither"]);
   }
+  if (v.ROLE !== "all" && (!v.DATABASE_URL || !v.REDIS_URL)) {
+    throw new ConfigError([`ROLE=${v.ROLE}: needs DATABASE_URL and REDIS_URL (processes share PostgreSQL and Redis)`]);
+  }
   const embeddedDatabase = v.DATABASE_URL === undefined;
   return {
     env: v.NODE_ENV,
@@ -255,6 +264,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: v.PORT,
     logLevel: v.LOG_LEVEL,
     instanceName: v.INSTANCE_NAME,
+    role: v.ROLE,
+    commandTimeoutMs: v.COMMAND_TIMEOUT_MS,
     database: embeddedDatabase
       ? { kind: "pglite", dataDir: path.join(v.DATA_DIR, "pglite") }
       : { kind: "postgres", url: v.DATABASE_URL!, poolSize: v.DATABASE_POOL_SIZE },

@@ -1,0 +1,167 @@
+import type Redis from "ioredis";
+import type { DataSource } from "typeorm";
+import type { Logger } from "../infra/logger";
+import { decode, encode, type Reply, replyOf } from "./command-codec";
+import { type CommandEntry, type CommandStreamKeys, streamClient, toEntry } from "./command-stream";
+import type { SequencerCommand, SequencerResult } from "./sequence-step";
+import type { Sequencer } from "./sequencer";
+import type { OrderBookSnapshot } from "./trading.types";
+
+/** What an API process may ask the sequencer besides commands: reads of its memory, never journalled. */
+export type SequenceRead = { kind: "book"; symbol: string; depth: number };
+
+/** Entries taken per read: a batch's worth (see MAX_BATCH). */
+const READ_COUNT = 512;
+
+type Entries = Array<[string, string[]]>;
+
+/**
+ * ROLE=sequencer, while active: takes commands off the command stream through the consumer
+ * group, hands them to the sequencer (commands read together join one batch), and answers each
+ * on its sender's reply stream. On taking over it first claims every entry the previous
+ * sequencer read and never acknowledged (XAUTOCLAIM).
+ *
+ * Exactly once: an applied command's id is recorded with its answer in the batch's transaction,
+ * and the entry is acknowledged after the answer is sent; a redelivered entry whose id is
+ * recorded gets the recorded answer and is not applied again. An entry whose sender gave up on
+ * it finds the sender's refusal recorded under its id, and is skipped the same way.
+ */
+export class CommandIntake {
+  private readonly reader: Redis;
+  private readonly writer: Redis;
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    url: string,
+    private readonly keys: CommandStreamKeys,
+    private readonly consumer: string,
+    private readonly sequencer: Sequencer,
+    private readonly dataSource: DataSource,
+    private readonly book: (symbol: string, depth: number) => OrderBookSnapshot,
+    /** A command older than this may have been given up on by its sender: look for a recorded refusal first. */
+    private readonly staleAfterMs: number,
+    private readonly log: Logger,
+  ) {
+    this.reader = streamClient(url, `${consumer}:intake`);
+    this.writer = streamClient(url, `${consumer}:answers`);
+  }
+
+  async start(): Promise<void> {
+    await this.writer.xgroup("CREATE", this.keys.commands, this.keys.group, "$", "MKSTREAM").catch((error: Error) => {
+      if (!error.message.includes("BUSYGROUP")) throw error;
+    });
+    this.running = true;
+    await this.claimAbandoned();
+    this.loop = this.read();
+  }
+
+  /** Stops reading; what was read is still answered. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.reader.disconnect();
+    await this.loop;
+    await Promise.all(this.inFlight);
+    this.writer.disconnect();
+  }
+
+  /** Everything delivered to a sequencer before and never acknowledged: it is ours now (the old one is fenced). */
+  private async claimAbandoned(): Promise<void> {
+    let cursor = "0-0";
+    do {
+      const [next, entries] = (await this.writer.xautoclaim(this.keys.commands, this.keys.group, this.consumer, 0, cursor, "COUNT", READ_COUNT)) as [string, Entries, string[]?];
+      cursor = next;
+      const live = entries.filter((entry) => entry && entry[1]);
+      if (live.length > 0) this.log.info({ entries: live.length }, "sequencer took over unacknowledged commands");
+      this.track(this.handle(live.map(toEntry), true));
+    } while (cursor !== "0-0");
+  }
+
+  private async read(): Promise<void> {
+    while (this.running) {
+      try {
+        const answer = (await this.reader.xreadgroup("GROUP", this.keys.group, this.consumer, "COUNT", READ_COUNT, "BLOCK", 1000, "STREAMS", this.keys.commands, ">")) as Array<[string, Entries]> | null;
+        for (const [, entries] of answer ?? []) this.track(this.handle(entries.map(toEntry), false));
+      } catch (error) {
+        if (!this.running) return;
+        this.log.warn({ err: error }, "reading the command stream failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.log.error({ err: error }, "answering commands failed"));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async handle(entries: CommandEntry[], redelivered: boolean): Promise<void> {
+    if (entries.length === 0) return;
+    const reads = entries.filter((e) => e.id.startsWith("read:"));
+    const commands = entries.filter((e) => !e.id.startsWith("read:"));
+    for (const entry of reads) this.track(this.answerRead(entry));
+    const maybeSeen = commands.filter((e) => redelivered || Date.now() - e.sentAt > this.staleAfterMs);
+    const recorded = await this.recorded(maybeSeen.map((e) => e.id));
+    // Submitted in one go, so the commands read together join one batch.
+    await Promise.all(commands.map((entry) => this.apply(entry, recorded.get(entry.id))));
+  }
+
+  private async apply(entry: CommandEntry, recorded: string | undefined): Promise<void> {
+    if (recorded !== undefined) {
+      await this.answer(entry, recorded);
+      await this.ack(entry);
+      return;
+    }
+    let result: { value?: SequencerResult; error?: unknown };
+    try {
+      result = { value: await this.sequencer.submit(decode<SequencerCommand>(entry.body), entry.id) };
+    } catch (error) {
+      result = { error };
+    }
+    const reply = encode(replyOf(result));
+    if (this.committed(result)) {
+      // Recorded with the batch: answer first; a crash before the acknowledgement only redelivers the recorded answer.
+      await this.answer(entry, reply);
+      await this.ack(entry);
+    } else {
+      // Not applied and not recorded: acknowledge first, so it can never be applied after its caller heard no.
+      await this.ack(entry);
+      await this.answer(entry, reply);
+    }
+  }
+
+  /** A command's answer is recorded with its batch unless the batch itself failed (no typed refusal from the step). */
+  private committed(result: { value?: SequencerResult; error?: unknown }): boolean {
+    if (!("error" in result)) return true;
+    const code = (result.error as { extensions?: { code?: string } })?.extensions?.code;
+    return code !== undefined && code !== "UNAVAILABLE" && code !== "INTERNAL_SERVER_ERROR";
+  }
+
+  private async answerRead(entry: CommandEntry): Promise<void> {
+    const read = decode<SequenceRead>(entry.body);
+    let reply: Reply;
+    try {
+      reply = replyOf({ value: this.book(read.symbol, read.depth) });
+    } catch (error) {
+      reply = replyOf({ error });
+    }
+    await this.ack(entry);
+    await this.answer(entry, encode(reply));
+  }
+
+  private async recorded(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, reply FROM sequencer_commands WHERE id = ANY($1)`, [ids])) as Array<{ id: string; reply: string }>;
+    return new Map(rows.map((row) => [row.id, row.reply]));
+  }
+
+  private async answer(entry: CommandEntry, reply: string): Promise<void> {
+    await this.writer.xadd(entry.replyTo, "*", "id", entry.id, "reply", reply);
+  }
+
+  private async ack(entry: CommandEntry): Promise<void> {
+    await this.writer.xack(this.keys.commands, this.keys.group, entry.entryId);
+  }
+}

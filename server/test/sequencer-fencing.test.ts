@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import { Client as PgClient } from "pg";
+import type { RunningServer } from "../src/app/server";
+import { bearer, codeOf, gql, registerUser, services, startTestServer } from "./helpers";
+
+/**
+ * One active sequencer, fenced: a sequencer whose lock is gone cannot commit, even with a
+ * batch already under way, and steps down. ROLE=api forwards commands over Redis Streams.
+ */
+describe("sequencer fencing", () => {
+  let sequencer: RunningServer;
+  let api: RunningServer;
+  let pg: PgClient;
+  const prefix = `bgtest:${process.pid}:fence:`;
+
+  before(async function () {
+    if (!services.databaseUrl || !services.redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set: roles share PostgreSQL and Redis");
+    sequencer = await startTestServer({ ROLE: "sequencer", REDIS_KEY_PREFIX: prefix, INSTANCE_NAME: "fence-seq" });
+    await sequencer.sequencer!.activated;
+    api = await startTestServer({ ROLE: "api", REDIS_KEY_PREFIX: prefix, INSTANCE_NAME: "fence-api" });
+    pg = new PgClient({ connectionString: services.databaseUrl });
+    await pg.connect();
+  });
+
+  after(async () => {
+    await api?.stop();
+    await sequencer?.stop();
+    await pg?.end();
+  });
+
+  it("when an api process forwards a deposit, then the sequencer applies it once and answers it as committed", async () => {
+    const user = await registerUser(api);
+    const portfolio = await gql(api, `mutation { createPortfolio(input: { name: "fenced" }) { id } }`, {}, bearer(user.accessToken));
+    const id = portfolio.data!.createPortfolio.id;
+    const deposit = await gql(api, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "1000.50") { totalAmount type createdAt } }`, { p: id }, bearer(user.accessToken));
+    expect(deposit.errors, JSON.stringify(deposit.errors)).to.equal(undefined);
+    expect(deposit.data!.deposit).to.deep.include({ type: "DEPOSIT", totalAmount: "1000.5" });
+    expect(new Date(deposit.data!.deposit.createdAt).getTime()).to.be.greaterThan(0);
+    const [{ cash }] = (await pg.query(`SELECT cash_balance::text AS cash FROM portfolios WHERE id = $1`, [id])).rows;
+    expect(cash).to.match(/^1000\.50*$/);
+  });
+
+  it("when the lock's connection of a live sequencer is cut while a batch is under way and another takes the epoch, then that commit is refused, the caller hears UNAVAILABLE and the sequencer steps down", async () => {
+    const user = await registerUser(api);
+    const portfolio = await gql(api, `mutation { createPortfolio(input: { name: "deposed" }) { id } }`, {}, bearer(user.accessToken));
+    const id = portfolio.data!.createPortfolio.id;
+    // A new leader bumps the epoch in a transaction that holds the row until it commits.
+    const usurper = new PgClient({ connectionString: services.databaseUrl });
+    await usurper.connect();
+    try {
+      await usurper.query(`BEGIN`);
+      await usurper.query(`UPDATE sequencer_epoch SET epoch = epoch + 1 WHERE id = 1`);
+      const pending = gql(api, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "77") { id } }`, { p: id }, bearer(user.accessToken));
+      // The sequencer's batch is now waiting on the epoch row inside its transaction.
+      for (;;) {
+        const { rows } = await pg.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE sequencer_epoch SET epoch = epoch WHERE%'`);
+        if (rows.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Cut only the lock's connection; the pool's connections, the batch's among them, live on.
+      const lockPid = sequencer.sequencer!.lockPid!;
+      const { rows: cut } = await pg.query(`SELECT pg_terminate_backend($1) AS cut`, [lockPid]);
+      expect(cut[0].cut).to.equal(true);
+      await usurper.query(`COMMIT`);
+      const answer = await pending;
+      expect(codeOf(answer)).to.equal("UNAVAILABLE");
+      expect(answer.errors![0].extensions!.retryAfter).to.be.a("number").greaterThan(0);
+      await sequencer.sequencer!.deposed;
+      expect(sequencer.sequencer!.state).to.equal("deposed");
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM transactions WHERE portfolio_id = $1`, [id]);
+      expect(rows[0].n).to.equal(0);
+    } finally {
+      await usurper.end();
+    }
+  });
+});
