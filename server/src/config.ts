@@ -16,6 +16,8 @@ const schema = z.object({
   /** `all`: one process does everything; `api`: stateless GraphQL that forwards commands; `sequencer`: the writer and the jobs that run once. */
   ROLE: z.enum(["all", "api", "sequencer"]).default("all"),
   /** ROLE=api: how long a command waits for the sequencer's answer before it is refused UNAVAILABLE. */
+  /** Proxies whose X-Forwarded-For is believed (rate limits, logs, API-key IP rules): `loopback`, or CIDRs, comma-separated. */
+  TRUST_PROXY: z.string().regex(/^[A-Za-z0-9.:/,_ -]{1,500}$/).default("loopback"),
   COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -158,6 +160,8 @@ export interface Config {
   instanceName: string;
   role: "all" | "api" | "sequencer";
   commandTimeoutMs: number;
+  /** proxy-addr's trust list: `loopback`, subnets or addresses. */
+  trustProxy: string[];
   database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string };
   redis: { kind: "redis"; url: string; keyPrefix: string } | { kind: "memory" };
   dataDir: string;
@@ -266,6 +270,7 @@ export function loadConfig(env: Env = process.env): Config {
     instanceName: v.INSTANCE_NAME,
     role: v.ROLE,
     commandTimeoutMs: v.COMMAND_TIMEOUT_MS,
+    trustProxy: v.TRUST_PROXY.split(",").map((entry) => entry.trim()).filter(Boolean),
     database: embeddedDatabase
       ? { kind: "pglite", dataDir: path.join(v.DATA_DIR, "pglite") }
       : { kind: "postgres", url: v.DATABASE_URL!, poolSize: v.DATABASE_POOL_SIZE },

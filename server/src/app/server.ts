@@ -118,7 +118,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await Promise.all([probe("database", database.ping), probe("pubsub", () => pubsub.ping()), probe("store", () => kv.ping())]);
       return { ok: Object.values(checks).every((value) => value === "ok"), checks };
     },
-  }, { tls: config.tls !== null, connectSources: config.chain.rpcUrl ? [new URL(config.chain.rpcUrl).origin] : [] });
+  }, { tls: config.tls !== null, trustProxy: config.trustProxy, connectSources: config.chain.rpcUrl ? [new URL(config.chain.rpcUrl).origin] : [] });
   const httpServer = createWebServer(app, config.tls);
   const contextDeps: ContextDeps = {
     log,
@@ -129,7 +129,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   const context = (requestId: string, auth: Authentication) => new RequestContext(requestId, auth, contextDeps);
 
   if (config.role === "sequencer") return listenForHealth(config, log, infra, services, chain, app, httpServer, limiter, () => (stopping = true));
-  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping, introspection: config.introspection });
+  const ws = await attachGraphqlWs({ trustProxy: config.trustProxy, httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping, introspection: config.introspection });
 
   const apollo = new ApolloServer<Context>({
     schema,
