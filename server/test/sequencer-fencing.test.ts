@@ -1,4 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { expect } from "chai";
+import Redis from "ioredis";
+import { Session } from "../src/identity";
+import { Role } from "../src/infra/auth";
+import { parseFixed } from "../src/infra/fixed";
+import { TransactionType } from "../src/portfolio";
+import { decode, encode, type Reply } from "../src/trading/command-codec";
 import { Client as PgClient } from "pg";
 import type { RunningServer } from "../src/app/server";
 import { bearer, codeOf, gql, registerUser, services, startTestServer } from "./helpers";
@@ -38,6 +45,56 @@ describe("sequencer fencing", () => {
     expect(new Date(deposit.data!.deposit.createdAt).getTime()).to.be.greaterThan(0);
     const [{ cash }] = (await pg.query(`SELECT cash_balance::text AS cash FROM portfolios WHERE id = $1`, [id])).rows;
     expect(cash).to.match(/^1000\.50*$/);
+  });
+
+  it("when a command is delivered twice, then it is applied once and both deliveries get the same answer", async () => {
+    const user = await registerUser(api);
+    const portfolio = await gql(api, `mutation { createPortfolio(input: { name: "twice" }) { id } }`, {}, bearer(user.accessToken));
+    const portfolioId = portfolio.data!.createPortfolio.id;
+    const session = new Session({ kind: "user", userId: user.id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
+    const body = encode({ kind: "cash", command: { session, userId: user.id, portfolioId, type: TransactionType.DEPOSIT, amount: parseFixed("3.25") } });
+    const redis = new Redis(services.redisUrl!);
+    const replyTo = `${prefix}seq:replies:test-${randomUUID()}`;
+    const id = randomUUID();
+    try {
+      const answers: Reply[] = [];
+      let last = "0-0";
+      for (let delivery = 0; delivery < 2; delivery++) {
+        // As a sequencer taking over after a crash between the commit and the acknowledgement sees it.
+        await redis.xadd(`${prefix}seq:commands`, "*", "id", id, "replyTo", replyTo, "sentAt", String(Date.now()), "body", body);
+        const read = (await redis.xread("BLOCK", 10_000, "STREAMS", replyTo, last)) as Array<[string, Array<[string, string[]]>]>;
+        const [entryId, fields] = read[0][1][0];
+        last = entryId;
+        answers.push(decode<Reply>(fields[fields.indexOf("reply") + 1]));
+      }
+      expect(answers[0].ok, JSON.stringify(answers[0])).to.equal(true);
+      expect(answers[1]).to.deep.equal(answers[0]);
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM transactions WHERE portfolio_id = $1`, [portfolioId]);
+      expect(rows[0].n).to.equal(1);
+      const [{ applied }] = (await pg.query(`SELECT applied FROM sequencer_commands WHERE id = $1`, [id])).rows;
+      expect(applied).to.equal(true);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("when an api process of another deployment (another prefix) sends a command, then no sequencer here sees it, and its caller hears UNAVAILABLE once a refusal is recorded", async () => {
+    const other = await startTestServer({ ROLE: "api", REDIS_KEY_PREFIX: `${prefix}other:`, INSTANCE_NAME: "fence-other", COMMAND_TIMEOUT_MS: "300" });
+    try {
+      const user = await registerUser(other);
+      const portfolio = await gql(other, `mutation { createPortfolio(input: { name: "elsewhere" }) { id } }`, {}, bearer(user.accessToken));
+      const id = portfolio.data!.createPortfolio.id;
+      const answer = await gql(other, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "5") { id } }`, { p: id }, bearer(user.accessToken));
+      expect(codeOf(answer)).to.equal("UNAVAILABLE");
+      expect(answer.errors![0].extensions!.retryAfter).to.be.a("number").greaterThan(0);
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM transactions WHERE portfolio_id = $1`, [id]);
+      expect(rows[0].n).to.equal(0);
+      // This deployment's sequencer still serves its own api.
+      const mine = await gql(api, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "5") { id } }`, { p: id }, bearer(user.accessToken));
+      expect(mine.errors).to.equal(undefined);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("when the lock's connection of a live sequencer is cut while a batch is under way and another takes the epoch, then that commit is refused, the caller hears UNAVAILABLE and the sequencer steps down", async () => {

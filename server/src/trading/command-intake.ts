@@ -10,6 +10,13 @@ import type { OrderBookSnapshot } from "./trading.types";
 /** What an API process may ask the sequencer besides commands: reads of its memory, never journalled. */
 export type SequenceRead = { kind: "book"; symbol: string; depth: number };
 
+/**
+ * Recorded command ids are kept this long: far longer than any command waits in the stream (its
+ * sender gives up after COMMAND_TIMEOUT_MS and records a refusal), so a redelivery always finds
+ * its answer. Pruned hourly by the active sequencer.
+ */
+export const COMMAND_ID_RETENTION_HOURS = 24;
+
 /** Entries taken per read: a batch's worth (see MAX_BATCH). */
 const READ_COUNT = 512;
 
@@ -32,6 +39,7 @@ export class CommandIntake {
   private running = false;
   private loop?: Promise<void>;
   private readonly inFlight = new Set<Promise<void>>();
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(
     url: string,
@@ -40,8 +48,6 @@ export class CommandIntake {
     private readonly sequencer: Sequencer,
     private readonly dataSource: DataSource,
     private readonly book: (symbol: string, depth: number) => OrderBookSnapshot,
-    /** A command older than this may have been given up on by its sender: look for a recorded refusal first. */
-    private readonly staleAfterMs: number,
     private readonly log: Logger,
   ) {
     this.reader = streamClient(url, `${consumer}:intake`);
@@ -55,11 +61,20 @@ export class CommandIntake {
     this.running = true;
     await this.claimAbandoned();
     this.loop = this.read();
+    this.pruneTimer = setInterval(() => void this.prune(), 3_600_000);
+    this.pruneTimer.unref();
+  }
+
+  private async prune(): Promise<void> {
+    await this.dataSource
+      .query(`DELETE FROM sequencer_commands WHERE recorded_at < now() - make_interval(hours => $1)`, [COMMAND_ID_RETENTION_HOURS])
+      .catch((error: unknown) => this.log.warn({ err: error }, "pruning recorded command ids failed"));
   }
 
   /** Stops reading; what was read is still answered. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.pruneTimer);
     this.reader.disconnect();
     await this.loop;
     await Promise.all(this.inFlight);
@@ -102,8 +117,9 @@ export class CommandIntake {
     const reads = entries.filter((e) => e.id.startsWith("read:"));
     const commands = entries.filter((e) => !e.id.startsWith("read:"));
     for (const entry of reads) this.track(this.answerRead(entry));
-    const maybeSeen = commands.filter((e) => redelivered || Date.now() - e.sentAt > this.staleAfterMs);
-    const recorded = await this.recorded(maybeSeen.map((e) => e.id));
+    // One read for the lot: ids answered before (a redelivery) or refused by a sender that gave up.
+    const recorded = await this.recorded(commands.map((e) => e.id));
+    if (redelivered && recorded.size > 0) this.log.info({ answered: recorded.size }, "redelivered commands answered from the journal, not applied again");
     // Submitted in one go, so the commands read together join one batch.
     await Promise.all(commands.map((entry) => this.apply(entry, recorded.get(entry.id))));
   }
