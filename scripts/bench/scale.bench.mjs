@@ -42,6 +42,9 @@ const common = {
   KYC_UNVERIFIED_TRADE_NOTIONAL: "1000000000",
   COMMAND_TIMEOUT_MS: "30000",
   LOG_LEVEL: "warn",
+  // Every process of a deployment shares its keys: a token one api signed is good on the other.
+  JWT_SECRET: "YmVuY2gtb25seS1qd3Qtc2VjcmV0LXNoYXJlZC1ieS1hbGwtcHJvY2Vzc2Vz",
+  ENCRYPTION_KEYS: "bench:YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
 };
 const startSequencer = (name) => startBuiltServer({ ...common, ROLE: "sequencer", INSTANCE_NAME: name, MARKET_MAKER: "true" }).then((s) => ({ name, ...s }));
 const startApi = (name) => startBuiltServer({ ...common, ROLE: "api", INSTANCE_NAME: name });

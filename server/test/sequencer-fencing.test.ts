@@ -24,7 +24,8 @@ describe("sequencer fencing", () => {
     if (!services.databaseUrl || !services.redisUrl) throw new Error("DATABASE_URL and REDIS_URL must be set: roles share PostgreSQL and Redis");
     sequencer = await startTestServer({ ROLE: "sequencer", REDIS_KEY_PREFIX: prefix, INSTANCE_NAME: "fence-seq" });
     await sequencer.sequencer!.activated;
-    api = await startTestServer({ ROLE: "api", REDIS_KEY_PREFIX: prefix, INSTANCE_NAME: "fence-api" });
+    // A deposed sequencer leaves its commands to the next one; with none here, the api gives up after this.
+    api = await startTestServer({ ROLE: "api", REDIS_KEY_PREFIX: prefix, INSTANCE_NAME: "fence-api", COMMAND_TIMEOUT_MS: "4000" });
     pg = new PgClient({ connectionString: services.databaseUrl });
     await pg.connect();
   });
@@ -97,7 +98,7 @@ describe("sequencer fencing", () => {
     }
   });
 
-  it("when the lock's connection of a live sequencer is cut while a batch is under way and another takes the epoch, then that commit is refused, the caller hears UNAVAILABLE and the sequencer steps down", async () => {
+  it("when the lock's connection of a live sequencer is cut while a batch is under way and another takes the epoch, then that commit is refused, the sequencer steps down, and the caller hears UNAVAILABLE once it gives up (nothing applied)", async () => {
     const user = await registerUser(api);
     const portfolio = await gql(api, `mutation { createPortfolio(input: { name: "deposed" }) { id } }`, {}, bearer(user.accessToken));
     const id = portfolio.data!.createPortfolio.id;
@@ -119,6 +120,7 @@ describe("sequencer fencing", () => {
       const { rows: cut } = await pg.query(`SELECT pg_terminate_backend($1) AS cut`, [lockPid]);
       expect(cut[0].cut).to.equal(true);
       await usurper.query(`COMMIT`);
+      await sequencer.sequencer!.deposed;
       const answer = await pending;
       expect(codeOf(answer)).to.equal("UNAVAILABLE");
       expect(answer.errors![0].extensions!.retryAfter).to.be.a("number").greaterThan(0);

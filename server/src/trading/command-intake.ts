@@ -4,7 +4,7 @@ import type { Logger } from "../infra/logger";
 import { decode, encode, type Reply, replyOf } from "./command-codec";
 import { type CommandEntry, type CommandStreamKeys, streamClient, toEntry } from "./command-stream";
 import type { SequencerCommand, SequencerResult } from "./sequence-step";
-import type { Sequencer } from "./sequencer";
+import { Deposed, type Sequencer } from "./sequencer";
 import type { OrderBookSnapshot } from "./trading.types";
 
 /** What an API process may ask the sequencer besides commands: reads of its memory, never journalled. */
@@ -134,6 +134,8 @@ export class CommandIntake {
     try {
       result = { value: await this.sequencer.submit(decode<SequencerCommand>(entry.body), entry.id) };
     } catch (error) {
+      // Deposed: this entry is the next sequencer's to claim and answer; touch nothing.
+      if (error instanceof Deposed) return;
       result = { error };
     }
     const reply = encode(replyOf(result));

@@ -192,7 +192,10 @@ export class Sequencer implements CashSequencer, SequencerGateway {
       if (error instanceof Deposed) {
         // Memory may be ahead of the journal and another sequencer owns it now: answer and step down.
         this.log.error({ epoch: String(error.epoch) }, "sequencer deposed: its commit was refused by the epoch fence");
-        for (const job of jobs) job.reject(unavailable(1, "The sequencer changed; retry"));
+        // A remote command is left unanswered and unacknowledged: the sequencer that took over
+        // claims it and answers it (or its sender gives up and records a refusal). Answering it
+        // here could contradict the new sequencer's answer.
+        for (const job of jobs) job.reject(job.id === undefined ? unavailable(1, "The sequencer changed; retry") : error);
         this.fence?.deposed(error);
         return;
       }
