@@ -7,9 +7,9 @@ import { spawnServer } from "./processes";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id clientOrderId status } }`;
 
 /**
- * Two sequencer processes and one api process on loopback, sharing PostgreSQL and Redis under a
+ * Two sequencer processes and two api processes on loopback, sharing PostgreSQL and Redis under a
  * prefix of their own. The active sequencer is killed with SIGKILL: the standby takes the lock,
- * rebuilds from the journal and serves; a client of the api keeps its subscription; a command in
+ * rebuilds from the journal and serves; a client of each api keeps its subscription; a command in
  * flight is applied once or refused UNAVAILABLE, never lost and never applied twice.
  */
 describe("sequencer failover", () => {
@@ -51,12 +51,18 @@ describe("sequencer failover", () => {
         }),
       ),
     );
-    const api = await spawnServer({ ...base, ROLE: "api", INSTANCE_NAME: "failover-api", DATA_DIR: tempDir() });
-    children.push(api);
-    step("started");
+    const [api, api2] = await Promise.all(
+      ["failover-api-1", "failover-api-2"].map((name) =>
+        spawnServer({ ...base, ROLE: "api", INSTANCE_NAME: name, DATA_DIR: tempDir() }).then((p) => {
+          children.push(p);
+          return p;
+        }),
+      ),
+    );
+      step("started");
     const pg = new PgClient({ connectionString: services.databaseUrl });
     await pg.connect();
-    let client: ReturnType<typeof wsClient> | undefined;
+    const clients: Array<ReturnType<typeof wsClient>> = [];
     try {
       const registered = await gql(api, `mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, {
         i: { email: `failover-${process.pid}-${Date.now()}@example.com`, password: "Correct-Horse-Battery-Staple-9", firstName: "F", lastName: "O" },
@@ -67,16 +73,21 @@ describe("sequencer failover", () => {
       const deposit = await gql(api, `mutation ($p: ID!) { deposit(portfolioId: $p, amount: "100000") { id } }`, { p: portfolioId }, bearer(token));
       expect(deposit.errors, JSON.stringify(deposit.errors)).to.equal(undefined);
 
-    step("deposited");
-      client = wsClient(api, { connectionParams: { authorization: `Bearer ${token}` } });
-      await connected(client);
-      const updates = subscribe(client, `subscription ($p: ID) { orderUpdates(portfolioId: $p) { order { clientOrderId status } } }`, { p: portfolioId });
+      step("deposited");
+      // A subscriber on each api process.
+      const subscriptions = [];
+      for (const server of [api, api2]) {
+        const client = wsClient(server, { connectionParams: { authorization: `Bearer ${token}` } });
+        clients.push(client);
+        await connected(client);
+        subscriptions.push(subscribe(client, `subscription ($p: ID) { orderUpdates(portfolioId: $p) { order { clientOrderId status } } }`, { p: portfolioId }));
+      }
       const order = (clientOrderId: string) => ({ portfolioId, symbol: "AAPL", side: "BUY", type: "LIMIT", limitPrice: "215", quantity: "1", clientOrderId });
       const first = await gql(api, PLACE, { i: order("before") }, bearer(token));
       expect(first.errors, JSON.stringify(first.errors)).to.equal(undefined);
-      expect((await updates.nth(1)).orderUpdates.order.clientOrderId).to.equal("before");
+      for (const updates of subscriptions) expect((await updates.nth(1)).orderUpdates.order.clientOrderId).to.equal("before");
 
-    step("first order seen");
+      step("first order seen");
       const [{ holder }] = (await pg.query(`SELECT holder FROM sequencer_epoch WHERE id = 1`)).rows;
       const active = sequencers.find((s) => s.name === holder)!;
       const standby = sequencers.find((s) => s.name !== holder)!;
@@ -85,22 +96,25 @@ describe("sequencer failover", () => {
       await active.exited;
       const killedAt = Date.now();
 
-    step("killed");
+      step("killed");
       // In flight across the failover: answered once the standby serves, or refused; never lost.
       const inFlight = await gql(api, PLACE, { i: order("in-flight") }, bearer(token));
-      let after = await gql(api, PLACE, { i: order("after") }, bearer(token));
-      while (after.errors?.[0]?.extensions?.code === "UNAVAILABLE") after = await gql(api, PLACE, { i: order("after") }, bearer(token));
+      // The next through the other api process, retried while the standby is not serving yet.
+      let after = await gql(api2, PLACE, { i: order("after") }, bearer(token));
+      while (after.errors?.[0]?.extensions?.code === "UNAVAILABLE") after = await gql(api2, PLACE, { i: order("after") }, bearer(token));
       expect(after.errors, JSON.stringify(after.errors)).to.equal(undefined);
-    step("after acknowledged");
+      step("after acknowledged");
       const failoverMs = Date.now() - killedAt;
 
       const acknowledged = inFlight.errors === undefined;
       if (!acknowledged) expect(inFlight.errors![0].extensions!.code).to.equal("UNAVAILABLE");
-      const seen: string[] = [];
-      for (let n = 2; !seen.includes("after"); n++) seen.push((await updates.nth(n, 60_000)).orderUpdates.order.clientOrderId);
-      expect(seen.includes("in-flight")).to.equal(acknowledged);
+      for (const updates of subscriptions) {
+        const seen: string[] = [];
+        for (let n = 2; !seen.includes("after"); n++) seen.push((await updates.nth(n, 60_000)).orderUpdates.order.clientOrderId);
+        expect(seen.includes("in-flight")).to.equal(acknowledged);
+      }
 
-    step("updates seen");
+      step("updates seen");
       const counts = await pg.query(`SELECT client_order_id AS id, count(*)::int AS n FROM orders WHERE portfolio_id = $1 GROUP BY client_order_id`, [portfolioId]);
       const byId = Object.fromEntries(counts.rows.map((row) => [row.id, row.n]));
       expect(byId).to.deep.equal(acknowledged ? { before: 1, "in-flight": 1, after: 1 } : { before: 1, after: 1 });
@@ -111,9 +125,9 @@ describe("sequencer failover", () => {
       const [{ holder: now }] = (await pg.query(`SELECT holder FROM sequencer_epoch WHERE id = 1`)).rows;
       expect(now).to.equal(standby.name);
       console.log(`      failover: ${failoverMs} ms from SIGKILL to the first order acknowledged by the standby (in-flight ${acknowledged ? "applied once" : "refused UNAVAILABLE"})`);
-      updates.dispose();
+      for (const updates of subscriptions) updates.dispose();
     } finally {
-      await client?.dispose();
+      await Promise.all(clients.map((client) => client.dispose()));
       await pg.end();
     }
   });
