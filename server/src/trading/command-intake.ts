@@ -2,7 +2,7 @@ import type Redis from "ioredis";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../infra/logger";
 import { decode, encode, type Reply, replyOf } from "./command-codec";
-import { type CommandEntry, type CommandStreamKeys, streamClient, toEntry } from "./command-stream";
+import { type CommandEntry, type CommandStreamKeys, REPLIES_MAXLEN, streamClient, toEntry } from "./command-stream";
 import type { SequencerCommand, SequencerResult } from "./sequence-step";
 import { Deposed, type Sequencer } from "./sequencer";
 import type { OrderBookSnapshot } from "./trading.types";
@@ -176,7 +176,8 @@ export class CommandIntake {
   }
 
   private async answer(entry: CommandEntry, reply: string): Promise<void> {
-    await this.writer.xadd(entry.replyTo, "*", "id", entry.id, "reply", reply);
+    // Answers are read as they come; the bound only stops a stream whose reader died from growing.
+    await this.writer.xadd(entry.replyTo, "MAXLEN", "~", REPLIES_MAXLEN, "*", "id", entry.id, "reply", reply);
   }
 
   private async ack(entry: CommandEntry): Promise<void> {

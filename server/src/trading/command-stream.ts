@@ -29,6 +29,8 @@ export interface CommandEntry {
 
 /** The stream is trimmed to about this many entries: far more than are ever unanswered. */
 export const COMMANDS_MAXLEN = 100_000;
+/** A reply stream keeps about this many answers. */
+export const REPLIES_MAXLEN = 10_000;
 /** A reply stream outlives its process by this long, then Redis drops it. */
 export const REPLIES_TTL_SECONDS = 3_600;
 
