@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Client as PgClient } from "pg";
-import { bearer, connected, gql, services, subscribe, tempDir, TEST_ENCRYPTION_KEYS, testAuditKeyFile, wsClient } from "./helpers";
+import { bearer, connected, dropKeys, gql, services, subscribe, tempDir, TEST_ENCRYPTION_KEYS, testAuditKeyFile, wsClient } from "./helpers";
 import { committedBook, ledgerViolations } from "./ledger-invariants";
 import { spawnServer } from "./processes";
 
@@ -14,10 +14,12 @@ const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id clie
  */
 describe("sequencer failover", () => {
   const children: Array<{ child: import("node:child_process").ChildProcess; exited: Promise<number | null> }> = [];
+  const prefix = `bgfo:${process.pid}:${Date.now() % 1_000_000}:`;
   // Here rather than in the test's finally: a timed-out test must not leave servers behind.
   after(async () => {
     for (const p of children) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
     await Promise.all(children.map((p) => p.exited));
+    await dropKeys(services.redisUrl!, prefix);
   });
 
   it("when the active sequencer is killed with SIGKILL, then the standby serves, the api's subscribers keep receiving and every command is applied once or refused", async function () {
@@ -30,7 +32,7 @@ describe("sequencer failover", () => {
       PORT: "0",
       DATABASE_URL: services.databaseUrl,
       REDIS_URL: services.redisUrl,
-      REDIS_KEY_PREFIX: `bgfo:${process.pid}:${Date.now() % 1_000_000}:`,
+      REDIS_KEY_PREFIX: prefix,
       BCRYPT_COST: "4",
       SEED_DEMO: "false",
       MARKET_FEED: "off",

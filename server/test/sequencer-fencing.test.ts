@@ -8,7 +8,7 @@ import { TransactionType } from "../src/portfolio";
 import { decode, encode, type Reply } from "../src/trading/command-codec";
 import { Client as PgClient } from "pg";
 import type { RunningServer } from "../src/app/server";
-import { bearer, codeOf, gql, registerUser, services, startTestServer } from "./helpers";
+import { bearer, codeOf, dropKeys, gql, registerUser, services, startTestServer } from "./helpers";
 
 /**
  * One active sequencer, fenced: a sequencer whose lock is gone cannot commit, even with a
@@ -34,6 +34,7 @@ describe("sequencer fencing", () => {
     await api?.stop();
     await sequencer?.stop();
     await pg?.end();
+    await dropKeys(services.redisUrl!, prefix);
   });
 
   it("when an api process forwards a deposit, then the sequencer applies it once and answers it as committed", async () => {

@@ -91,6 +91,12 @@ export class CommandIntake {
       if (live.length > 0) this.log.info({ entries: live.length }, "sequencer took over unacknowledged commands");
       this.track(this.handle(live.map(toEntry), true));
     } while (cursor !== "0-0");
+    // Each sequencer process reads under a name of its own: forget the ones with nothing left pending.
+    const consumers = (await this.writer.xinfo("CONSUMERS", this.keys.commands, this.keys.group)) as Array<Array<string | number>>;
+    for (const fields of consumers) {
+      const info = Object.fromEntries(fields.reduce<Array<[string, string | number]>>((pairs, value, i) => (i % 2 === 0 ? [...pairs, [String(value), fields[i + 1]]] : pairs), []));
+      if (info.name !== this.consumer && Number(info.pending) === 0) await this.writer.xgroup("DELCONSUMER", this.keys.commands, this.keys.group, String(info.name));
+    }
   }
 
   private async read(): Promise<void> {
