@@ -80,6 +80,31 @@ describe("sequencer fencing", () => {
     }
   });
 
+  it("when a command reaches the sequencer after its sender's timeout (the sender died), then it is refused and recorded, not applied", async () => {
+    const user = await registerUser(api);
+    const portfolio = await gql(api, `mutation { createPortfolio(input: { name: "late" }) { id } }`, {}, bearer(user.accessToken));
+    const portfolioId = portfolio.data!.createPortfolio.id;
+    const session = new Session({ kind: "user", userId: user.id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
+    const body = encode({ kind: "cash", command: { session, userId: user.id, portfolioId, type: TransactionType.DEPOSIT, amount: parseFixed("9") } });
+    const redis = new Redis(services.redisUrl!);
+    const replyTo = `${prefix}seq:replies:test-${randomUUID()}`;
+    const id = randomUUID();
+    try {
+      // Sent an hour ago by a process that is gone: nobody recorded a refusal for it.
+      await redis.xadd(`${prefix}seq:commands`, "*", "id", id, "replyTo", replyTo, "sentAt", String(Date.now() - 3_600_000), "body", body);
+      const read = (await redis.xread("BLOCK", 10_000, "STREAMS", replyTo, "0-0")) as Array<[string, Array<[string, string[]]>]>;
+      const fields = read[0][1][0][1];
+      const reply = decode<Reply>(fields[fields.indexOf("reply") + 1]);
+      expect(reply).to.deep.include({ ok: false, code: "UNAVAILABLE" });
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM transactions WHERE portfolio_id = $1`, [portfolioId]);
+      expect(rows[0].n).to.equal(0);
+      const [{ applied }] = (await pg.query(`SELECT applied FROM sequencer_commands WHERE id = $1`, [id])).rows;
+      expect(applied).to.equal(false);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it("when an api process of another deployment (another prefix) sends a command, then no sequencer here sees it, and its caller hears UNAVAILABLE once a refusal is recorded", async () => {
     const other = await startTestServer({ ROLE: "api", REDIS_KEY_PREFIX: `${prefix}other:`, INSTANCE_NAME: "fence-other", COMMAND_TIMEOUT_MS: "300" });
     try {

@@ -75,7 +75,7 @@ export class SequencerRole {
     const redis = this.config.redis as { url: string; keyPrefix: string };
     this.intake = await this.services.trading.serveStream(
       { epoch: term.epoch, deposed: () => this.stepDown() },
-      { url: redis.url, keys: commandStreamKeys(redis.keyPrefix), consumer: this.consumer },
+      { url: redis.url, keys: commandStreamKeys(redis.keyPrefix), consumer: this.consumer, expireAfterMs: this.config.commandTimeoutMs },
       this.log,
     );
     if (this.state !== "standby") return;

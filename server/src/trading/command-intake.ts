@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import type { DataSource } from "typeorm";
+import { unavailable } from "../infra/errors";
 import type { Logger } from "../infra/logger";
 import { decode, encode, type Reply, replyOf } from "./command-codec";
 import { type CommandEntry, type CommandStreamKeys, REPLIES_MAXLEN, streamClient, toEntry } from "./command-stream";
@@ -48,6 +49,8 @@ export class CommandIntake {
     private readonly sequencer: Sequencer,
     private readonly dataSource: DataSource,
     private readonly book: (symbol: string, depth: number) => OrderBookSnapshot,
+    /** A command sent longer ago than this (its sender's COMMAND_TIMEOUT_MS) is refused, not applied: its caller has stopped waiting. */
+    private readonly expireAfterMs: number,
     private readonly log: Logger,
   ) {
     this.reader = streamClient(url, `${consumer}:intake`);
@@ -125,6 +128,8 @@ export class CommandIntake {
     for (const entry of reads) this.track(this.answerRead(entry));
     // One read for the lot: ids answered before (a redelivery) or refused by a sender that gave up.
     const recorded = await this.recorded(commands.map((e) => e.id));
+    const expired = commands.filter((e) => !recorded.has(e.id) && Date.now() - e.sentAt > this.expireAfterMs);
+    if (expired.length > 0) for (const [id, reply] of await this.refuse(expired.map((e) => e.id))) recorded.set(id, reply);
     if (redelivered && recorded.size > 0) this.log.info({ answered: recorded.size }, "redelivered commands answered from the journal, not applied again");
     // Submitted in one go, so the commands read together join one batch.
     await Promise.all(commands.map((entry) => this.apply(entry, recorded.get(entry.id))));
@@ -173,6 +178,18 @@ export class CommandIntake {
     }
     await this.ack(entry);
     await this.answer(entry, encode(reply));
+  }
+
+  /**
+   * Records refusals for commands whose senders have given up (or died before they could), the
+   * way a sender does: a refusal that loses to a recorded answer yields that answer. Safe whatever
+   * the clocks say: a command refused here is never applied, and its caller hears exactly that.
+   */
+  private async refuse(ids: string[]): Promise<Map<string, string>> {
+    const refusal = encode(replyOf({ error: unavailable(2, "The command waited too long for a sequencer; retry") }));
+    await this.dataSource.query(`INSERT INTO sequencer_commands (id, reply, applied) SELECT unnest($1::text[]), $2, false ON CONFLICT (id) DO NOTHING`, [ids, refusal]);
+    this.log.warn({ commands: ids.length }, "refused commands that waited too long for a sequencer");
+    return this.recorded(ids);
   }
 
   private async recorded(ids: string[]): Promise<Map<string, string>> {

@@ -85,10 +85,10 @@ export class TradingService {
    * ROLE=sequencer, once it holds the lock: every commit checks `fence`, and commands come off
    * the command stream as well as from this process. Call after `start` (the rebuild).
    */
-  async serveStream(fence: Fence, stream: { url: string; keys: CommandStreamKeys; consumer: string }, log: Logger): Promise<CommandIntake> {
+  async serveStream(fence: Fence, stream: { url: string; keys: CommandStreamKeys; consumer: string; expireAfterMs: number }, log: Logger): Promise<CommandIntake> {
     this.sequencer.fenceWith(fence);
     const book = (symbol: string, depth: number) => this.publisher.snapshot(this.desk(symbol), depth);
-    const intake = new CommandIntake(stream.url, stream.keys, stream.consumer, this.sequencer, this.dataSource, book, log);
+    const intake = new CommandIntake(stream.url, stream.keys, stream.consumer, this.sequencer, this.dataSource, book, stream.expireAfterMs, log);
     await intake.start();
     return intake;
   }
