@@ -81,7 +81,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     });
     if (config.role !== "sequencer") return { ...running, ...infra, config, services, demoLogins };
     // The sequencer role listens first (health, metrics) and serves once it holds the lock.
-    const sequencer = new SequencerRole(config, services, log, () => startBackgroundWork(config, services), chain);
+    // Demo funding is a deposit: it waits until this process's sequencer is the active one.
+    const fundDemo = async () => {
+      if (demoLogins.length === 0) return;
+      await fundDemoTrader(services, demoLogins, async (email) => (await database.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0]?.id ?? null).catch((error: unknown) =>
+        log.warn({ err: error }, "funding the demo trader failed"),
+      );
+    };
+    const sequencer = new SequencerRole(config, services, log, () => startBackgroundWork(config, services).then(fundDemo), chain);
     sequencer.start(() => void running.stop());
     const stop = async () => {
       await sequencer.stop();
