@@ -78,7 +78,8 @@ export class SequencerRole {
       { url: redis.url, keys: commandStreamKeys(redis.keyPrefix), consumer: this.consumer, expireAfterMs: this.config.commandTimeoutMs },
       this.log,
     );
-    if (this.state !== "standby") return;
+    // Deposed or stopped while starting: what was just started goes too.
+    if (this.state !== "standby") return this.intake.stop();
     this.state = "active";
     this.markActive();
     this.log.info({ epoch: String(term.epoch), tookMs: Date.now() - started }, "sequencer active");
