@@ -18,6 +18,20 @@ describe("config", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@db/bg", SEED_DEMO: "true" }).seedDemo).to.equal(true);
   });
 
+  it("when ROLE is set, then api and sequencer need PostgreSQL and Redis; unset it is all", () => {
+    expect(loadConfig({}).role).to.equal("all");
+    const services = { DATABASE_URL: "postgres://u@db:5432/bg", REDIS_URL: "redis://cache:6379" };
+    expect(loadConfig({ ...services, ROLE: "api" })).to.include({ role: "api", commandTimeoutMs: 10_000 });
+    expect(loadConfig({ ...services, ROLE: "sequencer" }).role).to.equal("sequencer");
+    expect(() => loadConfig({ ROLE: "api", DATABASE_URL: services.DATABASE_URL })).to.throw(ConfigError, /ROLE=api: needs DATABASE_URL and REDIS_URL/);
+    expect(() => loadConfig({ ...services, ROLE: "worker" })).to.throw(ConfigError, /ROLE/);
+  });
+
+  it("when TRUST_PROXY is set, then its entries are the proxies believed; unset, only loopback", () => {
+    expect(loadConfig({}).trustProxy).to.deep.equal(["loopback"]);
+    expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8,172.16.0.0/12" }).trustProxy).to.deep.equal(["loopback", "10.0.0.0/8", "172.16.0.0/12"]);
+  });
+
   it("when a value is malformed, then loading fails naming every bad variable", () => {
     expect(() => loadConfig({ PORT: "70000", DATABASE_URL: "mysql://x", SEED_DEMO: "yes" }))
       .to.throw(ConfigError)

@@ -13,6 +13,12 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `all`: one process does everything; `api`: stateless GraphQL that forwards commands; `sequencer`: the writer and the jobs that run once. */
+  ROLE: z.enum(["all", "api", "sequencer"]).default("all"),
+  /** ROLE=api: how long a command waits for the sequencer's answer before it is refused UNAVAILABLE. */
+  /** Proxies whose X-Forwarded-For is believed (rate limits, logs, API-key IP rules): `loopback`, or CIDRs, comma-separated. */
+  TRUST_PROXY: z.string().regex(/^[A-Za-z0-9.:/,_ -]{1,500}$/).default("loopback"),
+  COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -179,6 +185,10 @@ export interface Config {
   port: number;
   logLevel: string;
   instanceName: string;
+  role: "all" | "api" | "sequencer";
+  commandTimeoutMs: number;
+  /** proxy-addr's trust list: `loopback`, subnets or addresses. */
+  trustProxy: string[];
   database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string };
   redis: { kind: "redis"; url: string; keyPrefix: string } | { kind: "memory" };
   dataDir: string;
@@ -301,6 +311,9 @@ export function loadConfig(env: Env = process.env): Config {
   if ((v.MARKET_FEED === "coinbase" || v.MARKET_FEED === "binance") && feedSymbols.length === 0) {
     throw new ConfigError([`MARKET_FEED_SYMBOLS: required with MARKET_FEED=${v.MARKET_FEED} (e.g. BTC-USD=${v.MARKET_FEED === "binance" ? "BTCUSDT" : "BTC-USD"})`]);
   }
+  if (v.ROLE !== "all" && (!v.DATABASE_URL || !v.REDIS_URL)) {
+    throw new ConfigError([`ROLE=${v.ROLE}: needs DATABASE_URL and REDIS_URL (processes share PostgreSQL and Redis)`]);
+  }
   const embeddedDatabase = v.DATABASE_URL === undefined;
   return {
     env: v.NODE_ENV,
@@ -308,6 +321,9 @@ export function loadConfig(env: Env = process.env): Config {
     port: v.PORT,
     logLevel: v.LOG_LEVEL,
     instanceName: v.INSTANCE_NAME,
+    role: v.ROLE,
+    commandTimeoutMs: v.COMMAND_TIMEOUT_MS,
+    trustProxy: v.TRUST_PROXY.split(",").map((entry) => entry.trim()).filter(Boolean),
     database: embeddedDatabase
       ? { kind: "pglite", dataDir: path.join(v.DATA_DIR, "pglite") }
       : { kind: "postgres", url: v.DATABASE_URL!, poolSize: v.DATABASE_POOL_SIZE },

@@ -22,6 +22,11 @@ async function main(): Promise<void> {
 
   const server = await startServer(config, log);
   printBanner(server);
+  // A deposed sequencer has stopped itself; exit so its supervisor starts it again as a standby.
+  void server.sequencer?.deposed.then(async () => {
+    await server.stop().catch(() => undefined);
+    process.exit(75); // EX_TEMPFAIL
+  });
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createClient, type Client } from "graphql-ws";
+import Redis from "ioredis";
 import WebSocket from "ws";
 import { startServer, type RunningServer } from "../src/app/server";
 import { type Env, loadConfig } from "../src/config";
@@ -224,4 +225,19 @@ export const codeOf = (response: { errors?: Array<{ extensions?: Record<string, 
 /** Gives an existing user a role, as `npm run user:create` would. */
 export async function grantRole(server: RunningServer, email: string, role: Role): Promise<void> {
   await createOrPromoteUser(server.database.dataSource, server.services.audit, 4, { email, password: "unused-for-existing", role });
+}
+
+/** Deletes every Redis key under `prefix` (a test's command and reply streams). */
+export async function dropKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
 }

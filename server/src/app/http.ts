@@ -15,11 +15,12 @@ export interface Probes {
 }
 
 /** The express app without GraphQL: request ids, metrics, probes, security headers. */
-export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: boolean; connectSources?: string[] } = { tls: false }): Express {
+export function createHttpApp(metrics: Metrics, probes: Probes, options: { tls: boolean; connectSources?: string[]; trustProxy?: string[] } = { tls: false }): Express {
   const csp = contentSecurityPolicy(options.connectSources ?? []);
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Only these proxies' X-Forwarded-For names the caller (rate limits, logs, API-key IP rules).
+  app.set("trust proxy", options.trustProxy ?? ["loopback"]);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdFrom(req.headers["x-request-id"]);
     res.locals.requestId = requestId;

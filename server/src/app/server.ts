@@ -27,6 +27,7 @@ import { type ChainRuntime, openChain } from "../chain";
 import { ENTITIES } from "./entities";
 import { type ContextDeps, RequestContext } from "./request-context";
 import { createServices } from "./services";
+import { SequencerRole } from "./sequencer-role";
 import { trackSubscription } from "./subscriptions";
 import { attachGraphqlWs } from "./websocket";
 
@@ -44,6 +45,8 @@ export interface RunningServer {
   readonly kv: KeyValueStore;
   readonly services: Services;
   readonly demoLogins: DemoLogin[];
+  /** ROLE=sequencer: standing by, active (holding the lock), or deposed (it stops itself). */
+  readonly sequencer?: SequencerRole;
   /** Stops intake, drains HTTP and WebSocket, then closes pub/sub, the store and the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -63,16 +66,35 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const demoLogins = config.seedDemo ? await ensureDemoUsers(database.dataSource, config.dataDir, config.bcryptCost) : [];
     const chain = await openChain(config.chain, database.dataSource, infra.pubsub, log);
     const services = createServices(config, database, infra.pubsub, infra.kv, secrets, log, chain);
-    if (demoLogins.length > 0) {
+    if (demoLogins.length > 0 && config.role === "all") {
       await fundDemoTrader(services, demoLogins, async (email) => (await database.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0]?.id ?? null);
     }
-    await startBackgroundWork(config, services, log);
-    chain?.indexer.start();
+    if (config.role === "all") {
+      await startBackgroundWork(config, services, log);
+      chain?.indexer.start();
+    } else if (config.role === "api") {
+      await startApiWork(services);
+    }
     const running = await listen(config, log, infra, services, chain).catch(async (error: unknown) => {
       await chain?.indexer.stop();
       throw error;
     });
-    return { ...running, ...infra, config, services, demoLogins };
+    if (config.role !== "sequencer") return { ...running, ...infra, config, services, demoLogins };
+    // The sequencer role listens first (health, metrics) and serves once it holds the lock.
+    // Demo funding is a deposit: it waits until this process's sequencer is the active one.
+    const fundDemo = async () => {
+      if (demoLogins.length === 0) return;
+      await fundDemoTrader(services, demoLogins, async (email) => (await database.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email]))[0]?.id ?? null).catch((error: unknown) =>
+        log.warn({ err: error }, "funding the demo trader failed"),
+      );
+    };
+    const sequencer = new SequencerRole(config, services, log, () => startBackgroundWork(config, services, log).then(fundDemo), chain);
+    sequencer.start(() => void running.stop());
+    const stop = async () => {
+      await sequencer.stop();
+      await running.stop();
+    };
+    return { ...running, stop, ...infra, config, services, demoLogins, sequencer };
   } catch (error) {
     await closeInfrastructure(infra);
     throw error;
@@ -103,7 +125,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await Promise.all([probe("database", database.ping), probe("pubsub", () => pubsub.ping()), probe("store", () => kv.ping())]);
       return { ok: Object.values(checks).every((value) => value === "ok"), checks };
     },
-  }, { tls: config.tls !== null, connectSources: config.chain.rpcUrl ? [new URL(config.chain.rpcUrl).origin] : [] });
+  }, { tls: config.tls !== null, trustProxy: config.trustProxy, connectSources: config.chain.rpcUrl ? [new URL(config.chain.rpcUrl).origin] : [] });
   const httpServer = createWebServer(app, config.tls);
   const contextDeps: ContextDeps = {
     log,
@@ -114,7 +136,8 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   };
   const context = (requestId: string, auth: Authentication) => new RequestContext(requestId, auth, contextDeps);
 
-  const ws = await attachGraphqlWs({ httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping, introspection: config.introspection });
+  if (config.role === "sequencer") return listenForHealth(config, log, infra, services, chain, app, httpServer, limiter, () => (stopping = true));
+  const ws = await attachGraphqlWs({ trustProxy: config.trustProxy, httpServer, schema, services, pubsub, guard, metrics, log, context, isStopping: () => stopping, introspection: config.introspection });
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -176,20 +199,62 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
       await apollo.stop();
       await closeServer(httpServer);
       limiter.stop();
-      services.autoRebalancer.stop();
-      await services.webhookDispatcher.stop();
-      await chain?.indexer.stop();
-      await services.marketMaker.stop();
-      await services.trading.stop();
-      await services.compliance.stop();
-      await services.auditAnchor.stop();
-      await services.valuation.stop();
-      await services.passwords.idle();
-      await services.marketData.stop();
-      await closeInfrastructure(infra);
-      log.info("stopped");
+      await stopServices(services, chain, infra, log);
     })());
   return { url, port, stop };
+}
+
+async function stopServices(services: Services, chain: ChainRuntime | null, infra: Infrastructure, log: Logger): Promise<void> {
+  services.autoRebalancer.stop();
+  await services.webhookDispatcher.stop();
+  await chain?.indexer.stop();
+  await services.marketMaker.stop();
+  await services.trading.stop();
+  await services.compliance.stop();
+  await services.auditAnchor.stop();
+  await services.valuation.stop();
+  await services.passwords.idle();
+  await services.marketData.stop();
+  await closeInfrastructure(infra);
+  log.info("stopped");
+}
+
+/** ROLE=sequencer: no GraphQL; health, readiness and metrics only, on the same port. */
+async function listenForHealth(
+  config: Config,
+  log: Logger,
+  infra: Infrastructure,
+  services: Services,
+  chain: ChainRuntime | null,
+  app: express.Express,
+  httpServer: Server,
+  limiter: AdaptiveRateLimiter,
+  markStopping: () => void,
+) {
+  answerErrorsAsJson(app, log);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `${config.tls ? "https" : "http"}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, role: config.role }, "listening");
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      markStopping();
+      await closeServer(httpServer);
+      limiter.stop();
+      await stopServices(services, chain, infra, log);
+    })());
+  return { url, port, stop };
+}
+
+/** ROLE=api: prices from the feed's channel (for risk at the edge), screening lists, and the way to the sequencer. */
+async function startApiWork(services: Services): Promise<void> {
+  await services.marketData.start();
+  await services.compliance.start();
+  await services.trading.start();
 }
 
 /** Market data (and the price feed, when this process runs it) and live valuation. */

@@ -12,7 +12,7 @@ import type { Secrets } from "../infra/secrets";
 import type { Logger } from "../infra/logger";
 import { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
 import { activityByUser, LedgerService, PortfolioService } from "../portfolio";
-import { AutoRebalancer, MarketMaker, Publisher, Sequencer, TradingService } from "../trading";
+import { AutoRebalancer, cashGateway, commandStreamKeys, MarketMaker, Publisher, RemoteSequencer, Sequencer, TradingService } from "../trading";
 import { ValuationEngine } from "../valuation";
 import { WebhookDispatcher, WebhookService } from "../webhooks";
 import type { Services } from "./context";
@@ -48,9 +48,14 @@ export function createServices(config: Config, database: Database, pubsub: PubSu
     publisher,
     log,
   );
-  const ledger = new LedgerService(sequencer, pubsub);
+  // ROLE=api: the sequencer is another process's, reached over Redis Streams; this one's stays idle.
+  const remote =
+    config.role === "api" && config.redis.kind === "redis"
+      ? new RemoteSequencer(config.redis.url, commandStreamKeys(config.redis.keyPrefix), config.instanceName, dataSource, config.commandTimeoutMs, log)
+      : null;
+  const ledger = new LedgerService(remote ? cashGateway(remote) : sequencer, pubsub);
   const portfolios = new PortfolioService(dataSource, audit, ledger, instruments, marketData);
-  const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, compliance);
+  const trading = new TradingService(dataSource, config.trading, instruments, marketData, sequencer, publisher, remote, compliance);
   const bars = new BarService(dataSource, marketData);
   const wallets = new WalletService(dataSource, audit, portfolios, pubsub, config.chain.linkDomain, chain && { chainId: chain.chainId, balances: chain.balances }, log, compliance);
   compliance.useLinkedWallets(wallets);

@@ -33,9 +33,10 @@ const CHECKED_CAPACITY = 1_000;
 const CHECKED_MAX_LENGTH = 8_192;
 
 /** The same notion of the client's address as express's `trust proxy: loopback`. */
-const trustLoopback = proxyAddr.compile("loopback");
 
 export interface WebSocketDeps {
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY). */
+  trustProxy?: string[];
   httpServer: Server;
   schema: GraphQLSchema;
   services: Services;
@@ -54,6 +55,7 @@ export interface WebSocketDeps {
  * credentials are revoked anywhere in the cluster.
  */
 export async function attachGraphqlWs(deps: WebSocketDeps) {
+  const trusted = proxyAddr.compile(deps.trustProxy ?? ["loopback"]);
   const { log, metrics, guard } = deps;
   const connections = new Set<Connection>();
   const wsServer = new WebSocketServer({ server: deps.httpServer, path: "/graphql", maxPayload: 1024 * 1024 });
@@ -108,7 +110,7 @@ export async function attachGraphqlWs(deps: WebSocketDeps) {
           clearTimeout(connection.expiryTimer);
           connections.delete(connection);
         });
-        const ip = proxyAddr(ctx.extra.request, trustLoopback);
+        const ip = proxyAddr(ctx.extra.request, trusted);
         try {
           connection.auth = await deps.services.authenticator.authenticate(ctx.connectionParams?.authorization, ip);
         } catch (error) {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "KYC_REQUIRED"
   | "RISK_REJECTED"
   | "CONFLICT"
+  | "UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export const CONTRACT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
@@ -23,6 +24,7 @@ export const CONTRACT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "KYC_REQUIRED",
   "RISK_REJECTED",
   "CONFLICT",
+  "UNAVAILABLE",
   "INTERNAL_SERVER_ERROR",
 ]);
 
@@ -41,3 +43,7 @@ export const badUserInput = (message: string, field?: string) =>
   new AppError("BAD_USER_INPUT", message, field ? { field } : {});
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);
+
+/** Retryable: no sequencer could take the command right now, and it will never be applied. */
+export const unavailable = (retryAfter: number, message = "Trading is unavailable for a moment; retry") =>
+  new AppError("UNAVAILABLE", message, { retryAfter });

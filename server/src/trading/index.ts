@@ -1,5 +1,9 @@
 export { TradingService } from "./trading.service";
-export { Sequencer } from "./sequencer";
+export { Sequencer, type SequencerGateway, cashGateway } from "./sequencer";
+export { RemoteSequencer } from "./remote-sequencer";
+export { CommandIntake } from "./command-intake";
+export { commandStreamKeys } from "./command-stream";
+export { Leadership } from "./leadership";
 export { Publisher } from "./publisher";
 export { MarketMaker } from "./market-maker";
 export { AutoRebalancer } from "./auto-rebalancer";

@@ -1,9 +1,10 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuditEventInput, AuditService } from "../audit";
-import { AppError } from "../infra/errors";
+import { AppError, unavailable } from "../infra/errors";
 import type { Logger } from "../infra/logger";
 import type { Instrument } from "../market";
 import { Accounts, type CashCommand, type CashSequencer, type FillInput, type TransactionRow } from "../portfolio";
+import { encode, replyOf } from "./command-codec";
 import { InstrumentDesk } from "./instrument-desk";
 import { OrderSequences } from "./order-events";
 import type { Fees } from "./order-persistence";
@@ -16,8 +17,39 @@ export const MAX_BATCH = 512;
 
 interface Job {
   command: SequencerCommand;
+  /** Commands from other processes carry an id, recorded with the answer in the batch's transaction. */
+  id?: string;
   resolve: (value: SequencerResult) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * How the gateway reaches the sequencer: in process (ROLE=all, the Sequencer itself) or over
+ * Redis Streams (ROLE=api, `RemoteSequencer`). Either way the answer comes once committed.
+ */
+export interface SequencerGateway {
+  submit(command: SequencerCommand): Promise<SequencerResult>;
+}
+
+/** Cash movements as the ledger sends them, through whichever gateway this process has. */
+export function cashGateway(gateway: SequencerGateway): CashSequencer {
+  return {
+    moveCash: (command) => gateway.submit({ kind: "cash", command }) as Promise<TransactionRow>,
+    bookFill: async (fill) => void (await gateway.submit({ kind: "bookFill", fill })),
+  };
+}
+
+/** Thrown inside a batch whose epoch is no longer the journal's: another sequencer took over. */
+export class Deposed extends Error {
+  constructor(readonly epoch: bigint) {
+    super(`sequencer epoch ${epoch} is no longer current`);
+  }
+}
+
+/** The epoch this sequencer holds, checked by every commit, and what to do once it is lost. */
+export interface Fence {
+  epoch: bigint;
+  deposed(error: unknown): void;
 }
 
 export interface SequencerPorts extends StepPorts {
@@ -38,7 +70,7 @@ export interface SequencerPorts extends StepPorts {
  * away by rebuilding the books and accounts from what is committed, and every command of the
  * batch is answered with the error.
  */
-export class Sequencer implements CashSequencer {
+export class Sequencer implements CashSequencer, SequencerGateway {
   readonly state: SequencerState;
   /** Group commit at work: transactions committed, the commands they carried, the largest batch. */
   readonly stats = { batches: 0, commands: 0, largest: 0, rebuilds: 0 };
@@ -47,6 +79,8 @@ export class Sequencer implements CashSequencer {
   private lastSummaryAt = Date.now();
   /** Publications of committed batches still on their way out. */
   private readonly publishing = new Set<Promise<void>>();
+  /** ROLE=sequencer: the epoch each commit checks. Unset (ROLE=all): one process, nothing to fence. */
+  private fence: Fence | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,10 +134,19 @@ export class Sequencer implements CashSequencer {
     this.state.systemUsers.add(userId);
   }
 
-  /** Queues a command; resolves with its result once the batch it joined has committed. */
-  submit(command: SequencerCommand): Promise<SequencerResult> {
+  /** Every commit from now on checks `fence.epoch` in its own transaction. */
+  fenceWith(fence: Fence): void {
+    this.fence = fence;
+  }
+
+  /**
+   * Queues a command; resolves with its result once the batch it joined has committed. A
+   * command with an id (from another process) has the id and its answer recorded in the same
+   * transaction, so a redelivery finds it answered.
+   */
+  submit(command: SequencerCommand, id?: string): Promise<SequencerResult> {
     return new Promise<SequencerResult>((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      this.queue.push({ command, id, resolve, reject });
       this.draining ??= this.drain();
     });
   }
@@ -132,6 +175,7 @@ export class Sequencer implements CashSequencer {
     let step: SequenceStep | undefined;
     try {
       await this.dataSource.transaction(async (manager) => {
+        if (this.fence) await checkEpoch(manager, this.fence.epoch);
         step = new SequenceStep(manager, this.state, this.ports);
         await step.prepare(jobs.map((job) => job.command));
         for (const { command } of jobs) {
@@ -144,12 +188,25 @@ export class Sequencer implements CashSequencer {
           }
         }
         await step.commit((m, events) => this.ports.audit.link(m, [...events, ...this.summaries(step!.now)]));
+        await recordCommandIds(manager, jobs, results);
       });
     } catch (error) {
+      if (error instanceof Deposed) {
+        // Memory may be ahead of the journal and another sequencer owns it now: answer and step down.
+        this.log.error({ epoch: String(error.epoch) }, "sequencer deposed: its commit was refused by the epoch fence");
+        // A remote command is left unanswered and unacknowledged: the sequencer that took over
+        // claims it and answers it (or its sender gives up and records a refusal). Answering it
+        // here could contradict the new sequencer's answer.
+        for (const job of jobs) job.reject(job.id === undefined ? unavailable(1, "The sequencer changed; retry") : error);
+        this.fence?.deposed(error);
+        return;
+      }
       this.log.error({ err: error, commands: jobs.length }, "sequencer batch failed; rebuilding books and accounts from the journal");
       this.stats.rebuilds++;
       await this.rebuild().catch((rebuildError: unknown) => this.log.error({ err: rebuildError }, "rebuilding from the journal failed"));
-      for (const job of jobs) job.reject(error);
+      // A remote caller hears that nothing was applied (retryable), never an internal error it cannot act on.
+      const notApplied = error instanceof AppError && error.extensions.code === "UNAVAILABLE" ? error : unavailable(1, "The command was not applied; retry");
+      for (const job of jobs) job.reject(job.id === undefined ? error : notApplied);
       return;
     }
     this.stats.batches++;
@@ -200,4 +257,37 @@ export class Sequencer implements CashSequencer {
       return open;
     });
   }
+}
+
+/**
+ * The fence: one row, bumped by each sequencer that takes the advisory lock. Updating it to
+ * itself where it still holds our epoch locks the row until this batch commits, so a new
+ * sequencer's bump waits for a batch in flight and then refuses every later one of ours.
+ */
+async function checkEpoch(manager: EntityManager, epoch: bigint): Promise<void> {
+  const rows = (await manager.query(`UPDATE sequencer_epoch SET epoch = epoch WHERE id = 1 AND epoch = $1 RETURNING epoch`, [String(epoch)])) as unknown[];
+  // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+  const returned = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
+  if (returned.length === 0) throw new Deposed(epoch);
+}
+
+/**
+ * Remote commands' ids with their answers, in the batch's transaction. An API process that
+ * gave up on a command has recorded a refusal under its id first: then this batch must not
+ * commit, and its commands are answered UNAVAILABLE (never applied).
+ */
+async function recordCommandIds(manager: EntityManager, jobs: Job[], results: Array<{ value?: SequencerResult; error?: unknown }>): Promise<void> {
+  const ids: string[] = [];
+  const replies: string[] = [];
+  jobs.forEach((job, i) => {
+    if (job.id === undefined) return;
+    ids.push(job.id);
+    replies.push(encode(replyOf(results[i])));
+  });
+  if (ids.length === 0) return;
+  const inserted = (await manager.query(
+    `INSERT INTO sequencer_commands (id, reply, applied) SELECT id, reply, true FROM unnest($1::text[], $2::text[]) AS c(id, reply) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [ids, replies],
+  )) as unknown[];
+  if (inserted.length !== ids.length) throw unavailable(1, "A command timed out before its turn; retry");
 }

@@ -97,7 +97,7 @@ export class TradingResolver {
   }
 
   @Query(() => OrderBookSnapshot, { description: "Aggregated depth from the matching engine's memory." })
-  orderBook(@Arg("symbol") symbol: string, @Ctx() ctx: Context, @Arg("depth", () => Int, { nullable: true }) depth?: number): OrderBookSnapshot {
+  orderBook(@Arg("symbol") symbol: string, @Ctx() ctx: Context, @Arg("depth", () => Int, { nullable: true }) depth?: number): Promise<OrderBookSnapshot> {
     return ctx.services.trading.orderBook(symbol, depthOf(depth));
   }
 
@@ -152,7 +152,7 @@ export class TradingResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const { symbol } = args as { symbol: string };
-      ctx.services.trading.desk(symbol);
+      ctx.services.trading.assertSymbol(symbol);
       return ctx.subscribe([topics.trades(symbol)]);
     },
   })
@@ -166,7 +166,7 @@ export class TradingResolver {
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
       const { symbol } = args as { symbol: string };
-      ctx.services.trading.desk(symbol);
+      ctx.services.trading.assertSymbol(symbol);
       return ctx.subscribe([topics.book(symbol)]);
     },
   })

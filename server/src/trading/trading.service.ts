@@ -9,13 +9,17 @@ import type { Instrument, InstrumentService, MarketDataService } from "../market
 import type { Accounts } from "../portfolio";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { Fees } from "./order-persistence";
-import { amendedShape, validateAmendment, validateClass, type ValidatedClass, type ValidatedOrder, validateOrder } from "./order-validation";
+import { amendedShape, type InstrumentSteps, stepsOf, validateAmendment, validateClass, type ValidatedClass, type ValidatedOrder, validateOrder } from "./order-validation";
 import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
 import { type FillFilter, type OrderFilter, OrderQueries } from "./order-queries";
 import { OrderStream } from "./order-stream";
 import type { FamilyRequest, Inventory, QuoteLevel } from "./sequence-step";
-import type { Sequencer } from "./sequencer";
+import type { RemoteSequencer } from "./remote-sequencer";
+import type { Fence, Sequencer } from "./sequencer";
+import { CommandIntake } from "./command-intake";
+import type { CommandStreamKeys } from "./command-stream";
+import type { Logger } from "../infra/logger";
 import { OPEN_STATUSES, OrderClass, OrderRow, OrderType, TimeInForce } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
 import type { AmendOrderInput, Fill, FillConnection, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
@@ -27,8 +31,9 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 /**
  * The order gateway: validates at the edge, prices the order's risk against the reference,
  * checks the KYC gate, and hands the command to the sequencer, which answers once it is
- * committed. The path reads one way: resolver -> gateway -> sequencer -> publisher. Reads of
- * orders and books are served here too.
+ * committed. The path reads one way: resolver -> gateway -> sequencer -> publisher, whether
+ * the sequencer is in this process (ROLE=all, ROLE=sequencer) or reached over Redis Streams
+ * (ROLE=api). Reads of orders and books are served here too.
  */
 export class TradingService {
   private dayTimer?: NodeJS.Timeout;
@@ -39,6 +44,8 @@ export class TradingService {
   private pruneTimer?: NodeJS.Timeout;
   private readonly queries: OrderQueries;
   private readonly stream: OrderStream;
+  /** ROLE=api: each instrument's steps, for validation at the edge (the books are the sequencer's). */
+  private readonly remoteSteps = new Map<string, InstrumentSteps>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,14 +54,26 @@ export class TradingService {
     private readonly marketData: MarketDataService,
     private readonly sequencer: Sequencer,
     private readonly publisher: Publisher,
+    /** Set in ROLE=api: commands go to the active sequencer over Redis Streams; `sequencer` stays idle here. */
+    private readonly remote: RemoteSequencer | null,
     private readonly compliance?: TradingCompliance,
   ) {
     this.queries = new OrderQueries(dataSource);
     this.stream = new OrderStream(dataSource, config.orderEventRetentionDays);
   }
 
+  /** Where commands go: the sequencer in this process, or the active one over Redis Streams. */
+  private get gateway(): Pick<Sequencer, "submit"> {
+    return this.remote ?? this.sequencer;
+  }
+
   /** Rebuilds the sequencer from the journal, then starts book publishing and DAY expiry. */
   async start(): Promise<void> {
+    if (this.remote) {
+      await this.loadRemoteSteps();
+      this.remote.start();
+      return;
+    }
     await this.sequencer.start((await this.instruments.bySymbol()).values());
     // Stale or fresh market data reaches the books as a command, in sequence with the orders.
     this.marketData.onStatusChange((status) => void this.sequencer.submit({ kind: "marketData", symbol: status.symbol, stale: status.stale }).catch(() => {}));
@@ -73,11 +92,29 @@ export class TradingService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.remote) return this.remote.stop();
     this.publisher.stop();
     clearTimeout(this.dayTimer);
     clearTimeout(this.expiryTimer);
     clearInterval(this.pruneTimer);
     await this.sequencer.stop();
+  }
+
+  /**
+   * ROLE=sequencer, once it holds the lock: every commit checks `fence`, and commands come off
+   * the command stream as well as from this process. Call after `start` (the rebuild).
+   */
+  async serveStream(fence: Fence, stream: { url: string; keys: CommandStreamKeys; consumer: string; expireAfterMs: number }, log: Logger): Promise<CommandIntake> {
+    this.sequencer.fenceWith(fence);
+    const book = (symbol: string, depth: number) => this.publisher.snapshot(this.desk(symbol), depth);
+    const intake = new CommandIntake(stream.url, stream.keys, stream.consumer, this.sequencer, this.dataSource, book, stream.expireAfterMs, log);
+    await intake.start();
+    return intake;
+  }
+
+  /** Fences this sequencer's commits from now on (before its rebuild, so nothing commits unfenced). */
+  fence(fence: Fence): void {
+    this.sequencer.fenceWith(fence);
   }
 
   /** Group commit at work: batches committed, the commands they carried, the largest batch. */
@@ -97,12 +134,32 @@ export class TradingService {
   }
 
   /** Opens the book of an instrument listed while the platform runs. */
-  openBook(instrument: Instrument): Promise<void> {
-    return this.sequencer.openBook(instrument);
+  async openBook(instrument: Instrument): Promise<void> {
+    if (!this.remote) return this.sequencer.openBook(instrument);
+    await this.remote.submit({ kind: "openBook", instrument });
+    this.remoteSteps.set(instrument.symbol, stepsOf(instrument));
   }
 
   symbols(): string[] {
-    return [...this.sequencer.state.desks.keys()];
+    return [...(this.remote ? this.remoteSteps : this.sequencer.state.desks).keys()];
+  }
+
+  /** BAD_USER_INPUT unless the symbol has a book. */
+  assertSymbol(symbol: string): void {
+    if (this.remote ? !this.remoteSteps.has(symbol) : !this.sequencer.desk(symbol)) throw badUserInput(`Unknown symbol: ${symbol}`, "symbol");
+  }
+
+  /** An instrument's steps: its book's here, or (ROLE=api) the listing's, read again once when unknown. */
+  private async stepsFor(symbol: string): Promise<InstrumentSteps> {
+    if (!this.remote) return this.desk(symbol).steps;
+    if (!this.remoteSteps.has(symbol)) await this.loadRemoteSteps();
+    const steps = this.remoteSteps.get(symbol);
+    if (!steps) throw badUserInput(`Unknown symbol: ${symbol}`, "symbol");
+    return steps;
+  }
+
+  private async loadRemoteSteps(): Promise<void> {
+    for (const instrument of (await this.instruments.bySymbol()).values()) this.remoteSteps.set(instrument.symbol, stepsOf(instrument));
   }
 
   desk(symbol: string): InstrumentDesk {
@@ -115,24 +172,24 @@ export class TradingService {
     const userId = session.requireUser();
     // Ownership is checked in sequence, where the accounts are.
     if (!isUuid(input.portfolioId)) throw notFound("Portfolio");
-    const desk = this.desk(input.symbol);
-    const order = validateOrder(input, desk.steps, new Date());
+    const steps = await this.stepsFor(input.symbol);
+    const order = validateOrder(input, steps, new Date());
     if (order.clientOrderId) {
       // A retry of a committed order gets it back, whatever the market has done since.
       const existing = await this.dataSource.getRepository(OrderRow).findOneBy({ userId, clientOrderId: order.clientOrderId });
       if (existing) return toOrder(existing);
     }
-    const last = this.marketData.lastPrice(desk.steps.symbol);
+    const last = this.marketData.lastPrice(steps.symbol);
     const reference = last ? parseFixed(last) : null;
-    const validatedClass = validateClass(input, order, desk.steps, reference);
-    const fees = this.feesFor(desk.steps.symbol);
-    const { notional, protection, reservedCash } = exposure(order, desk.steps, reference, this.config, fees);
-    const { family, familyCash, familyNotional } = this.familyExposure(validatedClass, desk, reference, fees);
+    const validatedClass = validateClass(input, order, steps, reference);
+    const fees = this.feesFor(steps.symbol);
+    const { notional, protection, reservedCash } = exposure(order, steps, reference, this.config, fees);
+    const { family, familyCash, familyNotional } = this.familyExposure(validatedClass, steps, reference, fees);
     await this.compliance?.assertMayTrade(userId, notional > familyNotional ? notional : familyNotional);
     // A trailing stop's mark starts at the book's last trade, or at the reference when there is none.
     const mark = order.type === OrderType.TRAILING_STOP && last ? parseFixed(last) : null;
-    const request = { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash: reservedCash > familyCash ? reservedCash : familyCash, mark, family };
-    const row = (await this.sequencer.submit({ kind: "place", request })) as OrderRow;
+    const request = { session, userId, portfolioId: input.portfolioId, symbol: steps.symbol, order, protection, reservedCash: reservedCash > familyCash ? reservedCash : familyCash, mark, family };
+    const row = (await this.gateway.submit({ kind: "place", request })) as OrderRow;
     if (row.expiresAt && OPEN_STATUSES.includes(row.status)) this.armExpiry(row.expiresAt.getTime());
     return toOrder(row);
   }
@@ -142,8 +199,8 @@ export class TradingService {
    * OCO pair reserves what the dearer of its two orders may cost, once; the exits of OTO and
    * BRACKET orders reserve the position they close when they are placed, so nothing here.
    */
-  private familyExposure(validated: ValidatedClass, desk: InstrumentDesk, reference: Fixed | null, fees: Fees): { family?: FamilyRequest; familyCash: Fixed; familyNotional: Fixed } {
-    const price = (order: ValidatedOrder) => exposure(order, desk.steps, reference ?? order.limitPrice ?? order.stopPrice, this.config, fees);
+  private familyExposure(validated: ValidatedClass, steps: InstrumentSteps, reference: Fixed | null, fees: Fees): { family?: FamilyRequest; familyCash: Fixed; familyNotional: Fixed } {
+    const price = (order: ValidatedOrder) => exposure(order, steps, reference ?? order.limitPrice ?? order.stopPrice, this.config, fees);
     if (validated.orderClass === OrderClass.SIMPLE) return { familyCash: ZERO, familyNotional: ZERO };
     if (validated.sibling) {
       const priced = price(validated.sibling);
@@ -169,24 +226,24 @@ export class TradingService {
     const userId = session.requireUser();
     const row = isUuid(input.orderId) ? await this.dataSource.getRepository(OrderRow).findOneBy({ id: input.orderId }) : null;
     if (!row || row.userId !== userId) throw notFound("Order");
-    const desk = this.desk(row.symbol);
-    const amendment = validateAmendment(input, row, desk.steps);
+    const steps = await this.stepsFor(row.symbol);
+    const amendment = validateAmendment(input, row, steps);
     if (amendment.quantity !== null && (row.parentOrderId !== null || row.orderClass === OrderClass.OCO)) {
       throw badUserInput(`The quantity of ${row.parentOrderId === null || row.orderClass === OrderClass.OCO ? "an OCO order" : "an exit"} is set by its family: amend its price, or cancel it`, "quantity");
     }
-    const last = this.marketData.lastPrice(desk.steps.symbol);
+    const last = this.marketData.lastPrice(steps.symbol);
     const banded = { limitPrice: amendment.limitPrice !== null, stopPrice: amendment.stopPrice !== null };
     // A trailing stop's protection is fixed at acceptance unless its trail changes.
     const keepsProtection = row.type === OrderType.TRAILING_STOP && amendment.trail === null;
-    const { notional, protection } = exposure(amendedShape(row, amendment, desk.steps), desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol), banded);
+    const { notional, protection } = exposure(amendedShape(row, amendment, steps), steps, last ? parseFixed(last) : null, this.config, this.feesFor(steps.symbol), banded);
     await this.compliance?.assertMayTrade(userId, notional);
-    return toOrder((await this.sequencer.submit({ kind: "amend", request: { session, orderId: row.id, amendment, protection: keepsProtection ? null : protection } })) as OrderRow);
+    return toOrder((await this.gateway.submit({ kind: "amend", request: { session, orderId: row.id, amendment, protection: keepsProtection ? null : protection } })) as OrderRow);
   }
 
   async cancelOrder(session: Session, id: string): Promise<Order> {
     session.requireUser();
     if (!isUuid(id)) throw notFound("Order");
-    return toOrder((await this.sequencer.submit({ kind: "cancel", session, orderId: id })) as OrderRow);
+    return toOrder((await this.gateway.submit({ kind: "cancel", session, orderId: id })) as OrderRow);
   }
 
   /** Cancels every open order of the caller, in a portfolio and/or a symbol, in one sequence step. */
@@ -194,20 +251,20 @@ export class TradingService {
     session.requireUser();
     if (portfolioId !== null && !isUuid(portfolioId)) throw notFound("Portfolio");
     if (portfolioId !== null) session.assertPortfolioInReach(portfolioId);
-    if (symbol !== null) this.desk(symbol);
-    const rows = (await this.sequencer.submit({ kind: "cancelAll", session, portfolioId, symbol })) as OrderRow[];
+    if (symbol !== null) await this.stepsFor(symbol);
+    const rows = (await this.gateway.submit({ kind: "cancelAll", session, portfolioId, symbol })) as OrderRow[];
     return rows.map(toOrder);
   }
 
   /** A system account's whole ladder for one instrument, replaced in one sequence step. */
   async requote(session: Session, portfolioId: string, symbol: string, levels: QuoteLevel[], inventory: Inventory | null): Promise<void> {
-    await this.sequencer.submit({ kind: "requote", session, portfolioId, symbol, levels, inventory });
+    await this.gateway.submit({ kind: "requote", session, portfolioId, symbol, levels, inventory });
   }
 
   /** ADMIN kill switch: a halted instrument accepts no new orders (cancels still work). */
   async setTradingHalted(session: Session, symbol: string, halted: boolean): Promise<boolean> {
     await this.instruments.requireSymbols([symbol]);
-    await this.sequencer.submit({ kind: "halt", session, symbol, halted });
+    await this.gateway.submit({ kind: "halt", session, symbol, halted });
     await this.instruments.tradableChanged(symbol, !halted);
     await this.marketData.setAdminHalted(symbol, halted);
     return halted;
@@ -215,7 +272,7 @@ export class TradingService {
 
   /** ADMIN kill switch for one user: no new orders from them (cancels still work). */
   async setUserTradingDisabled(session: Session, userId: string, disabled: boolean): Promise<boolean> {
-    await this.sequencer.submit({ kind: "disableUser", session, userId, disabled });
+    await this.gateway.submit({ kind: "disableUser", session, userId, disabled });
     return disabled;
   }
 
@@ -230,7 +287,9 @@ export class TradingService {
     };
   }
 
-  orderBook(symbol: string, depth: number): OrderBookSnapshot {
+  /** A book's depth: from the book here, or (ROLE=api) from the active sequencer's. */
+  async orderBook(symbol: string, depth: number): Promise<OrderBookSnapshot> {
+    if (this.remote) return this.remote.book((await this.stepsFor(symbol)).symbol, depth);
     return this.publisher.snapshot(this.desk(symbol), depth);
   }
 
@@ -262,7 +321,7 @@ export class TradingService {
   }
 
   private feesFor(symbol: string): Fees {
-    return this.sequencer.state.fees(symbol);
+    return this.config.fees.get(symbol) ?? this.config.fees.get("*") ?? { makerBps: 0, takerBps: 0 };
   }
 
   /** DAY orders expire at the configured close (UTC), every day. */
@@ -279,7 +338,7 @@ export class TradingService {
 
   /** GTD orders due by `now` expire, on every book, in one sequence step (the GTD timer calls it). */
   async expireDue(now: Date): Promise<void> {
-    await this.sequencer.submit({ kind: "expire", now: now.getTime() });
+    await this.gateway.submit({ kind: "expire", now: now.getTime() });
   }
 
   /** Arms the GTD timer for `at` unless it already fires earlier. */
@@ -315,7 +374,7 @@ export class TradingService {
 
   /** Expires every DAY order on every book (the close timer calls it; so may an operator). */
   async expireDay(): Promise<void> {
-    await this.sequencer.submit({ kind: "expireDay" });
+    await this.gateway.submit({ kind: "expireDay" });
   }
 }
 

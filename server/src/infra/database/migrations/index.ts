@@ -19,6 +19,7 @@ import { OrderClasses1732420000060 } from "./1732420000060-order-classes";
 import { OrderEvents1732420000070 } from "./1732420000070-order-events";
 import { WebhooksAndKeyLimits1732420000080 } from "./1732420000080-webhooks-and-key-limits";
 import { TransactionsByTime1732420000090 } from "./1732420000090-transactions-by-time";
+import { SequencerFencing1732420000120 } from "./1732420000120-sequencer-fencing";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   OrderEvents1732420000070,
   WebhooksAndKeyLimits1732420000080,
   TransactionsByTime1732420000090,
+  SequencerFencing1732420000120,
 ];
