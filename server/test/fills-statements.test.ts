@@ -61,10 +61,11 @@ describe("fills, statements and two-way order pages", () => {
     origin = new Date();
     await tick();
     // Orders left resting by earlier runs on a shared database would otherwise meet these.
-    const open = await server.database.dataSource.query(`SELECT id, user_id FROM orders WHERE symbol IN ('AAPL', 'MSFT') AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
+    // Cancelled per owner and symbol in one step: cancelling one order of a family (OCO, bracket) ends the others.
+    const open = await server.database.dataSource.query(`SELECT DISTINCT user_id, symbol FROM orders WHERE symbol IN ('AAPL', 'MSFT') AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
     for (const row of open) {
       const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
-      await server.services.trading.cancelOrder(owner, row.id);
+      await server.services.trading.cancelAllOrders(owner, null, row.symbol);
     }
     alice = await trader("10000");
     bob = await trader("100000");

@@ -21,7 +21,7 @@ describe("portfolio performance (time-weighted) and analysts' read-only access",
   const benchmark = `PB${Date.now().toString(36).toUpperCase()}`;
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ RATE_LIMIT_CAPACITY: "100000" });
     const admin = await registerUser(server);
     [owner, stranger, analyst] = await Promise.all([registerUser(server), registerUser(server), registerUser(server)]);
     await grantRole(server, admin.email, Role.ADMIN);

@@ -23,6 +23,7 @@ const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
     ["PortfolioOrderActivity", { portfolioId: ID }],
     ["AllocationInstruments", {}], // AllocationEditor
     ["PortfolioTransactions", { id: ID, first: 10 }], // TransactionHistory (PAGE)
+    ["PortfolioReturns", { portfolioId: ID, from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" }], // PortfolioReturns
   ],
   trade: [
     ["TradeInstruments", {}], // TradePage
@@ -60,9 +61,13 @@ const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
   cases: [["Cases", { first: 7 }]], // Cases (PAGE)
   customer: [["Customer", { userId: ID }]], // CustomerPage
   audit: [["AuditLog", { first: 15 }]], // AuditPage (PAGE)
+  analytics: [
+    ["AnalyticsInstruments", {}], // AnalyticsPage
+    ["AnalyticsPortfolios", { first: 20 }], // PortfolioList (PAGE)
+  ],
 };
 /** Asked for on a user's action, not on a screen's load (a tab, a button, typing a name). */
-const ON_DEMAND = new Set(["OrderFills", "VerifyAuditChain", "ScreenName", "SanctionsLists", "FindPeople", "RegulatoryReport", "RegulatoryReportContent"]);
+const ON_DEMAND = new Set(["InstrumentPerformance", "PortfolioPerformance", "Backtest", "CorrelationMatrix", "OrderFills", "VerifyAuditChain", "ScreenName", "SanctionsLists", "FindPeople", "RegulatoryReport", "RegulatoryReportContent"]);
 
 function webOperations(): { operations: Map<string, OperationDefinitionNode>; fragments: FragmentDefinitionNode[] } {
   const files: string[] = [];
