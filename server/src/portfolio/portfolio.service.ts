@@ -89,7 +89,10 @@ export class PortfolioService {
     const userId = session.requireUser();
     const row = isUuid(id) ? await this.dataSource.getRepository(PortfolioRow).findOneBy({ id }) : null;
     if (!row) return null;
-    if (row.userId === userId) return toPortfolio(row);
+    if (row.userId === userId) {
+      session.assertPortfolioInReach(row.id);
+      return toPortfolio(row);
+    }
     if (!mayReadAll(session)) return null;
     await this.audit.record({ eventType: "portfolio.read_by_staff", userId, entityType: "portfolio", entityId: row.id, payload: { read } });
     return staffView(row);
