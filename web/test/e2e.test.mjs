@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -41,6 +42,33 @@ describe("web app in headless Chromium", function () {
       if ((await button.getAttribute("aria-label"))?.startsWith("Execute")) await button.click();
       await during();
       await answered.waitFor({ timeout: 300 }).catch(() => {});
+    }
+  }
+
+  /**
+   * Every screen is checked twice where it stands: axe-core at the WCAG 2.1 A and AA rules, and
+   * a phone's width (390 px) with nothing wider than the window. axe runs through the DevTools
+   * protocol (page.evaluate), which the app's Content Security Policy does not govern, so no
+   * script tag is added to the page and the CSP check below stays meaningful.
+   */
+  const a11yViolations = [];
+  const narrowOverflows = [];
+  async function checkScreen(target, name, { narrow = true } = {}) {
+    await target.evaluate(AXE_SOURCE);
+    const violations = await target.evaluate(async () => {
+      const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
+      return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    });
+    for (const violation of violations) a11yViolations.push(`${name}: ${violation}`);
+    if (!narrow) return;
+    const wide = target.viewportSize();
+    await target.setViewportSize({ width: 390, height: 844 });
+    try {
+      const width = await target.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.documentElement.scrollWidth)))));
+      await target.screenshot({ path: path.join(artifacts, `narrow-${name}.png`), fullPage: true });
+      if (width > 390) narrowOverflows.push(`${name}: ${width} px`);
+    } finally {
+      await target.setViewportSize(wide);
     }
   }
 
@@ -95,21 +123,25 @@ describe("web app in headless Chromium", function () {
       await cell.filter({ hasText: "230.10" }).waitFor({ timeout: 200 }).catch(() => {});
     }
     await shot("markets");
+    await checkScreen(page, "markets");
   });
 
   it("when a visitor registers, then they are signed in and land on their (empty) portfolios", async () => {
     await page.goto(`${server.url}/portfolios`);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await shot("login");
+    await checkScreen(page, "login");
     await page.getByRole("link", { name: "Create an account" }).click();
     await page.getByLabel("First name").fill("Ada");
     await page.getByLabel("Last name").fill("Lovelace");
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await shot("register");
+    await checkScreen(page, "register");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.getByText("No portfolio yet").waitFor();
     expect(await page.getByTestId("signed-in-as").textContent()).to.equal("Ada");
+    await checkScreen(page, "portfolios");
   });
 
   it("when MFA is turned on with a code from the QR key, then backup codes are shown once", async () => {
@@ -118,6 +150,7 @@ describe("web app in headless Chromium", function () {
     mfaSecret = await page.getByTestId("mfa-secret").textContent();
     expect(await page.getByAltText("QR code for your authenticator app").getAttribute("src")).to.match(/^data:image\/png;base64,/);
     await shot("account-mfa");
+    await checkScreen(page, "account");
     confirmedStep = totpStepNow();
     await page.getByLabel("First code from the app").fill(totp(mfaSecret, confirmedStep));
     await page.getByRole("button", { name: "Confirm and turn on" }).click();
@@ -161,6 +194,7 @@ describe("web app in headless Chromium", function () {
     expect(await page.locator('[data-check="mrz_check_digit_composite"]').textContent()).to.contain("passed");
     expect(await page.getByRole("button", { name: "Submit for verification" }).count()).to.equal(0);
     await shot("kyc");
+    await checkScreen(page, "verification");
     traderId = await page.evaluate(() => JSON.parse(localStorage.getItem("bg.session")).user.id);
   });
 
@@ -181,6 +215,7 @@ describe("web app in headless Chromium", function () {
     await item.getByText("high-risk jurisdiction: IR").waitFor();
     await item.getByLabel("Reason for the decision").fill("Dual national resident in the EU; source of funds documented");
     await officerShot("compliance-review");
+    await checkScreen(officerPage, "compliance-review");
     await item.getByRole("button", { name: "Approve" }).click();
     await item.waitFor({ state: "detached" });
     await officerPage.getByTestId("toast-success").filter({ hasText: "Verification approved" }).waitFor();
@@ -215,6 +250,11 @@ describe("web app in headless Chromium", function () {
     await value.filter({ hasText: "50,000.00" }).waitFor();
     await page.getByLabel("Order type").selectOption("MARKET");
     await page.getByLabel("Quantity").fill("1");
+    await page.getByRole("button", { name: "Review buy order" }).click();
+    // Nothing is sent before the confirmation: the preview prices it at the maker's ask.
+    await page.getByTestId("order-preview").waitFor();
+    expect(await page.getByTestId("preview-notional").textContent()).to.match(/^3,0\d\d\.\d\d$/);
+    expect(await page.getByTestId("preview-buying-power").textContent()).to.match(/^4\d,\d{3}\.\d\d$/);
     await page.getByRole("button", { name: "Buy ETH-USD" }).click();
 
     await page.getByTestId("toast-success").filter({ hasText: /^Bought 1 ETH-USD at 30\d\d(\.\d+)?/ }).waitFor();
@@ -224,6 +264,7 @@ describe("web app in headless Chromium", function () {
     await page.getByRole("tab", { name: /Fills \(1\)/ }).click();
     await page.locator("tr[data-fill-id]").first().waitFor();
     await shot("trade");
+    await checkScreen(page, "trade");
 
     await page.getByRole("link", { name: "Portfolios" }).click();
     await page.getByRole("link", { name: "Main" }).click();
@@ -232,7 +273,45 @@ describe("web app in headless Chromium", function () {
     expect(await page.getByTestId("total-value").textContent()).not.to.contain("50,000.00");
     await page.getByTestId("transactions").getByText("buy", { exact: true }).waitFor();
     await shot("portfolio");
+    await checkScreen(page, "portfolio");
     expect(await page.evaluate(() => window.__sameDocument)).to.equal(true);
+  });
+
+  it("when a limit order is previewed, placed, modified and cancelled with Cancel all, then the blotter and its history follow, and Close position sells the holding", async () => {
+    await page.getByRole("link", { name: "Trade", exact: true }).first().click();
+    await page.getByTestId("instrument-picker").selectOption("ETH-USD");
+    await page.getByLabel("Order type").selectOption("LIMIT");
+    await page.getByLabel("Quantity").fill("0.5");
+    await page.getByLabel("Limit price").fill("2900");
+    await page.getByRole("button", { name: "Review buy order" }).click();
+    // 0.5 × 2,900.00 and the fee at the taker rate (0.10%), as money.
+    expect(await page.getByTestId("preview-notional").textContent()).to.equal("1,450.00");
+    expect(await page.getByTestId("preview-fee").textContent()).to.equal("1.45");
+    await page.getByRole("button", { name: "Buy ETH-USD" }).click();
+    const row = page.locator('[data-testid="open-orders"] tr[data-order-id]').first();
+    await row.waitFor();
+    expect(await row.getByTestId("filled").textContent()).to.equal("0 / 0.5");
+
+    await row.getByRole("button", { name: "Modify" }).click();
+    const form = page.getByTestId("modify-order");
+    await form.getByLabel("New total quantity").fill("0.4");
+    await form.getByLabel("Limit price").fill("2950");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await row.getByTestId("filled").filter({ hasText: "0 / 0.4" }).waitFor();
+    await row.getByText("2,950.00").waitFor();
+    await shot("trade-modified");
+
+    await page.getByRole("button", { name: "Cancel all" }).click();
+    await page.getByRole("button", { name: "Yes, cancel all" }).click();
+    await page.getByTestId("blotter").getByText("No open orders.").waitFor();
+    await page.getByRole("tab", { name: "History" }).click();
+    await page.getByLabel("Status").selectOption("CANCELLED");
+    await page.locator('[data-testid="history-orders"] tr[data-status="CANCELLED"]').first().waitFor();
+    await checkScreen(page, "trade-history");
+
+    await page.getByRole("button", { name: "Close position" }).click();
+    await page.getByRole("button", { name: "Sell 1 ETH-USD" }).click();
+    await page.getByTestId("strip-position").filter({ hasText: /^0$/ }).waitFor();
   });
 
   it("when the playground runs a query and a subscription, then both answer over the signed-in session", async () => {
@@ -244,6 +323,7 @@ describe("web app in headless Chromium", function () {
     // schema's introspection (220 cost points) may first wait for the user's rate-limit budget.
     await runUntil(response.filter({ hasText: /"instruments"[\s\S]*"AAPL"/ }));
     await shot("playground");
+    await checkScreen(page, "playground");
 
     await page.getByText("LiveQuotes", { exact: true }).first().click();
     await page.locator(".graphiql-query-editor").filter({ hasText: "subscription LiveQuotes" }).waitFor();
@@ -300,6 +380,7 @@ describe("web app in headless Chromium", function () {
     expect(await table.getByText("Market Maker").count()).to.equal(0);
     expect(csv).to.not.contain("Market Maker");
     await officerShot("compliance-report");
+    await checkScreen(officerPage, "compliance-report");
   });
 
   it("when the officer works Ada's case (assign, note, file a SAR), then the SAR number appears only on filing, the case is read-only, and her file shows it with her decided KYC", async () => {
@@ -323,6 +404,7 @@ describe("web app in headless Chromium", function () {
     expect(await filed.textContent()).to.match(/SAR-\d{8}-\d{6}/);
     await panel.getByText("can no longer change").waitFor();
     await officerShot("compliance-case");
+    await checkScreen(officerPage, "compliance-case");
 
     await row.getByRole("link", { name: "Ada Lovelace" }).click();
     const file = officerPage.getByTestId("customer-file");
@@ -332,6 +414,7 @@ describe("web app in headless Chromium", function () {
     await file.getByTestId("sar-filed").first().waitFor();
     await file.getByText("Dual national resident in the EU; source of funds documented").waitFor();
     await officerShot("compliance-customer");
+    await checkScreen(officerPage, "compliance-customer");
 
     await officerPage.getByRole("link", { name: "← Compliance" }).click();
     await officerPage.getByRole("button", { name: "Decided" }).click();
@@ -353,6 +436,7 @@ describe("web app in headless Chromium", function () {
       await visitor.getByRole("button", { name: "Send reset link" }).click();
       await visitor.getByRole("status").filter({ hasText: forgetful.email }).waitFor();
       await visitor.screenshot({ path: path.join(artifacts, "forgot-password.png"), fullPage: true });
+      await checkScreen(visitor, "forgot-password");
       // The mail is written after the answer (so timing tells nothing): wait for it in the outbox.
       const token = await mailedResetToken(path.join(dataDir, "outbox"), forgetful.email);
       await visitor.goto(`${server.url}/reset-password#token=${token}`);
@@ -360,6 +444,7 @@ describe("web app in headless Chromium", function () {
       await visitor.getByRole("button", { name: "Set new password" }).click();
       await visitor.getByRole("status").filter({ hasText: "every session was signed out" }).waitFor();
       await visitor.screenshot({ path: path.join(artifacts, "reset-password.png"), fullPage: true });
+      await checkScreen(visitor, "reset-password");
       await visitor.getByRole("region", { name: "Password changed" }).getByRole("link", { name: "Sign in" }).click();
       await visitor.getByRole("heading", { name: "Sign in" }).waitFor();
       await visitor.getByLabel("Email").fill(forgetful.email);
@@ -374,7 +459,17 @@ describe("web app in headless Chromium", function () {
   it("when every screen has been walked, the playground included, then the browser reported no Content Security Policy violation", () => {
     expect(cspViolations).to.deep.equal([]);
   });
+
+  it("when every screen has been walked, then axe-core found no WCAG 2.1 AA violation on any of them", () => {
+    expect(a11yViolations).to.deep.equal([]);
+  });
+
+  it("when every signed-in screen is shown 390 px wide, then nothing is wider than the window", () => {
+    expect(narrowOverflows).to.deep.equal([]);
+  });
 });
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /** The reset token in the newest outbox mail to `to`, once the server has written it. */
 async function mailedResetToken(outbox, to) {
