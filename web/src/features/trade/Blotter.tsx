@@ -74,14 +74,19 @@ export function Blotter({ portfolioId, steps = {} }: { portfolioId: string; step
       </div>
       <div id="blotter-panel" role="tabpanel" aria-labelledby={`blotter-tab-${tab}`}>
         {tab === "open" ? (
-          open.loading && !open.data ? (
+          // Orders placed or changed since the screen opened show at once, even while the list
+          // is still loading (a busy rate-limit budget can hold it back for seconds).
+          openOrders.length > 0 ? (
+            <>
+              {open.error && !open.data && <ErrorState message="Older open orders could not be loaded." onRetry={() => void open.refetch()} />}
+              <OpenOrdersTable portfolioId={portfolioId} orders={openOrders} steps={steps} onChanged={remember} />
+            </>
+          ) : open.loading && !open.data ? (
             <Loading label="Loading open orders…" />
           ) : open.error && !open.data ? (
             <ErrorState message="Open orders could not be loaded." onRetry={() => void open.refetch()} />
-          ) : openOrders.length === 0 ? (
-            <Empty>No open orders.</Empty>
           ) : (
-            <OpenOrdersTable portfolioId={portfolioId} orders={openOrders} steps={steps} onChanged={remember} />
+            <Empty>No open orders.</Empty>
           )
         ) : tab === "history" ? (
           <OrderHistory portfolioId={portfolioId} symbols={Object.keys(steps)} tickSizes={tickSizes} />
