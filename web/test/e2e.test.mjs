@@ -303,7 +303,7 @@ describe("web app in headless Chromium", function () {
 
     await page.getByRole("button", { name: "Cancel all" }).click();
     await page.getByRole("button", { name: "Yes, cancel all" }).click();
-    await page.getByTestId("blotter").getByText("No open orders.").waitFor();
+    await page.getByRole("tab", { name: "Open orders (0)" }).waitFor();
     await page.getByRole("tab", { name: "History" }).click();
     await page.getByLabel("Status").selectOption("CANCELLED");
     await page.locator('[data-testid="history-orders"] tr[data-status="CANCELLED"]').first().waitFor();

@@ -160,8 +160,13 @@ describe("blotter", () => {
   });
 
   it("when the trader presses Cancel all, then nothing is sent until they confirm, and then every open order leaves", async () => {
+    let cancelled = false;
     const { api, user } = setup({
-      CancelAllOrders: () => ({ data: { cancelAllOrders: [order("resting", { status: "CANCELLED" }), order("second", { status: "CANCELLED", limitPrice: "2980.00" })] } }),
+      CancelAllOrders: () => {
+        cancelled = true;
+        return { data: { cancelAllOrders: [order("resting", { status: "CANCELLED" }), order("second", { status: "CANCELLED", limitPrice: "2980.00" })] } };
+      },
+      OpenOrders: () => ({ data: { orders: { __typename: "OrderConnection", edges: cancelled ? [] : [order("resting"), order("second")].map((node) => ({ __typename: "OrderEdge", node })) } } }),
     });
     await screen.findByText("Open orders (2)");
     await user.click(screen.getByRole("button", { name: "Cancel all" }));
@@ -173,6 +178,8 @@ describe("blotter", () => {
     await user.click(screen.getByRole("button", { name: "Yes, cancel all" }));
     await waitFor(() => expect(api.sent("CancelAllOrders")).toEqual([{ operationName: "CancelAllOrders", variables: { portfolioId: "p1" } }]));
     expect(await screen.findByText("No open orders.")).toBeTruthy();
+    // The list is asked for afresh once everything is cancelled.
+    await waitFor(() => expect(api.sent("OpenOrders")).toHaveLength(2));
   });
 
   it("when the history tab is filtered, then status asks the server, symbol and side narrow the rows, and prices read as money", async () => {

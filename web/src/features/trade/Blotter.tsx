@@ -79,7 +79,7 @@ export function Blotter({ portfolioId, steps = {} }: { portfolioId: string; step
           openOrders.length > 0 ? (
             <>
               {open.error && !open.data && <ErrorState message="Older open orders could not be loaded." onRetry={() => void open.refetch()} />}
-              <OpenOrdersTable portfolioId={portfolioId} orders={openOrders} steps={steps} onChanged={remember} />
+              <OpenOrdersTable portfolioId={portfolioId} orders={openOrders} steps={steps} onChanged={remember} onCancelledAll={() => void open.refetch()} />
             </>
           ) : open.loading && !open.data ? (
             <Loading label="Loading open orders…" />

@@ -13,11 +13,14 @@ export function OpenOrdersTable({
   orders,
   steps,
   onChanged,
+  onCancelledAll,
 }: {
   portfolioId: string;
   orders: readonly OrderFieldsFragment[];
   steps: Steps;
   onChanged: (orders: readonly OrderFieldsFragment[]) => void;
+  /** Everything was cancelled: the list can be asked for afresh. */
+  onCancelledAll?: () => void;
 }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
@@ -39,6 +42,7 @@ export function OpenOrdersTable({
       setConfirmAll(false);
       if (data) {
         onChanged(data.cancelAllOrders);
+        onCancelledAll?.();
         toast("info", `${data.cancelAllOrders.length} order${data.cancelAllOrders.length === 1 ? "" : "s"} cancelled`);
       }
     } catch (e) {
