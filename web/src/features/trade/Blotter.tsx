@@ -28,6 +28,9 @@ export function Blotter({ portfolioId, steps = {} }: { portfolioId: string; step
   const fills = useOrderFillsQuery({ variables: { portfolioId, first: FILLS_PAGE }, fetchPolicy: "cache-and-network" });
   const [liveOrders, setLiveOrders] = useState<ReadonlyMap<string, OrderFieldsFragment>>(new Map());
   const [liveFills, setLiveFills] = useState<readonly FillFieldsFragment[]>([]);
+  // After Cancel all nothing is open, whether or not the list ever loaded: no need to ask again
+  // (and spend the rate-limit budget the history tab is about to need).
+  const [allCancelled, setAllCancelled] = useState(false);
   const remember = (orders: readonly OrderFieldsFragment[]) =>
     setLiveOrders((previous) => {
       const next = new Map(previous);
@@ -79,8 +82,10 @@ export function Blotter({ portfolioId, steps = {} }: { portfolioId: string; step
           openOrders.length > 0 ? (
             <>
               {open.error && !open.data && <ErrorState message="Older open orders could not be loaded." onRetry={() => void open.refetch()} />}
-              <OpenOrdersTable portfolioId={portfolioId} orders={openOrders} steps={steps} onChanged={remember} onCancelledAll={() => void open.refetch()} />
+              <OpenOrdersTable portfolioId={portfolioId} orders={openOrders} steps={steps} onChanged={remember} onCancelledAll={() => setAllCancelled(true)} />
             </>
+          ) : allCancelled ? (
+            <Empty>No open orders.</Empty>
           ) : open.loading && !open.data ? (
             <Loading label="Loading open orders…" />
           ) : open.error && !open.data ? (

@@ -19,7 +19,7 @@ export function OpenOrdersTable({
   orders: readonly OrderFieldsFragment[];
   steps: Steps;
   onChanged: (orders: readonly OrderFieldsFragment[]) => void;
-  /** Everything was cancelled: the list can be asked for afresh. */
+  /** Everything was cancelled: nothing is open now, whatever the list had loaded. */
   onCancelledAll?: () => void;
 }) {
   const [editing, setEditing] = useState<string | null>(null);

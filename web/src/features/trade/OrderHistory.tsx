@@ -5,7 +5,7 @@ import { orderPrice, orderType, formatPrice } from "./order-format";
 import { orderWords } from "./order-errors";
 
 // A page of finished orders; the server's query-cost limit (QUERY_MAX_COST) bounds it.
-const PAGE = 20;
+const PAGE = 10;
 const FINISHED = [OrderStatus.Filled, OrderStatus.Cancelled, OrderStatus.Expired, OrderStatus.Rejected];
 const STATUS_LABELS: Record<string, string> = { FILLED: "Filled", CANCELLED: "Cancelled", EXPIRED: "Expired", REJECTED: "Rejected" };
 
