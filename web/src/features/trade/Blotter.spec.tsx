@@ -201,4 +201,16 @@ describe("blotter", () => {
     await user.selectOptions(screen.getByLabelText("Side"), "BUY");
     expect(await screen.findByText("No orders match.")).toBeTruthy();
   });
+
+  it("when the history is refused for the rate limit, then it asks again by itself after the wait the server named", async () => {
+    let calls = 0;
+    const { api, user } = setup({
+      OrderHistory: (variables) =>
+        ++calls === 1 ? graphqlError("Rate limited: retry in 0 s", "RATE_LIMITED", { retryAfterSeconds: 0 }) : page(finished.filter((o) => (variables.status as string[]).includes(o.status))),
+    });
+    await user.click(screen.getByRole("tab", { name: "History" }));
+    expect(await screen.findByText("The order history could not be loaded.")).toBeTruthy();
+    await waitFor(() => expect(document.querySelectorAll('[data-testid="history-orders"] tbody tr')).toHaveLength(4), { timeout: 3000 });
+    expect(api.sent("OrderHistory")).toHaveLength(2);
+  });
 });

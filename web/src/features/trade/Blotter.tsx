@@ -5,6 +5,7 @@ import { formatMoney } from "../../lib/decimal";
 import { OpenOrdersTable } from "./OpenOrdersTable";
 import { formatPrice } from "./order-format";
 import { OrderHistory } from "./OrderHistory";
+import { useRetryWhenLimited } from "./use-retry-when-limited";
 
 const OPEN: ReadonlySet<string> = new Set([OrderStatus.New, OrderStatus.PartiallyFilled, OrderStatus.PendingTrigger]);
 // Orders with their fills; the server's query-cost limit (QUERY_MAX_COST) bounds a page.
@@ -26,6 +27,8 @@ export function Blotter({ portfolioId, steps = {} }: { portfolioId: string; step
   const [tab, setTab] = useState<Tab>("open");
   const open = useOpenOrdersQuery({ variables: { portfolioId }, fetchPolicy: "cache-and-network" });
   const fills = useOrderFillsQuery({ variables: { portfolioId, first: FILLS_PAGE }, fetchPolicy: "cache-and-network" });
+  useRetryWhenLimited(open.error, open.refetch);
+  useRetryWhenLimited(fills.error, fills.refetch);
   const [liveOrders, setLiveOrders] = useState<ReadonlyMap<string, OrderFieldsFragment>>(new Map());
   const [liveFills, setLiveFills] = useState<readonly FillFieldsFragment[]>([]);
   // After Cancel all nothing is open, whether or not the list ever loaded: no need to ask again

@@ -3,6 +3,7 @@ import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { OrderSide, OrderStatus, useOrderHistoryQuery } from "../../gql/graphql";
 import { orderPrice, orderType, formatPrice } from "./order-format";
 import { orderWords } from "./order-errors";
+import { useRetryWhenLimited } from "./use-retry-when-limited";
 
 // A page of finished orders; the server's query-cost limit (QUERY_MAX_COST) bounds it.
 const PAGE = 10;
@@ -21,6 +22,7 @@ export function OrderHistory({ portfolioId, symbols, tickSizes }: { portfolioId:
     variables: { portfolioId, status: status === "ALL" ? FINISHED : [status], first: PAGE },
     fetchPolicy: "cache-and-network",
   });
+  useRetryWhenLimited(history.error, history.refetch);
   const page = history.data?.orders;
   const rows = (page?.edges ?? []).map((e) => e.node).filter((o) => (symbol === "ALL" || o.symbol === symbol) && (side === "ALL" || o.side === side));
 
