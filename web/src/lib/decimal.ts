@@ -131,3 +131,11 @@ export function mulDecimal(a: string, b: string, places: number, rounding: "up" 
 
 /** a − b, exactly. */
 export const subtractDecimal = (a: string, b: string): string => sumDecimals([a, b.startsWith("-") ? b.slice(1) : `-${b}`]);
+
+/** formatToStep with thousands grouped, for prices on screen: "96500" with tick "0.01" -> "96,500.00". */
+export function formatStepGrouped(value: string, step: string): string {
+  const padded = formatToStep(value, step);
+  const negative = padded.startsWith("-");
+  const [whole, fraction] = padded.replace(/^-/, "").split(".");
+  return `${negative ? "-" : ""}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction !== undefined ? "." + fraction : ""}`;
+}

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { type InstrumentsQuery, type QuotesSubscription, useInstrumentsQuery, useQuotesSubscription } from "../../gql/graphql";
-import { formatToStep } from "../../lib/decimal";
+import { formatStepGrouped } from "../../lib/decimal";
 import { ChangePercent, formatVolume, Sparkline, useMarketDay } from "./MarketDay";
 
 type LiveQuote = QuotesSubscription["quotes"];
@@ -58,7 +58,7 @@ export function InstrumentsTable() {
 
 function InstrumentRow({ instrument, quote }: { instrument: Listed; quote: LiveQuote | undefined }) {
   const navigate = useNavigate();
-  const price = (value: string | null | undefined) => (value ? formatToStep(value, instrument.tickSize) : "—");
+  const price = (value: string | null | undefined) => (value ? formatStepGrouped(value, instrument.tickSize) : "—");
   const last = quote?.last ?? instrument.lastPrice;
   const day = useMarketDay(instrument.symbol, last);
   const trade = `/trade/${instrument.symbol}`;

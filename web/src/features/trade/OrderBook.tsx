@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { type BookFieldsFragment, useOrderBookDepthQuery, useOrderBookLiveSubscription } from "../../gql/graphql";
-import { compareDecimal, formatToStep, subtractDecimal, sumDecimals } from "../../lib/decimal";
+import { compareDecimal, formatStepGrouped, subtractDecimal, sumDecimals } from "../../lib/decimal";
 
 const DEPTH = 10;
 
@@ -34,7 +34,7 @@ export function OrderBook({ symbol, tickSize }: { symbol: string; tickSize: stri
       <p className="book-spread" data-testid="book-spread">
         Spread{" "}
         <strong>
-          {spread ? formatToStep(spread, tickSize) : "—"}
+          {spread ? formatStepGrouped(spread, tickSize) : "—"}
           {spread && mid ? ` (${((Number(spread) / mid) * 100).toFixed(3)}%)` : ""}
         </strong>
       </p>
@@ -61,8 +61,8 @@ export function OrderBook({ symbol, tickSize }: { symbol: string; tickSize: stri
                     {bid?.total}
                   </td>
                   <td className="num">{bid?.quantity}</td>
-                  <td className="num up">{bid && formatToStep(bid.price, tickSize)}</td>
-                  <td className="num down">{ask && formatToStep(ask.price, tickSize)}</td>
+                  <td className="num up">{bid && formatStepGrouped(bid.price, tickSize)}</td>
+                  <td className="num down">{ask && formatStepGrouped(ask.price, tickSize)}</td>
                   <td className="num">{ask?.quantity}</td>
                   <td className="num depth">
                     {ask && <span className="bar ask" style={{ width: width(ask.total) }} />}

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { ToastDock } from "../../components/ui/Toaster";
 import { useTradeInstrumentsQuery, useTradePortfoliosQuery, useTradeQuoteSubscription } from "../../gql/graphql";
-import { formatToStep } from "../../lib/decimal";
+import { formatStepGrouped } from "../../lib/decimal";
 import { AccountStrip } from "./AccountStrip";
 import { Blotter } from "./Blotter";
 import { OrderBook } from "./OrderBook";
@@ -101,10 +101,10 @@ function LastPrice({ symbol, tickSize, fallback }: { symbol: string; tickSize: s
   const last = quote?.last ?? fallback;
   return (
     <div className="last-price" data-testid="trade-last-price">
-      <strong>{last ? formatToStep(last, tickSize) : "—"}</strong>
+      <strong>{last ? formatStepGrouped(last, tickSize) : "—"}</strong>
       {quote && (
         <small className="muted">
-          {quote.bid ? formatToStep(quote.bid, tickSize) : "—"} / {quote.ask ? formatToStep(quote.ask, tickSize) : "—"}
+          {quote.bid ? formatStepGrouped(quote.bid, tickSize) : "—"} / {quote.ask ? formatStepGrouped(quote.ask, tickSize) : "—"}
         </small>
       )}
     </div>
