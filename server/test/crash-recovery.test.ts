@@ -74,10 +74,16 @@ describe("crash recovery", () => {
         const book = await post(server.url, `{ orderBook(symbol: "${symbol}", depth: 1) { bids { price } } }`).catch(() => null);
         const bid = book?.data?.orderBook.bids[0]?.price;
         const base = { portfolioId: trader.portfolioId, symbol, quantity };
+        const tick = parseFixed(TICK[symbol] ?? "0.01");
+        // Now and then a market buy is a BRACKET: its exits (placed at the fill) rest and wait,
+        // so families are open when the server dies and must come back with the books.
+        const onTick = (price: bigint) => formatFixed((price / tick) * tick);
         const input =
           k % 3 === 2 && bid
-            ? { ...base, side: "BUY", type: "LIMIT", limitPrice: formatFixed(parseFixed(bid) - parseFixed(TICK[symbol] ?? "0.01") * 50n) }
-            : { ...base, side: k % 3 === 1 ? "SELL" : "BUY", type: "MARKET", timeInForce: "IOC" };
+            ? { ...base, side: "BUY", type: "LIMIT", limitPrice: formatFixed(parseFixed(bid) - tick * 50n) }
+            : k % 6 === 0 && bid
+              ? { ...base, side: "BUY", type: "MARKET", timeInForce: "IOC", orderClass: "BRACKET", takeProfit: { limitPrice: onTick((parseFixed(bid) * 105n) / 100n) }, stopLoss: { stopPrice: onTick((parseFixed(bid) * 95n) / 100n) } }
+              : { ...base, side: k % 3 === 1 ? "SELL" : "BUY", type: "MARKET", timeInForce: "IOC" };
         const result = await post(server.url, PLACE, { i: input }, trader.token).catch(() => null);
         if (result?.data?.placeOrder) acknowledged.set(result.data.placeOrder.id, result.data.placeOrder);
       }
@@ -115,6 +121,9 @@ describe("crash recovery", () => {
       ];
       const query = async (sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows;
       expect(await ledgerViolations(query, mine)).to.deep.equal({ cash: [], positions: [], reservedCash: [], reservedQuantity: [] });
+      // Brackets filled before the kill, so exits were placed (and rest in the rebuilt books below).
+      const exits = await pg.query(`SELECT count(*)::int AS n FROM orders WHERE parent_order_id = ANY($1::uuid[])`, [[...acknowledged.keys()]]);
+      expect(exits.rows[0].n).to.be.greaterThan(0);
       // Every rebuilt book equals the open orders as committed, level by level. The restarted
       // maker requotes now and then (one command each), so book and database are read back to
       // back until a moment between two requotes.

@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { parseFixed } from "../infra/fixed";
 import { createOrderBook, type OrderBook, type RestoredOrder } from "./engine";
+import { type Family, recoverFamilies } from "./order-classes";
 import { type InstrumentSteps, toLots, toTicks } from "./order-validation";
 import { OPEN_STATUSES, OrderRow, OrderType } from "./trading.entities";
 
@@ -17,6 +18,9 @@ export class InstrumentDesk {
   readonly openOrders = new Map<number, OrderRow>();
   /** The same open orders by order id, for cancels. */
   private readonly byOrderId = new Map<string, OrderRow>();
+  /** Order families (OCO, OTO, BRACKET) by each member's order id, and by engine id. */
+  readonly families = new Map<string, Family>();
+  readonly familiesByEngineId = new Map<number, Family>();
   /** Users as the engine's integer accounts (self-trade prevention compares them). */
   private readonly accounts = new Map<string, number>();
 
@@ -98,6 +102,7 @@ export class InstrumentDesk {
         expiresAt: row.expiresAt ? row.expiresAt.getTime() : undefined,
       };
     });
+    await recoverFamilies(this, manager, rows);
     this.book = createOrderBook();
     this.book.restore(open, { sequence: Number(seq), lastTradePrice: last ? toTicks(parseFixed(last.price), this.steps) : null });
     return open.length;

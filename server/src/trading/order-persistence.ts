@@ -32,7 +32,17 @@ const CANCEL_STATUSES: Record<string, OrderStatus> = { cancelled: OrderStatus.CA
  * of reservations. Nothing is written here: the group's commit writes it all at once.
  * `orders` resolves an engine id to its row; every portfolio it names must already be loaded.
  */
-export function recordEvents(events: EngineEvent[], orders: (engineId: number) => OrderRow, ledger: Accounts, steps: InstrumentSteps, fees: Fees, now: Date, outcome: CommandOutcome): void {
+export function recordEvents(
+  events: EngineEvent[],
+  orders: (engineId: number) => OrderRow,
+  ledger: Accounts,
+  steps: InstrumentSteps,
+  fees: Fees,
+  now: Date,
+  outcome: CommandOutcome,
+  /** Called with each side of a fill before it settles (an order family hands its shared reservation to the leg that fills). */
+  beforeFill?: (row: OrderRow) => void,
+): void {
   const touch = (engineId: number) => {
     const row = orders(engineId);
     outcome.orders.set(engineId, row);
@@ -59,6 +69,8 @@ export function recordEvents(events: EngineEvent[], orders: (engineId: number) =
         break;
       }
       case "fill":
+        beforeFill?.(orders(event.makerId));
+        beforeFill?.(orders(event.takerId));
         recordFill(event, touch(event.makerId), touch(event.takerId), ledger, steps, fees, now, outcome);
         break;
       case "amended": {

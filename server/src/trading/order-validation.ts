@@ -2,7 +2,8 @@ import { AppError, badUserInput } from "../infra/errors";
 import { type Fixed, formatFixed, isMultipleOf, parseFixed, ZERO } from "../infra/fixed";
 import type { Instrument } from "../market";
 import type { AmendOrderInput, PlaceOrderInput } from "./trading.types";
-import { type OrderRow, OrderType, TimeInForce } from "./trading.entities";
+import { OrderSide } from "../portfolio";
+import { OrderClass, type OrderRow, OrderType, TimeInForce } from "./trading.entities";
 
 /** More lots than this in one order is a typo or an attack; it also keeps lots a safe integer. */
 const MAX_LOTS = 1_000_000_000_000;
@@ -175,3 +176,90 @@ export function amendedShape(row: OrderRow, amendment: Amendment, steps: Instrum
 const optionalFixed = (value: string | null) => (value === null ? undefined : parseFixed(value));
 
 export const riskRejected = (reason: string, message: string) => new AppError("RISK_REJECTED", message, { reason });
+
+/** An order's class and the rest of its family, checked at the edge. */
+export interface ValidatedClass {
+  orderClass: OrderClass;
+  /** OCO: the second order, the same side, quantity and time in force as the first. */
+  sibling?: ValidatedOrder;
+  /** OTO/BRACKET: the exits, as orders on the other side for the whole quantity. */
+  takeProfit?: ValidatedOrder;
+  stopLoss?: ValidatedOrder;
+}
+
+const money = (value: Fixed) => formatFixed(value);
+
+/**
+ * The edge of order classes (docs/trading.md, "Order classes"): which fields go with which
+ * class, and the family's prices on the right side of each other. `reference` (the last trade)
+ * stands for a market entry's price; without one, only the exits are compared.
+ */
+export function validateClass(input: PlaceOrderInput, order: ValidatedOrder, steps: InstrumentSteps, reference: Fixed | null): ValidatedClass {
+  const orderClass = input.orderClass ?? OrderClass.SIMPLE;
+  const given = { takeProfit: input.takeProfit ?? null, stopLoss: input.stopLoss ?? null, ocoWith: input.ocoWith ?? null };
+  if (orderClass !== OrderClass.OCO && given.ocoWith !== null) throw badUserInput(`ocoWith is for OCO orders, not ${orderClass}`, "ocoWith");
+  if ((orderClass === OrderClass.SIMPLE || orderClass === OrderClass.OCO) && (given.takeProfit !== null || given.stopLoss !== null)) {
+    throw badUserInput(`takeProfit and stopLoss are for BRACKET and OTO orders, not ${orderClass}`, given.takeProfit !== null ? "takeProfit" : "stopLoss");
+  }
+  if (orderClass === OrderClass.SIMPLE) return { orderClass };
+  if (orderClass === OrderClass.OCO) {
+    const leg = given.ocoWith;
+    if (leg === null) throw badUserInput("An OCO order needs ocoWith: the second order of the pair", "ocoWith");
+    if (order.tif === TimeInForce.IOC || order.tif === TimeInForce.FOK) throw badUserInput("The two orders of an OCO wait for each other: use GTC, DAY or GTD", "timeInForce");
+    if (order.displayLots !== undefined || order.postOnly) throw badUserInput("An OCO pair takes no display quantity or post-only", order.displayLots !== undefined ? "displayQuantity" : "postOnly");
+    const isStopType = (type: OrderType) => type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+    if (!((order.type === OrderType.LIMIT && isStopType(leg.type)) || (isStopType(order.type) && leg.type === OrderType.LIMIT))) {
+      throw badUserInput("An OCO pair is one LIMIT order and one STOP or STOP_LIMIT order", "ocoWith.type");
+    }
+    const sibling = validateOrder(
+      { portfolioId: input.portfolioId, symbol: input.symbol, side: input.side, type: leg.type, quantity: input.quantity, limitPrice: leg.limitPrice, stopPrice: leg.stopPrice, timeInForce: order.tif, expiresAt: input.expiresAt },
+      steps,
+      new Date(0),
+    );
+    const [limit, stop] = order.type === OrderType.LIMIT ? [order, sibling] : [sibling, order];
+    const limitPrice = limit.limitPrice!;
+    const stopPrice = stop.stopPrice!;
+    if (order.side === "SELL" && !(limitPrice > stopPrice)) {
+      throw badUserInput(`A sell OCO sells above the market with its limit and below it with its stop: the limit price ${money(limitPrice)} must be above the stop price ${money(stopPrice)}`, "ocoWith");
+    }
+    if (order.side === "BUY" && !(limitPrice < stopPrice)) {
+      throw badUserInput(`A buy OCO buys below the market with its limit and above it with its stop: the limit price ${money(limitPrice)} must be below the stop price ${money(stopPrice)}`, "ocoWith");
+    }
+    return { orderClass, sibling };
+  }
+  // OTO and BRACKET: an entry and its exits.
+  if (orderClass === OrderClass.BRACKET && (given.takeProfit === null || given.stopLoss === null)) {
+    throw badUserInput("A BRACKET order needs both takeProfit and stopLoss", given.takeProfit === null ? "takeProfit" : "stopLoss");
+  }
+  if (orderClass === OrderClass.OTO && (given.takeProfit === null) === (given.stopLoss === null)) {
+    throw badUserInput("An OTO order has exactly one child: takeProfit or stopLoss", "takeProfit");
+  }
+  if (order.side !== "BUY") throw badUserInput(`The exits of ${orderClass === OrderClass.BRACKET ? "a BRACKET" : "an OTO"} order sell what its entry buys, and short selling is not allowed: the entry must be a BUY`, "side");
+  if (order.type === OrderType.TRAILING_STOP) throw badUserInput(`A TRAILING_STOP cannot be the entry of ${orderClass === OrderClass.BRACKET ? "a BRACKET" : "an OTO"} order`, "type");
+  const entryPrice = order.limitPrice ?? order.stopPrice ?? reference;
+  const exit = (type: OrderType, limitPrice: string | null | undefined, stopPrice: string | null | undefined, field: string) => {
+    try {
+      return validateOrder({ portfolioId: input.portfolioId, symbol: input.symbol, side: OrderSide.SELL, type, quantity: input.quantity, limitPrice, stopPrice }, steps, new Date(0));
+    } catch (error) {
+      if (error instanceof AppError) throw badUserInput(`${field}: ${error.message}`, field);
+      throw error;
+    }
+  };
+  const result: ValidatedClass = { orderClass };
+  if (given.takeProfit !== null) {
+    result.takeProfit = exit(OrderType.LIMIT, given.takeProfit.limitPrice, null, "takeProfit");
+    const price = result.takeProfit.limitPrice!;
+    if (entryPrice !== null && !(price > entryPrice)) throw badUserInput(`The take-profit ${money(price)} must be above the entry price ${money(entryPrice)}: it sells what the entry bought at a profit`, "takeProfit.limitPrice");
+  }
+  if (given.stopLoss !== null) {
+    const limit = given.stopLoss.limitPrice ?? null;
+    result.stopLoss = exit(limit === null ? OrderType.STOP : OrderType.STOP_LIMIT, limit, given.stopLoss.stopPrice, "stopLoss");
+    const stop = result.stopLoss.stopPrice!;
+    if (entryPrice !== null && !(stop < entryPrice)) throw badUserInput(`The stop-loss ${money(stop)} must be below the entry price ${money(entryPrice)}: it sells what the entry bought when the price falls`, "stopLoss.stopPrice");
+    if (result.stopLoss.limitPrice !== null && result.stopLoss.limitPrice > stop) {
+      throw badUserInput(`The stop-loss limit price ${money(result.stopLoss.limitPrice)} must be at or below its stop price ${money(stop)}`, "stopLoss.limitPrice");
+    }
+    if (result.takeProfit && !(result.takeProfit.limitPrice! > stop)) throw badUserInput(`The take-profit ${money(result.takeProfit.limitPrice!)} must be above the stop-loss ${money(stop)}`, "takeProfit.limitPrice");
+  }
+  return result;
+}

@@ -13,7 +13,8 @@ import { InstrumentDesk } from "./instrument-desk";
 import { type CommandOutcome, emptyOutcome, type Fees, recordEvents } from "./order-persistence";
 import { type Amendment, fromTicks, stepsOf, toLots, toTicks, trailForEngine, type ValidatedOrder } from "./order-validation";
 import { buyReservation, checkAccount } from "./pre-trade-risk";
-import { type FillRow, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
+import { type FillRow, OPEN_STATUSES, OrderClass, OrderRow, OrderStatus, OrderType, TimeInForce, type TradeRow } from "./trading.entities";
+import { afterEvents, beforeFill, type Family, type FamilyStep, idsForExits, register, resettle, reservationFor } from "./order-classes";
 import { isUuid } from "../infra/graphql/text";
 
 const ENGINE_ID_BLOCK = 1_000;
@@ -32,6 +33,19 @@ export interface PlaceRequest {
   reservedCash: Fixed;
   /** TRAILING_STOP: the reference its mark starts at when the book has no trade yet. */
   mark?: Fixed | null;
+  /** OCO, OTO, BRACKET: the rest of the family (docs/trading.md, "Order classes"). */
+  family?: FamilyRequest;
+}
+
+/** An order's family as the gateway checked it; `reservedCash` already covers an OCO pair. */
+export interface FamilyRequest {
+  orderClass: OrderClass;
+  /** OCO: the second order (same side and quantity), with its protection. */
+  sibling?: { order: ValidatedOrder; protection: Fixed | null };
+  /** OTO/BRACKET: the take-profit LIMIT's price. */
+  takeProfit?: Fixed;
+  /** OTO/BRACKET: the stop-loss, a STOP (with the protection it fills within) or a STOP_LIMIT. */
+  stopLoss?: { stopPrice: Fixed; limitPrice: Fixed | null; protection: Fixed | null };
 }
 
 /** An amend that passed the gateway's checks, with the protection its new stop price gives. */
@@ -113,6 +127,16 @@ export class SequenceStep {
   private readonly byClientOrderId = new Map<string, OrderRow>();
   private readonly created: OrderRow[] = [];
   readonly now = new Date();
+  /** What order families (order-classes.ts) may do in this step. */
+  private readonly families: FamilyStep = {
+    accounts: this.state.accounts,
+    outcome: this.outcome,
+    now: this.now,
+    fees: (symbol) => this.state.fees(symbol),
+    apply: (desk, command, fresh) => this.apply(desk, command, fresh),
+    engineId: () => this.state.engineIds.shift()!,
+    created: (row) => this.created.push(row),
+  };
 
   constructor(
     private readonly manager: EntityManager,
@@ -139,7 +163,9 @@ export class SequenceStep {
       }
     });
     await this.state.accounts.load(this.manager, portfolioIds.filter(isUuid));
-    const needed = places.length + levels;
+    // Places of a family take an id per member; fills may place the exits of waiting entries.
+    const members = places.reduce((n, p) => n + (p.family?.sibling ? 1 : 0) + (p.family?.takeProfit ? 1 : 0) + (p.family?.stopLoss ? 1 : 0), 0);
+    const needed = places.length + levels + members + idsForExits(this.state.desks.values());
     const pool = this.state.engineIds;
     if (pool.length < needed) {
       // Ids come from a sequence, a block at a time: one round trip per thousand orders, not per batch.
@@ -255,17 +281,41 @@ export class SequenceStep {
     );
     if (order.side === "BUY") accounts.reserveCash(portfolioId, request.reservedCash);
     else accounts.reserveQuantity(portfolioId, symbol, order.quantity);
-    const engineId = this.state.engineIds.shift()!;
-    const row = newOrderRow(engineId, request, desk, this.now);
+    const row = newOrderRow(this.state.engineIds.shift()!, request, desk, this.now);
     this.created.push(row);
     if (key) this.byClientOrderId.set(key, row);
-    const steps = desk.steps;
+    const family: Family | null = request.family && request.family.orderClass !== OrderClass.SIMPLE ? { orderClass: request.family.orderClass, root: row, legs: [] } : null;
+    if (family) register(desk, family);
+    this.submit(desk, row, order, request);
+    const sibling = request.family?.sibling;
+    if (family && sibling) {
+      // OCO: the sibling is a leg of the first order; it never reaches the book when the first
+      // has already filled, triggered or closed.
+      const leg = newOrderRow(this.state.engineIds.shift()!, { ...request, order: sibling.order, protection: sibling.protection, reservedCash: ZERO, mark: null, family: undefined }, desk, this.now);
+      Object.assign(leg, { clientOrderId: null, orderClass: OrderClass.OCO, parentOrderId: row.id, reservedQuantity: "0" });
+      this.created.push(leg);
+      if (family.winner || !OPEN_STATUSES.includes(row.status)) {
+        Object.assign(leg, { status: OrderStatus.CANCELLED, rejectReason: "OCO_SIBLING" });
+        this.outcome.orders.set(Number(leg.engineId), leg);
+      } else {
+        family.legs.push(leg);
+        register(desk, family);
+        this.submit(desk, leg, sibling.order, { ...request, protection: sibling.protection, mark: null });
+      }
+    }
+    return row;
+  }
+
+  /** A new order (or an OCO sibling) into its book. */
+  private submit(desk: InstrumentDesk, row: OrderRow, order: ValidatedOrder, request: PlaceRequest): void {
+    const { steps } = desk;
+    const engineId = Number(row.engineId);
     this.apply(
       desk,
       {
         type: "submit",
         id: engineId,
-        account: desk.account(userId),
+        account: desk.account(row.userId),
         side: order.side,
         kind: order.type,
         tif: order.tif,
@@ -282,9 +332,15 @@ export class SequenceStep {
       new Map([[engineId, row]]),
     );
     this.outcome.orders.set(engineId, row);
-    if (this.state.systemUsers.has(userId)) this.activity(symbol).placed++;
-    else this.outcome.audit.push({ eventType: "order.placed", userId, entityType: "order", entityId: row.id, payload: { symbol, side: row.side, type: row.type, quantity: row.quantity, status: row.status } });
-    return row;
+    if (this.state.systemUsers.has(row.userId)) this.activity(steps.symbol).placed++;
+    else
+      this.outcome.audit.push({
+        eventType: "order.placed",
+        userId: row.userId,
+        entityType: "order",
+        entityId: row.id,
+        payload: { symbol: steps.symbol, side: row.side, type: row.type, quantity: row.quantity, status: row.status, ...(row.orderClass === OrderClass.SIMPLE ? {} : { orderClass: row.orderClass, parentOrderId: row.parentOrderId }) },
+      });
   }
 
   /** A user's cancel of one of their open orders. */
@@ -331,8 +387,20 @@ export class SequenceStep {
     const remaining = total - filled;
     const limitPrice = amendment.limitPrice ?? (row.limitPrice === null ? null : parseFixed(row.limitPrice));
     const protection = request.protection ?? (row.protectionPrice === null ? null : parseFixed(row.protectionPrice));
-    const reservedCash = row.side === "BUY" && remaining > ZERO ? buyReservation(mulFixed(remaining, (limitPrice ?? protection)!, "up"), this.state.fees(steps.symbol)) : ZERO;
-    const reservedQuantity = row.side === "SELL" ? remaining : ZERO;
+    if (amendment.quantity !== null && desk.families.has(row.id) && (row.parentOrderId !== null || row.orderClass === OrderClass.OCO)) {
+      throw new AppError("BAD_USER_INPUT", "The quantity of an OCO order or of an exit is set by its family: amend its price, or cancel it", { field: "quantity" });
+    }
+    const fees = this.state.fees(steps.symbol);
+    // A member of an OCO pair or of a bracket's exits reserves with its family (once for the group).
+    const { cash: reservedCash, quantity: reservedQuantity } = reservationFor(
+      desk,
+      row,
+      {
+        cash: row.side === "BUY" && remaining > ZERO ? buyReservation(mulFixed(remaining, (limitPrice ?? protection)!, "up"), fees) : ZERO,
+        quantity: row.side === "SELL" ? remaining : ZERO,
+      },
+      fees,
+    );
     const extraCash = reservedCash - parseFixed(row.reservedCash);
     const extraQuantity = reservedQuantity - parseFixed(row.reservedQuantity);
     checkAccount(
@@ -377,6 +445,7 @@ export class SequenceStep {
     // A trailing stop that lost its place keeps its mark: recovery starts from it at the new queued_seq.
     const mark = desk.book.trailingMark(Number(row.engineId));
     if (mark !== undefined) row.trailMark = formatFixed(fromTicks(mark, steps));
+    resettle(desk, row, this.families);
     this.outcome.orders.set(Number(row.engineId), row);
     this.outcome.portfolios.add(row.portfolioId);
     this.outcome.audit.push({ eventType: "order.amended", userId: row.userId, entityType: "order", entityId: row.id, payload: { before, after: { quantity: row.quantity, limitPrice: row.limitPrice, stopPrice: row.stopPrice, trailAmount: row.trailAmount, trailPercent: row.trailPercent }, status: row.status } });
@@ -491,8 +560,11 @@ export class SequenceStep {
         if (this.state.systemUsers.has(row(event.makerId).userId)) this.activity(desk.steps.symbol).fills++;
       } else if (event.type !== "rejected" || event.reason !== "UNKNOWN_ORDER") touched.add(event.id);
     }
-    recordEvents(events, row, this.state.accounts, desk.steps, this.state.fees(desk.steps.symbol), this.now, this.outcome);
+    const handOver = desk.families.size === 0 ? undefined : (filled: OrderRow) => beforeFill(desk, filled);
+    recordEvents(events, row, this.state.accounts, desk.steps, this.state.fees(desk.steps.symbol), this.now, this.outcome, handOver);
     for (const engineId of touched) desk.track(row(engineId));
+    // OCO siblings, bracket exits: in this same step (order-classes.ts).
+    afterEvents(desk, events, this.families);
   }
 
   private activity(symbol: string) {
@@ -524,6 +596,12 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
     trailPercent: order.trailPercent === undefined ? null : formatFixed(order.trailPercent),
     trailMark: null,
     expiresAt: order.expiresAt ?? null,
+    orderClass: request.family?.orderClass ?? OrderClass.SIMPLE,
+    parentOrderId: null,
+    takeProfitPrice: optionalFixed(request.family?.takeProfit),
+    stopLossPrice: optionalFixed(request.family?.stopLoss?.stopPrice),
+    stopLossLimitPrice: optionalFixed(request.family?.stopLoss?.limitPrice),
+    stopLossProtection: optionalFixed(request.family?.stopLoss?.protection),
     filledQuantity: "0",
     filledNotional: "0",
     status: OrderStatus.NEW,
@@ -537,6 +615,7 @@ function newOrderRow(engineId: number, request: PlaceRequest, desk: InstrumentDe
   });
 }
 
+const optionalFixed = (value: Fixed | null | undefined) => (value === null || value === undefined ? null : formatFixed(value));
 
 const ORDER_ID: BulkColumn<OrderRow> = ["id", "uuid", (o) => o.id];
 /** What a command can change of an order. */
@@ -571,6 +650,12 @@ const ORDER_COLUMNS: Array<BulkColumn<OrderRow>> = [
   ["post_only", "boolean", (o) => o.postOnly],
   ["display_quantity", "numeric", (o) => o.displayQuantity],
   ["expires_at", "timestamptz", (o) => o.expiresAt],
+  ["order_class", "varchar", (o) => o.orderClass],
+  ["parent_order_id", "uuid", (o) => o.parentOrderId],
+  ["take_profit_price", "numeric", (o) => o.takeProfitPrice],
+  ["stop_loss_price", "numeric", (o) => o.stopLossPrice],
+  ["stop_loss_limit_price", "numeric", (o) => o.stopLossLimitPrice],
+  ["stop_loss_protection", "numeric", (o) => o.stopLossProtection],
   ["created_at", "timestamptz", (o) => o.createdAt],
   ...ORDER_STATE,
 ];

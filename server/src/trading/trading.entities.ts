@@ -27,6 +27,17 @@ export enum OrderStatus {
   EXPIRED = "EXPIRED",
 }
 
+/** How an order is tied to others (docs/trading.md, "Order classes"). */
+export enum OrderClass {
+  SIMPLE = "SIMPLE",
+  /** One cancels the other: the first to fill or trigger cancels its sibling. */
+  OCO = "OCO",
+  /** One triggers the other: the child is placed when the parent fills. */
+  OTO = "OTO",
+  /** An entry with a take-profit and a stop-loss exit, sized to what the entry filled. */
+  BRACKET = "BRACKET",
+}
+
 export const OPEN_STATUSES = [OrderStatus.PENDING_TRIGGER, OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED];
 
 export enum Liquidity {
@@ -98,6 +109,29 @@ export class OrderRow {
   /** GTD only: when it expires. */
   @Column({ name: "expires_at", type: "timestamptz", nullable: true })
   expiresAt!: Date | null;
+
+  @Column({ name: "order_class", type: "varchar", length: 7, default: OrderClass.SIMPLE })
+  orderClass!: OrderClass;
+
+  /** The order this one is a leg of: an OCO sibling's first order, an OTO/BRACKET parent. */
+  @Column({ name: "parent_order_id", type: "uuid", nullable: true })
+  parentOrderId!: string | null;
+
+  /** OTO/BRACKET parent: the take-profit leg's limit price, placed when the parent fills. */
+  @Column({ name: "take_profit_price", type: "numeric", nullable: true })
+  takeProfitPrice!: string | null;
+
+  /** OTO/BRACKET parent: the stop-loss leg's stop price ... */
+  @Column({ name: "stop_loss_price", type: "numeric", nullable: true })
+  stopLossPrice!: string | null;
+
+  /** ... and its limit price when it is a STOP_LIMIT. */
+  @Column({ name: "stop_loss_limit_price", type: "numeric", nullable: true })
+  stopLossLimitPrice!: string | null;
+
+  /** ... and the worst price its STOP fills at once triggered, priced at the gateway. */
+  @Column({ name: "stop_loss_protection", type: "numeric", nullable: true })
+  stopLossProtection!: string | null;
 
   @Column({ name: "filled_quantity", type: "numeric" })
   filledQuantity!: string;

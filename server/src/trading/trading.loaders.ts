@@ -1,8 +1,8 @@
 import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
-import { FillRow } from "./trading.entities";
-import type { Fill } from "./trading.types";
-import { toFill } from "./trading.mappers";
+import { FillRow, OrderRow } from "./trading.entities";
+import type { Fill, Order } from "./trading.types";
+import { toFill, toOrder } from "./trading.mappers";
 
 /** Fills of many orders in one statement per request. */
 export function createTradingLoaders(dataSource: DataSource) {
@@ -10,6 +10,11 @@ export function createTradingLoaders(dataSource: DataSource) {
     fills: new DataLoader<string, Fill[]>(async (orderIds) => {
       const rows = await dataSource.getRepository(FillRow).find({ where: { orderId: In([...orderIds]) }, order: { seq: "ASC" } });
       return orderIds.map((id) => rows.filter((row) => row.orderId === id).map(toFill));
+    }),
+    /** An order's legs (the orders whose parent it is), oldest first; they share its owner. */
+    legs: new DataLoader<string, Order[]>(async (orderIds) => {
+      const rows = await dataSource.getRepository(OrderRow).find({ where: { parentOrderId: In([...orderIds]) }, order: { createdAt: "ASC", engineId: "ASC" } });
+      return orderIds.map((id) => rows.filter((row) => row.parentOrderId === id).map(toOrder));
     }),
   };
 }

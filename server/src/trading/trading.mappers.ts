@@ -1,5 +1,5 @@
 import { formatFixed, parseFixed, ZERO } from "../infra/fixed";
-import type { FillRow, OrderRow } from "./trading.entities";
+import { type FillRow, OrderClass, type OrderRow } from "./trading.entities";
 import type { Fill, Order } from "./trading.types";
 
 /** Rows as the API shows them. */
@@ -33,6 +33,8 @@ export function toOrder(row: OrderRow): Order {
     averageFillPrice: average,
     status: row.status,
     rejectReason: row.rejectReason,
+    orderClass: row.orderClass ?? OrderClass.SIMPLE,
+    parentOrderId: row.parentOrderId ?? null,
     postOnly: row.postOnly ?? false,
     displayQuantity: row.displayQuantity === null || row.displayQuantity === undefined ? null : formatFixed(parseFixed(row.displayQuantity)),
     expiresAt: row.expiresAt ?? null,

@@ -80,6 +80,11 @@ export class TradingResolver {
     return ctx.services.trading.orderBook(symbol, depthOf(depth));
   }
 
+  @FieldResolver(() => [Order])
+  legs(@Root() order: Order, @Ctx() ctx: Context): Promise<Order[]> {
+    return ctx.loaders.legs.load(order.id);
+  }
+
   @FieldResolver(() => [Fill])
   fills(@Root() order: Order, @Ctx() ctx: Context): Promise<Fill[]> {
     return ctx.loaders.fills.load(order.id);

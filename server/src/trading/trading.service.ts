@@ -3,19 +3,19 @@ import type { TradingCompliance } from "../compliance";
 import type { Config } from "../config";
 import type { Session } from "../identity";
 import { badUserInput, notFound } from "../infra/errors";
-import { parseFixed } from "../infra/fixed";
+import { type Fixed, parseFixed, ZERO } from "../infra/fixed";
 import { decodeCursor, encodeCursor, pageSize } from "../infra/graphql/pagination";
 import type { OrderEvent } from "../infra/pubsub";
 import type { Instrument, InstrumentService, MarketDataService } from "../market";
 import type { Accounts } from "../portfolio";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { Fees } from "./order-persistence";
-import { amendedShape, validateAmendment, validateOrder } from "./order-validation";
+import { amendedShape, validateAmendment, validateClass, type ValidatedClass, type ValidatedOrder, validateOrder } from "./order-validation";
 import { exposure } from "./pre-trade-risk";
 import type { Publisher } from "./publisher";
-import type { Inventory, QuoteLevel } from "./sequence-step";
+import type { FamilyRequest, Inventory, QuoteLevel } from "./sequence-step";
 import type { Sequencer } from "./sequencer";
-import { OPEN_STATUSES, OrderRow, type OrderStatus, OrderType, TimeInForce } from "./trading.entities";
+import { OPEN_STATUSES, OrderClass, OrderRow, type OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 import { toOrder } from "./trading.mappers";
 import type { AmendOrderInput, Fill, Order, OrderBookSnapshot, OrderConnection, PlaceOrderInput } from "./trading.types";
 import { isUuid } from "../infra/graphql/text";
@@ -104,13 +104,41 @@ export class TradingService {
       if (existing) return toOrder(existing);
     }
     const last = this.marketData.lastPrice(desk.steps.symbol);
-    const { notional, protection, reservedCash } = exposure(order, desk.steps, last ? parseFixed(last) : null, this.config, this.feesFor(desk.steps.symbol));
-    await this.compliance?.assertMayTrade(userId, notional);
+    const reference = last ? parseFixed(last) : null;
+    const validatedClass = validateClass(input, order, desk.steps, reference);
+    const fees = this.feesFor(desk.steps.symbol);
+    const { notional, protection, reservedCash } = exposure(order, desk.steps, reference, this.config, fees);
+    const { family, familyCash, familyNotional } = this.familyExposure(validatedClass, desk, reference, fees);
+    await this.compliance?.assertMayTrade(userId, notional > familyNotional ? notional : familyNotional);
     // A trailing stop's mark starts at the book's last trade, or at the reference when there is none.
     const mark = order.type === OrderType.TRAILING_STOP && last ? parseFixed(last) : null;
-    const row = (await this.sequencer.submit({ kind: "place", request: { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash, mark } })) as OrderRow;
+    const request = { session, userId, portfolioId: input.portfolioId, symbol: desk.steps.symbol, order, protection, reservedCash: reservedCash > familyCash ? reservedCash : familyCash, mark, family };
+    const row = (await this.sequencer.submit({ kind: "place", request })) as OrderRow;
     if (row.expiresAt && OPEN_STATUSES.includes(row.status)) this.armExpiry(row.expiresAt.getTime());
     return toOrder(row);
+  }
+
+  /**
+   * The rest of an order's family priced as orders of their own (band, maximum notional): an
+   * OCO pair reserves what the dearer of its two orders may cost, once; the exits of OTO and
+   * BRACKET orders reserve the position they close when they are placed, so nothing here.
+   */
+  private familyExposure(validated: ValidatedClass, desk: InstrumentDesk, reference: Fixed | null, fees: Fees): { family?: FamilyRequest; familyCash: Fixed; familyNotional: Fixed } {
+    const price = (order: ValidatedOrder) => exposure(order, desk.steps, reference ?? order.limitPrice ?? order.stopPrice, this.config, fees);
+    if (validated.orderClass === OrderClass.SIMPLE) return { familyCash: ZERO, familyNotional: ZERO };
+    if (validated.sibling) {
+      const priced = price(validated.sibling);
+      return { family: { orderClass: validated.orderClass, sibling: { order: validated.sibling, protection: priced.protection } }, familyCash: priced.reservedCash, familyNotional: priced.notional };
+    }
+    const family: FamilyRequest = { orderClass: validated.orderClass };
+    if (validated.takeProfit) {
+      price(validated.takeProfit);
+      family.takeProfit = validated.takeProfit.limitPrice!;
+    }
+    if (validated.stopLoss) {
+      family.stopLoss = { stopPrice: validated.stopLoss.stopPrice!, limitPrice: validated.stopLoss.limitPrice, protection: price(validated.stopLoss).protection };
+    }
+    return { family, familyCash: ZERO, familyNotional: ZERO };
   }
 
   /**
@@ -124,6 +152,9 @@ export class TradingService {
     if (!row || row.userId !== userId) throw notFound("Order");
     const desk = this.desk(row.symbol);
     const amendment = validateAmendment(input, row, desk.steps);
+    if (amendment.quantity !== null && (row.parentOrderId !== null || row.orderClass === OrderClass.OCO)) {
+      throw badUserInput(`The quantity of ${row.parentOrderId === null || row.orderClass === OrderClass.OCO ? "an OCO order" : "an exit"} is set by its family: amend its price, or cancel it`, "quantity");
+    }
     const last = this.marketData.lastPrice(desk.steps.symbol);
     const banded = { limitPrice: amendment.limitPrice !== null, stopPrice: amendment.stopPrice !== null };
     // A trailing stop's protection is fixed at acceptance unless its trail changes.

@@ -2,12 +2,13 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { PageInfo } from "../infra/graphql/pagination";
 import { OrderSide } from "../portfolio";
-import { Liquidity, OrderStatus, OrderType, TimeInForce } from "./trading.entities";
+import { Liquidity, OrderClass, OrderStatus, OrderType, TimeInForce } from "./trading.entities";
 
 registerEnumType(OrderType, { name: "OrderType" });
 registerEnumType(TimeInForce, { name: "TimeInForce" });
 registerEnumType(OrderStatus, { name: "OrderStatus" });
 registerEnumType(Liquidity, { name: "Liquidity" });
+registerEnumType(OrderClass, { name: "OrderClass" });
 
 @ObjectType()
 export class Fill {
@@ -82,6 +83,12 @@ export class Order {
 
   @Field(() => String, { nullable: true })
   rejectReason!: string | null;
+
+  @Field(() => OrderClass)
+  orderClass!: OrderClass;
+
+  @Field(() => ID, { nullable: true, description: "The order this one is a leg of (OTO/BRACKET children, OCO siblings' parent)." })
+  parentOrderId!: string | null;
 
   @Field()
   postOnly!: boolean;
@@ -187,6 +194,33 @@ export class OrderUpdate {
 }
 
 @InputType()
+export class TakeProfitInput {
+  @Field(() => DecimalScalar)
+  limitPrice!: string;
+}
+
+@InputType()
+export class StopLossInput {
+  @Field(() => DecimalScalar)
+  stopPrice!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  limitPrice?: string | null;
+}
+
+@InputType()
+export class OcoLegInput {
+  @Field(() => OrderType)
+  type!: OrderType;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  limitPrice?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  stopPrice?: string | null;
+}
+
+@InputType()
 export class PlaceOrderInput {
   @Field(() => ID)
   portfolioId!: string;
@@ -229,6 +263,18 @@ export class PlaceOrderInput {
 
   @Field(() => DecimalScalar, { nullable: true, description: "TRAILING_STOP: the trail in percent (\"5\" is 5%), to 0.01." })
   trailPercent?: string | null;
+
+  @Field(() => OrderClass, { nullable: true, description: "Default SIMPLE." })
+  orderClass?: OrderClass | null;
+
+  @Field(() => TakeProfitInput, { nullable: true, description: "BRACKET/OTO: the take-profit leg (a LIMIT on the other side)." })
+  takeProfit?: TakeProfitInput | null;
+
+  @Field(() => StopLossInput, { nullable: true, description: "BRACKET/OTO: the stop-loss leg (a STOP, or a STOP_LIMIT when limitPrice is given)." })
+  stopLoss?: StopLossInput | null;
+
+  @Field(() => OcoLegInput, { nullable: true, description: "OCO: the second order; the first to fill or trigger cancels the other." })
+  ocoWith?: OcoLegInput | null;
 }
 
 @InputType({ description: "Changes an open order in place, keeping its id. Omitted fields stay as they are." })

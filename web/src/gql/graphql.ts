@@ -100,6 +100,20 @@ export const Liquidity = {
 } as const;
 
 export type Liquidity = typeof Liquidity[keyof typeof Liquidity];
+export type OcoLegInput = {
+  limitPrice?: string | null | undefined;
+  stopPrice?: string | null | undefined;
+  type: OrderType;
+};
+
+export const OrderClass = {
+  Bracket: 'BRACKET',
+  Oco: 'OCO',
+  Oto: 'OTO',
+  Simple: 'SIMPLE'
+} as const;
+
+export type OrderClass = typeof OrderClass[keyof typeof OrderClass];
 export const OrderSide = {
   Buy: 'BUY',
   Sell: 'SELL'
@@ -133,12 +147,20 @@ export type PlaceOrderInput = {
   /** GTD (and only GTD): when the order expires; in the future. */
   expiresAt?: string | null | undefined;
   limitPrice?: string | null | undefined;
+  /** OCO: the second order; the first to fill or trigger cancels the other. */
+  ocoWith?: OcoLegInput | null | undefined;
+  /** Default SIMPLE. */
+  orderClass?: OrderClass | null | undefined;
   portfolioId: string;
   postOnly?: boolean | null | undefined;
   quantity: string;
   side: OrderSide;
+  /** BRACKET/OTO: the stop-loss leg (a STOP, or a STOP_LIMIT when limitPrice is given). */
+  stopLoss?: StopLossInput | null | undefined;
   stopPrice?: string | null | undefined;
   symbol: string;
+  /** BRACKET/OTO: the take-profit leg (a LIMIT on the other side). */
+  takeProfit?: TakeProfitInput | null | undefined;
   /** Default GTC. */
   timeInForce?: TimeInForce | null | undefined;
   /** TRAILING_STOP: the trail in price units, on the tick. */
@@ -196,6 +218,15 @@ export const Role = {
 } as const;
 
 export type Role = typeof Role[keyof typeof Role];
+export type StopLossInput = {
+  limitPrice?: string | null | undefined;
+  stopPrice: string;
+};
+
+export type TakeProfitInput = {
+  limitPrice: string;
+};
+
 export const TimeInForce = {
   Day: 'DAY',
   Fok: 'FOK',

@@ -41,6 +41,12 @@ export class MatchingEngine implements OrderBook {
   private seq = 0;
   private arrivals = 0;
   private last: number | null = null;
+  /**
+   * Whether a stop may have triggered since the last look: a trade printed, or a stop was
+   * added or amended. Adds and cancels that trade nothing leave every stop as it was, so they
+   * do not look at the stops at all (with 10,000 waiting, a look is not free).
+   */
+  private triggersDue = false;
   private events: EngineEvent[] = [];
   private readonly stops = new Map<number, PendingStop>();
 
@@ -111,6 +117,7 @@ export class MatchingEngine implements OrderBook {
     }
     this.seq = state.sequence;
     this.last = state.lastTradePrice;
+    this.triggersDue = true;
   }
 
   private cancelled(id: number, reason: CancelReason, remaining: number): void {
@@ -128,11 +135,13 @@ export class MatchingEngine implements OrderBook {
     if (command.kind === "STOP" || command.kind === "STOP_LIMIT") {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true });
       this.stops.set(command.id, { command, arrival: ++this.arrivals });
+      this.triggersDue = true;
     } else if (command.kind === "TRAILING_STOP") {
       const mark = this.last ?? command.mark;
       if (mark === undefined) return this.reject(command.id, "INVALID_ORDER");
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: true, mark });
       this.trailing.add({ command, arrival: ++this.arrivals, mark });
+      this.triggersDue = true;
     } else {
       this.events.push({ seq: this.next(), type: "accepted", id: command.id, pendingTrigger: false });
       this.execute(command);
@@ -177,6 +186,7 @@ export class MatchingEngine implements OrderBook {
       if (makerRemaining === 0 || replenish) this.book.remove(maker);
       else this.book.reduce(maker, quantity, quantity);
       this.last = maker.price;
+      this.triggersDue = true;
       if (this.trailing.size > 0) this.trailing.trade(maker.price);
       this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
       if (replenish) {
@@ -192,6 +202,8 @@ export class MatchingEngine implements OrderBook {
   }
 
   private runTriggers(): void {
+    if (!this.triggersDue) return;
+    this.triggersDue = false;
     while (this.last !== null && (this.stops.size > 0 || this.trailing.size > 0)) {
       let next: PendingStop | undefined;
       for (const stop of this.stops.values()) {
@@ -290,6 +302,7 @@ export class MatchingEngine implements OrderBook {
       } else {
         this.stops.set(command.id, { command: amended, arrival });
       }
+      this.triggersDue = true;
     }
     this.runTriggers();
   }

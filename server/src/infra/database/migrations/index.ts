@@ -15,6 +15,7 @@ import { ImportedBars1732420000040 } from "./1732420000040-imported-bars";
 import { OrderOptions1732420000050 } from "./1732420000050-order-options";
 import { TrailingStops1732420000051 } from "./1732420000051-trailing-stops";
 import { GoodTillDate1732420000052 } from "./1732420000052-good-till-date";
+import { OrderClasses1732420000060 } from "./1732420000060-order-classes";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   OrderOptions1732420000050,
   TrailingStops1732420000051,
   GoodTillDate1732420000052,
+  OrderClasses1732420000060,
 ];
