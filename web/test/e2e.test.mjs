@@ -301,6 +301,19 @@ describe("web app in headless Chromium", function () {
     await row.getByText("2,950.00").waitFor();
     await shot("trade-modified");
 
+    // A bracket: a resting buy whose take-profit and stop-loss exist from its first fill.
+    await page.getByLabel("Quantity").fill("0.2");
+    await page.getByLabel("Limit price").fill("2950");
+    await page.getByLabel("Order class").selectOption("BRACKET");
+    await page.getByLabel("Take-profit price").fill("3100");
+    await page.getByLabel("Stop-loss price").fill("2800");
+    await page.getByRole("button", { name: "Review buy order" }).click();
+    expect(await page.getByTestId("preview-class").textContent()).to.contain("take profit at 3100 and stop loss at 2800");
+    await page.getByRole("button", { name: "Buy ETH-USD" }).click();
+    await page.locator('[data-testid="open-orders"] tr[data-order-id]').filter({ hasText: "bracket" }).waitFor();
+    await page.getByRole("tab", { name: "Open orders (2)" }).waitFor();
+    await page.getByLabel("Order class").selectOption("SIMPLE");
+
     await page.getByRole("button", { name: "Cancel all" }).click();
     await page.getByRole("button", { name: "Yes, cancel all" }).click();
     await page.getByRole("tab", { name: "Open orders (0)" }).waitFor();

@@ -25,6 +25,8 @@ function order(id: string, patch: Record<string, unknown> = {}) {
     expiresAt: null,
     postOnly: false,
     displayQuantity: null,
+    orderClass: "SIMPLE",
+    parentOrderId: null,
     averageFillPrice: null,
     rejectReason: null,
     createdAt: "2026-03-02T09:00:00.000Z",

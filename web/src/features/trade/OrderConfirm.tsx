@@ -7,6 +7,7 @@ import type { OrderPreview } from "./order-preview";
  */
 export function OrderConfirm({
   summary,
+  detail,
   preview,
   buy,
   action,
@@ -15,6 +16,8 @@ export function OrderConfirm({
   onEdit,
 }: {
   summary: string;
+  /** What else the order brings: a bracket's exits, an OCO's other order. */
+  detail?: string | null;
   preview: OrderPreview | null;
   buy: boolean;
   action: string;
@@ -25,6 +28,7 @@ export function OrderConfirm({
   return (
     <section className="stack confirm" aria-label="Order preview" data-testid="order-preview">
       <p className="confirm-summary">{summary}</p>
+      {detail && <p className="muted" data-testid="preview-class">{detail}</p>}
       {preview ? (
         <dl className="grid-2 preview">
           <dt>Price</dt>

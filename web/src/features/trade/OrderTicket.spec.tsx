@@ -25,6 +25,8 @@ const order = (input: Record<string, unknown>, status = "NEW", rejectReason: str
       expiresAt: input.expiresAt ?? null,
       postOnly: input.postOnly ?? false,
       displayQuantity: input.displayQuantity ?? null,
+      orderClass: input.orderClass ?? "SIMPLE",
+      parentOrderId: null,
       averageFillPrice: null,
       rejectReason,
       createdAt: "2026-01-01T00:00:00.000Z",
@@ -137,6 +139,51 @@ describe("order ticket", () => {
     await user.click(await screen.findByRole("button", { name: "Buy ETH-USD" }));
     await waitFor(() => expect(api.sent("PlaceOrder")).toHaveLength(1));
     expect(api.sent("PlaceOrder")[0].variables.input).toMatchObject({ postOnly: true, displayQuantity: "1", quantity: "10" });
+  });
+
+  it("when a bracket buy is confirmed, then it carries its take-profit and stop-loss, and the confirmation names both", async () => {
+    const { api, user } = setup();
+    await user.type(screen.getByLabelText("Quantity"), "0.2");
+    await user.type(screen.getByLabelText("Limit price"), "2950");
+    await user.selectOptions(screen.getByLabelText("Order class"), "BRACKET");
+    await user.type(screen.getByLabelText("Take-profit price"), "3100");
+    await user.type(screen.getByLabelText("Stop-loss price"), "2800");
+    await review(user);
+    expect((await screen.findByTestId("preview-class")).textContent).toBe("Bracket: take profit at 3100 and stop loss at 2800, sized to what fills.");
+    await user.click(screen.getByRole("button", { name: "Buy ETH-USD" }));
+    await waitFor(() => expect(api.sent("PlaceOrder")).toHaveLength(1));
+    const input = api.sent("PlaceOrder")[0].variables.input as Record<string, unknown>;
+    expect(input).toMatchObject({ orderClass: "BRACKET", type: "LIMIT", limitPrice: "2950", takeProfit: { limitPrice: "3100" }, stopLoss: { stopPrice: "2800" } });
+    expect(input.ocoWith).toBeUndefined();
+  });
+
+  it("when a bracket's exits are on the wrong side or it sells, then the ticket says why and sends nothing", async () => {
+    const { api, user } = setup();
+    await user.type(screen.getByLabelText("Quantity"), "0.2");
+    await user.type(screen.getByLabelText("Limit price"), "2950");
+    await user.selectOptions(screen.getByLabelText("Order class"), "BRACKET");
+    await user.type(screen.getByLabelText("Take-profit price"), "2900");
+    await user.type(screen.getByLabelText("Stop-loss price"), "3000");
+    await review(user);
+    expect(await screen.findByText("The take-profit must be above the entry price: it sells at a profit")).toBeTruthy();
+    expect(screen.getByText("The stop-loss must be below the entry price: it sells when the price falls")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Sell" }));
+    await review(user, "sell");
+    expect(await screen.findByText(/must be a buy/)).toBeTruthy();
+    expect(api.sent("PlaceOrder")).toHaveLength(0);
+  });
+
+  it("when a sell OCO of a limit and a stop is confirmed, then the stop goes as its second order", async () => {
+    const { api, user } = setup();
+    await user.click(screen.getByRole("button", { name: "Sell" }));
+    await user.type(screen.getByLabelText("Quantity"), "1");
+    await user.type(screen.getByLabelText("Limit price"), "3200");
+    await user.selectOptions(screen.getByLabelText("Order class"), "OCO");
+    await user.type(screen.getByLabelText("Other order's stop price"), "2800");
+    await review(user, "sell");
+    await user.click(await screen.findByRole("button", { name: "Sell ETH-USD" }));
+    await waitFor(() => expect(api.sent("PlaceOrder")).toHaveLength(1));
+    expect(api.sent("PlaceOrder")[0].variables.input).toMatchObject({ orderClass: "OCO", type: "LIMIT", limitPrice: "3200", ocoWith: { type: "STOP", stopPrice: "2800" } });
   });
 
   it("when a market order is chosen, then no price is asked for or sent, and the day time in force is not offered", async () => {

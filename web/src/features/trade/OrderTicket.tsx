@@ -4,7 +4,9 @@ import { OrderSide, OrderStatus, usePlaceOrderMutation, useTradeAccountQuery, us
 import { toast } from "../../lib/toast";
 import { orderErrorWords, orderWords } from "./order-errors";
 import { previewOrder } from "./order-preview";
+import { ClassFields } from "./ClassFields";
 import { OrderConfirm } from "./OrderConfirm";
+import { type ClassErrors, type ClassValues, classInput, classSummary, EMPTY_CLASS, validateClass } from "./ticket-classes";
 import { TicketFields } from "./TicketFields";
 import { EMPTY_TICKET, orderInput, type TicketErrors, type TicketValues, timeInForceChoices, validateTicket } from "./ticket-rules";
 
@@ -25,6 +27,7 @@ const sideWord = (side: OrderSide) => (side === OrderSide.Buy ? "Buy" : "Sell");
 export function OrderTicket({ instrument, portfolioId }: { instrument: TicketInstrument; portfolioId: string }) {
   const [side, setSide] = useState<OrderSide>(OrderSide.Buy);
   const [values, setValues] = useState<TicketValues>(EMPTY_TICKET);
+  const [classValues, setClassValues] = useState<ClassValues>(EMPTY_CLASS);
   const [touched, setTouched] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -33,6 +36,12 @@ export function OrderTicket({ instrument, portfolioId }: { instrument: TicketIns
   const quote = useTradeQuoteSubscription({ variables: { symbols: [instrument.symbol] } }).data?.quotes;
   const market = quote?.symbol === instrument.symbol ? quote : { last: instrument.lastPrice };
   const errors: TicketErrors = touched ? validateTicket(values, instrument) : {};
+  const classErrors: ClassErrors = touched ? validateClass(classValues, values, side, instrument) : {};
+  const setClass = <K extends keyof ClassValues>(key: K, value: ClassValues[K]) => {
+    setServerError(null);
+    setReviewing(false);
+    setClassValues((previous) => ({ ...previous, [key]: value }));
+  };
 
   const set = <K extends keyof TicketValues>(key: K, value: TicketValues[K]) => {
     setServerError(null);
@@ -49,7 +58,7 @@ export function OrderTicket({ instrument, portfolioId }: { instrument: TicketIns
     event.preventDefault();
     setTouched(true);
     setServerError(null);
-    if (Object.keys(validateTicket(values, instrument)).length > 0) return;
+    if (Object.keys(validateTicket(values, instrument)).length > 0 || Object.keys(validateClass(classValues, values, side, instrument)).length > 0) return;
     setReviewing(true);
   }
 
@@ -57,7 +66,7 @@ export function OrderTicket({ instrument, portfolioId }: { instrument: TicketIns
     setServerError(null);
     try {
       const { data } = await place({
-        variables: { input: orderInput(values, { portfolioId, symbol: instrument.symbol, side, clientOrderId: crypto.randomUUID() }) },
+        variables: { input: { ...orderInput(values, { portfolioId, symbol: instrument.symbol, side, clientOrderId: crypto.randomUUID() }), ...classInput(classValues, values) } },
       });
       const order = data?.placeOrder;
       if (!order) return;
@@ -92,10 +101,12 @@ export function OrderTicket({ instrument, portfolioId }: { instrument: TicketIns
         ))}
       </div>
       <TicketFields values={values} errors={errors} steps={instrument} set={set} />
+      <ClassFields values={classValues} errors={classErrors} type={values.type} tickSize={instrument.tickSize} set={setClass} />
       <FormError message={serverError} />
       {reviewing ? (
         <OrderConfirm
           summary={`${action}: ${values.quantity.trim()} ${values.type.replace("_", " ").toLowerCase()}, ${values.timeInForce}`}
+          detail={classSummary(classValues, values)}
           preview={preview}
           buy={side === OrderSide.Buy}
           action={action}

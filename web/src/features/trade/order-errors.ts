@@ -22,6 +22,10 @@ const FIELD_WORDS: Record<string, string> = {
   postOnly: "post-only",
   clientOrderId: "order reference",
   symbol: "instrument",
+  takeProfit: "take-profit",
+  stopLoss: "stop-loss",
+  ocoWith: "second order",
+  orderClass: "order class",
 };
 
 const NUMBER = String.raw`(-?\d+(?:\.\d+)?)`;

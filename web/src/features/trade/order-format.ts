@@ -19,12 +19,13 @@ export function orderPrice(o: Priced, tickSize?: string): string {
   return parts.length ? parts.join(" · ") : "market";
 }
 
-type Typed = Pick<OrderFieldsFragment, "type" | "timeInForce" | "postOnly" | "displayQuantity" | "expiresAt">;
+type Typed = Pick<OrderFieldsFragment, "type" | "timeInForce" | "postOnly" | "displayQuantity" | "expiresAt" | "orderClass" | "parentOrderId">;
 
 /** "limit · GTD to 1 Dec, 16:00 · post-only · iceberg 5" */
 export function orderType(o: Typed): string {
   const parts = [o.type.replace("_", " ").toLowerCase(), o.expiresAt ? `GTD to ${new Date(o.expiresAt).toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" })}` : o.timeInForce];
   if (o.postOnly) parts.push("post-only");
   if (o.displayQuantity) parts.push(`iceberg ${o.displayQuantity}`);
+  if (o.orderClass !== "SIMPLE") parts.push(`${o.orderClass.toLowerCase()}${o.parentOrderId ? " leg" : ""}`);
   return parts.join(" · ");
 }
