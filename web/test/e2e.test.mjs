@@ -277,7 +277,7 @@ describe("web app in headless Chromium", function () {
     expect(await page.evaluate(() => window.__sameDocument)).to.equal(true);
   });
 
-  it("when a limit order is previewed, placed, modified and cancelled with Cancel all, then the blotter and its history follow, and Close position sells the holding", async () => {
+  it("when a limit order is previewed, placed and modified, and a bracket placed, then Cancel all cancels both, the history shows them, and Close position sells the holding", async () => {
     await page.getByRole("link", { name: "Trade", exact: true }).first().click();
     await page.getByTestId("instrument-picker").selectOption("ETH-USD");
     await page.getByLabel("Order type").selectOption("LIMIT");
