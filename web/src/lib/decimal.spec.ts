@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareDecimal, direction, formatMoney, formatPercent, formatToStep, isMultipleOf, shiftDecimal, sumDecimals } from "./decimal";
+import { compareDecimal, direction, formatMoney, formatPercent, formatStepGrouped, formatToStep, isMultipleOf, mulDecimal, shiftDecimal, subtractDecimal, sumDecimals } from "./decimal";
 
 describe("decimal helpers", () => {
   it("when a value is checked against a step, then the answer is exact where floats are not", () => {
@@ -23,5 +23,16 @@ describe("decimal helpers", () => {
     expect(formatPercent("0.0605")).toBe("6.05%");
     expect(compareDecimal("-0.5", "0")).toBe(-1);
     expect(direction("0.00")).toBe("flat");
+  });
+
+  it("when a price is shown, then thousands are grouped and the tick's places kept; products round exactly in the direction asked", () => {
+    expect(formatStepGrouped("96500", "0.01")).toBe("96,500.00");
+    expect(formatStepGrouped("100.0125", "0.0001")).toBe("100.0125");
+    expect(formatStepGrouped("1234567", "1")).toBe("1,234,567");
+    expect(mulDecimal("1.5", "3000.25", 2, "up")).toBe("4500.38");
+    expect(mulDecimal("1.5", "3000.25", 2, "down")).toBe("4500.37");
+    expect(mulDecimal("-0.333", "3", 2, "up")).toBe("-1.00");
+    expect(mulDecimal("2", "3", 2, "up")).toBe("6.00");
+    expect(subtractDecimal("1000", "1004.89")).toBe("-4.89");
   });
 });

@@ -103,3 +103,39 @@ export function sumDecimals(values: readonly string[]): string {
   const fraction = places ? digits.slice(digits.length - places).replace(/0+$/, "") : "";
   return `${negative ? "-" : ""}${whole}${fraction ? "." + fraction : ""}`;
 }
+
+/** `value` (signed) as a string with exactly `places` decimals, from an integer scaled by 10^places. */
+function fromScaled(scaledValue: bigint, places: number): string {
+  const negative = scaledValue < 0n;
+  const digits = (negative ? -scaledValue : scaledValue).toString().padStart(places + 1, "0");
+  const whole = digits.slice(0, digits.length - places);
+  return `${negative ? "-" : ""}${whole}${places ? "." + digits.slice(digits.length - places) : ""}`;
+}
+
+/**
+ * a × b to `places` decimals, exactly, rounded "up" (away from zero: a cost the trader may pay)
+ * or "down" (toward zero: proceeds they can count on).
+ */
+export function mulDecimal(a: string, b: string, places: number, rounding: "up" | "down"): string {
+  const pa = placesOf(a);
+  const pb = placesOf(b);
+  const product = signedScaled(a, pa) * signedScaled(b, pb);
+  const shift = pa + pb - places;
+  if (shift <= 0) return fromScaled(product * 10n ** BigInt(-shift), places);
+  const divisor = 10n ** BigInt(shift);
+  const magnitude = product < 0n ? -product : product;
+  let quotient = magnitude / divisor;
+  if (rounding === "up" && magnitude % divisor !== 0n) quotient += 1n;
+  return fromScaled(product < 0n ? -quotient : quotient, places);
+}
+
+/** a − b, exactly. */
+export const subtractDecimal = (a: string, b: string): string => sumDecimals([a, b.startsWith("-") ? b.slice(1) : `-${b}`]);
+
+/** formatToStep with thousands grouped, for prices on screen: "96500" with tick "0.01" -> "96,500.00". */
+export function formatStepGrouped(value: string, step: string): string {
+  const padded = formatToStep(value, step);
+  const negative = padded.startsWith("-");
+  const [whole, fraction] = padded.replace(/^-/, "").split(".");
+  return `${negative ? "-" : ""}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction !== undefined ? "." + fraction : ""}`;
+}

@@ -40,3 +40,30 @@ export function useToasts(): readonly Toast[] {
     () => toasts,
   );
 }
+
+/**
+ * Screens that must not be covered (the trade screen's blotter) mount a dock: while one is
+ * mounted, toasts show there, in the page's flow, and the floating stack stays empty.
+ */
+let docks = 0;
+const dockListeners = new Set<() => void>();
+
+export function mountToastDock(): () => void {
+  docks++;
+  dockListeners.forEach((listener) => listener());
+  return () => {
+    docks--;
+    dockListeners.forEach((listener) => listener());
+  };
+}
+
+export function useToastDocked(): boolean {
+  return useSyncExternalStore(
+    (listener) => {
+      dockListeners.add(listener);
+      return () => dockListeners.delete(listener);
+    },
+    () => docks > 0,
+    () => false,
+  );
+}

@@ -1,10 +1,9 @@
-import { dismissToast, useToasts } from "../../lib/toast";
+import { useEffect } from "react";
+import { dismissToast, mountToastDock, type Toast, useToastDocked, useToasts } from "../../lib/toast";
 
-/** Fills, rejections and outages, stacked bottom-right; each goes after a few seconds or on click. */
-export function Toaster() {
-  const toasts = useToasts();
+function ToastList({ toasts, className }: { toasts: readonly Toast[]; className: string }) {
   return (
-    <div className="toaster" aria-live="polite" data-testid="toaster">
+    <div className={className} aria-live="polite" data-testid="toaster">
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === "error" ? "alert" : "status"} data-testid={`toast-${t.kind}`}>
           <div>
@@ -18,4 +17,18 @@ export function Toaster() {
       ))}
     </div>
   );
+}
+
+/** Fills, rejections and outages, stacked bottom-right; each goes after a few seconds or on click. */
+export function Toaster() {
+  const toasts = useToasts();
+  const docked = useToastDocked();
+  return <ToastList toasts={docked ? [] : toasts} className="toaster" />;
+}
+
+/** Where a screen wants its toasts instead: in its own flow, covering nothing. */
+export function ToastDock() {
+  const toasts = useToasts();
+  useEffect(() => mountToastDock(), []);
+  return <ToastList toasts={toasts} className="toast-dock" />;
 }

@@ -6,6 +6,12 @@ import { formatMoney } from "../../lib/decimal";
 // Ten rows keep a page well inside the per-user query-cost budget (every field costs a point).
 const PAGE = 10;
 
+// Cash in (deposits, sells) shows with a plus, cash out (buys, withdrawals, fees) with a minus.
+// A fill's fee is its own FEE row (the server books one per fill), so a trade row shows its
+// notional only and the fee is never counted twice.
+const INFLOWS: ReadonlySet<string> = new Set(["DEPOSIT", "SELL"]);
+const signedAmount = (type: string, amount: string) => `${INFLOWS.has(type) ? "+" : "−"}${formatMoney(amount.replace(/^-/, ""))}`;
+
 /** Newest first, a page at a time, with the cursors of earlier pages kept for going back. */
 /** `version` changes when the portfolio has new activity (a deposit, a fill): the page reloads. */
 export function TransactionHistory({ portfolioId, version }: { portfolioId: string; version: number }) {
@@ -35,7 +41,6 @@ export function TransactionHistory({ portfolioId, version }: { portfolioId: stri
             <th scope="col">Symbol</th>
             <th scope="col" className="num">Quantity</th>
             <th scope="col" className="num">Price</th>
-            <th scope="col" className="num">Fees</th>
             <th scope="col" className="num">Amount</th>
           </tr>
         </thead>
@@ -47,9 +52,8 @@ export function TransactionHistory({ portfolioId, version }: { portfolioId: stri
               <td>{node.symbol ?? "—"}</td>
               <td className="num">{node.quantity ?? "—"}</td>
               <td className="num">{node.price ?? "—"}</td>
-              <td className="num">{formatMoney(node.fees)}</td>
-              <td className="num">
-                {formatMoney(node.totalAmount)} {node.currency}
+              <td className={`num ${INFLOWS.has(node.type) ? "amount-in" : "amount-out"}`} data-testid="amount">
+                {signedAmount(node.type, node.totalAmount)} {node.currency}
               </td>
             </tr>
           ))}

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { ErrorState } from "../../components/ui/States";
 import { type TradeValuationSubscription, useAccountFillsSubscription, useTradeAccountQuery, useTradeValuationSubscription } from "../../gql/graphql";
-import { direction, formatMoney } from "../../lib/decimal";
+import { compareDecimal, direction, formatMoney } from "../../lib/decimal";
+import { ClosePosition } from "./ClosePosition";
 
 type Valuation = TradeValuationSubscription["portfolioValuation"];
 
@@ -15,9 +16,10 @@ export function AccountStrip({ portfolioId, symbol }: { portfolioId: string; sym
   const portfolio = data?.portfolio;
   if (!portfolio) return null;
   const totals = live && live.portfolioId === portfolio.id ? live : portfolio;
-  const position = portfolio.positions.find((p) => p.symbol === symbol);
+  const position = portfolio.positions.find((p) => p.symbol === symbol && p.source === "LEDGER");
   return (
-    <dl className="strip" data-testid="account-strip">
+    <div className="strip" data-testid="account-strip">
+      <dl className="strip-facts">
       <div>
         <dt>Value</dt>
         <dd data-testid="strip-total-value">{formatMoney(totals.totalValue)}</dd>
@@ -34,6 +36,8 @@ export function AccountStrip({ portfolioId, symbol }: { portfolioId: string; sym
         <dt>{symbol} held</dt>
         <dd data-testid="strip-position">{position?.quantity ?? "0"}</dd>
       </div>
-    </dl>
+      </dl>
+      {position && compareDecimal(position.quantity, "0") > 0 && <ClosePosition portfolioId={portfolio.id} symbol={symbol} quantity={position.quantity} />}
+    </div>
   );
 }

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useEffect } from "react";
+import { lazy, Suspense, useEffect, useMemo } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
+import { ToastDock } from "../../components/ui/Toaster";
 import { useTradeInstrumentsQuery, useTradePortfoliosQuery, useTradeQuoteSubscription } from "../../gql/graphql";
-import { formatToStep } from "../../lib/decimal";
+import { formatStepGrouped } from "../../lib/decimal";
 import { AccountStrip } from "./AccountStrip";
 import { Blotter } from "./Blotter";
 import { MarketDataBadge } from "./MarketDataBadge";
@@ -21,6 +22,7 @@ export function TradePage() {
   const portfolios = useTradePortfoliosQuery({ fetchPolicy: "cache-and-network" });
   const list = instruments.data?.instruments ?? [];
   const instrument = list.find((i) => i.symbol === routeSymbol) ?? list[0];
+  const steps = useMemo(() => Object.fromEntries((instruments.data?.instruments ?? []).map((i) => [i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize }])), [instruments.data]);
   const chosen = search.get("portfolio") ?? localStorage.getItem(PORTFOLIO_KEY);
   const portfolio = portfolios.data?.portfolios.find((p) => p.id === chosen) ?? portfolios.data?.portfolios[0];
 
@@ -63,6 +65,8 @@ export function TradePage() {
         )}
       </div>
       {portfolio && <AccountStrip portfolioId={portfolio.id} symbol={instrument.symbol} />}
+      {/* Toasts show here, in the page's flow, on this screen: over the page they would cover the blotter. */}
+      <ToastDock />
       <div className="trade-grid">
         <section className="card chart-card" aria-label="Price chart">
           <Suspense fallback={<Loading label="Loading chart…" />}>
@@ -88,7 +92,7 @@ export function TradePage() {
           <TradesTape symbol={instrument.symbol} tickSize={instrument.tickSize} />
         </section>
       </div>
-      {portfolio && <Blotter portfolioId={portfolio.id} tickSizes={Object.fromEntries(list.map((i) => [i.symbol, i.tickSize]))} />}
+      {portfolio && <Blotter portfolioId={portfolio.id} steps={steps} />}
     </div>
   );
 }
@@ -99,10 +103,10 @@ function LastPrice({ symbol, tickSize, fallback }: { symbol: string; tickSize: s
   const last = quote?.last ?? fallback;
   return (
     <div className="last-price" data-testid="trade-last-price">
-      <strong>{last ? formatToStep(last, tickSize) : "—"}</strong>
+      <strong>{last ? formatStepGrouped(last, tickSize) : "—"}</strong>
       {quote && (
         <small className="muted">
-          {quote.bid ? formatToStep(quote.bid, tickSize) : "—"} / {quote.ask ? formatToStep(quote.ask, tickSize) : "—"}
+          {quote.bid ? formatStepGrouped(quote.bid, tickSize) : "—"} / {quote.ask ? formatStepGrouped(quote.ask, tickSize) : "—"}
         </small>
       )}
     </div>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Empty } from "../../components/ui/States";
 import { type TradesTapeSubscription, useTradesTapeSubscription } from "../../gql/graphql";
-import { formatToStep } from "../../lib/decimal";
+import { formatStepGrouped } from "../../lib/decimal";
 
 const KEEP = 30;
 type Trade = TradesTapeSubscription["trades"];
@@ -35,7 +35,7 @@ export function TradesTape({ symbol, tickSize }: { symbol: string; tickSize: str
         {trades.map((t) => (
           <tr key={t.id}>
             <td>{new Date(t.executedAt).toLocaleTimeString()}</td>
-            <td className={`num ${t.aggressorSide === "BUY" ? "up" : "down"}`}>{formatToStep(t.price, tickSize)}</td>
+            <td className={`num ${t.aggressorSide === "BUY" ? "up" : "down"}`}>{formatStepGrouped(t.price, tickSize)}</td>
             <td className="num">{t.quantity}</td>
           </tr>
         ))}
