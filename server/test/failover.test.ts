@@ -1,8 +1,10 @@
 import { expect } from "chai";
+import Redis from "ioredis";
 import { Client as PgClient } from "pg";
 import { bearer, connected, dropKeys, gql, services, subscribe, tempDir, TEST_ENCRYPTION_KEYS, testAuditKeyFile, wsClient } from "./helpers";
 import { committedBook, ledgerViolations } from "./ledger-invariants";
 import { spawnServer } from "./processes";
+import { topics } from "../src/infra/pubsub";
 
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id clientOrderId status } }`;
 
@@ -84,6 +86,9 @@ describe("sequencer failover", () => {
         await connected(client);
         subscriptions.push(subscribe(client, `subscription ($p: ID) { orderUpdates(portfolioId: $p) { order { clientOrderId status } } }`, { p: portfolioId }));
       }
+      // graphql-ws answers no acknowledgement: wait until both api processes' Redis SUBSCRIBEs are in place.
+      const userId = registered.data!.register.user.id as string;
+      await untilSubscribed(services.redisUrl!, `${prefix}${topics.orders(userId)}`, 2);
       const order = (clientOrderId: string) => ({ portfolioId, symbol: "AAPL", side: "BUY", type: "LIMIT", limitPrice: "215", quantity: "1", clientOrderId });
       const first = await gql(api, PLACE, { i: order("before") }, bearer(token));
       expect(first.errors, JSON.stringify(first.errors)).to.equal(undefined);
@@ -156,3 +161,17 @@ describe("sequencer failover", () => {
     }
   });
 });
+
+/** Resolves once `channel` has at least `count` subscribers (PUBSUB NUMSUB). */
+async function untilSubscribed(url: string, channel: string, count: number): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    for (;;) {
+      const [, subscribers] = (await redis.pubsub("NUMSUB", channel)) as [string, number];
+      if (Number(subscribers) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,5 +1,5 @@
 import { AreaSeries, createChart, type IChartApi, LineSeries, type Time } from "lightweight-charts";
-import { useEffect, useRef } from "react";
+import { type RefObject, useEffect, useRef } from "react";
 
 /**
  * Daily line charts on lightweight-charts (the trade screen's library). Lazy-loaded with the
@@ -45,7 +45,7 @@ export function EquityChart({ equity, drawdown, label }: { equity: LinePoint[]; 
     },
     [equity, drawdown],
   );
-  return <div ref={container} className="analytics-chart tall" role="img" aria-label={label} data-testid="equity-chart" />;
+  return <ChartFigure container={container} label={label} testId="equity-chart" tall />;
 }
 
 /** One line, such as the rolling volatility. */
@@ -54,5 +54,18 @@ export function LineChart({ points, label, testId }: { points: LinePoint[]; labe
     (chart) => chart.addSeries(LineSeries, { color: "#d29922", lineWidth: 2, priceFormat: { type: "percent" } }).setData(points.map((p) => ({ time: day(p.time), value: p.value * 100 }))),
     [points],
   );
-  return <div ref={container} className="analytics-chart" role="img" aria-label={label} data-testid={testId} />;
+  return <ChartFigure container={container} label={label} testId={testId} />;
+}
+
+/**
+ * A chart with its words for screen readers. Not role="img": lightweight-charts puts its
+ * attribution link inside the chart, and an image may hold nothing interactive.
+ */
+function ChartFigure({ container, label, testId, tall = false }: { container: RefObject<HTMLDivElement | null>; label: string; testId: string; tall?: boolean }) {
+  return (
+    <figure className={tall ? "analytics-chart tall" : "analytics-chart"} data-testid={testId}>
+      <figcaption className="sr-only">{label}</figcaption>
+      <div ref={container} className="chart-canvas" />
+    </figure>
+  );
 }
