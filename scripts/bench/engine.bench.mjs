@@ -58,7 +58,9 @@ function generateStream(seed, extended = false) {
   let nextId = 1;
   for (let n = 0; n < COMMANDS; n++) {
     const r = random();
-    const wantAdd = live.length < RESTING_TARGET ? 0.65 : 0.45;
+    // Above the target, removals must outpace adds for the book to stay near it; in the extended
+    // mix a quarter of the would-be cancels are amends (which remove nothing), so adds are rarer.
+    const wantAdd = live.length < RESTING_TARGET ? 0.65 : extended ? 0.38 : 0.45;
     let command;
     if (r < wantAdd) {
       const side = random() < 0.5 ? "BUY" : "SELL";
