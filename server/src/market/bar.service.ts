@@ -119,14 +119,17 @@ export class BarService {
   private async packedCloses(symbol: string, interval: BarInterval, since: Date, to: Date, limit: number, formingIn: MinuteBar | undefined): Promise<Array<{ bucket: Date; close: string }>> {
     const [sql, parameters] = interval === BarInterval.MINUTE_1 ? this.minuteQuery(symbol, since, to, limit) : this.resampledQuery(symbol, interval, since, to, limit, formingIn);
     const [row] = (await this.dataSource.query(
-      `SELECT string_agg((extract(epoch FROM bars.bucket) * 1000)::bigint::text || '=' || bars.close::text, ',' ORDER BY bars.bucket) AS packed FROM (${sql}) bars`,
+      // date_part's float epoch is exact for whole milliseconds and cheaper than extract's numeric;
+      // the order is restored here rather than by a second sort in the aggregate.
+      `SELECT string_agg((date_part('epoch', bars.bucket) * 1000)::bigint::text || '=' || bars.close::text, ',') AS packed FROM (${sql}) bars`,
       parameters,
     )) as Array<{ packed: string | null }>;
     if (!row?.packed) return [];
-    return row.packed.split(",").map((pair) => {
+    const closes = row.packed.split(",").map((pair) => {
       const at = pair.indexOf("=");
       return { bucket: new Date(Number(pair.slice(0, at))), close: decimalText(pair.slice(at + 1)) };
     });
+    return closes.sort((a, b) => a.bucket.getTime() - b.bucket.getTime());
   }
 
   private minuteRows(symbol: string, since: Date, to: Date, limit: number): Promise<BarRow[]> {
