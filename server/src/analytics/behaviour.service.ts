@@ -58,7 +58,7 @@ export class BehaviourService {
       // System accounts are not customers: described, never compared with customers nor scored.
       return { userId, windowDays, computedAt: now, anomalyScore: 0, features: FEATURES.map((name) => ({ name, value: features[name], zScore: null })), explanation: ["A system account (internal), not a customer: not scored."] };
     }
-    return toProfile(scoreOne(userId, features, scales, this.labels), windowDays, now);
+    return toProfile(scoreOne(userId, features, scales, this.labels, row.exact), windowDays, now);
   }
 
   /** customerBehaviour: personal data, so every look is audited like the customer view. */
@@ -75,9 +75,9 @@ export class BehaviourService {
     const query = { from: new Date(now.getTime() - windowDays * 86_400_000), to: now, justUnderFloor: formatFixed(floor), justUnderCeiling: formatFixed(ceiling), soonHours: this.settings.soonHours };
     const [rows, internalIds] = await Promise.all([this.activity(this.dataSource.manager, query), this.internalAccounts(this.dataSource.manager)]);
     const internal = new Set(internalIds);
-    const vectors = rows.filter((r) => !internal.has(r.userId)).map((r) => ({ userId: r.userId, features: behaviourFeatures(r, windowDays) }));
+    const vectors = rows.filter((r) => !internal.has(r.userId)).map((r) => ({ userId: r.userId, features: behaviourFeatures(r, windowDays), exact: r.exact }));
     const scales = populationScales(vectors);
-    return { scored: vectors.map((v) => scoreOne(v.userId, v.features, scales, this.labels)), scales, rows, internal };
+    return { scored: vectors.map((v) => scoreOne(v.userId, v.features, scales, this.labels, v.exact)), scales, rows, internal };
   }
 }
 
@@ -87,7 +87,7 @@ function checkWindow(windowDays: number): number {
 }
 
 function idle(userId: string): ActivityRow {
-  return { userId, deposits: 0, depositAmount: 0, depositsJustUnder: 0, withdrawals: 0, withdrawalAmount: 0, withdrawnSoonAmount: 0, trades: 0, tradeNotional: 0, instruments: 0, nightEvents: 0, events: 0, hoursDepositToTrade: null, deposited: false };
+  return { userId, deposits: 0, depositAmount: 0, depositsJustUnder: 0, withdrawals: 0, withdrawalAmount: 0, withdrawnSoonAmount: 0, trades: 0, tradeNotional: 0, instruments: 0, nightEvents: 0, events: 0, hoursDepositToTrade: null, deposited: false, exact: { depositAmount: "0", withdrawalAmount: "0", tradeNotional: "0" } };
 }
 
 function toProfile(s: BehaviourScore, windowDays: number, now: Date): BehaviourProfile {

@@ -18,6 +18,7 @@ const activity = (over: Partial<CustomerActivity> = {}): CustomerActivity => ({
   events: 0,
   hoursDepositToTrade: null,
   deposited: false,
+  exact: { depositAmount: "0", withdrawalAmount: "0", tradeNotional: "0" },
   ...over,
 });
 
@@ -82,6 +83,12 @@ describe("behaviour features and robust scores (figures worked by hand)", () => 
     expect(explain([{ name: "depositsJustUnderThreshold", value: 1, zScore: 5.7, typical: 0 }], labels)).to.deep.equal([
       "1 deposit just under the 10000.00 USD reporting threshold, typical 0 (depositsJustUnderThreshold: 5.7 robust deviations above typical).",
     ]);
+  });
+
+  it("when a money feature is explained, then the customer's own sum is the ledger's exact text, not a float's rounding", () => {
+    // 98,765,432,109,876,543.21 has more digits than a double holds: as a float it reads ...544.00.
+    const words = explain([{ name: "depositAmount", value: 98765432109876543.21, zScore: 12, typical: 1500.5, exact: "98765432109876543.21" }], labels);
+    expect(words).to.deep.equal(["98765432109876543.21 USD deposited, typical 1500.50 USD (depositAmount: 12.0 robust deviations above typical)."]);
   });
 
   it("when no feature is EXPLAIN_Z above typical, then the explanation says so", () => {

@@ -1,31 +1,13 @@
 /**
  * Behavioural features of customers for AML, and how far each customer is from the population:
  * pure functions, no I/O, amounts arrive already aggregated (the service reads them in one query).
- * Features are statistics, not money: they are floats here; the ledger's amounts stay exact.
+ * Features are statistics, not money: they are floats here; the ledger's amounts stay exact, and
+ * words about a customer's own amounts show the exact sums (`ActivityRow.exact`).
  */
+import type { ActivityRow, ExactAmounts } from "../portfolio";
 
-/** One customer's activity over the window, aggregated by the database. */
-export interface CustomerActivity {
-  userId: string;
-  deposits: number;
-  depositAmount: number;
-  /** Deposits within the "just under the reporting threshold" band. */
-  depositsJustUnder: number;
-  withdrawals: number;
-  withdrawalAmount: number;
-  /** Amount of withdrawals made within `soonHours` of a deposit. */
-  withdrawnSoonAmount: number;
-  trades: number;
-  tradeNotional: number;
-  instruments: number;
-  /** Deposits, withdrawals and trades at night (00:00 to 05:59 UTC), and all of them. */
-  nightEvents: number;
-  events: number;
-  /** Hours from the first deposit in the window to the first trade after it; null: no trade followed. */
-  hoursDepositToTrade: number | null;
-  /** The window had a deposit. */
-  deposited: boolean;
-}
+/** One customer's activity over the window, aggregated by the database (portfolio's activity query). */
+export type CustomerActivity = ActivityRow;
 
 export const FEATURES = [
   "depositCount",
@@ -113,6 +95,8 @@ export interface ScoredFeature {
   value: number;
   zScore: number | null;
   typical: number;
+  /** A money feature's value as the ledger sums it (exact decimal text). */
+  exact?: string;
 }
 
 export interface BehaviourScore {
@@ -127,9 +111,9 @@ export interface BehaviourScore {
  * count: for every feature here more is the direction of risk, and less activity than usual is
  * no laundering signal. anomalyScore = sqrt(sum over features of min(max(z, 0), Z_CAP)^2).
  */
-export function scorePopulation(vectors: ReadonlyArray<{ userId: string; features: FeatureVector }>, labels: FeatureLabels): BehaviourScore[] {
+export function scorePopulation(vectors: ReadonlyArray<{ userId: string; features: FeatureVector; exact?: ExactAmounts }>, labels: FeatureLabels): BehaviourScore[] {
   const scales = populationScales(vectors);
-  return vectors.map(({ userId, features }) => scoreOne(userId, features, scales, labels));
+  return vectors.map(({ userId, features, exact }) => scoreOne(userId, features, scales, labels, exact));
 }
 
 /** Each feature's median and robust scale over the population. */
@@ -137,18 +121,23 @@ export function populationScales(vectors: ReadonlyArray<{ features: FeatureVecto
   return Object.fromEntries(FEATURES.map((name) => [name, robustScale(vectors.map((v) => v.features[name]))])) as Record<FeatureName, RobustScale>;
 }
 
-export function scoreOne(userId: string, features: FeatureVector, scales: Record<FeatureName, RobustScale>, labels: FeatureLabels): BehaviourScore {
-  const scored = FEATURES.map((name) => ({ name, value: features[name], zScore: robustZ(features[name], scales[name]), typical: scales[name].median }));
+export function scoreOne(userId: string, features: FeatureVector, scales: Record<FeatureName, RobustScale>, labels: FeatureLabels, exact?: ExactAmounts): BehaviourScore {
+  const amounts: Partial<Record<FeatureName, string>> = exact ?? {};
+  const scored = FEATURES.map((name) => ({ name, value: features[name], zScore: robustZ(features[name], scales[name]), typical: scales[name].median, exact: amounts[name] }));
   const anomalyScore = Math.sqrt(scored.reduce((s, f) => s + contribution(f) ** 2, 0));
   return { userId, features: scored, anomalyScore, explanation: explain(scored, labels) };
 }
 
 const contribution = (f: ScoredFeature) => Math.min(Math.max(f.zScore ?? 0, 0), Z_CAP);
 
-/** How a feature reads in words: its value alone ("12"), and as a phrase ("12 deposits just under ..."). */
+/**
+ * How a feature reads in words: its value alone ("12"), and as a phrase ("12 deposits just under
+ * ..."). `exact`, for a customer's own money sums, is shown as it is; the typical value is a
+ * median, a statistic, shown rounded.
+ */
 export interface FeatureLabel {
   value: (v: number) => string;
-  phrase: (v: number) => string;
+  phrase: (v: number, exact?: string) => string;
 }
 export type FeatureLabels = Record<FeatureName, FeatureLabel>;
 
@@ -158,7 +147,7 @@ export function explain(features: readonly ScoredFeature[], labels: FeatureLabel
     .filter((f) => f.zScore !== null && f.zScore >= EXPLAIN_Z)
     .sort((a, b) => contribution(b) - contribution(a) || b.zScore! - a.zScore! || a.name.localeCompare(b.name));
   if (unusual.length === 0) return [`Nothing unusual: no feature is ${EXPLAIN_Z} or more robust deviations above the population's typical value.`];
-  return unusual.map((f) => `${labels[f.name].phrase(f.value)}, typical ${labels[f.name].value(f.typical)} (${f.name}: ${formatZ(f.zScore!)} robust deviations above typical).`);
+  return unusual.map((f) => `${labels[f.name].phrase(f.value, f.exact)}, typical ${labels[f.name].value(f.typical)} (${f.name}: ${formatZ(f.zScore!)} robust deviations above typical).`);
 }
 
 function formatZ(z: number): string {
@@ -173,15 +162,16 @@ export function featureLabels(ctrThreshold: string, soonHours: number): FeatureL
   const hours = (v: number) => `${n(v)} hours`;
   const count = (one: string, many: string) => ({ value: n, phrase: (v: number) => `${n(v)} ${v === 1 ? one : many}` });
   const with_ = (value: (v: number) => string, words: string) => ({ value, phrase: (v: number) => `${value(v)} ${words}` });
+  const money = (words: string) => ({ value: usd, phrase: (v: number, exact?: string) => `${exact ?? v.toFixed(2)} USD ${words}` });
   return {
     depositCount: count("deposit", "deposits"),
-    depositAmount: with_(usd, "deposited"),
+    depositAmount: money("deposited"),
     depositsJustUnderThreshold: count(`deposit just under the ${ctrThreshold} USD reporting threshold`, `deposits just under the ${ctrThreshold} USD reporting threshold`),
     withdrawalCount: count("withdrawal", "withdrawals"),
-    withdrawalAmount: with_(usd, "withdrawn"),
+    withdrawalAmount: money("withdrawn"),
     withdrawnSoonShare: with_(pct, `of deposits withdrawn within ${soonHours} hours`),
     tradeCount: count("trade", "trades"),
-    tradeNotional: with_(usd, "traded"),
+    tradeNotional: money("traded"),
     distinctInstruments: count("instrument traded", "instruments traded"),
     nightShare: with_(pct, "of activity at night (00:00-06:00 UTC)"),
     hoursDepositToFirstTrade: with_(hours, "from first deposit to first trade"),

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { formatFixed, parseFixed } from "../infra/fixed";
 
 /** Per-user aggregates of the ledger over a window, as the behaviour analytics reads them. */
 export interface ActivityRow {
@@ -16,6 +17,14 @@ export interface ActivityRow {
   events: number;
   hoursDepositToTrade: number | null;
   deposited: boolean;
+  /** The money sums above as the ledger holds them, exact decimal text: what words about them show. */
+  exact: ExactAmounts;
+}
+
+export interface ExactAmounts {
+  depositAmount: string;
+  withdrawalAmount: string;
+  tradeNotional: string;
 }
 
 export interface ActivityQuery {
@@ -78,5 +87,10 @@ export async function activityByUser(manager: EntityManager, q: ActivityQuery): 
     events: Number(r.events),
     hoursDepositToTrade: r.hours_to_trade === null ? null : Number(r.hours_to_trade),
     deposited: Boolean(r.deposited),
+    exact: { depositAmount: exactText(r.deposit_amount!), withdrawalAmount: exactText(r.withdrawal_amount!), tradeNotional: exactText(r.trade_notional!) },
   }));
+}
+
+function exactText(sum: string): string {
+  return formatFixed(parseFixed(sum));
 }

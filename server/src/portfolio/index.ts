@@ -1,4 +1,4 @@
-export { activityByUser, type ActivityQuery, type ActivityRow } from "./activity";
+export { activityByUser, type ActivityQuery, type ActivityRow, type ExactAmounts } from "./activity";
 export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, TransactionType, TransactionStatus, PortfolioRiskLevel } from "./portfolio.entities";
 export { LedgerService, type CashCommand, type CashSequencer, checkCurrencyPrecision, insufficientFunds } from "./ledger.service";
 export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewTransaction } from "./accounts";
