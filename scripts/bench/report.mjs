@@ -2,6 +2,7 @@
 // benchmark can be re-run alone without disturbing the others' figures.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -102,4 +103,32 @@ export async function throughput(request, concurrency, seconds) {
     }),
   );
   return done / seconds;
+}
+
+/**
+ * One GraphQL request to `${url}/graphql` over `agent`'s kept-alive connections (lighter than
+ * fetch at a thousand requests a second); resolves with the parsed body.
+ */
+export function graphqlPost(agent, url, query, variables, token) {
+  const target = new URL(`${url}/graphql`);
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, hostname: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => {
+          try {
+            resolve(JSON.parse(text));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
 }

@@ -10,7 +10,7 @@
 import http from "node:http";
 import { createRequire } from "node:module";
 import { provideLocalServices } from "../lib.mjs";
-import { machine, ms, now, startBuiltServer, summarize, writeSection } from "./report.mjs";
+import { graphqlPost, machine, ms, now, startBuiltServer, summarize, writeSection } from "./report.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
@@ -50,29 +50,7 @@ const startSequencer = (name) => startBuiltServer({ ...common, ROLE: "sequencer"
 const startApi = (name) => startBuiltServer({ ...common, ROLE: "api", INSTANCE_NAME: name });
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(url, query, variables, token) {
-  const target = new URL(`${url}/graphql`);
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, hostname: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
-      (response) => {
-        let text = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk) => (text += chunk));
-        response.on("end", () => {
-          try {
-            resolve(JSON.parse(text));
-          } catch (error) {
-            reject(error);
-          }
-        });
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
-}
+const post = (url, query, variables, token) => graphqlPost(agent, url, query, variables, token);
 
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
 const BOOK = `query ($s: String!) { orderBook(symbol: $s, depth: 1) { bids { price } asks { price } } }`;

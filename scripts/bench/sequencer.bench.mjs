@@ -12,7 +12,7 @@ import os from "node:os";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { provideLocalServices } from "../lib.mjs";
-import { machine, ms, now, startBuiltServer, summarize, writeSection } from "./report.mjs";
+import { graphqlPost, machine, ms, now, startBuiltServer, summarize, writeSection } from "./report.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const SUSTAINED_RATE = 500;
@@ -49,31 +49,9 @@ const server = await startBuiltServer({
   LOG_LEVEL: "warn",
 });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const target = new URL(`${server.url}/graphql`);
 
-/** One GraphQL request over a kept-alive connection (lighter than fetch at a thousand a second). */
-function post(query, variables, token) {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, hostname: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
-      (response) => {
-        let text = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk) => (text += chunk));
-        response.on("end", () => {
-          try {
-            resolve(JSON.parse(text));
-          } catch (error) {
-            reject(error);
-          }
-        });
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
-}
+/** One GraphQL request over a kept-alive connection. */
+const post = (query, variables, token) => graphqlPost(agent, server.url, query, variables, token);
 
 /** A trader with cash and every instrument's stock, through the API (deposit) and an opening buy from the maker. */
 async function trader(i) {
