@@ -8,7 +8,8 @@ const QUERY = `{ portfolios { id totalValue positions { symbol quantity instrume
 describe("no N+1 queries", () => {
   let server: RunningServer;
   before(async () => {
-    server = await startTestServer({ VALUATION_ENABLED: "false", RATE_LIMIT_CAPACITY: "100000" });
+    // Fifty portfolios with every position: priced by rows, more than one query may cost by default.
+    server = await startTestServer({ VALUATION_ENABLED: "false", RATE_LIMIT_CAPACITY: "100000", QUERY_MAX_COST: "100000" });
   });
   after(() => server?.stop());
 

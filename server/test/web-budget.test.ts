@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { type DocumentNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from "graphql";
-import { operationCost } from "../src/app/abuse/query-cost";
+import { type DocumentNode, type FragmentDefinitionNode, getNamedType, isLeafType, isObjectType, Kind, type OperationDefinitionNode, parse } from "graphql";
+import { isConnectionPart, isListField, operationCost } from "../src/app/abuse/query-cost";
 import { getSchema } from "../src/app/schema";
 import { loadConfig, REPO_ROOT } from "../src/config";
 import { testEnv } from "./helpers";
@@ -11,9 +11,10 @@ import { testEnv } from "./helpers";
  * What each screen of the web app asks for when it first loads, for one signed-in user, with
  * the variables its components send (the component named beside each). Issue 16: a trader
  * going from a portfolio to the trade screen ran out of budget; every screen must now cost at
- * most 45% of the default budget (the trade screen, the heaviest, about 400 points: ten open
- * orders with every field Modify needs), and the issue's walk less than all of it.
+ * most a third of the default budget, priced by the rows it asks for with the instruments the
+ * migrations list (LISTED), and the issue's walk less than all of it.
  */
+const LISTED = 14;
 const ID = "00000000-0000-4000-8000-000000000000";
 const SHELL: Array<[string, Record<string, unknown>]> = [["FillNotifications", {}]]; // app/Shell.tsx -> FillToasts
 const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
@@ -33,7 +34,7 @@ const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
     ["TradeAccount", { id: ID }], // AccountStrip
     ["TradeValuation", { portfolioId: ID }],
     ["AccountFills", { portfolioId: ID }],
-    ["PriceHistory", { symbol: "AAPL", from: "2026-01-01T00:00:00.000Z", limit: 500 }], // PriceChart
+    ["PriceHistory", { symbol: "AAPL", from: "2026-01-01T00:00:00.000Z", limit: 120 }], // PriceChart (two hours of minutes)
     ["TradesTape", { symbol: "AAPL" }],
     ["TradeQuote", { symbols: ["AAPL"] }],
     ["OrderBookDepth", { symbol: "AAPL", depth: 10 }], // OrderBook
@@ -100,7 +101,7 @@ describe("the web app's screens within the rate-limit budget", () => {
       const operation = operations.get(name);
       if (!operation) throw new Error(`${screen}: the web app has no operation ${name}`);
       const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-      total += operationCost(schema, document, variables, name);
+      total += operationCost(schema, document, variables, name, { instruments: LISTED });
     }
     return total;
   }
@@ -110,10 +111,10 @@ describe("the web app's screens within the rate-limit budget", () => {
     expect([...operations.keys()].filter((name) => !listed.has(name) && !ON_DEMAND.has(name))).to.deep.equal([]);
   });
 
-  it("when each screen first loads, then it costs at most 45% of the budget", async () => {
+  it("when each screen first loads, then it costs at most a third of the budget", async () => {
     const costs: Record<string, number> = {};
     for (const screen of Object.keys(SCREENS)) costs[screen] = await screenCost(screen);
-    const over = Object.entries(costs).filter(([, cost]) => cost > Math.floor((budget * 45) / 100));
+    const over = Object.entries(costs).filter(([, cost]) => cost > Math.floor(budget / 3));
     expect(over, JSON.stringify(costs)).to.deep.equal([]);
   });
 
@@ -122,3 +123,20 @@ describe("the web app's screens within the rate-limit budget", () => {
     expect(walk).to.be.lessThan(budget);
   });
 });
+
+describe("pricing the schema by rows", () => {
+  it("when every list of objects in the schema is read, then each is paged, part of a connection, or declares its bound", async () => {
+    const schema = await getSchema();
+    const unpriced: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith("__")) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (!isListField(field) || isLeafType(getNamedType(field.type))) continue;
+        if (field.args.some((arg) => arg.name === "first") || isConnectionPart(type.name, field.name) || field.extensions.complexity) continue;
+        unpriced.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(unpriced).to.deep.equal([]);
+  });
+});
+

@@ -3,6 +3,7 @@ import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { BarInterval } from "../market";
 import { AllocationTargetInput } from "../portfolio";
 import { RebalanceFrequency } from "./backtest";
+import { computedSeries } from "../infra/graphql/rows";
 
 export enum VolatilityModel {
   EWMA = "EWMA",
@@ -71,7 +72,7 @@ export class PerformanceReport {
   endValue!: string;
   @Field(() => RiskMetrics)
   metrics!: RiskMetrics;
-  @Field(() => [PerformancePoint])
+  @Field(() => [PerformancePoint], { complexity: computedSeries })
   series!: PerformancePoint[];
 }
 

@@ -1,5 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar } from "../infra/graphql/scalars";
+import { rows } from "../infra/graphql/rows";
+import { FEATURES } from "./behaviour";
 
 @ObjectType()
 export class BehaviourFeature {
@@ -17,7 +19,7 @@ export class BehaviourProfile {
   userId!: string;
   @Field(() => Int)
   windowDays!: number;
-  @Field(() => [BehaviourFeature])
+  @Field(() => [BehaviourFeature], { complexity: rows(FEATURES.length) })
   features!: BehaviourFeature[];
   @Field(() => Float)
   anomalyScore!: number;

@@ -104,6 +104,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
 async function listen(config: Config, log: Logger, infra: Infrastructure, services: Services, chain: ChainRuntime | null) {
   const { database, pubsub, kv } = infra;
   const schema = await getSchema();
+  // Loaded before the first request: lists are priced by how many instruments are listed.
+  await services.instruments.bySymbol();
   const metrics = new Metrics();
   metrics.observeGroupCommit(() => services.trading.commitStats);
   const limiter = new AdaptiveRateLimiter(kv, config.limits.capacity, config.limits.restorePerSecond);
@@ -111,7 +113,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
     maxDepth: config.limits.maxDepth,
     maxAliases: MAX_ALIASES,
     maxNodes: MAX_NODES,
-  });
+  }, () => ({ instruments: services.instruments.count() }));
   let stopping = false;
 
   const app = createHttpApp(metrics, {

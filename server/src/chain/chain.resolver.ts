@@ -1,12 +1,14 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../app/context";
 import { LinkWalletInput, Wallet, WalletChallenge } from "./chain.types";
+import { rows } from "../infra/graphql/rows";
+import { MAX_WALLETS_PER_USER } from "./wallet.service";
 
 /** Wallet linking. Signed-in users only (no API keys): linking changes what the account owns. */
 @Resolver()
 export class ChainResolver {
   @Authorized()
-  @Query(() => [Wallet], { description: "The caller's linked wallets with their last read token balances." })
+  @Query(() => [Wallet], { description: "The caller's linked wallets with their last read token balances.", complexity: rows(MAX_WALLETS_PER_USER) })
   wallets(@Ctx() ctx: Context): Promise<Wallet[]> {
     return ctx.services.wallets.list(ctx.session);
   }

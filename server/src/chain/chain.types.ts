@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
+import { byInstruments, rows } from "../infra/graphql/rows";
 
 @ObjectType({ description: "A message to sign with the wallet (EIP-4361, \"Sign-In with Ethereum\"), once, before it expires." })
 export class WalletChallenge {
@@ -39,7 +40,7 @@ export class Wallet {
   @Field(() => DateTimeScalar)
   linkedAt!: Date;
 
-  @Field(() => [WalletBalance])
+  @Field(() => [WalletBalance], { complexity: rows(byInstruments) })
   balances!: WalletBalance[];
 }
 

@@ -12,6 +12,9 @@ import { type PubSub, topics } from "../infra/pubsub";
 import type { LinkWalletInput, Wallet, WalletChallenge } from "./chain.types";
 import type { WalletBalances } from "./wallet-balances";
 
+/** Wallets one user may link. */
+export const MAX_WALLETS_PER_USER = 10;
+
 const CHALLENGE_TTL_MS = 10 * 60_000;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 
@@ -86,6 +89,12 @@ export class WalletService {
       if (!valid) return { refused: "The signature does not match the challenge and the wallet" };
       const [owner] = await manager.query(`SELECT user_id FROM wallets WHERE address = $1 FOR UPDATE`, [address]);
       if (owner && owner.user_id !== userId) throw new AppError("CONFLICT", "This wallet is linked to another account");
+      if (!owner) {
+        // The user's row serialises their links, so two at once cannot both pass the count.
+        await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+        const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM wallets WHERE user_id = $1`, [userId]);
+        if (count >= MAX_WALLETS_PER_USER) throw new AppError("CONFLICT", `At most ${MAX_WALLETS_PER_USER} wallets can be linked`);
+      }
       await manager.query(
         `INSERT INTO wallets (address, user_id, portfolio_id) VALUES ($1, $2, $3)
          ON CONFLICT (address) DO UPDATE SET portfolio_id = EXCLUDED.portfolio_id, linked_at = now()`,

@@ -7,6 +7,12 @@ import { CaseNote, SanctionsList, SuspiciousActivityConnection } from "./case.ty
 import { CaseStatus, CtrFiling, KycVerification, SuspiciousActivity } from "./compliance.types";
 import { CustomerProfile } from "./customer.types";
 import { CustomerIdentity } from "./customer-identity";
+import { rows } from "../infra/graphql/rows";
+import { MAX_CASE_NOTES } from "./case.service";
+import { LIST_FILES } from "./list-loaders";
+
+/** The list files a folder may hold, and the bundled demo list. */
+const SANCTIONS_SOURCES = LIST_FILES.length + 1;
 
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
 
@@ -38,13 +44,13 @@ export class CaseResolver {
   }
 
   @Authorized(...OFFICERS, Role.ADMIN)
-  @Query(() => [SanctionsList], { description: "The sanctions lists screened against: source, entries, when loaded, checksum." })
+  @Query(() => [SanctionsList], { description: "The sanctions lists screened against: source, entries, when loaded, checksum.", complexity: rows(SANCTIONS_SOURCES) })
   sanctionsLists(@Ctx() ctx: Context): SanctionsList[] {
     return ctx.services.compliance.screening.lists();
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => [SanctionsList], { description: "ADMIN: reload the sanctions lists from their folder; every customer is rescreened." })
+  @Mutation(() => [SanctionsList], { description: "ADMIN: reload the sanctions lists from their folder; every customer is rescreened.", complexity: rows(SANCTIONS_SOURCES) })
   reloadSanctionsLists(@Ctx() ctx: Context): Promise<SanctionsList[]> {
     return ctx.services.compliance.screening.reload(ctx.session);
   }
@@ -84,7 +90,7 @@ export class CaseResolver {
     return activity.assigneeId ? ctx.loaders.complianceUsers.load(activity.assigneeId) : null;
   }
 
-  @FieldResolver(() => [CaseNote], { description: "Oldest first." })
+  @FieldResolver(() => [CaseNote], { description: `Oldest first; a case holds at most ${MAX_CASE_NOTES}.`, complexity: rows(MAX_CASE_NOTES) })
   notes(@Root() activity: SuspiciousActivity, @Ctx() ctx: Context): Promise<CaseNote[]> {
     return ctx.loaders.caseNotes.load(activity.id);
   }

@@ -12,6 +12,9 @@ import { recomputeRiskLevel } from "./risk-level";
 import { officerText } from "./text-input";
 import { isUuid } from "../infra/graphql/text";
 
+/** Notes a case holds at most, escalations included. */
+export const MAX_CASE_NOTES = 20;
+
 /** `<created_at ISO>|<id>`: newest first, stable under inserts. */
 const CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
 
@@ -77,7 +80,7 @@ export class CaseService {
   addNote(session: Session, id: string, text: string): Promise<SuspiciousActivity> {
     const note = officerText(text, "text", "note");
     return this.work(session, id, "compliance.case_note_added", async (manager, row, actor) => {
-      const [{ id: noteId }] = await manager.query(`INSERT INTO case_notes (case_id, author_id, text) VALUES ($1, $2, $3) RETURNING id`, [row.id, actor, note]);
+      const noteId = await insertNote(manager, row.id, actor, note);
       return { changes: {}, payload: { noteId } };
     });
   }
@@ -87,7 +90,7 @@ export class CaseService {
     const why = officerText(reason, "reason", "reason");
     return this.work(session, id, "compliance.case_escalated", async (manager, row, actor) => {
       if (row.status === CaseStatus.ESCALATED) throw new AppError("CONFLICT", "The case is already escalated");
-      const [{ id: noteId }] = await manager.query(`INSERT INTO case_notes (case_id, author_id, text) VALUES ($1, $2, $3) RETURNING id`, [row.id, actor, `Escalated: ${why}`]);
+      const noteId = await insertNote(manager, row.id, actor, `Escalated: ${why}`);
       return { changes: { status: CaseStatus.ESCALATED }, payload: { noteId, from: row.status } };
     });
   }
@@ -128,4 +131,12 @@ export class CaseService {
       return toActivity({ ...row, ...changes, updatedAt });
     });
   }
+}
+
+/** A case's next note, in the transaction that holds the case; a full case takes no more. */
+async function insertNote(manager: EntityManager, caseId: string, authorId: string, text: string): Promise<string> {
+  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM case_notes WHERE case_id = $1`, [caseId]);
+  if (count >= MAX_CASE_NOTES) throw new AppError("CONFLICT", `A case holds at most ${MAX_CASE_NOTES} notes`);
+  const [{ id }] = await manager.query(`INSERT INTO case_notes (case_id, author_id, text) VALUES ($1, $2, $3) RETURNING id`, [caseId, authorId, text]);
+  return id;
 }

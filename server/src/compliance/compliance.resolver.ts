@@ -4,6 +4,9 @@ import { KycStatus } from "../identity";
 import { Role, Scope, scope } from "../infra/auth";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { KycDecisionInput, KycInput, KycVerification, RegulatoryReport, ReportFormat, ReportType, SanctionsMatch } from "./compliance.types";
+import { rows } from "../infra/graphql/rows";
+import { MAX_LISTED_VERIFICATIONS } from "./kyc.service";
+import { MAX_MATCHES } from "./screener";
 
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
 
@@ -22,13 +25,16 @@ export class ComplianceResolver {
   }
 
   @Authorized()
-  @Query(() => [KycVerification], { description: "The caller's own verifications; a COMPLIANCE_OFFICER sees everyone's (status MANUAL_REVIEW: the review queue)." })
+  @Query(() => [KycVerification], {
+    description: `The caller's own verifications; a COMPLIANCE_OFFICER sees everyone's (status MANUAL_REVIEW: the review queue), the oldest ${MAX_LISTED_VERIFICATIONS} first.`,
+    complexity: rows(MAX_LISTED_VERIFICATIONS),
+  })
   kycVerifications(@Ctx() ctx: Context, @Arg("status", () => KycStatus, { nullable: true }) status?: KycStatus): Promise<KycVerification[]> {
     return ctx.services.compliance.kyc.list(ctx.session, status ?? null);
   }
 
   @Authorized(...OFFICERS)
-  @Query(() => [SanctionsMatch], { description: "Possible sanctions-list matches for a name, best first." })
+  @Query(() => [SanctionsMatch], { description: `Possible sanctions-list matches for a name, best first: at most ${MAX_MATCHES}.`, complexity: rows(MAX_MATCHES) })
   screenName(@Arg("name") name: string, @Ctx() ctx: Context): SanctionsMatch[] {
     return ctx.services.compliance.screening.screenQuery(name);
   }

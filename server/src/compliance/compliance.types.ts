@@ -2,6 +2,11 @@ import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "
 import { KycStatus } from "../identity";
 import { DecimalScalar, DateTimeScalar } from "../infra/graphql/scalars";
 import type { ReportData } from "./report-render";
+import { rows } from "../infra/graphql/rows";
+import { MAX_REPORT_FILINGS } from "./report.service";
+
+/** Checks of one verification at most: the automated ones of kyc-checks.ts, mrz.ts and screening. */
+export const MAX_KYC_CHECKS = 13;
 
 export enum DocumentType {
   PASSPORT = "PASSPORT",
@@ -53,7 +58,7 @@ export class KycVerification {
   @Field(() => DocumentType)
   documentType!: DocumentType;
 
-  @Field(() => [KycCheck])
+  @Field(() => [KycCheck], { complexity: rows(MAX_KYC_CHECKS) })
   checks!: KycCheck[];
 
   @Field(() => String, { nullable: true })
@@ -158,10 +163,10 @@ export class RegulatoryReport {
   @Field(() => DateTimeScalar)
   generatedAt!: Date;
 
-  @Field(() => [CtrFiling])
+  @Field(() => [CtrFiling], { complexity: rows(MAX_REPORT_FILINGS) })
   ctrFilings!: CtrFiling[];
 
-  @Field(() => [SuspiciousActivity])
+  @Field(() => [SuspiciousActivity], { complexity: rows(MAX_REPORT_FILINGS) })
   sarFilings!: SuspiciousActivity[];
 
   /** What `content` renders: the filings with the persons' names, not exposed as fields. */

@@ -12,6 +12,9 @@ import type { BehaviourSource } from "./aml-monitor";
 import type { BehaviourProfile } from "../analytics";
 import { isUuid } from "../infra/graphql/text";
 
+/** A customer's file shows the newest this many verifications, cases and CTRs of each. */
+export const CUSTOMER_HISTORY = 4;
+
 
 export interface CustomerView {
   user: UserView;
@@ -43,9 +46,9 @@ export class CustomerService {
     if (!user) throw notFound("Customer");
     if (!this.behaviour) throw new Error("the customer view needs the behaviour analytics (useBehaviour)");
     const [kyc, cases, ctrs, portfolios, behaviour] = await Promise.all([
-      this.dataSource.getRepository(KycVerificationRow).find({ where: { userId }, order: { submittedAt: "DESC", id: "DESC" } }),
-      this.dataSource.getRepository(SuspiciousActivityRow).find({ where: { userId }, order: { createdAt: "DESC", id: "DESC" } }),
-      this.dataSource.getRepository(CtrFilingRow).find({ where: { userId }, order: { businessDate: "DESC" } }),
+      this.dataSource.getRepository(KycVerificationRow).find({ where: { userId }, order: { submittedAt: "DESC", id: "DESC" }, take: CUSTOMER_HISTORY }),
+      this.dataSource.getRepository(SuspiciousActivityRow).find({ where: { userId }, order: { createdAt: "DESC", id: "DESC" }, take: CUSTOMER_HISTORY }),
+      this.dataSource.getRepository(CtrFilingRow).find({ where: { userId }, order: { businessDate: "DESC" }, take: CUSTOMER_HISTORY }),
       this.dataSource.getRepository(PortfolioRow).find({ where: { userId }, order: { createdAt: "ASC" } }),
       this.behaviour.profile(userId),
     ]);

@@ -13,6 +13,9 @@ import type { ScreeningService } from "./screening.service";
 import { isUuid } from "../infra/graphql/text";
 import { recordWebhookNotices, WebhookEvent } from "../webhooks";
 
+/** Verifications listed at once, oldest first (the review queue works from its head). */
+export const MAX_LISTED_VERIFICATIONS = 20;
+
 const DOCUMENT_TYPES = new Set(["PASSPORT", "NATIONAL_ID", "DRIVERS_LICENSE"]);
 const OFFICERS = [Role.COMPLIANCE_OFFICER];
 
@@ -119,7 +122,7 @@ export class KycService {
   /** Officers see everyone's (the review queue is `status: MANUAL_REVIEW`); anyone else only their own. */
   async list(session: Session, status: KycStatus | null): Promise<KycVerification[]> {
     const userId = session.requireUser();
-    const query = this.dataSource.getRepository(KycVerificationRow).createQueryBuilder("k").orderBy("k.submitted_at", "ASC").addOrderBy("k.id", "ASC").take(500);
+    const query = this.dataSource.getRepository(KycVerificationRow).createQueryBuilder("k").orderBy("k.submitted_at", "ASC").addOrderBy("k.id", "ASC").take(MAX_LISTED_VERIFICATIONS);
     if (!session.hasRole(...OFFICERS)) query.andWhere("k.user_id = :userId", { userId });
     if (status) query.andWhere("k.status = :status", { status });
     return (await query.getMany()).map(toKycView);

@@ -1,6 +1,9 @@
 import { jaroWinkler, normalizeName, PAIR_FLOOR, tokenSimilarity } from "./name-match";
 import type { SanctionsEntry } from "./sdn-loader";
 
+/** The most matches a screening answers, best first. */
+export const MAX_MATCHES = 20;
+
 export interface ScreeningMatch {
   listName: string;
   entryId: string;
@@ -74,7 +77,7 @@ export class Screener {
   }
 
   /** Entries scoring at least `threshold`, best first (each entry once, by its best name). */
-  screen(name: string, threshold: number, limit = 20): ScreeningMatch[] {
+  screen(name: string, threshold: number, limit = MAX_MATCHES): ScreeningMatch[] {
     const query = normalizeName(name);
     if (query.length === 0) return [];
     const n = query.length;

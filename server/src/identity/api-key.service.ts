@@ -11,6 +11,8 @@ import { newSecret, sha256 } from "./secret-tokens";
 import type { Session } from "./session";
 
 const MAX_ACTIVE_KEYS = 20;
+/** Keys listed, revoked ones included: the newest this many. */
+export const MAX_LISTED_KEYS = 50;
 const MAX_RANGES = 20;
 const MAX_PORTFOLIOS = 100;
 
@@ -36,7 +38,7 @@ export class ApiKeyService {
   list(session: Session): Promise<ApiKey[]> {
     return this.dataSource
       .getRepository(ApiKeyRow)
-      .find({ where: { userId: session.requireUser() }, order: { createdAt: "DESC" } })
+      .find({ where: { userId: session.requireUser() }, order: { createdAt: "DESC" }, take: MAX_LISTED_KEYS })
       .then((rows) => rows.map(ApiKey.from));
   }
 

@@ -5,6 +5,8 @@ import { DateTimeScalar } from "../infra/graphql/scalars";
 import { deliver, presentedRefreshToken } from "./session-cookie";
 import { AmlRiskLevel } from "./user-status";
 import { ApiKey, ApiKeyWithSecret, AuthPayload, LoginResult, MfaSetup, RegisterInput, UserView } from "./identity.types";
+import { rows } from "../infra/graphql/rows";
+import { MAX_LISTED_KEYS } from "./api-key.service";
 
 @Resolver()
 export class IdentityResolver {
@@ -86,7 +88,7 @@ export class IdentityResolver {
   }
 
   @Authorized()
-  @Query(() => [ApiKey], { description: "The caller's API keys, revoked ones included." })
+  @Query(() => [ApiKey], { description: `The caller's API keys, revoked ones included: the newest ${MAX_LISTED_KEYS}.`, complexity: rows(MAX_LISTED_KEYS) })
   apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
     return ctx.services.apiKeys.list(ctx.session);
   }

@@ -8,6 +8,8 @@ export class InstrumentService {
   private readonly instruments: Repository<Instrument>;
   /** Reference data changes only with migrations: read once, served from memory. */
   private cache?: Promise<Map<string, Instrument>>;
+  /** How many are listed, known once the cache has loaded: what the rate limiter prices lists by. */
+  private listedCount = 0;
 
   constructor(dataSource: DataSource) {
     this.instruments = dataSource.getRepository(Instrument);
@@ -25,13 +27,23 @@ export class InstrumentService {
   }
 
   bySymbol(): Promise<Map<string, Instrument>> {
-    this.cache ??= this.instruments.find().then((rows) => new Map(rows.map((row) => [row.symbol, row])));
+    this.cache ??= this.instruments.find().then((rows) => {
+      this.listedCount = rows.length;
+      return new Map(rows.map((row) => [row.symbol, row]));
+    });
     return this.cache;
+  }
+
+  /** The number of listed instruments as last loaded (0 before the first load; `bySymbol` loads). */
+  count(): number {
+    return this.listedCount;
   }
 
   /** Adds an instrument listed while the platform runs to the cached reference data. */
   async listed(instrument: Instrument): Promise<void> {
-    (await this.bySymbol()).set(instrument.symbol, instrument);
+    const bySymbol = await this.bySymbol();
+    bySymbol.set(instrument.symbol, instrument);
+    this.listedCount = bySymbol.size;
   }
 
   /** The ADMIN kill switch for an instrument, in the caller's transaction; call `tradableChanged` after the commit. */

@@ -2,10 +2,11 @@ import { Ctx, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../app/context";
 import { type MarketDataStatusEvent, topics } from "../infra/pubsub";
 import { MarketDataStatusType } from "./market-data-status.type";
+import { byInstruments, rows } from "../infra/graphql/rows";
 
 @Resolver(() => MarketDataStatusType)
 export class MarketDataStatusResolver {
-  @Query(() => [MarketDataStatusType], { description: "Every instrument's market data status: its source, last update, stale and halted." })
+  @Query(() => [MarketDataStatusType], { description: "Every instrument's market data status: its source, last update, stale and halted.", complexity: rows(byInstruments) })
   async marketDataStatus(@Ctx() ctx: Context): Promise<MarketDataStatusType[]> {
     const instruments = await ctx.services.instruments.list();
     return instruments.map((instrument) => {

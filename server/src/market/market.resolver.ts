@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
-import { sizeArgument } from "../app/abuse/query-cost";
+import { sizeArgument } from "../infra/graphql/rows";
 import type { Context } from "../app/context";
 import { badUserInput } from "../infra/errors";
 import { formatFixed } from "../infra/fixed";
@@ -8,12 +8,15 @@ import { type QuoteEvent, topics } from "../infra/pubsub";
 import { BarInterval, INTERVAL_MS } from "./bar-interval";
 import { Instrument } from "./instrument.entity";
 import { Quote } from "./quote.type";
+import { byInstruments, rows } from "../infra/graphql/rows";
 
 /** How many symbols one `quotes` subscription may watch; more is a fan-out cost, not a need. */
 const MAX_QUOTE_SYMBOLS = 50;
 
 /** Longest priceHistory answer: a day of minute bars, or about four years of daily ones. */
 const MAX_BARS = 1_440;
+/** Bars answered when neither from nor limit is given. */
+const DEFAULT_BARS = 60;
 
 @ObjectType({ description: "One bar of trading at its interval: open, high, low, close and traded volume." })
 export class PriceBar {
@@ -38,7 +41,7 @@ export class PriceBar {
 
 @Resolver(() => Instrument)
 export class MarketResolver {
-  @Query(() => [Instrument], { description: "Every instrument the platform lists." })
+  @Query(() => [Instrument], { description: "Every instrument the platform lists.", complexity: rows(byInstruments) })
   instruments(@Ctx() ctx: Context): Promise<Instrument[]> {
     return ctx.services.instruments.list();
   }
@@ -51,8 +54,8 @@ export class MarketResolver {
   @Query(() => [PriceBar], {
     description:
       "Bars of a symbol starting in [from, to) (default: the last 60 bars), oldest first. MINUTE_1 (the default) is recorded live; longer intervals are resampled on UTC boundaries; an imported bar takes precedence.",
-    // Sixty bars cost what one object of fields does.
-    complexity: (options) => 1 + options.childComplexity * Math.ceil(sizeArgument(options, "limit", MAX_BARS, MAX_BARS) / 60),
+    // Every bar it may return: `limit`, else the 60 of the default window, else (from given) the most a window holds.
+    complexity: (options) => sizeArgument(options, "limit", options.args.from ? MAX_BARS : DEFAULT_BARS, MAX_BARS) * (1 + options.childComplexity),
   })
   async priceHistory(
     @Arg("symbol") symbol: string,
@@ -65,7 +68,7 @@ export class MarketResolver {
     await ctx.services.instruments.requireSymbols([symbol]);
     const every = interval ?? BarInterval.MINUTE_1;
     const until = to ?? new Date();
-    const since = from ?? new Date(until.getTime() - 60 * INTERVAL_MS[every]);
+    const since = from ?? new Date(until.getTime() - DEFAULT_BARS * INTERVAL_MS[every]);
     const max = limit ?? MAX_BARS;
     if (max < 1 || max > MAX_BARS) throw badUserInput(`limit must be between 1 and ${MAX_BARS}`, "limit");
     const bars = await ctx.services.bars.history(symbol, every, since, until, max);

@@ -2,7 +2,7 @@ export { activityByUser, type ActivityQuery, type ActivityRow, type ExactAmounts
 export { PortfolioRow, PositionRow, TransactionRow, ValuationSnapshotRow, TransactionType, TransactionStatus, PortfolioRiskLevel } from "./portfolio.entities";
 export { LedgerService, type CashCommand, type CashSequencer, checkCurrencyPrecision, insufficientFunds } from "./ledger.service";
 export { Accounts, type CashAccount, type FillInput, type FillOutcome, type NewTransaction } from "./accounts";
-export { ensureSystemPortfolio, PortfolioService, toPortfolio } from "./portfolio.service";
+export { ensureSystemPortfolio, MAX_PORTFOLIOS_PER_USER, PortfolioService, toPortfolio } from "./portfolio.service";
 export type { StoredFlow, StoredValue } from "./portfolio.history";
 export { PortfolioResolver } from "./portfolio.resolver";
 export { StatementResolver } from "./statement.resolver";

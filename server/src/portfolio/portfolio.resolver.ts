@@ -21,13 +21,15 @@ import {
   Transaction,
   TransactionConnection,
 } from "./portfolio.types";
+import { byInstruments, rows } from "../infra/graphql/rows";
+import { MAX_PORTFOLIOS_PER_USER } from "./portfolio.service";
 
 const TRADERS = [Role.TRADER, Role.PARTNER];
 
 @Resolver(() => Portfolio)
 export class PortfolioResolver {
   @Authorized(scope(Scope.READ_PORTFOLIOS))
-  @Query(() => [Portfolio], { description: "The caller's portfolios, oldest first." })
+  @Query(() => [Portfolio], { description: "The caller's portfolios, oldest first.", complexity: rows(MAX_PORTFOLIOS_PER_USER) })
   portfolios(@Ctx() ctx: Context): Promise<Portfolio[]> {
     return ctx.services.portfolios.list(ctx.session);
   }
@@ -88,7 +90,7 @@ export class PortfolioResolver {
     return formatFixed((await this.valuation(portfolio, ctx)).unrealizedPnl);
   }
 
-  @FieldResolver(() => [Position])
+  @FieldResolver(() => [Position], { complexity: rows(byInstruments) })
   async positions(@Root() portfolio: Portfolio, @Ctx() ctx: Context): Promise<Position[]> {
     const [valuation, instruments] = await Promise.all([this.valuation(portfolio, ctx), ctx.services.instruments.bySymbol()]);
     return valuation.positions.map((position) => ({
@@ -104,7 +106,7 @@ export class PortfolioResolver {
     }));
   }
 
-  @FieldResolver(() => [AllocationTarget])
+  @FieldResolver(() => [AllocationTarget], { complexity: rows(byInstruments) })
   targetAllocation(@Root() portfolio: Portfolio, @Ctx() ctx: Context): AllocationTarget[] {
     return ctx.services.portfolios.targets(portfolio);
   }

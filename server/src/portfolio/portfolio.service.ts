@@ -15,7 +15,7 @@ import { type Holding, type PortfolioValue, type WalletHolding, valuePortfolio }
 import { StatementService } from "./statement.service";
 import type { AccountStatement } from "./statement.types";
 
-const MAX_PORTFOLIOS_PER_USER = 50;
+export const MAX_PORTFOLIOS_PER_USER = 50;
 const ONE = parseFixed("1");
 
 /** Portfolios, their targets, and valuation of a portfolio at current prices. */

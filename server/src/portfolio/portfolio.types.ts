@@ -3,6 +3,7 @@ import { Instrument } from "../market";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { PageInfo } from "../infra/graphql/pagination";
 import { type AllocationTargetValue, PortfolioRiskLevel, TransactionStatus, TransactionType } from "./portfolio.entities";
+import { byInstruments, rows } from "../infra/graphql/rows";
 
 registerEnumType(PortfolioRiskLevel, { name: "PortfolioRiskLevel" });
 registerEnumType(TransactionType, { name: "TransactionType" });
@@ -155,7 +156,7 @@ export class RebalanceProposal {
   @Field({ description: "True when maxDrift exceeds the portfolio's rebalanceThreshold." })
   needed!: boolean;
 
-  @Field(() => [ProposedOrder])
+  @Field(() => [ProposedOrder], { complexity: rows(byInstruments) })
   orders!: ProposedOrder[];
 }
 

@@ -9,7 +9,7 @@ import { AccountStatement } from "./statement.types";
 @Resolver(() => AccountStatement)
 export class StatementResolver {
   @Authorized(scope(Scope.READ_PORTFOLIOS))
-  @Query(() => AccountStatement, { description: "The caller's portfolio over [from, to): opening and closing cash, every movement with its running balance, positions at both ends (at most 366 days and 10,000 movements)." })
+  @Query(() => AccountStatement, { description: "The caller's portfolio over [from, to): opening and closing cash, every movement with its running balance, positions at both ends (at most 366 days and 900 movements)." })
   statement(
     @Arg("portfolioId", () => ID) portfolioId: string,
     @Arg("from", () => DateTimeScalar) from: Date,

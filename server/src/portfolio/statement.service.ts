@@ -7,7 +7,8 @@ import type { AccountStatement, StatementLine, StatementPosition } from "./state
 
 /** A statement covers at most a year and a bounded number of movements: a larger one is asked for in parts. */
 const MAX_DAYS = 366;
-export const MAX_STATEMENT_LINES = 10_000;
+/** A statement's movements at most: what one query's budget can price, a row each (issue 16). */
+export const MAX_STATEMENT_LINES = 900;
 
 /**
  * How a completed transaction moves cash: deposits and sells in; withdrawals, buys and fees

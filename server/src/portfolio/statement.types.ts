@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
+import { byInstruments, rows } from "../infra/graphql/rows";
+import { MAX_STATEMENT_LINES } from "./statement.service";
 
 @ObjectType({ description: "A holding at one end of a statement's period." })
 export class StatementPosition {
@@ -42,13 +44,13 @@ export class AccountStatement {
   @Field(() => DecimalScalar)
   closingCash!: string;
 
-  @Field(() => [StatementPosition])
+  @Field(() => [StatementPosition], { complexity: rows(byInstruments) })
   openingPositions!: StatementPosition[];
 
-  @Field(() => [StatementPosition])
+  @Field(() => [StatementPosition], { complexity: rows(byInstruments) })
   closingPositions!: StatementPosition[];
 
-  @Field(() => [StatementLine])
+  @Field(() => [StatementLine], { complexity: rows(MAX_STATEMENT_LINES) })
   lines!: StatementLine[];
 
   /** Internal: the portfolio's currency, printed in the documents. */

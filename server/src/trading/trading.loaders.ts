@@ -4,12 +4,15 @@ import { FillRow, OrderRow } from "./trading.entities";
 import type { Fill, Order } from "./trading.types";
 import { toFill, toOrder } from "./trading.mappers";
 
+/** Fills of an order listed with it, oldest first; the fills query pages through all. */
+export const MAX_ORDER_FILLS = 50;
+
 /** Fills of many orders in one statement per request. */
 export function createTradingLoaders(dataSource: DataSource) {
   return {
     fills: new DataLoader<string, Fill[]>(async (orderIds) => {
       const rows = await dataSource.getRepository(FillRow).find({ where: { orderId: In([...orderIds]) }, order: { seq: "ASC" } });
-      return orderIds.map((id) => rows.filter((row) => row.orderId === id).map(toFill));
+      return orderIds.map((id) => rows.filter((row) => row.orderId === id).slice(0, MAX_ORDER_FILLS).map(toFill));
     }),
     /** An order's legs (the orders whose parent it is), oldest first; they share its owner. */
     legs: new DataLoader<string, Order[]>(async (orderIds) => {

@@ -7,12 +7,22 @@ import { OrderStatus } from "./trading.entities";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { parseAfterSequence } from "./order-stream";
 import { AmendOrderInput, Fill, FillConnection, Order, OrderBookSnapshot, OrderConnection, OrderUpdate, PlaceOrderInput, Trade } from "./trading.types";
+import type { ComplexityEstimator } from "graphql-query-complexity";
+import { rows, sizeArgument } from "../infra/graphql/rows";
+import { MAX_ORDER_FILLS } from "./trading.loaders";
+
+/** An order's legs at most: a bracket's two exits. */
+const MAX_LEGS = 2;
+const CANCEL_ALL_ESTIMATE = 20;
 
 const TRADERS = [Role.TRADER, Role.PARTNER];
 const MAX_DEPTH = 100;
+const DEFAULT_DEPTH = 10;
 
+/** A book costs a row per level it may show on each side. */
+const bookCost: ComplexityEstimator = (options) => 1 + sizeArgument(options, "depth", DEFAULT_DEPTH, MAX_DEPTH) * options.childComplexity;
 const depthOf = (depth: number | null | undefined) => {
-  const value = depth ?? 10;
+  const value = depth ?? DEFAULT_DEPTH;
   if (!Number.isInteger(value) || value < 1 || value > MAX_DEPTH) throw badUserInput(`depth must be between 1 and ${MAX_DEPTH}`, "depth");
   return value;
 };
@@ -38,7 +48,8 @@ export class TradingResolver {
   }
 
   @Authorized(...TRADERS, scope(Scope.TRADE))
-  @Mutation(() => [Order])
+  // The platform does not bound how many orders are open: the answer is priced as a default page.
+  @Mutation(() => [Order], { complexity: rows(CANCEL_ALL_ESTIMATE) })
   cancelAllOrders(
     @Arg("portfolioId", () => ID, { nullable: true }) portfolioId: string | null,
     @Arg("symbol", () => String, { nullable: true }) symbol: string | null,
@@ -96,17 +107,17 @@ export class TradingResolver {
     return ctx.services.trading.findOrder(ctx.session, id);
   }
 
-  @Query(() => OrderBookSnapshot, { description: "Aggregated depth from the matching engine's memory." })
+  @Query(() => OrderBookSnapshot, { description: "Aggregated depth from the matching engine's memory.", complexity: bookCost })
   orderBook(@Arg("symbol") symbol: string, @Ctx() ctx: Context, @Arg("depth", () => Int, { nullable: true }) depth?: number): Promise<OrderBookSnapshot> {
     return ctx.services.trading.orderBook(symbol, depthOf(depth));
   }
 
-  @FieldResolver(() => [Order])
+  @FieldResolver(() => [Order], { complexity: rows(MAX_LEGS) })
   legs(@Root() order: Order, @Ctx() ctx: Context): Promise<Order[]> {
     return ctx.loaders.legs.load(order.id);
   }
 
-  @FieldResolver(() => [Fill])
+  @FieldResolver(() => [Fill], { description: `Oldest first: the first ${MAX_ORDER_FILLS} (the fills query pages through all of a portfolio's).`, complexity: rows(MAX_ORDER_FILLS) })
   fills(@Root() order: Order, @Ctx() ctx: Context): Promise<Fill[]> {
     return ctx.loaders.fills.load(order.id);
   }
@@ -161,6 +172,7 @@ export class TradingResolver {
   }
 
   @Subscription(() => OrderBookSnapshot, {
+    complexity: bookCost,
     name: "orderBook",
     description: "Depth snapshots of a symbol, a few per second at most.",
     subscribe: async ({ args, context }) => {

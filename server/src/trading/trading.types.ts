@@ -3,6 +3,7 @@ import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { type Count, PageInfo } from "../infra/graphql/pagination";
 import { OrderSide } from "../portfolio";
 import { Liquidity, OrderClass, OrderStatus, OrderType, TimeInForce } from "./trading.entities";
+import { rowOfParent } from "../infra/graphql/rows";
 
 registerEnumType(OrderType, { name: "OrderType" });
 registerEnumType(TimeInForce, { name: "TimeInForce" });
@@ -174,10 +175,10 @@ export class OrderBookSnapshot {
   @Field()
   symbol!: string;
 
-  @Field(() => [OrderBookLevel])
+  @Field(() => [OrderBookLevel], { complexity: rowOfParent })
   bids!: OrderBookLevel[];
 
-  @Field(() => [OrderBookLevel])
+  @Field(() => [OrderBookLevel], { complexity: rowOfParent })
   asks!: OrderBookLevel[];
 
   @Field()

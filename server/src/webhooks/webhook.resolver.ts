@@ -1,12 +1,14 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../app/context";
 import { Webhook, WebhookEvent, WebhookWithSecret } from "./webhook.types";
+import { rows } from "../infra/graphql/rows";
+import { MAX_WEBHOOKS } from "./webhook.service";
 
 /** Webhooks are managed by the signed-in account holder, like API keys: no key scope reaches them. */
 @Resolver()
 export class WebhookResolver {
   @Authorized()
-  @Query(() => [Webhook], { description: "The caller's webhooks, oldest first." })
+  @Query(() => [Webhook], { description: "The caller's webhooks, oldest first.", complexity: rows(MAX_WEBHOOKS) })
   webhooks(@Ctx() ctx: Context): Promise<Webhook[]> {
     return ctx.services.webhooks.list(ctx.session);
   }

@@ -10,7 +10,7 @@ import { WebhookRow } from "./webhook.entities";
 import { Webhook, WebhookEvent, WebhookWithSecret } from "./webhook.types";
 import { newWebhookSecret, secretContext } from "./webhook-secret";
 
-const MAX_WEBHOOKS = 10;
+export const MAX_WEBHOOKS = 10;
 
 /** A partner's webhooks: created with a secret shown once, listed, deleted (pending deliveries go with them). */
 export class WebhookService {

@@ -3,6 +3,7 @@ import { type DocumentNode, GraphQLError, type GraphQLSchema, type ValidationRul
 import { type AccessClaims, type Authentication, invalidToken, type Session, type UserView } from "../../identity";
 import { AppError } from "../../infra/errors";
 import { CostCache } from "./cost-cache";
+import type { ListBounds } from "../../infra/graphql/rows";
 import { operationCost } from "./query-cost";
 import { queryShapeRule, type ShapeLimits } from "./query-shape";
 import type { AdaptiveRateLimiter, ThrottleStatus } from "./rate-limiter";
@@ -39,9 +40,10 @@ export class AbuseGuard {
     private readonly limiter: AdaptiveRateLimiter,
     private readonly maxCost: number,
     shape: ShapeLimits,
+    bounds: () => ListBounds,
   ) {
     this.validationRules = [queryShapeRule(shape)];
-    this.costs = new CostCache((document, variables, operationName) => operationCost(this.schema, document, variables, operationName));
+    this.costs = new CostCache(bounds, (document, variables, operationName, listBounds) => operationCost(this.schema, document, variables, operationName, listBounds));
   }
 
   /**

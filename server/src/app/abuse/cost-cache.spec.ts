@@ -3,11 +3,12 @@ import { GraphQLError, parse } from "graphql";
 import { CostCache } from "./cost-cache";
 
 describe("cost cache", () => {
+  const bounds = () => ({ instruments: 14 });
   const document = parse(`query ($n: Int) { page(first: $n) { id } }`);
 
   it("when the same document comes with the same variables, then it is priced once; other variables are priced for themselves", () => {
     const priced: unknown[] = [];
-    const cache = new CostCache((_doc, variables) => {
+    const cache = new CostCache(bounds, (_doc, variables) => {
       priced.push(variables);
       return 1 + 2 * Number(variables?.n ?? 20);
     });
@@ -21,7 +22,7 @@ describe("cost cache", () => {
 
   it("when a document cannot be priced, then nothing is remembered and it is refused every time", () => {
     let calls = 0;
-    const cache = new CostCache(() => {
+    const cache = new CostCache(bounds, () => {
       calls++;
       throw new GraphQLError("Variable \"$n\" got invalid value");
     });
@@ -32,10 +33,18 @@ describe("cost cache", () => {
 
   it("when a mutation's variables differ on every call, then the document stops remembering new sets but still prices each", () => {
     let calls = 0;
-    const cache = new CostCache(() => ++calls && 3);
+    const cache = new CostCache(bounds, () => ++calls && 3);
     for (let i = 0; i < 200; i++) expect(cache.cost(document, { n: i }, null)).to.equal(3);
     for (let i = 0; i < 200; i++) cache.cost(document, { n: i }, null);
     // The first 64 sets are remembered; the other 136 are priced again.
     expect(calls).to.equal(200 + 136);
+  });
+
+  it("when an instrument is listed, then a document is priced again with the new bound", () => {
+    let listed = 14;
+    const cache = new CostCache(() => ({ instruments: listed }), (_doc, _variables, _name, { instruments }) => instruments);
+    expect(cache.cost(document, {}, null)).to.equal(14);
+    listed = 15;
+    expect(cache.cost(document, {}, null)).to.equal(15);
   });
 });

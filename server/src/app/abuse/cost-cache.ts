@@ -1,6 +1,7 @@
 import type { DocumentNode } from "graphql";
+import type { ListBounds } from "../../infra/graphql/rows";
 
-type Price = (document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined) => number;
+type Price = (document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, bounds: ListBounds) => number;
 
 /** Variable sets remembered per document: a mutation whose variables change on every call stops adding here. */
 const MAX_VARIABLE_SETS = 64;
@@ -8,22 +9,26 @@ const MAX_KEY_LENGTH = 2_048;
 
 /**
  * Remembers what an operation costs, per parsed document (Apollo hands the same document object
- * to every request that sends the same query text) and per operation name and variables, the
- * only other inputs of the price. Only prices are remembered: a document that cannot be priced
+ * to every request that sends the same query text) and per operation name, variables and list
+ * bounds (the instruments listed), the only other inputs of the price. Only prices are remembered: a document that cannot be priced
  * (its variables do not coerce) is priced, and refused, again on every request, and the caller
  * compares every remembered price with the limit as if it were new.
  */
 export class CostCache {
   private readonly byDocument = new WeakMap<DocumentNode, Map<string, number>>();
 
-  constructor(private readonly price: Price) {}
+  constructor(
+    private readonly bounds: () => ListBounds,
+    private readonly price: Price,
+  ) {}
 
   cost(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined): number {
-    const key = JSON.stringify([operationName ?? null, variables ?? null]);
+    const bounds = this.bounds();
+    const key = JSON.stringify([operationName ?? null, variables ?? null, bounds.instruments]);
     const costs = this.byDocument.get(document);
     const known = costs?.get(key);
     if (known !== undefined) return known;
-    const cost = this.price(document, variables, operationName);
+    const cost = this.price(document, variables, operationName, bounds);
     if (key.length <= MAX_KEY_LENGTH) {
       const entries = costs ?? new Map<string, number>();
       if (!costs) this.byDocument.set(document, entries);

@@ -1,66 +1,79 @@
-import { type DocumentNode, GraphQLError, type GraphQLSchema } from "graphql";
-import { type ComplexityEstimator, type ComplexityEstimatorArgs, fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { type DocumentNode, GraphQLError, type GraphQLField, type GraphQLSchema, getNamedType, isLeafType, isListType, isNonNullType, type GraphQLOutputType } from "graphql";
+import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity } from "graphql-query-complexity";
+import { type ListBounds, sizeArgument } from "../../infra/graphql/rows";
 
-/** Connections and pages cost what they may return: `first` (or this default) times their items. */
+/** Connections and pages cost what they may return: `first` (or this default) rows. */
 export const DEFAULT_PAGE_ESTIMATE = 20;
 
-/** An operation the estimator cannot price: it is refused whole, before anything runs. */
-export class UnpricedArgumentError extends GraphQLError {
-  constructor(field: string, argument: string, expected: string) {
-    super(`Cannot price ${field}(${argument}:): ${argument} must be ${expected}`, { extensions: { code: "BAD_USER_INPUT", field: argument } });
-  }
+const ROOT_TYPES = new Set(["Query", "Mutation", "Subscription"]);
+
+export function isListField(field: GraphQLField<unknown, unknown>): boolean {
+  const type: GraphQLOutputType = isNonNullType(field.type) ? field.type.ofType : field.type;
+  return isListType(type);
+}
+
+/** A connection's `edges` and `pageInfo`: their rows are counted by the connection's page. */
+export function isConnectionPart(parentType: string, field: string): boolean {
+  return (parentType.endsWith("Connection") && (field === "edges" || field === "pageInfo")) || parentType === "PageInfo";
 }
 
 /**
- * A size argument (`first`, `limit`) as the estimator may use it: absent means the default;
- * anything but a whole number from 1 to `max` cannot be priced. Without this, a negative
- * `limit` priced a field below zero and made the operation around it free.
+ * Rows, not fields (the scheme Shopify's Admin API publishes): a scalar or enum, a list of them
+ * included, is part of its row and costs nothing; an object is a row and costs one point; a
+ * list costs every row it may return, and a root field at least one point.
+ *
+ * - a paged list (a field with `first`) costs first × (a row and what is asked of it), and a
+ *   connection 1 + first × (its node and what is asked of it), `first` defaulting to
+ *   DEFAULT_PAGE_ESTIMATE;
+ * - a plain list declares its bound with `rows(...)` (infra/graphql/rows.ts) as its
+ *   `complexity`; a list without one cannot be priced, and a test finds it before a caller does;
+ * - a connection's edges and page info are priced by the connection.
  */
-export function sizeArgument(options: ComplexityEstimatorArgs, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = options.args[name];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new UnpricedArgumentError(options.field.name, name, `a whole number from 1 to ${max}`);
+const rowEstimator: ComplexityEstimator = (options) => {
+  const { field, type, childComplexity } = options;
+  if (field.args.some((arg) => arg.name === "first")) {
+    const page = sizeArgument(options, "first", DEFAULT_PAGE_ESTIMATE);
+    // A paged list's rows are its items; a connection's are its nodes, priced inside its edges.
+    return isListField(field) ? page * (1 + childComplexity) : 1 + page * Math.max(1, childComplexity);
   }
-  return value;
-}
-
-/**
- * Paged lists cost their page: `first` when given, the page default when left out. Lists
- * without paging are bounded by their parent (an order's fills, a portfolio's positions, the
- * instrument list) and cost one point per field like everything else; a field whose size
- * depends on an argument declares its own complexity (priceHistory).
- */
-const pagedListEstimator: ComplexityEstimator = (options) => {
-  if (!options.field.args.some((arg) => arg.name === "first")) return undefined;
-  return 1 + options.childComplexity * sizeArgument(options, "first", DEFAULT_PAGE_ESTIMATE);
+  if (isConnectionPart(type.name, field.name)) return childComplexity;
+  const root = ROOT_TYPES.has(type.name);
+  if (isLeafType(getNamedType(field.type))) return root ? 1 : 0;
+  if (isListField(field)) throw new Error(`${type.name}.${field.name} is a list without a declared bound: give it rows(...) as its complexity`);
+  return 1 + childComplexity;
 };
 
-/** Whatever an estimator answers must be a cost: a whole number of points, never below one. */
+/** Whatever an estimator answers must be a cost: a whole number of points, never below zero. */
 function checked(estimator: ComplexityEstimator): ComplexityEstimator {
   return (options) => {
     const cost = estimator(options);
     if (cost === undefined) return undefined;
-    if (!Number.isSafeInteger(cost) || cost < 1) {
+    if (!Number.isSafeInteger(cost) || cost < 0) {
       throw new GraphQLError(`Cannot price ${options.field.name} with these arguments`, { extensions: { code: "BAD_USER_INPUT" } });
     }
     return cost;
   };
 }
 
-const ESTIMATORS = [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })].map(checked);
+const ESTIMATORS = [fieldExtensionsEstimator(), rowEstimator].map(checked);
 
 /**
- * The cost of an operation: one point per field, paged lists multiplied by their page size,
- * and any field may declare its own with `@Field({ complexity })`. Throws a GraphQLError when
- * an argument cannot be priced.
+ * The cost of an operation in rows (see rowEstimator), with `bounds` the platform's list bounds
+ * of the moment. Throws a GraphQLError when an argument cannot be priced.
  */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  bounds: ListBounds,
+): number {
   return getComplexity({
     schema,
     query: document,
     variables: variables ?? {},
     operationName: operationName ?? undefined,
     estimators: ESTIMATORS,
+    context: { bounds },
   });
 }

@@ -3,7 +3,7 @@ import { Link, useNavigate } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { type InstrumentsQuery, type QuotesSubscription, useInstrumentsQuery, useQuotesSubscription } from "../../gql/graphql";
 import { formatStepGrouped } from "../../lib/decimal";
-import { ChangePercent, formatVolume, Sparkline, useMarketDay } from "./MarketDay";
+import { ChangePercent, formatVolume, MARKET_HOURS, Sparkline, useMarketDay } from "./MarketDay";
 
 type LiveQuote = QuotesSubscription["quotes"];
 type Listed = InstrumentsQuery["instruments"][number];
@@ -39,9 +39,9 @@ export function InstrumentsTable() {
             <th scope="col" className="num">Bid</th>
             <th scope="col" className="num">Ask</th>
             <th scope="col" className="num">Last</th>
-            <th scope="col" className="num">24h change</th>
-            <th scope="col" className="num">24h volume</th>
-            <th scope="col">24h</th>
+            <th scope="col" className="num">{MARKET_HOURS}h change</th>
+            <th scope="col" className="num">{MARKET_HOURS}h volume</th>
+            <th scope="col">{MARKET_HOURS}h</th>
             <th scope="col" className="num">Tick</th>
             <th scope="col" className="num">Lot</th>
           </tr>
@@ -84,7 +84,7 @@ function InstrumentRow({ instrument, quote }: { instrument: Listed; quote: LiveQ
         {formatVolume(day.volume)}
       </td>
       <td>
-        <Sparkline closes={day.closes} label={`${instrument.symbol} over the last 24 hours`} />
+        <Sparkline closes={day.closes} label={`${instrument.symbol} over the last ${MARKET_HOURS} hours`} />
       </td>
       <td className="num">{instrument.tickSize}</td>
       <td className="num">{instrument.lotSize}</td>

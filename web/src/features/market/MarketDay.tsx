@@ -2,15 +2,18 @@ import { useMemo } from "react";
 import { useMarketDayQuery } from "../../gql/graphql";
 import { compareDecimal, formatMoney, sumDecimals } from "../../lib/decimal";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+/** The hours a row of the markets table covers: twelve hourly bars each, for fourteen or so instruments, stay within a third of the rate-limit budget. */
+export const MARKET_HOURS = 12;
 
 /**
- * The last 24 hours of an instrument: 15-minute bars loaded once per visit, for the change since
- * the first bar's open (to the live last price), the volume traded and a sparkline of closes.
+ * The last 12 hours of an instrument: hourly bars loaded once per visit (the current one forming),
+ * for the change since the first bar's open (to the live last price), the volume traded and a
+ * sparkline of closes.
  */
 export function useMarketDay(symbol: string, last: string | null | undefined) {
   // Fixed for the visit: a new `from` on every render would be a new query every render.
-  const from = useMemo(() => new Date(Math.floor((Date.now() - DAY_MS) / 60_000) * 60_000).toISOString(), []);
+  const from = useMemo(() => new Date((Math.floor(Date.now() / HOUR_MS) - (MARKET_HOURS - 1)) * HOUR_MS).toISOString(), []);
   const { data } = useMarketDayQuery({ variables: { symbol, from } });
   const bars = data?.priceHistory ?? [];
   const open = bars[0]?.open ?? null;

@@ -13,6 +13,7 @@ interface Candle {
 }
 
 const HOUR_MS = 3_600_000;
+const CHART_HOURS = 2;
 const minuteOf = (iso: string) => (Math.floor(Date.parse(iso) / 60_000) * 60) as UTCTimestamp;
 // The chart library draws with numbers; these are display coordinates, never amounts.
 const candle = (bar: Bar): Candle => ({ time: minuteOf(bar.time), open: Number(bar.open), high: Number(bar.high), low: Number(bar.low), close: Number(bar.close) });
@@ -22,8 +23,9 @@ const candle = (bar: Bar): Candle => ({ time: minuteOf(bar.time), open: Number(b
  * trade and quote. Lazy-loaded: lightweight-charts stays out of the first screen's bundle.
  */
 export default function PriceChart({ symbol }: { symbol: string }) {
-  const from = useMemo(() => new Date(Date.now() - 3 * HOUR_MS).toISOString(), [symbol]);
-  const { data, loading, error, refetch } = usePriceHistoryQuery({ variables: { symbol, from, limit: 500 }, fetchPolicy: "network-only" });
+  // Two hours of one-minute candles: what the panel shows, and a row of the rate-limit budget each.
+  const from = useMemo(() => new Date(Date.now() - CHART_HOURS * HOUR_MS).toISOString(), [symbol]);
+  const { data, loading, error, refetch } = usePriceHistoryQuery({ variables: { symbol, from, limit: CHART_HOURS * 60 }, fetchPolicy: "network-only" });
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const series = useRef<ISeriesApi<"Candlestick"> | null>(null);
