@@ -111,6 +111,15 @@ describe("compliance: cases an officer works", () => {
     expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "after filing" }))).to.equal("CONFLICT");
   });
 
+  it("when a case holds its twenty notes, then a twenty-first is refused as CONFLICT and the notes stay as they were", async () => {
+    const ivy = await flaggedCustomer();
+    const [{ node: opened }] = (await casesOf(ivy.id)).edges;
+    for (let i = 1; i <= 20; i++) expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: `note ${i}` }))).to.equal(undefined);
+    expect(codeOf(await step(`addCaseNote(id: $id, text: $t)`, { id: opened.id, t: "one more" }))).to.equal("CONFLICT");
+    const notes = await asOfficer(`query ($id: ID!) { suspiciousActivities(userId: $id) { edges { node { notes { text } } } } }`, { id: ivy.id });
+    expect(notes.data!.suspiciousActivities.edges[0].node.notes.map((n: { text: string }) => n.text)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `note ${i + 1}`));
+  });
+
   it("when a second alert on the same customer and rule comes within 30 days, then it joins the case; past 30 days, a new case opens", async () => {
     const gail = await flaggedCustomer();
     const [{ node: first }] = (await casesOf(gail.id)).edges;
