@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, type PublicClient, type WalletClient, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { type RunningServer, startServer } from "../src/app/server";
 import { loadConfig } from "../src/config";
@@ -193,6 +193,22 @@ describe("chain indexing against a hardhat node", function () {
     expect(codeOf(await gql(server, `mutation ($a: String!) { unlinkWallet(address: $a) }`, { a: BUYER.address }, bearer(user.accessToken)))).to.equal("NOT_FOUND");
     const audit = await server.database.dataSource.query(`SELECT event_type FROM audit_logs WHERE user_id = $1 AND entity_id = $2 ORDER BY seq`, [user.id, BUYER.address]);
     expect(audit.map((row: { event_type: string }) => row.event_type)).to.deep.equal(["wallet.linked", "wallet.unlinked"]);
+  });
+
+  it("when a user has linked ten wallets, then an eleventh is refused as CONFLICT and the ten stay", async () => {
+    const collector = await registerUser(server);
+    const created = await gql(server, `mutation ($i: CreatePortfolioInput!) { createPortfolio(input: $i) { id } }`, { i: { name: "Wallets" } }, bearer(collector.accessToken));
+    const link = async () => {
+      const wallet = privateKeyToAccount(generatePrivateKey());
+      const issued = await challenge(collector, wallet.address);
+      const signature = await wallet.signMessage({ message: issued.message });
+      return gql(server, LINK, { i: { address: wallet.address, signature, portfolioId: created.data!.createPortfolio.id } }, bearer(collector.accessToken));
+    };
+    for (let i = 0; i < 10; i++) expect((await link()).errors).to.equal(undefined);
+    const eleventh = await link();
+    expect(codeOf(eleventh)).to.equal("CONFLICT");
+    expect(eleventh.errors![0].message).to.match(/At most 10 wallets/);
+    expect((await gql(server, WALLETS, {}, bearer(collector.accessToken))).data!.wallets).to.have.length(10);
   });
 
   it("when a reorg takes an indexed fill's block away, then the fill is rolled back and the new chain is indexed", async () => {

@@ -120,6 +120,22 @@ describe("compliance: cases an officer works", () => {
     expect(notes.data!.suspiciousActivities.edges[0].node.notes.map((n: { text: string }) => n.text)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `note ${i + 1}`));
   });
 
+  it("when a period holds more than 200 CTR filings, then its report is refused with a shorter period asked for, and 200 come back whole", async () => {
+    const filer = await registerUser(server);
+    // Business days in 1990 that no other test writes: one filing a day for 201 days.
+    await server.database.dataSource.query(
+      `INSERT INTO ctr_filings (user_id, business_date, total_cash_in, total_cash_out, transaction_ids)
+       SELECT $1, date '1990-01-01' + n, 10001, 0, '{}' FROM generate_series(0, 200) AS n ON CONFLICT DO NOTHING`,
+      [filer.id],
+    );
+    const ctrs = (from: string, to: string) => asOfficer(`query ($from: DateTime!, $to: DateTime!) { report(type: CTR, from: $from, to: $to) { ctrFilings { userId } } }`, { from, to });
+    const refused = await ctrs("1990-01-01T00:00:00Z", "1991-01-01T00:00:00Z");
+    expect(codeOf(refused)).to.equal("BAD_USER_INPUT");
+    expect(refused.errors![0].message).to.match(/More than 200 filings in the period: ask for a shorter one/);
+    // 1990-01-01 to 1990-07-20: 200 days, every filing.
+    expect((await ctrs("1990-01-01T00:00:00Z", "1990-07-20T00:00:00Z")).data!.report.ctrFilings).to.have.length(200);
+  });
+
   it("when a second alert on the same customer and rule comes within 30 days, then it joins the case; past 30 days, a new case opens", async () => {
     const gail = await flaggedCustomer();
     const [{ node: first }] = (await casesOf(gail.id)).edges;
