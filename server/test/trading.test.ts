@@ -266,7 +266,7 @@ describe("trading over GraphQL", () => {
     const before = await book();
     const config = server.config;
     await server.stop();
-    server = await startTestServer({ DATA_DIR: config.dataDir, TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000" });
+    server = await startTestServer({ DATA_DIR: config.dataDir, TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000" });
     await setReference("AAPL", "100");
     expect(await book()).to.deep.equal(before);
     // Priority survived: Bob's sell of 4 at 99 takes Alice's 3 (queued first), then meets his own

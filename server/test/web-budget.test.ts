@@ -138,5 +138,13 @@ describe("pricing the schema by rows", () => {
     }
     expect(unpriced).to.deep.equal([]);
   });
-});
 
+  it("when bars are asked for, then each bar priceHistory may return is a row: the limit, else the bar starts in [from, to), else the default 60", async () => {
+    const schema = await getSchema();
+    const price = (query: string) => operationCost(schema, parse(query), {}, undefined, { instruments: LISTED });
+    expect(price(`{ priceHistory(symbol: "AAPL", limit: 120) { close } }`)).to.equal(120);
+    expect(price(`{ priceHistory(symbol: "AAPL", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", interval: HOUR_1) { close } }`)).to.equal(25);
+    expect(price(`{ priceHistory(symbol: "AAPL", from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z") { close } }`)).to.equal(1440);
+    expect(price(`{ priceHistory(symbol: "AAPL") { close } }`)).to.equal(60);
+  });
+});

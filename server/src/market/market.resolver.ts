@@ -1,5 +1,4 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
-import { sizeArgument } from "../infra/graphql/rows";
 import type { Context } from "../app/context";
 import { badUserInput } from "../infra/errors";
 import { formatFixed } from "../infra/fixed";
@@ -8,7 +7,8 @@ import { type QuoteEvent, topics } from "../infra/pubsub";
 import { BarInterval, INTERVAL_MS } from "./bar-interval";
 import { Instrument } from "./instrument.entity";
 import { Quote } from "./quote.type";
-import { byInstruments, rows } from "../infra/graphql/rows";
+import type { ComplexityEstimatorArgs } from "graphql-query-complexity";
+import { byInstruments, rows, sizeArgument } from "../infra/graphql/rows";
 
 /** How many symbols one `quotes` subscription may watch; more is a fan-out cost, not a need. */
 const MAX_QUOTE_SYMBOLS = 50;
@@ -39,6 +39,19 @@ export class PriceBar {
   volume!: string;
 }
 
+/**
+ * The bars priceHistory may return, each a row of its price: `limit` when given; else, with
+ * `from`, the interval's bar starts in [from, to) (to: now), at most MAX_BARS; else the default 60.
+ */
+function barsAsked(options: ComplexityEstimatorArgs): number {
+  if (options.args.limit !== undefined && options.args.limit !== null) return sizeArgument(options, "limit", DEFAULT_BARS, MAX_BARS);
+  const from = options.args.from as Date | undefined;
+  if (!from) return DEFAULT_BARS;
+  const to = (options.args.to as Date | undefined) ?? new Date();
+  const every = INTERVAL_MS[(options.args.interval as BarInterval | undefined) ?? BarInterval.MINUTE_1];
+  return Math.min(MAX_BARS, Math.max(1, Math.ceil((to.getTime() - from.getTime()) / every) + 1));
+}
+
 @Resolver(() => Instrument)
 export class MarketResolver {
   @Query(() => [Instrument], { description: "Every instrument the platform lists.", complexity: rows(byInstruments) })
@@ -54,8 +67,7 @@ export class MarketResolver {
   @Query(() => [PriceBar], {
     description:
       "Bars of a symbol starting in [from, to) (default: the last 60 bars), oldest first. MINUTE_1 (the default) is recorded live; longer intervals are resampled on UTC boundaries; an imported bar takes precedence.",
-    // Every bar it may return: `limit`, else the 60 of the default window, else (from given) the most a window holds.
-    complexity: (options) => sizeArgument(options, "limit", options.args.from ? MAX_BARS : DEFAULT_BARS, MAX_BARS) * (1 + options.childComplexity),
+    complexity: (options) => barsAsked(options) * (1 + options.childComplexity),
   })
   async priceHistory(
     @Arg("symbol") symbol: string,
