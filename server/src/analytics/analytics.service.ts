@@ -73,7 +73,7 @@ export class AnalyticsService {
   async correlationMatrix(symbols: string[], window: Window, interval: BarInterval): Promise<number[][]> {
     if (symbols.length < 2 || symbols.length > 100) throw badUserInput("Give between 2 and 100 symbols", "symbols");
     const series = await this.closes(symbols, interval, window);
-    const matrix = correlationMatrix(series.map(({ times, closes }) => new Map(times.map((time, i) => [time, Number(closes[i])]))));
+    const matrix = correlationMatrix(series.map(({ times, closes }) => ({ times, values: closes.map(Number) })));
     const constant = symbols.filter((_, i) => matrix[i][i] === null);
     if (constant.length > 0) throw badUserInput(`No correlation over a constant series (or fewer than 3 shared bars): ${constant.join(", ")}`, "symbols");
     return matrix as number[][];
