@@ -8,6 +8,7 @@ import { Role } from "../src/identity";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
 
 const IMPORT = `mutation ($symbol: String!, $bars: [PriceBarInput!]!) { importPriceBars(symbol: $symbol, interval: DAY_1, bars: $bars) { stored } }`;
+const MINUTE_IMPORT = `mutation ($symbol: String!, $bars: [PriceBarInput!]!) { importPriceBars(symbol: $symbol, interval: MINUTE_1, bars: $bars) { stored } }`;
 const LIST = `mutation ($input: ListInstrumentInput!) { listInstrument(input: $input) { symbol } }`;
 const PERFORMANCE = `query ($symbol: String!, $benchmark: String) {
   instrumentPerformance(symbol: $symbol, from: "2024-01-01T00:00:00Z", to: "2024-01-05T00:00:00Z", interval: DAY_1, benchmarkSymbol: $benchmark) {
@@ -81,6 +82,21 @@ describe("analytics over GraphQL on imported bars", () => {
     expect(data!.correlationMatrix[0][0]).to.equal(1);
     expect(data!.correlationMatrix[0][1]).to.be.closeTo(1, 1e-9);
     expect(codeOf(await gql(server, Q, { s: [A, FLAT] }, bearer(analyst.accessToken)))).to.equal("BAD_USER_INPUT");
+  });
+
+  it("when one of the symbols has more than 10,000 bars in the window, then the matrix is refused as BAD_USER_INPUT naming it", async () => {
+    const M = `M${tag}`;
+    const admin = await registerUser(server);
+    await grantRole(server, admin.email, Role.ADMIN);
+    await gql(server, LIST, { input: { symbol: M, name: M, assetClass: "EQUITY", currency: "USD", tickSize: "0.01", lotSize: "1" } }, bearer(admin.accessToken));
+    const start = Date.UTC(2024, 0, 1);
+    const minutes = Array.from({ length: 10_001 }, (_, i) => ({ time: new Date(start + i * 60_000).toISOString(), open: "10", high: "10", low: "10", close: "10", volume: "1" }));
+    const imported = await gql(server, MINUTE_IMPORT, { symbol: M, bars: minutes }, bearer(analyst.accessToken));
+    expect(imported.data!.importPriceBars.stored).to.equal(10_001);
+    const Q = `query ($s: [String!]!) { correlationMatrix(symbols: $s, from: "2024-01-01T00:00:00Z", to: "2024-01-09T00:00:00Z", interval: MINUTE_1) }`;
+    const refused = await gql(server, Q, { s: [A, M] }, bearer(analyst.accessToken));
+    expect(codeOf(refused)).to.equal("BAD_USER_INPUT");
+    expect(refused.errors![0].message).to.contain(M);
   });
 
   it("when an EWMA forecast is asked, then it is the decayed variance of the returns; GARCH on four returns is refused as BAD_USER_INPUT", async () => {

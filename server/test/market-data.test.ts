@@ -97,14 +97,21 @@ describe("market data over GraphQL", () => {
     expect(bad.errors![0].extensions!.code).to.equal("BAD_USER_INPUT");
   });
 
-  it("when only closes are asked (analytics), then they are history's closes at every interval, the live minute folded in", async () => {
+  it("when only closes are asked (analytics), then each symbol's are its history's closes at every interval, the live minute folded in", async () => {
     await server.services.marketData.recordTrade("AAPL", "232.10", "1", new Date());
+    await server.services.marketData.recordTrade("MSFT", "410.25", "1", new Date());
     const to = new Date(Date.now() + 60_000);
     const from = new Date(to.getTime() - 3 * 86_400_000);
+    const symbols = ["AAPL", "MSFT"];
     for (const interval of [BarInterval.MINUTE_1, BarInterval.MINUTE_5, BarInterval.HOUR_1, BarInterval.DAY_1]) {
-      const [closes, history] = await Promise.all([server.services.bars.closes("AAPL", interval, from, to, 500), server.services.bars.history("AAPL", interval, from, to, 500)]);
-      expect(closes.length, interval).to.be.greaterThan(0);
-      expect(closes.map((bar) => [bar.bucket.toISOString(), bar.close]), interval).to.deep.equal(history.map((bar) => [bar.bucket.toISOString(), formatFixed(bar.close)]));
+      // Asked together, so that all read the same live minute while the simulator keeps trading.
+      const [closes, ...histories] = await Promise.all([server.services.bars.closes(symbols, interval, from, to, 500), ...symbols.map((symbol) => server.services.bars.history(symbol, interval, from, to, 500))]);
+      for (const [s, symbol] of symbols.entries()) {
+        const history = histories[s];
+        const { times, closes: values } = closes.get(symbol)!;
+        expect(times.length, `${symbol} ${interval}`).to.be.greaterThan(0);
+        expect(times.map((time, i) => [new Date(time).toISOString(), values[i]]), `${symbol} ${interval}`).to.deep.equal(history.map((bar) => [bar.bucket.toISOString(), formatFixed(bar.close)]));
+      }
     }
   });
 

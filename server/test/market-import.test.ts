@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { Role } from "../src/identity";
+import { BarInterval } from "../src/market";
 import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, type TestUser } from "./helpers";
 
 const IMPORT = `mutation ($symbol: String!, $interval: BarInterval!, $bars: [PriceBarInput!]!) {
@@ -114,5 +115,7 @@ describe("loading market data", () => {
     const overridden = await gql(server, HISTORY, { ...range, interval: "MINUTE_5" });
     expect(overridden.data!.priceHistory[1]).to.deep.equal({ time: "2024-06-03T10:00:00.000Z", open: "1", high: "2", low: "1", close: "2", volume: "7" });
     expect(overridden.data!.priceHistory[2].open).to.equal("20");
+    const closes = await server.services.bars.closes([symbol], BarInterval.MINUTE_5, new Date(range.from), new Date(range.to), 500);
+    expect(closes.get(symbol)).to.deep.equal({ times: [0, 5, 10].map((m) => Date.UTC(2024, 5, 3, 9, 55 + m)), closes: ["15", "2", "25"] });
   });
 });

@@ -1,7 +1,7 @@
 import type { Session } from "../identity";
 import { badUserInput, notFound } from "../infra/errors";
 import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
-import { type BarService, BarInterval, type InstrumentService } from "../market";
+import { type BarService, BarInterval, type CloseSeries, type InstrumentService } from "../market";
 import type { PortfolioService } from "../portfolio";
 import { backtestValues, type RebalanceFrequency } from "./backtest";
 import { correlationMatrix } from "./correlation";
@@ -52,10 +52,8 @@ export class AnalyticsService {
 
   async instrumentPerformance(symbol: string, window: Window, interval: BarInterval, options: { benchmarkSymbol?: string | null; periodsPerYear?: number | null; riskFreeRate?: number | null }): Promise<PerformanceReport> {
     const P = periods(options.periodsPerYear);
-    const closes = await this.closes(symbol, interval, window);
-    const times = [...closes.keys()];
-    const values = [...closes.values()];
-    return this.report(times, values, window, interval, P, options.riskFreeRate ?? 0, options.benchmarkSymbol ?? null);
+    const [{ times, closes }] = await this.closes([symbol], interval, window);
+    return this.report(times, closes, window, interval, P, options.riskFreeRate ?? 0, options.benchmarkSymbol ?? null);
   }
 
   async backtest(input: { targets: Array<{ symbol: string; weight: string }>; from: Date; to: Date; initialValue: string; rebalance: RebalanceFrequency; benchmarkSymbol?: string | null; periodsPerYear?: number | null }): Promise<PerformanceReport> {
@@ -64,7 +62,7 @@ export class AnalyticsService {
     const weights = input.targets.map((target) => positive(target.weight, "weight", true));
     if (weights.reduce((sum, w) => sum + w, 0n) !== parseFixed("1")) throw badUserInput("Target weights must add up to 1", "targets");
     const initial = positive(input.initialValue, "initialValue", false);
-    const series = await Promise.all(input.targets.map((target) => this.closes(target.symbol, BarInterval.DAY_1, input)));
+    const series = (await this.closes(input.targets.map((target) => target.symbol), BarInterval.DAY_1, input)).map(byTime);
     const times = [...series[0].keys()].filter((time) => series.every((closes) => closes.has(time)));
     if (times.length === 0) throw badUserInput("The symbols share no daily bar in the window", "from");
     const closes = series.map((byTime) => times.map((time) => parseFixed(byTime.get(time)!)));
@@ -74,8 +72,8 @@ export class AnalyticsService {
 
   async correlationMatrix(symbols: string[], window: Window, interval: BarInterval): Promise<number[][]> {
     if (symbols.length < 2 || symbols.length > 100) throw badUserInput("Give between 2 and 100 symbols", "symbols");
-    const series = await Promise.all(symbols.map((symbol) => this.closes(symbol, interval, window)));
-    const matrix = correlationMatrix(series.map((closes) => new Map([...closes].map(([time, close]) => [time, Number(close)]))));
+    const series = await this.closes(symbols, interval, window);
+    const matrix = correlationMatrix(series.map(({ times, closes }) => ({ times, values: closes.map(Number) })));
     const constant = symbols.filter((_, i) => matrix[i][i] === null);
     if (constant.length > 0) throw badUserInput(`No correlation over a constant series (or fewer than 3 shared bars): ${constant.join(", ")}`, "symbols");
     return matrix as number[][];
@@ -85,8 +83,8 @@ export class AnalyticsService {
     if (!Number.isInteger(horizon) || horizon < 1 || horizon > 252) throw badUserInput("horizon must be between 1 and 252 periods", "horizon");
     const to = window.to ?? new Date();
     const from = window.from ?? new Date(to.getTime() - 365 * 86_400_000);
-    const closes = [...(await this.closes(symbol, BarInterval.DAY_1, { from, to })).values()].map(Number);
-    const returns = simpleReturns(closes);
+    const [{ closes }] = await this.closes([symbol], BarInterval.DAY_1, { from, to });
+    const returns = simpleReturns(closes.map(Number));
     if (model === VolatilityModel.GARCH_1_1) {
       const garch = garchForecast(returns, horizon, periods(periodsPerYear));
       if (!garch) throw badUserInput(`GARCH(1,1) needs at least ${GARCH_MIN_RETURNS} daily returns in the window, not all zero`, "from");
@@ -98,13 +96,15 @@ export class AnalyticsService {
     return { symbol, model, horizon, ...estimate };
   }
 
-  /** Closes by bar start (ms), oldest first; refuses unknown symbols and windows over MAX_POINTS. */
-  private async closes(symbol: string, interval: BarInterval, window: Window): Promise<Map<number, string>> {
+  /** The closes of each symbol, in the order given, read in one query; refuses unknown symbols and windows over MAX_POINTS. */
+  private async closes(symbols: readonly string[], interval: BarInterval, window: Window): Promise<CloseSeries[]> {
     if (window.from >= window.to) throw badUserInput("from must be before to", "from");
-    await this.instruments.requireSymbols([symbol]);
-    const bars = await this.bars.closes(symbol, interval, window.from, window.to, MAX_POINTS + 1);
-    if (bars.length > MAX_POINTS) throw badUserInput(`The window holds more than ${MAX_POINTS} bars of ${symbol}: shorten it or take a longer interval`, "from");
-    return new Map(bars.map((bar) => [bar.bucket.getTime(), bar.close]));
+    await this.instruments.requireSymbols(symbols);
+    const bySymbol = await this.bars.closes(symbols, interval, window.from, window.to, MAX_POINTS + 1);
+    const series = symbols.map((symbol) => bySymbol.get(symbol)!);
+    const long = symbols.find((_, i) => series[i].times.length > MAX_POINTS);
+    if (long) throw badUserInput(`The window holds more than ${MAX_POINTS} bars of ${long}: shorten it or take a longer interval`, "from");
+    return series;
   }
 
   /** `growth`: the index the metrics run on when it is not the values themselves (a portfolio's, flows taken out). */
@@ -113,7 +113,7 @@ export class AnalyticsService {
     const numbers = growth ?? values.map(Number);
     let benchmark: { own: number[]; returns: number[] } | undefined;
     if (benchmarkSymbol) {
-      const other = await this.closes(benchmarkSymbol, interval, window);
+      const other = byTime((await this.closes([benchmarkSymbol], interval, window))[0]);
       const shared = times.filter((time) => other.has(time));
       const own = new Map(times.map((time, i) => [time, numbers[i]]));
       benchmark = { own: simpleReturns(shared.map((time) => own.get(time)!)), returns: simpleReturns(shared.map((time) => Number(other.get(time)))) };
@@ -131,6 +131,10 @@ export class AnalyticsService {
       series: times.map((time, i) => ({ time: new Date(time), value: values[i], cumulativeReturn: numbers[i] / numbers[0] - 1, drawdown: downs[i] })),
     };
   }
+}
+
+function byTime({ times, closes }: CloseSeries): Map<number, string> {
+  return new Map(times.map((time, i) => [time, closes[i]]));
 }
 
 function periods(value: number | null | undefined): number {

@@ -1,5 +1,11 @@
 import { mean, sampleStdev, simpleReturns } from "./metrics";
 
+/** A symbol's values, `values[i]` at `times[i]`, times strictly ascending. */
+export interface TimeSeries {
+  times: readonly number[];
+  values: readonly number[];
+}
+
 /**
  * Pearson correlation of returns, computed on the bar times every symbol shares (a time missing
  * from one series is dropped from all). Null where a series is constant: the caller refuses it.
@@ -7,9 +13,8 @@ import { mean, sampleStdev, simpleReturns } from "./metrics";
  * sum(z_x * z_y) / (n - 1) with z = (x - mean) / sample stdev, the same figure as
  * cov(x, y) / (s_x * s_y), computed for one triangle and mirrored.
  */
-export function correlationMatrix(series: ReadonlyArray<ReadonlyMap<number, number>>): Array<Array<number | null>> {
-  const shared = [...(series[0]?.keys() ?? [])].filter((time) => series.every((closes) => closes.has(time))).sort((a, b) => a - b);
-  const scaled = series.map((closes) => standardized(simpleReturns(shared.map((time) => closes.get(time)!))));
+export function correlationMatrix(series: readonly TimeSeries[]): Array<Array<number | null>> {
+  const scaled = valuesAtSharedTimes(series).map((values) => standardized(simpleReturns(values)));
   const matrix: Array<Array<number | null>> = scaled.map(() => new Array<number | null>(scaled.length).fill(null));
   for (let i = 0; i < scaled.length; i++) {
     const a = scaled[i];
@@ -24,6 +29,25 @@ export function correlationMatrix(series: ReadonlyArray<ReadonlyMap<number, numb
     }
   }
   return matrix;
+}
+
+/**
+ * Each series' values at the times all of them have, oldest first: one pass over each, as the
+ * times are ascending (fifty series of ten years in hash maps cost more than the correlations).
+ */
+function valuesAtSharedTimes(series: readonly TimeSeries[]): number[][] {
+  const at = series.map(() => 0);
+  const shared = series.map((): number[] => []);
+  next: for (const [i, time] of (series[0]?.times ?? []).entries()) {
+    at[0] = i;
+    for (let s = 1; s < series.length; s++) {
+      const { times } = series[s];
+      while (at[s] < times.length && times[at[s]] < time) at[s]++;
+      if (times[at[s]] !== time) continue next;
+    }
+    series.forEach(({ values }, s) => shared[s].push(values[at[s]]));
+  }
+  return shared;
 }
 
 /** (x - mean) / sample stdev, or null below two values or for a constant series. */

@@ -77,14 +77,14 @@ describe("EWMA volatility forecast", () => {
 
 describe("correlation matrix", () => {
   it("when series share only some times, then returns are taken on the shared times", () => {
-    const a = new Map([[1, 100], [2, 110], [3, 99], [4, 50]]);
-    const b = new Map([[1, 10], [2, 11], [3, 9.9]]);
-    const c = new Map([[1, 10], [2, 9], [3, 9.9]]);
+    const a = { times: [1, 2, 3, 4], values: [100, 110, 99, 50] };
+    const b = { times: [1, 2, 3], values: [10, 11, 9.9] };
+    const c = { times: [0, 1, 2, 3], values: [7, 10, 9, 9.9] };
     const matrix = correlationMatrix([a, b, c]);
     expect(matrix[0][0]).to.equal(1);
     close(1, 1e-12)(matrix[0][1]);
     close(-1, 1e-12)(matrix[0][2]);
-    expect(correlationMatrix([a, new Map([[1, 5], [2, 5], [3, 5]])])[0][1]).to.equal(null);
+    expect(correlationMatrix([a, { times: [1, 2, 3], values: [5, 5, 5] }])[0][1]).to.equal(null);
   });
 });
 

@@ -74,113 +74,162 @@ export class BarService {
   async history(symbol: string, interval: BarInterval, from: Date, to: Date, limit: number): Promise<StoredBar[]> {
     if (from >= to) throw badUserInput("from must be before to", "from");
     const since = new Date(barStart(from.getTime(), interval));
-    const forming = this.marketData.formingBar(symbol);
-    const formingIn = forming && forming.bucket >= since.getTime() && forming.bucket < to.getTime() ? forming : undefined;
-    const rows = await this.rows(symbol, interval, since, to, limit, formingIn);
+    const [target] = this.targets([symbol], since, to);
+    const rows: BarRow[] = await this.dataSource.query(
+      `SELECT bars.* FROM ${TARGETS} CROSS JOIN LATERAL (${barsOf(interval)}) bars ORDER BY bars.bucket`,
+      parameters([target], interval, since, to, limit),
+    );
     const bars = rows.map(toStoredBar);
-    return formingIn ? mergeForming(bars, rows, formingIn, interval, limit) : bars;
+    return target.forming ? mergeForming(bars, rows, target.forming, interval, limit) : bars;
   }
 
   /**
-   * Closes only, as history() would give them (the live minute folded in the same way): analytics
-   * over ten years of fifty symbols would otherwise spend most of its time parsing opens, highs,
-   * lows and volumes it never reads. Closes are exact decimal text without trailing zeros.
+   * Closes only, as history() would give them (the live minute folded in the same way), of any
+   * number of symbols in one query: analytics over ten years of fifty symbols would otherwise
+   * spend most of its time in fifty round trips and in parsing opens, highs, lows and volumes it
+   * never reads. Every symbol asked has an entry, empty when it has no bar in the window.
    */
-  async closes(symbol: string, interval: BarInterval, from: Date, to: Date, limit: number): Promise<Array<{ bucket: Date; close: string }>> {
+  async closes(symbols: readonly string[], interval: BarInterval, from: Date, to: Date, limit: number): Promise<Map<string, CloseSeries>> {
     if (from >= to) throw badUserInput("from must be before to", "from");
     const since = new Date(barStart(from.getTime(), interval));
-    const forming = this.marketData.formingBar(symbol);
-    const formingIn = forming && forming.bucket >= since.getTime() && forming.bucket < to.getTime() ? forming : undefined;
-    const closes = await this.packedCloses(symbol, interval, since, to, limit, formingIn);
-    if (!formingIn) return closes;
-    // The live minute changes one bar at most (its own, or a new last one): that bar alone is read
-    // whole and goes through mergeForming.
-    const start = barStart(formingIn.bucket, interval);
-    const at = closes.findIndex((bar) => bar.bucket.getTime() === start);
-    const own = at >= 0 ? await this.rows(symbol, interval, new Date(start), new Date(start + INTERVAL_MS[interval]), 1, formingIn) : [];
-    const [merged] = mergeForming(own.map(toStoredBar), own, formingIn, interval, 1);
-    if (at >= 0) closes[at].close = formatFixed(merged.close);
-    else if (closes.length < limit || (closes.at(-1)?.bucket.getTime() ?? 0) > start) {
-      closes.push({ bucket: merged.bucket, close: formatFixed(merged.close) });
-      closes.sort((a, b) => a.bucket.getTime() - b.bucket.getTime()).splice(limit);
-    }
-    return closes;
+    const targets = this.targets([...new Set(symbols)], since, to);
+    // Each symbol's bars packed by PostgreSQL into two text values (`<epoch ms>,...` and the closes
+    // at the same positions, both aggregates seeing the rows in the same order): ten years of fifty
+    // symbols is 130,000 bars, and one row per bar would spend most of the time parsing rows.
+    // date_part's float epoch is exact for whole milliseconds and cheaper than extract's numeric;
+    // trim_scale writes a close as formatFixed does, without trailing zeros.
+    const rows: PackedCloses[] = await this.dataSource.query(
+      `SELECT targets.symbol, packed.* FROM ${TARGETS} CROSS JOIN LATERAL (
+         SELECT string_agg((date_part('epoch', bars.bucket) * 1000)::bigint::text, ',') AS times,
+                string_agg(trim_scale(bars.close)::text, ',') AS closes,
+                coalesce(bool_or(bars.imported AND bars.bucket = targets.forming_start), false) AS forming_held
+         FROM (${barsOf(interval)}) bars) packed`,
+      parameters(targets, interval, since, to, limit),
+    );
+    const forming = new Map(targets.map((target) => [target.symbol, target.forming]));
+    return new Map(
+      rows.map((row) => {
+        const series = unpack(row);
+        const live = forming.get(row.symbol);
+        // An imported bar holding the live minute's start takes precedence over it, as in history().
+        if (live && !row.forming_held) foldForming(series, live, interval, limit);
+        return [row.symbol, series];
+      }),
+    );
   }
 
-  private rows(symbol: string, interval: BarInterval, since: Date, to: Date, limit: number, formingIn: MinuteBar | undefined): Promise<BarRow[]> {
-    return interval === BarInterval.MINUTE_1 ? this.minuteRows(symbol, since, to, limit) : this.resampledRows(symbol, interval, since, to, limit, formingIn);
-  }
-
-  /**
-   * The same bars as `rows`, closes only, packed by PostgreSQL into one text value
-   * (`<epoch ms>=<close>,...`): ten years of fifty symbols is 130,000 bars, and one row per bar
-   * would spend most of the time parsing rows rather than computing.
-   */
-  private async packedCloses(symbol: string, interval: BarInterval, since: Date, to: Date, limit: number, formingIn: MinuteBar | undefined): Promise<Array<{ bucket: Date; close: string }>> {
-    const [sql, parameters] = interval === BarInterval.MINUTE_1 ? this.minuteQuery(symbol, since, to, limit) : this.resampledQuery(symbol, interval, since, to, limit, formingIn);
-    const [row] = (await this.dataSource.query(
-      // date_part's float epoch is exact for whole milliseconds and cheaper than extract's numeric;
-      // the order is restored here rather than by a second sort in the aggregate.
-      `SELECT string_agg((date_part('epoch', bars.bucket) * 1000)::bigint::text || '=' || bars.close::text, ',') AS packed FROM (${sql}) bars`,
-      parameters,
-    )) as Array<{ packed: string | null }>;
-    if (!row?.packed) return [];
-    const closes = row.packed.split(",").map((pair) => {
-      const at = pair.indexOf("=");
-      return { bucket: new Date(Number(pair.slice(0, at))), close: decimalText(pair.slice(at + 1)) };
+  /** Each symbol with its live forming minute when that minute falls in [since, to). */
+  private targets(symbols: readonly string[], since: Date, to: Date): Target[] {
+    return symbols.map((symbol) => {
+      const forming = this.marketData.formingBar(symbol);
+      return { symbol, forming: forming && forming.bucket >= since.getTime() && forming.bucket < to.getTime() ? forming : undefined };
     });
-    return closes.sort((a, b) => a.bucket.getTime() - b.bucket.getTime());
   }
+}
 
-  private minuteRows(symbol: string, since: Date, to: Date, limit: number): Promise<BarRow[]> {
-    return this.dataSource.query(...this.minuteQuery(symbol, since, to, limit));
-  }
+/** Closes of one symbol, oldest first: the bar start (epoch ms) and its close, exact decimal text without trailing zeros, at the same index. */
+export interface CloseSeries {
+  times: number[];
+  closes: string[];
+}
 
-  private minuteQuery(symbol: string, since: Date, to: Date, limit: number): [string, unknown[]] {
-    return [
-      `WITH imported AS (
+interface Target {
+  symbol: string;
+  forming: MinuteBar | undefined;
+}
+
+interface PackedCloses {
+  symbol: string;
+  times: string | null;
+  closes: string | null;
+  /** Whether an imported bar holds the start of the bar the live minute falls in. */
+  forming_held: boolean;
+}
+
+/**
+ * The symbols of one read, each with its live minute ($5) and the start of that minute's bar of
+ * the interval ($6). Every read joins them laterally to `barsOf`, so each symbol's bars are still
+ * read through the primary key and cut at the limit on their own, as if it were asked alone, in
+ * one round trip for all of them.
+ */
+const TARGETS = `unnest($1::text[], $5::timestamptz[], $6::timestamptz[]) AS targets(symbol, forming, forming_start)`;
+
+/**
+ * The bars of `targets.symbol` starting in [$2, $3), oldest first, at most $4, each with
+ * `imported`: an imported bar of the interval takes precedence over the one recorded or derived
+ * from the minutes (imported minutes themselves taking precedence over recorded ones).
+ */
+function barsOf(interval: BarInterval): string {
+  if (interval === BarInterval.MINUTE_1) {
+    return `WITH imported AS (
          SELECT bucket, open, high, low, close, volume FROM imported_price_bars
-         WHERE symbol = $1 AND bar_interval = 'MINUTE_1' AND bucket >= $2 AND bucket < $3)
+         WHERE symbol = targets.symbol AND bar_interval = 'MINUTE_1' AND bucket >= $2 AND bucket < $3)
        SELECT bucket, open, high, low, close, volume, true AS imported FROM imported
        UNION ALL
        SELECT p.bucket, p.open, p.high, p.low, p.close, p.volume, false FROM price_bars p
-       WHERE p.symbol = $1 AND p.bucket >= $2 AND p.bucket < $3 AND NOT EXISTS (SELECT 1 FROM imported i WHERE i.bucket = p.bucket)
-       ORDER BY bucket LIMIT $4`,
-      [symbol, since, to, limit],
-    ];
+       WHERE p.symbol = targets.symbol AND p.bucket >= $2 AND p.bucket < $3 AND NOT EXISTS (SELECT 1 FROM imported i WHERE i.bucket = p.bucket)
+       ORDER BY bucket LIMIT $4`;
   }
-
-  private resampledRows(symbol: string, interval: BarInterval, since: Date, to: Date, limit: number, forming: MinuteBar | undefined): Promise<BarRow[]> {
-    return this.dataSource.query(...this.resampledQuery(symbol, interval, since, to, limit, forming));
-  }
-
-  private resampledQuery(symbol: string, interval: BarInterval, since: Date, to: Date, limit: number, forming: MinuteBar | undefined): [string, unknown[]] {
-    // The forming minute's flushed copy is left out: its live state is merged in afterwards.
-    return [
-      `WITH imported_minutes AS (
+  // The forming minute's flushed copy is left out: its live state is merged in afterwards. `own`
+  // is inlined where it is read, so that its rows go straight from the index to the result rather
+  // than through a materialized copy.
+  return `WITH imported_minutes AS (
          SELECT bucket, open, high, low, close, volume FROM imported_price_bars
-         WHERE symbol = $1 AND bar_interval = 'MINUTE_1' AND bucket >= $2 AND bucket < $3),
+         WHERE symbol = targets.symbol AND bar_interval = 'MINUTE_1' AND bucket >= $2 AND bucket < $3),
        minutes AS (
          SELECT * FROM imported_minutes
          UNION ALL
          SELECT p.bucket, p.open, p.high, p.low, p.close, p.volume FROM price_bars p
-         WHERE p.symbol = $1 AND p.bucket >= $2 AND p.bucket < $3 AND p.bucket IS DISTINCT FROM $6
+         WHERE p.symbol = targets.symbol AND p.bucket >= $2 AND p.bucket < $3 AND p.bucket IS DISTINCT FROM targets.forming
            AND NOT EXISTS (SELECT 1 FROM imported_minutes i WHERE i.bucket = p.bucket)),
        derived AS (
-         SELECT date_bin($5::interval, bucket, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+         SELECT date_bin($7::interval, bucket, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
                 (array_agg(open ORDER BY bucket))[1] AS open, max(high) AS high, min(low) AS low,
                 (array_agg(close ORDER BY bucket DESC))[1] AS close, sum(volume) AS volume
          FROM minutes GROUP BY 1),
-       own AS (
+       own AS NOT MATERIALIZED (
          SELECT bucket, open, high, low, close, volume FROM imported_price_bars
-         WHERE symbol = $1 AND bar_interval = $7 AND bucket >= $2 AND bucket < $3)
+         WHERE symbol = targets.symbol AND bar_interval = $8 AND bucket >= $2 AND bucket < $3)
        SELECT bucket, open, high, low, close, volume, true AS imported FROM own
        UNION ALL
        SELECT d.bucket, d.open, d.high, d.low, d.close, d.volume, false FROM derived d WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.bucket = d.bucket)
-       ORDER BY bucket LIMIT $4`,
-      [symbol, since, to, limit, `${INTERVAL_MS[interval] / 1000} seconds`, forming ? new Date(forming.bucket) : null, interval],
-    ];
+       ORDER BY bucket LIMIT $4`;
+}
+
+/** The parameters of TARGETS and barsOf(interval), in their numbering. */
+function parameters(targets: readonly Target[], interval: BarInterval, since: Date, to: Date, limit: number): unknown[] {
+  const live = targets.map((target) => (target.forming ? new Date(target.forming.bucket) : null));
+  const liveBar = targets.map((target) => (target.forming ? new Date(barStart(target.forming.bucket, interval)) : null));
+  const common = [targets.map((target) => target.symbol), since, to, limit, live, liveBar];
+  return interval === BarInterval.MINUTE_1 ? common : [...common, `${INTERVAL_MS[interval] / 1000} seconds`, interval];
+}
+
+/** string_agg without ORDER BY follows its subquery's order in practice, not by contract: checked, and restored if need be. */
+function unpack(row: PackedCloses): CloseSeries {
+  if (row.times === null || row.closes === null) return { times: [], closes: [] };
+  const times = row.times.split(",").map(Number);
+  const closes = row.closes.split(",");
+  if (times.every((time, i) => i === 0 || times[i - 1] < time)) return { times, closes };
+  const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+  return { times: order.map((i) => times[i]), closes: order.map((i) => closes[i]) };
+}
+
+/** The live minute's close as the close of its bar: the one it falls in, or a new newest one (limit permitting), as mergeForming does. */
+function foldForming(series: CloseSeries, forming: MinuteBar, interval: BarInterval, limit: number): void {
+  const start = barStart(forming.bucket, interval);
+  const close = formatFixed(forming.close);
+  const at = series.times.indexOf(start);
+  if (at >= 0) {
+    series.closes[at] = close;
+    return;
   }
+  if (series.times.length >= limit && (series.times.at(-1) ?? 0) < start) return;
+  const after = series.times.findIndex((time) => time > start);
+  const index = after < 0 ? series.times.length : after;
+  series.times.splice(index, 0, start);
+  series.closes.splice(index, 0, close);
+  series.times.splice(limit);
+  series.closes.splice(limit);
 }
 
 interface BarRow {
@@ -191,13 +240,6 @@ interface BarRow {
   close: string;
   volume: string;
   imported: boolean;
-}
-
-/** PostgreSQL's numeric text ("123.4500000000") as formatFixed writes it ("123.45"), without parsing. */
-function decimalText(text: string): string {
-  if (!text.includes(".")) return text;
-  const trimmed = text.replace(/0+$/, "");
-  return trimmed.endsWith(".") ? trimmed.slice(0, -1) : trimmed;
 }
 
 function toStoredBar(row: BarRow): StoredBar {

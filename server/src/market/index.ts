@@ -6,7 +6,7 @@ export { MarketDataService, type MarketDataStatus, type PriceChange } from "./ma
 export { PriceSimulator, type SimulatedInstrument, tickSchedule } from "./price-simulator";
 export type { PriceFeed, PriceTick } from "./price-feed";
 export { BarInterval, INTERVAL_MS, barStart } from "./bar-interval";
-export { BarService, type StoredBar, type BarImportResult } from "./bar.service";
+export { BarService, type StoredBar, type BarImportResult, type CloseSeries } from "./bar.service";
 export { ListingService } from "./listing.service";
 export { parseBarCsv } from "./bar-csv";
 export { CompositeFeed, ExchangeFeed, type FeedMapping } from "./feeds/exchange-feed";
