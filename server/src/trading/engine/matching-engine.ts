@@ -69,15 +69,26 @@ export class MatchingEngine implements OrderBook {
 
   apply(command: Command): EngineEvent[] {
     this.events = [];
-    if (command.type === "submit") this.submit(command);
-    else if (command.type === "cancel") this.cancel(command.id);
-    else if (command.type === "amend") this.amend(command);
-    else if (command.type === "expire") this.expire((tif, expiresAt) => tif === "GTD" && expiresAt! <= command.now);
-    else if (command.type === "triggers") {
-      if (this.triggersSuspended && !command.suspended) this.awaitingTrade = true;
-      this.triggersSuspended = command.suspended;
+    switch (command.type) {
+      case "submit":
+        this.submit(command);
+        break;
+      case "cancel":
+        this.cancel(command.id);
+        break;
+      case "amend":
+        this.amend(command);
+        break;
+      case "expire":
+        this.expire((tif, expiresAt) => tif === "GTD" && expiresAt! <= command.now);
+        break;
+      case "triggers":
+        if (this.triggersSuspended && !command.suspended) this.awaitingTrade = true;
+        this.triggersSuspended = command.suspended;
+        break;
+      default:
+        this.expire((tif) => tif === "DAY");
     }
-    else this.expire((tif) => tif === "DAY");
     return this.events;
   }
 
@@ -163,25 +174,27 @@ export class MatchingEngine implements OrderBook {
 
   private rest(command: SubmitCommand, remaining: number, visible?: number): void {
     const shown = visible ?? (command.display === undefined ? remaining : Math.min(command.display, remaining));
-    this.book.add({ id: command.id, account: command.account, side: command.side, price: command.price!, remaining, visible: shown, display: command.display, tif: command.tif, expiresAt: command.expiresAt, postOnly: command.postOnly, arrival: ++this.arrivals });
+    this.book.add(command, remaining, shown, ++this.arrivals);
   }
 
   /** Matches an order that is live now (new, or a stop just triggered). */
   private execute(command: SubmitCommand): void {
-    const market = command.kind === "MARKET" || command.kind === "STOP" || command.kind === "TRAILING_STOP";
+    // Read once: callers shape commands as they like, and each read of an unknown shape costs.
+    const { id, account, side, kind, quantity: wanted } = command;
+    const market = kind === "MARKET" || kind === "STOP" || kind === "TRAILING_STOP";
     const limit = market ? (command.protection ?? null) : command.price!;
     const tif: TimeInForce = market && command.tif !== "FOK" ? "IOC" : command.tif;
-    const opposite: Side = command.side === "BUY" ? "SELL" : "BUY";
-    if (tif === "FOK" && this.book.available(opposite, limit, command.account, command.quantity) < command.quantity) {
-      return this.cancelled(command.id, "FOK_UNFILLABLE", command.quantity);
+    const opposite: Side = side === "BUY" ? "SELL" : "BUY";
+    if (tif === "FOK" && this.book.available(opposite, limit, account, wanted) < wanted) {
+      return this.cancelled(id, "FOK_UNFILLABLE", wanted);
     }
     if (command.postOnly) {
       const best = this.book.best(opposite);
-      if (best && crosses(command.side, limit, best.price)) return this.cancelled(command.id, "POST_ONLY", command.quantity);
+      if (best && crosses(side, limit, best.price)) return this.cancelled(id, "POST_ONLY", wanted);
     }
-    let remaining = command.quantity;
-    for (let maker = this.book.best(opposite); remaining > 0 && maker && crosses(command.side, limit, maker.price); maker = this.book.best(opposite)) {
-      if (maker.account === command.account) {
+    let remaining = wanted;
+    for (let maker = this.book.best(opposite); remaining > 0 && maker && crosses(side, limit, maker.price); maker = this.book.best(opposite)) {
+      if (maker.account === account) {
         this.book.remove(maker);
         this.cancelled(maker.id, "SELF_TRADE", maker.remaining);
         continue;
@@ -190,23 +203,22 @@ export class MatchingEngine implements OrderBook {
       const quantity = Math.min(remaining, maker.visible);
       remaining -= quantity;
       const makerRemaining = maker.remaining - quantity;
-      const replenish = makerRemaining > 0 && maker.visible === quantity;
-      if (makerRemaining === 0 || replenish) this.book.remove(maker);
+      const price = maker.price;
+      // An iceberg whose shown part filled shows the next part, at the back of its price.
+      const replenished = makerRemaining > 0 && maker.visible === quantity ? Math.min(maker.display!, makerRemaining) : 0;
+      if (makerRemaining === 0) this.book.remove(maker);
+      else if (replenished > 0) this.book.replenish(maker, makerRemaining, replenished, ++this.arrivals);
       else this.book.reduce(maker, quantity, quantity);
-      this.last = maker.price;
+      this.last = price;
       if (!this.triggersSuspended) this.awaitingTrade = false;
       this.triggersDue = true;
-      if (this.trailing.size > 0) this.trailing.trade(maker.price);
-      this.events.push({ seq: this.next(), type: "fill", takerId: command.id, makerId: maker.id, takerSide: command.side, price: maker.price, quantity, takerRemaining: remaining, makerRemaining });
-      if (replenish) {
-        const visible = Math.min(maker.display!, makerRemaining);
-        this.book.add({ ...maker, remaining: makerRemaining, visible, arrival: ++this.arrivals });
-        this.events.push({ seq: this.next(), type: "replenished", id: maker.id, visible });
-      }
+      if (this.trailing.size > 0) this.trailing.trade(price);
+      this.events.push({ seq: this.next(), type: "fill", takerId: id, makerId: maker.id, takerSide: side, price, quantity, takerRemaining: remaining, makerRemaining });
+      if (replenished > 0) this.events.push({ seq: this.next(), type: "replenished", id: maker.id, visible: replenished });
     }
     if (remaining === 0) return;
-    if (market) return this.cancelled(command.id, reasonForRest(tif, true), remaining);
-    if (tif === "IOC" || tif === "FOK") return this.cancelled(command.id, reasonForRest(tif, false), remaining);
+    if (market) return this.cancelled(id, reasonForRest(tif, true), remaining);
+    if (tif === "IOC" || tif === "FOK") return this.cancelled(id, reasonForRest(tif, false), remaining);
     this.rest(command, remaining);
   }
 
@@ -255,7 +267,8 @@ export class MatchingEngine implements OrderBook {
   /** Expires, in arrival order, every open order whose time in force says so. */
   private expire(due: (tif: TimeInForce, expiresAt: number | undefined) => boolean): void {
     const expiring: Array<{ arrival: number; id: number; remaining: number; resting?: RestingOrder }> = [];
-    for (const order of this.book.all()) if (due(order.tif, order.expiresAt)) expiring.push({ arrival: order.arrival, id: order.id, remaining: order.remaining, resting: order });
+    // all() gives copies; removal wants the resting order itself.
+    for (const order of this.book.all()) if (due(order.tif, order.expiresAt)) expiring.push({ arrival: order.arrival, id: order.id, remaining: order.remaining, resting: this.book.get(order.id) });
     for (const stop of [...this.stops.values(), ...this.trailing.all()]) {
       if (due(stop.command.tif, stop.command.expiresAt)) expiring.push({ arrival: stop.arrival, id: stop.command.id, remaining: stop.command.quantity });
     }
