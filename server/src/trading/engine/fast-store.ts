@@ -1,3 +1,4 @@
+import { IdMap } from "./id-map";
 import { crosses, type RestingOrder, type RestingOrders } from "./resting-orders";
 import type { DepthLevel, Side, SubmitCommand } from "./types";
 
@@ -92,7 +93,7 @@ class BookSide {
 
 /** The fast store: O(log levels) add, O(1) cancel, O(1) fill. */
 export class FastStore implements RestingOrders {
-  private readonly orders = new Map<number, Node>();
+  private readonly orders = new IdMap<Node>();
   private readonly bids = new BookSide("BUY");
   private readonly asks = new BookSide("SELL");
 

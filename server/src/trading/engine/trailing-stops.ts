@@ -1,3 +1,4 @@
+import { IdMap } from "./id-map";
 import type { Side, SubmitCommand } from "./types";
 
 /** A trailing stop waiting for its trigger. */
@@ -106,7 +107,7 @@ interface SideStops {
  * O(log n) times in all.
  */
 export class FastTrailingStops implements TrailingStops {
-  private readonly index = new Map<number, { stop: TrailingStop; bucket: Bucket; position: number }>();
+  private readonly index = new IdMap<{ stop: TrailingStop; bucket: Bucket; position: number }>();
   private readonly sells: SideStops = { side: "SELL", buckets: new Map(), markBound: Infinity, stopBound: -Infinity };
   private readonly buys: SideStops = { side: "BUY", buckets: new Map(), markBound: -Infinity, stopBound: Infinity };
 
