@@ -1,5 +1,5 @@
 import { crosses, type RestingOrder, type RestingOrders } from "./resting-orders";
-import type { DepthLevel, Side } from "./types";
+import type { DepthLevel, Side, SubmitCommand } from "./types";
 
 /**
  * The obviously-correct store: one array, sorted on every question. Slow on purpose, and
@@ -8,8 +8,9 @@ import type { DepthLevel, Side } from "./types";
 export class ReferenceStore implements RestingOrders {
   private orders: RestingOrder[] = [];
 
-  add(order: RestingOrder): void {
-    this.orders.push({ ...order });
+  add(order: SubmitCommand, remaining: number, visible: number, arrival: number): void {
+    const { id, account, side, price, display, tif, expiresAt, postOnly } = order;
+    this.orders.push({ id, account, side, price: price!, remaining, visible, display, tif, expiresAt, postOnly, arrival });
   }
 
   get(id: number): RestingOrder | undefined {
@@ -24,6 +25,10 @@ export class ReferenceStore implements RestingOrders {
     const stored = this.get(order.id)!;
     stored.remaining -= quantity;
     stored.visible -= visible;
+  }
+
+  replenish(order: RestingOrder, remaining: number, visible: number, arrival: number): void {
+    Object.assign(this.get(order.id)!, { remaining, visible, arrival });
   }
 
   best(side: Side): RestingOrder | undefined {

@@ -1,4 +1,4 @@
-import type { DepthLevel, Side, TimeInForce } from "./types";
+import type { DepthLevel, Side, SubmitCommand, TimeInForce } from "./types";
 
 /** An order in the book: a limit order resting at its price. */
 export interface RestingOrder {
@@ -22,16 +22,19 @@ export interface RestingOrder {
 
 /**
  * Storage of resting orders with price-time priority. The matching engine does the rest; two
- * stores exist: a plain one that is obviously right, and a fast one (O(1) add at an existing
- * price, O(1) cancel and fill).
+ * stores exist: a plain one that is obviously right, and a fast one (O(log levels) add, O(1)
+ * cancel and fill).
  */
 export interface RestingOrders {
-  add(order: RestingOrder): void;
+  /** Rests a LIMIT order with `remaining` lots, `visible` of them shown, as arrival `arrival`. */
+  add(order: SubmitCommand, remaining: number, visible: number, arrival: number): void;
   get(id: number): RestingOrder | undefined;
-  /** Removes a resting order (cancelled, expired or filled). */
+  /** Removes a resting order (cancelled, expired or filled): `order` as get() or best() gave it, still resting. */
   remove(order: RestingOrder): void;
-  /** Lowers a resting order's remaining quantity (a partial fill, an amend down) and what it shows by `visible`. */
+  /** Lowers a resting order's remaining quantity (a partial fill, an amend down) and what it shows by `visible`; `order` as for remove. */
   reduce(order: RestingOrder, quantity: number, visible: number): void;
+  /** An iceberg's shown part filled: it keeps `remaining`, shows `visible` and queues at the back of its price as `arrival`; `order` as for remove. */
+  replenish(order: RestingOrder, remaining: number, visible: number, arrival: number): void;
   /** The order with priority on `side`: best price, then earliest arrival. */
   best(side: Side): RestingOrder | undefined;
   /**

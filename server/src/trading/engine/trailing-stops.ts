@@ -1,3 +1,4 @@
+import { IdMap } from "./id-map";
 import type { Side, SubmitCommand } from "./types";
 
 /** A trailing stop waiting for its trigger. */
@@ -84,15 +85,31 @@ interface Bucket {
 }
 
 /**
+ * One side's buckets, and two bounds kept loose but safe (a removal leaves them as they were),
+ * made exact again whenever the buckets are walked anyway.
+ */
+interface SideStops {
+  side: Side;
+  buckets: Map<number, Bucket>;
+  /** No mark is on the far side of it (sell: at or below every mark): a trade that does not pass it moves no bucket. */
+  markBound: number;
+  /** No stop price is on the far side of it (sell: at or above every stop): a price that does not reach it triggers nothing. */
+  stopBound: number;
+}
+
+/**
  * The fast store. Stops of one side whose marks are equal share a bucket, and a trade moves
  * whole buckets (every mark it passes becomes the trade's price), so a trade costs one look
  * per bucket (per distinct mark, few), not per stop. A bucket knows its tightest trail, so it
  * can say without a scan that none of its members triggers; it is scanned only when one does.
- * Buckets merge small into large, so a stop moves O(log n) times in all.
+ * A side knows its outermost mark and tightest stop, so a trade that passes no mark, and a look
+ * that triggers nothing, cost one comparison. Buckets merge small into large, so a stop moves
+ * O(log n) times in all.
  */
 export class FastTrailingStops implements TrailingStops {
-  private readonly index = new Map<number, { stop: TrailingStop; bucket: Bucket; position: number }>();
-  private readonly sides: Record<Side, Map<number, Bucket>> = { BUY: new Map(), SELL: new Map() };
+  private readonly index = new IdMap<{ stop: TrailingStop; bucket: Bucket; position: number }>();
+  private readonly sells: SideStops = { side: "SELL", buckets: new Map(), markBound: Infinity, stopBound: -Infinity };
+  private readonly buys: SideStops = { side: "BUY", buckets: new Map(), markBound: -Infinity, stopBound: Infinity };
 
   get size(): number {
     return this.index.size;
@@ -100,10 +117,12 @@ export class FastTrailingStops implements TrailingStops {
 
   add(stop: TrailingStop): void {
     const copy = { ...stop };
-    const buckets = this.sides[copy.command.side];
-    let bucket = buckets.get(copy.mark);
-    if (!bucket) buckets.set(copy.mark, (bucket = { mark: copy.mark, members: [], minAmount: Infinity, minBps: Infinity }));
+    const stops = this.sideOf(copy.command.side);
+    let bucket = stops.buckets.get(copy.mark);
+    if (!bucket) stops.buckets.set(copy.mark, (bucket = { mark: copy.mark, members: [], minAmount: Infinity, minBps: Infinity }));
     this.join(bucket, copy);
+    stops.markBound = outer(stops.side, stops.markBound, copy.mark);
+    stops.stopBound = inner(stops.side, stops.stopBound, tightest(stops.side, bucket));
   }
 
   get(id: number): TrailingStop | undefined {
@@ -123,35 +142,63 @@ export class FastTrailingStops implements TrailingStops {
       this.index.get(last.command.id)!.position = position;
     }
     this.index.delete(id);
-    if (bucket.members.length === 0) this.sides[entry.stop.command.side].delete(bucket.mark);
+    if (bucket.members.length === 0) this.sideOf(entry.stop.command.side).buckets.delete(bucket.mark);
   }
 
   trade(price: number): void {
-    for (const side of ["SELL", "BUY"] as const) {
-      const buckets = this.sides[side];
-      let target: Bucket | undefined;
-      for (const bucket of [...buckets.values()]) {
-        if (side === "SELL" ? bucket.mark >= price : bucket.mark <= price) continue;
-        buckets.delete(bucket.mark);
-        if (!target) target = bucket;
-        else target = this.merge(target, bucket);
-      }
-      if (!target) continue;
-      const existing = buckets.get(price);
-      if (existing) target = this.merge(existing, target);
-      target.mark = price;
-      buckets.set(price, target);
-    }
+    this.follow(this.sells, price);
+    this.follow(this.buys, price);
   }
 
   firstTriggered(last: number): TrailingStop | undefined {
+    const sell = this.triggeredOn(this.sells, last);
+    const buy = this.triggeredOn(this.buys, last);
+    const first = sell && buy ? (sell.arrival < buy.arrival ? sell : buy) : (sell ?? buy);
+    if (first) first.mark = this.index.get(first.command.id)!.bucket.mark;
+    return first;
+  }
+
+  all(): TrailingStop[] {
+    return [...this.index.values()].map(({ stop, bucket }) => ({ ...stop, mark: bucket.mark })).sort((a, b) => a.arrival - b.arrival);
+  }
+
+  private sideOf(side: Side): SideStops {
+    return side === "SELL" ? this.sells : this.buys;
+  }
+
+  /** Every bucket the trade passed takes the trade's price as its mark, merged into one. */
+  private follow(stops: SideStops, price: number): void {
+    const { side, buckets } = stops;
+    if (!passes(side, price, stops.markBound)) return;
+    let target: Bucket | undefined;
+    let markBound = side === "SELL" ? Infinity : -Infinity;
+    // Deleting the entry being visited is safe in a Map's iteration; the merged bucket is set after.
+    for (const bucket of buckets.values()) {
+      if (!passes(side, price, bucket.mark)) {
+        markBound = outer(side, markBound, bucket.mark);
+        continue;
+      }
+      buckets.delete(bucket.mark);
+      target = target ? this.merge(target, bucket) : bucket;
+    }
+    stops.markBound = markBound;
+    if (!target) return;
+    const existing = buckets.get(price);
+    if (existing) target = this.merge(existing, target);
+    target.mark = price;
+    buckets.set(price, target);
+    stops.markBound = outer(side, markBound, price);
+    stops.stopBound = inner(side, stops.stopBound, tightest(side, target));
+  }
+
+  /** The earliest-accepted stop of one side that `last` triggers. */
+  private triggeredOn(stops: SideStops, last: number): TrailingStop | undefined {
+    const side = stops.side;
+    if (!isTriggered(side, last, stops.stopBound)) return undefined;
     let first: TrailingStop | undefined;
-    for (const side of ["SELL", "BUY"] as const) {
-      for (const bucket of this.sides[side].values()) {
-        const tightest = side === "SELL"
-          ? Math.max(bucket.minAmount === Infinity ? -Infinity : bucket.mark - bucket.minAmount, bucket.minBps === Infinity ? -Infinity : trailingStopPrice(side, bucket.mark, undefined, bucket.minBps))
-          : Math.min(bucket.minAmount === Infinity ? Infinity : bucket.mark + bucket.minAmount, bucket.minBps === Infinity ? Infinity : trailingStopPrice(side, bucket.mark, undefined, bucket.minBps));
-        if (!isTriggered(side, last, tightest)) continue;
+    let stopBound = side === "SELL" ? -Infinity : Infinity;
+    for (const bucket of stops.buckets.values()) {
+      if (isTriggered(side, last, tightest(side, bucket))) {
         // Scan, and tighten the bounds to the exact minimum (removals leave them loose).
         bucket.minAmount = Infinity;
         bucket.minBps = Infinity;
@@ -161,13 +208,10 @@ export class FastTrailingStops implements TrailingStops {
           if (isTriggered(side, last, trailingStopPrice(side, bucket.mark, trailAmount, trailBps)) && (!first || stop.arrival < first.arrival)) first = stop;
         }
       }
+      stopBound = inner(side, stopBound, tightest(side, bucket));
     }
-    if (first) first.mark = this.index.get(first.command.id)!.bucket.mark;
+    stops.stopBound = stopBound;
     return first;
-  }
-
-  all(): TrailingStop[] {
-    return [...this.index.values()].map(({ stop, bucket }) => ({ ...stop, mark: bucket.mark })).sort((a, b) => a.arrival - b.arrival);
   }
 
   private join(bucket: Bucket, stop: TrailingStop): void {
@@ -187,4 +231,21 @@ export class FastTrailingStops implements TrailingStops {
     for (const stop of small.members) this.join(large, stop);
     return large;
   }
+}
+
+/** Does a trade at `price` pass `mark` (above a sell's, below a buy's)? */
+const passes = (side: Side, price: number, mark: number) => (side === "SELL" ? price > mark : price < mark);
+
+/** Of two marks, the one farther from where trades pass them (a sell's lower, a buy's higher). */
+const outer = (side: Side, a: number, b: number) => (side === "SELL" ? Math.min(a, b) : Math.max(a, b));
+
+/** Of two stop prices, the one a price reaches first (a sell's higher, a buy's lower). */
+const inner = (side: Side, a: number, b: number) => (side === "SELL" ? Math.max(a, b) : Math.min(a, b));
+
+/** The stop price of a bucket's tightest trail, from its bounds: no member's stop is nearer the market. */
+function tightest(side: Side, bucket: Bucket): number {
+  const none = side === "SELL" ? -Infinity : Infinity;
+  const byAmount = bucket.minAmount === Infinity ? none : trailingStopPrice(side, bucket.mark, bucket.minAmount, undefined);
+  const byBps = bucket.minBps === Infinity ? none : trailingStopPrice(side, bucket.mark, undefined, bucket.minBps);
+  return inner(side, byAmount, byBps);
 }
