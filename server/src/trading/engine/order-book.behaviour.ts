@@ -273,6 +273,22 @@ export function orderBookBehaviour(create: () => OrderBook): void {
       }
       expect(book.depth(5).bids).to.deep.equal([{ price: 100, quantity: 1, orderCount: 1 }]);
     });
+
+    it("when an id of a restored order, or one below the newest open id, comes again, then it is DUPLICATE_ID", () => {
+      book.restore(
+        [
+          { id: 50, account: 1, side: "BUY", kind: "LIMIT", tif: "GTC", quantity: 3, price: 100 },
+          { id: 7, account: 1, side: "SELL", kind: "TRAILING_STOP", tif: "GTC", quantity: 1, trailAmount: 5, mark: 100 },
+          { id: 8, account: 1, side: "BUY", kind: "STOP", tif: "GTC", quantity: 1, stopPrice: 120 },
+        ],
+        { sequence: 10, lastTradePrice: 100 },
+      );
+      for (const id of [50, 7, 8]) {
+        expect(apply({ type: "submit", id, account: 2, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 1, price: 200 })[0], `id ${id}`).to.deep.include({ reason: "DUPLICATE_ID" });
+      }
+      expect(apply({ type: "submit", id: 9, account: 2, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 1, price: 200 })[0]).to.deep.include({ type: "accepted" });
+      expect(apply({ type: "submit", id: 9, account: 2, side: "SELL", kind: "LIMIT", tif: "GTC", quantity: 1, price: 201 })[0]).to.deep.include({ reason: "DUPLICATE_ID" });
+    });
   });
 
   describe("post-only", () => {

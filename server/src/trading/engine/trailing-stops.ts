@@ -78,10 +78,17 @@ export class ReferenceTrailingStops implements TrailingStops {
 /** Stops that share a mark. Once a trade passes a bucket's mark, the bucket joins the trade's. */
 interface Bucket {
   mark: number;
-  members: TrailingStop[];
+  members: Held[];
   /** Lower bounds of the members' trails (exact after a scan): the tightest stop of the bucket. */
   minAmount: number;
   minBps: number;
+}
+
+/** A waiting stop as the fast store keeps it: with where it sits, so removing it needs no search. */
+interface Held extends TrailingStop {
+  bucket: Bucket;
+  /** Its index in the bucket's members. */
+  position: number;
 }
 
 /**
@@ -107,7 +114,7 @@ interface SideStops {
  * O(log n) times in all.
  */
 export class FastTrailingStops implements TrailingStops {
-  private readonly index = new IdMap<{ stop: TrailingStop; bucket: Bucket; position: number }>();
+  private readonly index = new IdMap<Held>();
   private readonly sells: SideStops = { side: "SELL", buckets: new Map(), markBound: Infinity, stopBound: -Infinity };
   private readonly buys: SideStops = { side: "BUY", buckets: new Map(), markBound: -Infinity, stopBound: Infinity };
 
@@ -116,33 +123,34 @@ export class FastTrailingStops implements TrailingStops {
   }
 
   add(stop: TrailingStop): void {
-    const copy = { ...stop };
-    const stops = this.sideOf(copy.command.side);
-    let bucket = stops.buckets.get(copy.mark);
-    if (!bucket) stops.buckets.set(copy.mark, (bucket = { mark: copy.mark, members: [], minAmount: Infinity, minBps: Infinity }));
-    this.join(bucket, copy);
-    stops.markBound = outer(stops.side, stops.markBound, copy.mark);
+    const stops = this.sideOf(stop.command.side);
+    let bucket = stops.buckets.get(stop.mark);
+    if (!bucket) stops.buckets.set(stop.mark, (bucket = { mark: stop.mark, members: [], minAmount: Infinity, minBps: Infinity }));
+    const held: Held = { command: stop.command, arrival: stop.arrival, mark: stop.mark, bucket, position: 0 };
+    this.index.set(stop.command.id, held);
+    this.join(bucket, held);
+    stops.markBound = outer(stops.side, stops.markBound, stop.mark);
     stops.stopBound = inner(stops.side, stops.stopBound, tightest(stops.side, bucket));
   }
 
   get(id: number): TrailingStop | undefined {
-    const entry = this.index.get(id);
-    if (!entry) return undefined;
-    entry.stop.mark = entry.bucket.mark;
-    return entry.stop;
+    const held = this.index.get(id);
+    if (!held) return undefined;
+    held.mark = held.bucket.mark;
+    return held;
   }
 
   remove(id: number): void {
-    const entry = this.index.get(id);
-    if (!entry) return;
-    const { bucket, position } = entry;
+    const held = this.index.get(id);
+    if (!held) return;
+    const { bucket, position } = held;
     const last = bucket.members.pop()!;
-    if (last !== entry.stop) {
+    if (last !== held) {
       bucket.members[position] = last;
-      this.index.get(last.command.id)!.position = position;
+      last.position = position;
     }
     this.index.delete(id);
-    if (bucket.members.length === 0) this.sideOf(entry.stop.command.side).buckets.delete(bucket.mark);
+    if (bucket.members.length === 0) this.sideOf(held.command.side).buckets.delete(bucket.mark);
   }
 
   trade(price: number): void {
@@ -154,12 +162,12 @@ export class FastTrailingStops implements TrailingStops {
     const sell = this.triggeredOn(this.sells, last);
     const buy = this.triggeredOn(this.buys, last);
     const first = sell && buy ? (sell.arrival < buy.arrival ? sell : buy) : (sell ?? buy);
-    if (first) first.mark = this.index.get(first.command.id)!.bucket.mark;
+    if (first) first.mark = first.bucket.mark;
     return first;
   }
 
   all(): TrailingStop[] {
-    return [...this.index.values()].map(({ stop, bucket }) => ({ ...stop, mark: bucket.mark })).sort((a, b) => a.arrival - b.arrival);
+    return [...this.index.values()].map(({ command, arrival, bucket }) => ({ command, arrival, mark: bucket.mark })).sort((a, b) => a.arrival - b.arrival);
   }
 
   private sideOf(side: Side): SideStops {
@@ -192,10 +200,10 @@ export class FastTrailingStops implements TrailingStops {
   }
 
   /** The earliest-accepted stop of one side that `last` triggers. */
-  private triggeredOn(stops: SideStops, last: number): TrailingStop | undefined {
+  private triggeredOn(stops: SideStops, last: number): Held | undefined {
     const side = stops.side;
     if (!isTriggered(side, last, stops.stopBound)) return undefined;
-    let first: TrailingStop | undefined;
+    let first: Held | undefined;
     let stopBound = side === "SELL" ? -Infinity : Infinity;
     for (const bucket of stops.buckets.values()) {
       if (isTriggered(side, last, tightest(side, bucket))) {
@@ -214,10 +222,11 @@ export class FastTrailingStops implements TrailingStops {
     return first;
   }
 
-  private join(bucket: Bucket, stop: TrailingStop): void {
-    this.index.set(stop.command.id, { stop, bucket, position: bucket.members.length });
-    bucket.members.push(stop);
-    this.bound(bucket, stop);
+  private join(bucket: Bucket, held: Held): void {
+    held.bucket = bucket;
+    held.position = bucket.members.length;
+    bucket.members.push(held);
+    this.bound(bucket, held);
   }
 
   private bound(bucket: Bucket, stop: TrailingStop): void {
