@@ -26,7 +26,7 @@ export class ComplianceResolver {
 
   @Authorized()
   @Query(() => [KycVerification], {
-    description: `The caller's own verifications; a COMPLIANCE_OFFICER sees everyone's (status MANUAL_REVIEW: the review queue), the oldest ${MAX_LISTED_VERIFICATIONS} first.`,
+    description: `The caller's own verifications; a COMPLIANCE_OFFICER sees everyone's: ${MAX_LISTED_VERIFICATIONS} at most, the review queue (status MANUAL_REVIEW) oldest first, any other the latest decided or submitted first.`,
     complexity: rows(MAX_LISTED_VERIFICATIONS),
   })
   kycVerifications(@Ctx() ctx: Context, @Arg("status", () => KycStatus, { nullable: true }) status?: KycStatus): Promise<KycVerification[]> {

@@ -119,10 +119,16 @@ export class KycService {
     });
   }
 
-  /** Officers see everyone's (the review queue is `status: MANUAL_REVIEW`); anyone else only their own. */
+  /**
+   * Officers see everyone's; anyone else only their own. The review queue (`status:
+   * MANUAL_REVIEW`) comes oldest first, to be worked from its head; any other list is a history,
+   * the latest decided or submitted first.
+   */
   async list(session: Session, status: KycStatus | null): Promise<KycVerification[]> {
     const userId = session.requireUser();
-    const query = this.dataSource.getRepository(KycVerificationRow).createQueryBuilder("k").orderBy("k.submitted_at", "ASC").addOrderBy("k.id", "ASC").take(MAX_LISTED_VERIFICATIONS);
+    const query = this.dataSource.getRepository(KycVerificationRow).createQueryBuilder("k").limit(MAX_LISTED_VERIFICATIONS);
+    if (status === KycStatus.MANUAL_REVIEW) query.orderBy("k.submitted_at", "ASC").addOrderBy("k.id", "ASC");
+    else query.orderBy("COALESCE(k.decided_at, k.submitted_at)", "DESC").addOrderBy("k.id", "DESC");
     if (!session.hasRole(...OFFICERS)) query.andWhere("k.user_id = :userId", { userId });
     if (status) query.andWhere("k.status = :status", { status });
     return (await query.getMany()).map(toKycView);
