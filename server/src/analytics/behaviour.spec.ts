@@ -64,8 +64,9 @@ describe("behaviour features and robust scores (figures worked by hand)", () => 
   });
 
   it("when one customer stands out in several features, then it scores highest, only upward deviations count, each capped", () => {
-    const population = Array.from({ length: 20 }, (_, i) => ({ userId: `c${String(i).padStart(2, "0")}`, features: { ...zeros(), depositCount: 2 + (i % 3), tradeCount: 5 + (i % 4) } }));
-    population.push({ userId: "odd", features: { ...zeros(), depositCount: 40, depositsJustUnderThreshold: 30, withdrawnSoonShare: 0.95, tradeCount: 0 } });
+    const exact = { depositAmount: "0", withdrawalAmount: "0", tradeNotional: "0" };
+    const population = Array.from({ length: 20 }, (_, i) => ({ userId: `c${String(i).padStart(2, "0")}`, features: { ...zeros(), depositCount: 2 + (i % 3), tradeCount: 5 + (i % 4) }, exact }));
+    population.push({ userId: "odd", features: { ...zeros(), depositCount: 40, depositsJustUnderThreshold: 30, withdrawnSoonShare: 0.95, tradeCount: 0 }, exact });
     const scored = scorePopulation(population, labels);
     const odd = scored.find((s) => s.userId === "odd")!;
     const best = [...scored].sort((a, b) => b.anomalyScore - a.anomalyScore)[0];

@@ -111,7 +111,7 @@ export interface BehaviourScore {
  * count: for every feature here more is the direction of risk, and less activity than usual is
  * no laundering signal. anomalyScore = sqrt(sum over features of min(max(z, 0), Z_CAP)^2).
  */
-export function scorePopulation(vectors: ReadonlyArray<{ userId: string; features: FeatureVector; exact?: ExactAmounts }>, labels: FeatureLabels): BehaviourScore[] {
+export function scorePopulation(vectors: ReadonlyArray<{ userId: string; features: FeatureVector; exact: ExactAmounts }>, labels: FeatureLabels): BehaviourScore[] {
   const scales = populationScales(vectors);
   return vectors.map(({ userId, features, exact }) => scoreOne(userId, features, scales, labels, exact));
 }
@@ -121,8 +121,8 @@ export function populationScales(vectors: ReadonlyArray<{ features: FeatureVecto
   return Object.fromEntries(FEATURES.map((name) => [name, robustScale(vectors.map((v) => v.features[name]))])) as Record<FeatureName, RobustScale>;
 }
 
-export function scoreOne(userId: string, features: FeatureVector, scales: Record<FeatureName, RobustScale>, labels: FeatureLabels, exact?: ExactAmounts): BehaviourScore {
-  const amounts: Partial<Record<FeatureName, string>> = exact ?? {};
+export function scoreOne(userId: string, features: FeatureVector, scales: Record<FeatureName, RobustScale>, labels: FeatureLabels, exact: ExactAmounts): BehaviourScore {
+  const amounts: Partial<Record<FeatureName, string>> = exact;
   const scored = FEATURES.map((name) => ({ name, value: features[name], zScore: robustZ(features[name], scales[name]), typical: scales[name].median, exact: amounts[name] }));
   const anomalyScore = Math.sqrt(scored.reduce((s, f) => s + contribution(f) ** 2, 0));
   return { userId, features: scored, anomalyScore, explanation: explain(scored, labels) };
@@ -162,7 +162,15 @@ export function featureLabels(ctrThreshold: string, soonHours: number): FeatureL
   const hours = (v: number) => `${n(v)} hours`;
   const count = (one: string, many: string) => ({ value: n, phrase: (v: number) => `${n(v)} ${v === 1 ? one : many}` });
   const with_ = (value: (v: number) => string, words: string) => ({ value, phrase: (v: number) => `${value(v)} ${words}` });
-  const money = (words: string) => ({ value: usd, phrase: (v: number, exact?: string) => `${exact ?? v.toFixed(2)} USD ${words}` });
+  // A customer's own sum is said as the ledger's exact text, never a float's rounding; `usd`
+  // formats only the population's typical value, a median (a statistic, not an amount held).
+  const money = (words: string) => ({
+    value: usd,
+    phrase: (_v: number, exact?: string) => {
+      if (exact === undefined) throw new Error(`the ${words} sum needs its exact amount`);
+      return `${exact} USD ${words}`;
+    },
+  });
   return {
     depositCount: count("deposit", "deposits"),
     depositAmount: money("deposited"),
