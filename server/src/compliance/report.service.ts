@@ -61,6 +61,7 @@ export class ReportService {
 }
 
 /** CTR filings whose business day starts inside [from, to). */
+/** One more than a report holds is read, so that a period with too many is refused without reading them all. */
 function withinReport<T>(filings: T[]): T[] {
   if (filings.length > MAX_REPORT_FILINGS) throw badUserInput(`More than ${MAX_REPORT_FILINGS} filings in the period: ask for a shorter one`, "to");
   return filings;
@@ -72,7 +73,7 @@ async function ctrFilings(manager: EntityManager, from: Date, to: Date): Promise
             c.total_cash_in::text AS cash_in, c.total_cash_out::text AS cash_out, c.transaction_ids
        FROM ctr_filings c JOIN users u ON u.id = c.user_id
       WHERE c.business_date >= $1::date AND c.business_date < $2::date AND ${isCustomerSql("u")}
-      ORDER BY c.business_date, c.user_id`,
+      ORDER BY c.business_date, c.user_id LIMIT ${MAX_REPORT_FILINGS + 1}`,
     [ceilDate(from), ceilDate(to)],
   );
   return rows.map((r) => ({
@@ -90,7 +91,7 @@ async function ctrFilings(manager: EntityManager, from: Date, to: Date): Promise
 async function sarFilings(manager: EntityManager, from: Date, to: Date): Promise<SarFilingData[]> {
   const rows: Array<Record<string, any>> = await manager.query(
     `SELECT s.*, u.first_name, u.last_name FROM suspicious_activities s JOIN users u ON u.id = s.user_id
-      WHERE s.status = 'SAR_FILED' AND s.sar_filed_at >= $1 AND s.sar_filed_at < $2 ORDER BY s.sar_filed_at, s.id`,
+      WHERE s.status = 'SAR_FILED' AND s.sar_filed_at >= $1 AND s.sar_filed_at < $2 ORDER BY s.sar_filed_at, s.id LIMIT ${MAX_REPORT_FILINGS + 1}`,
     [from, to],
   );
   return rows.map((r) => ({

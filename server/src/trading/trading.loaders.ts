@@ -11,8 +11,17 @@ export const MAX_ORDER_FILLS = 50;
 export function createTradingLoaders(dataSource: DataSource) {
   return {
     fills: new DataLoader<string, Fill[]>(async (orderIds) => {
-      const rows = await dataSource.getRepository(FillRow).find({ where: { orderId: In([...orderIds]) }, order: { seq: "ASC" } });
-      return orderIds.map((id) => rows.filter((row) => row.orderId === id).slice(0, MAX_ORDER_FILLS).map(toFill));
+      // The first MAX_ORDER_FILLS of each order, cut in SQL: an order filled in ten thousand pieces reads fifty.
+      const rows = await dataSource
+        .getRepository(FillRow)
+        .createQueryBuilder("f")
+        .where(
+          `f.id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY order_id ORDER BY seq) AS n FROM fills WHERE order_id = ANY(:ids)) r WHERE r.n <= :max)`,
+          { ids: [...orderIds], max: MAX_ORDER_FILLS },
+        )
+        .orderBy("f.seq", "ASC")
+        .getMany();
+      return orderIds.map((id) => rows.filter((row) => row.orderId === id).map(toFill));
     }),
     /** An order's legs (the orders whose parent it is), oldest first; they share its owner. */
     legs: new DataLoader<string, Order[]>(async (orderIds) => {

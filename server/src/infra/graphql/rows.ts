@@ -14,7 +14,7 @@ export interface ListBounds {
 export type RowBound = number | ((args: Record<string, unknown>, bounds: ListBounds) => number);
 
 /** Unpriceable arguments refuse the whole operation, before anything runs. */
-export class UnpricedArgumentError extends GraphQLError {
+class UnpricedArgumentError extends GraphQLError {
   constructor(field: string, argument: string, expected: string) {
     super(`Cannot price ${field}(${argument}:): ${argument} must be ${expected}`, { extensions: { code: "BAD_USER_INPUT", field: argument } });
   }
@@ -34,7 +34,7 @@ export function sizeArgument(options: Pick<ComplexityEstimatorArgs, "args" | "fi
   return value;
 }
 
-export function listBounds(options: ComplexityEstimatorArgs): ListBounds {
+function listBounds(options: ComplexityEstimatorArgs): ListBounds {
   const bounds = options.context?.bounds as ListBounds | undefined;
   if (!bounds) throw new Error(`${options.field.name} is priced by the platform's list bounds, and none were given`);
   return bounds;
