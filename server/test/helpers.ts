@@ -6,7 +6,8 @@ import Redis from "ioredis";
 import WebSocket from "ws";
 import { startServer, type RunningServer } from "../src/app/server";
 import { type Env, loadConfig } from "../src/config";
-import { createOrPromoteUser, type Role } from "../src/identity";
+import { createOrPromoteUser, Role, Session } from "../src/identity";
+import { AppError } from "../src/infra/errors";
 import { createLogger } from "../src/infra/logger";
 
 /** The services the suite runs against: real ones when configured (CI), embedded otherwise. */
@@ -239,5 +240,23 @@ export async function dropKeys(url: string, prefix: string): Promise<void> {
     } while (cursor !== "0");
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * Empties a book of whoever's orders rest there (the database may be shared with earlier
+ * servers, whose market maker may be replacing its own ladder right now): an order that closed
+ * between the read and its cancel (CONFLICT) is already out of the book.
+ */
+export async function clearBook(server: RunningServer, symbol: string): Promise<void> {
+  const open: Array<{ id: string; user_id: string }> = await server.database.dataSource.query(
+    `SELECT id, user_id FROM orders WHERE symbol = $1 AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`,
+    [symbol],
+  );
+  for (const row of open) {
+    const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
+    await server.services.trading.cancelOrder(owner, row.id).catch((error: unknown) => {
+      if (!(error instanceof AppError && error.extensions.code === "CONFLICT")) throw error;
+    });
   }
 }

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
-import { Role, Session } from "../src/identity";
 import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
-import { bearer, codeOf, gql, registerUser, startTestServer, type TestUser } from "./helpers";
+import { bearer, clearBook, codeOf, gql, registerUser, startTestServer, type TestUser } from "./helpers";
 import { ledgerViolations } from "./ledger-invariants";
 
 const FIELDS = "id side type quantity limitPrice stopPrice filledQuantity status rejectReason orderClass parentOrderId updatedAt";
@@ -60,14 +59,6 @@ describe("order classes over GraphQL", () => {
     expect(await ledgerViolations(query, [alice.portfolioId, bob.portfolioId])).to.deep.equal({ cash: [], positions: [], reservedCash: [], reservedQuantity: [] });
   }
 
-  async function clearBook() {
-    const open = await query(`SELECT id, user_id FROM orders WHERE symbol = 'AAPL' AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
-    for (const row of open) {
-      const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
-      await server.services.trading.cancelOrder(owner, row.id).catch(() => undefined);
-    }
-  }
-
   before(async () => {
     server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000" });
     alice = await trader("100000", "50");
@@ -75,7 +66,7 @@ describe("order classes over GraphQL", () => {
   });
   after(() => server?.stop());
   beforeEach(async () => {
-    await clearBook();
+    await clearBook(server, "AAPL");
     // Each test starts from a reference of 100, whatever the last one traded at.
     const last = "100";
     await server.pubsub.publish(topics.quotes("AAPL"), { symbol: "AAPL", bid: null, ask: null, last, timestamp: new Date().toISOString() });

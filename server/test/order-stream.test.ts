@@ -2,10 +2,9 @@ import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
 import { parseFixed } from "../src/infra/fixed";
 import { loadConfig } from "../src/config";
-import { Role, Session } from "../src/identity";
 import { createLogger } from "../src/infra/logger";
 import { createPubSub, type OrderEvent, topics } from "../src/infra/pubsub";
-import { bearer, codeOf, gql, registerUser, startTestServer, subscribe, type TestUser, testEnv, wsClient } from "./helpers";
+import { bearer, clearBook, codeOf, gql, registerUser, startTestServer, subscribe, type TestUser, testEnv, wsClient } from "./helpers";
 
 const UPDATES = `subscription ($after: String, $p: ID) { orderUpdates(afterSequence: $after, portfolioId: $p) { sequence order { id status filledQuantity portfolioId } fill { id price quantity } } }`;
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
@@ -78,15 +77,6 @@ describe("resumable order stream: orderUpdates(afterSequence:)", () => {
     }
   }
 
-  /** Empties the AAPL book (earlier runs may have left orders in a shared database) so trades match as each test says. */
-  async function clearBook() {
-    const open = await server.database.dataSource.query(`SELECT id, user_id FROM orders WHERE symbol = 'AAPL' AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
-    for (const row of open) {
-      const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
-      await server.services.trading.cancelOrder(owner, row.id);
-    }
-  }
-
   before(async () => {
     server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000", PRICE_BAND_BPS: "10000" });
     alice = await trader("100000");
@@ -96,7 +86,7 @@ describe("resumable order stream: orderUpdates(afterSequence:)", () => {
     await server.services.ledger.applyFill({ portfolioId: bob.portfolioId, userId: bob.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("1000"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } });
   });
   after(() => server?.stop());
-  beforeEach(() => clearBook());
+  beforeEach(() => clearBook(server, "AAPL"));
 
   it("when orders change, then each of the user's events carries the next sequence of that user, from 1, with no gap", async () => {
     const stream = open(alice, {});

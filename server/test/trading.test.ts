@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import type { RunningServer } from "../src/app/server";
-import { Role, Session } from "../src/identity";
+import { Role } from "../src/identity";
 import { parseFixed } from "../src/infra/fixed";
 import { topics } from "../src/infra/pubsub";
-import { bearer, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
+import { bearer, clearBook, codeOf, gql, grantRole, registerUser, startTestServer, subscribe, type TestUser, wsClient } from "./helpers";
 
 const ORDER_FIELDS = "id clientOrderId portfolioId symbol side type timeInForce quantity limitPrice stopPrice filledQuantity averageFillPrice status rejectReason postOnly displayQuantity trailAmount trailPercent expiresAt fills { price quantity fee liquidity side }";
 const PLACE = `mutation ($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`;
@@ -60,15 +60,6 @@ describe("trading over GraphQL", () => {
     while (server.services.marketData.lastPrice(symbol) !== last) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  /** Empties the AAPL book (whoever's orders rest there: the database may be shared) so each test starts clean. */
-  async function clearBook() {
-    const open = await server.database.dataSource.query(`SELECT id, user_id FROM orders WHERE symbol = 'AAPL' AND status IN ('NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER')`);
-    for (const row of open) {
-      const owner = new Session({ kind: "user", userId: row.user_id, roles: [Role.TRADER], tokenId: "test", expiresAt: new Date(Date.now() + 60_000) }, "127.0.0.1");
-      await server.services.trading.cancelOrder(owner, row.id);
-    }
-  }
-
   before(async () => {
     // Two traders place a few hundred orders here; rate limits have their own tests (access.test.ts).
     server = await startTestServer({ TRADING_FEES_BPS: "*:10/20", MAX_ORDER_NOTIONAL: "50000", RATE_LIMIT_CAPACITY: "100000" });
@@ -80,7 +71,7 @@ describe("trading over GraphQL", () => {
     await server.services.ledger.applyFill({ portfolioId: alice.portfolioId, userId: alice.id, symbol: "AAPL", assetName: "AAPL", side: "BUY", quantity: parseFixed("50"), price: parseFixed("90"), fee: 0n, reference: { seed: "test" } });
   });
   after(() => server?.stop());
-  beforeEach(() => clearBook());
+  beforeEach(() => clearBook(server, "AAPL"));
 
   it("when a limit buy rests, then cash is reserved against it, the book shows it, and cancelling releases both", async () => {
     const before = await portfolio(alice);
@@ -336,7 +327,7 @@ describe("trading over GraphQL", () => {
         const firstNow = await gql(server, `query ($id: ID!) { order(id: $id) { status filledQuantity } }`, { id: first.id }, bearer(bob.accessToken));
         expect(firstNow.data!.order).to.deep.equal({ status: "FILLED", filledQuantity: "3" });
         // Growing loses priority: a second order queues ahead of the grown one.
-        await clearBook();
+        await clearBook(server, "AAPL");
         const grown = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "102" });
         const later = await placed(bob, { side: "SELL", type: "LIMIT", quantity: "2", limitPrice: "102" });
         await amended(bob, { orderId: grown.id, quantity: "3" });

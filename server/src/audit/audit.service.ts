@@ -82,8 +82,8 @@ export class AuditService {
   async link(manager: EntityManager, inputs: AuditEventInput[]): Promise<AuditLogRow[]> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error("audit append needs the caller's transaction");
     if (inputs.length === 0) return [];
-    await manager.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
-    const [last] = await manager.query("SELECT seq, hash FROM audit_logs ORDER BY seq DESC LIMIT 1");
+    // The lock and the head in one round trip (migration 1732420000130: a snapshot after the lock).
+    const [last] = await manager.query("SELECT seq, hash FROM audit_chain_head($1)", [APPEND_LOCK]);
     let seq = last ? BigInt(last.seq) : 0n;
     let prevHash = last ? String(last.hash) : GENESIS_HASH;
     // Millisecond precision: what a Date and timestamptz both keep exactly.

@@ -149,7 +149,7 @@ export class SequenceStep {
     engineId: () => this.state.engineIds.shift()!,
     created: (row) => this.created.push(row),
   };
-  /** The batch's order updates, numbered per user by `commit`: what the publisher sends. */
+  /** The batch's order updates of customers, numbered per user by `commit`: what the publisher sends. */
   orderEvents: OrderEvent[] = [];
 
   constructor(
@@ -266,12 +266,10 @@ export class SequenceStep {
         FILL_COLUMNS,
         this.outcome.fills.map(({ fill }) => fill),
       );
-    this.orderEvents = numberOrderEvents(this.outcome, this.state.sequences);
-    journal.insert(
-      "order_events",
-      ORDER_EVENT_COLUMNS(this.now),
-      this.orderEvents.filter((event) => !this.state.systemUsers.has(event.userId)),
-    );
+    // A system account's quote churn is neither journalled as order updates nor published: nobody
+    // can subscribe as the market maker, and its activity is summarised in the audit log.
+    this.orderEvents = numberOrderEvents(this.outcome, this.state.sequences).filter((event) => !this.state.systemUsers.has(event.userId));
+    journal.insert("order_events", ORDER_EVENT_COLUMNS(this.now), this.orderEvents);
     this.state.accounts.journal(journal);
     journal.insert("audit_logs", AUDIT_COLUMNS, await link(this.manager, this.outcome.audit));
     // The webhook outbox, in the same statement: a notice exists exactly when its change does.

@@ -47,4 +47,17 @@ describe("cost cache", () => {
     listed = 15;
     expect(cache.cost(document, {}, null)).to.equal(15);
   });
+
+  it("when only an input object differs (a new order each time), then the document is priced once", () => {
+    let calls = 0;
+    const cache = new CostCache(bounds, () => ++calls && 2);
+    const mutation = parse(`mutation ($i: PlaceOrderInput!, $n: Int) { placeOrder(input: $i) { id } }`);
+    for (let i = 0; i < 100; i++) expect(cache.cost(mutation, { i: { quantity: String(i), symbol: "AAPL" }, n: 3 }, null)).to.equal(2);
+    expect(calls).to.equal(1);
+    // A scalar variable still keys the price; so does a list of scalars.
+    cache.cost(mutation, { i: { quantity: "1" }, n: 4 }, null);
+    cache.cost(mutation, { i: { quantity: "1" }, n: 4, s: ["AAPL", "MSFT"] }, null);
+    cache.cost(mutation, { s: ["AAPL", "MSFT"], i: { quantity: "2" }, n: 4 }, null);
+    expect(calls).to.equal(3);
+  });
 });

@@ -43,16 +43,29 @@ const rowEstimator: ComplexityEstimator = (options) => {
   return 1 + childComplexity;
 };
 
-/** Whatever an estimator answers must be a cost: a whole number of points, never below zero. */
+/**
+ * Whatever an estimator answers must be a cost: a whole number of points, never below zero. It
+ * sees only a field's scalar arguments (sizes, windows): an input object never prices anything,
+ * which is what lets the cost cache ignore variables that hold one.
+ */
 function checked(estimator: ComplexityEstimator): ComplexityEstimator {
   return (options) => {
-    const cost = estimator(options);
+    const cost = estimator({ ...options, args: priceable(options.args) });
     if (cost === undefined) return undefined;
     if (!Number.isSafeInteger(cost) || cost < 0) {
       throw new GraphQLError(`Cannot price ${options.field.name} with these arguments`, { extensions: { code: "BAD_USER_INPUT" } });
     }
     return cost;
   };
+}
+
+/** A scalar, or a list of scalars: what a price may depend on. */
+export function isScalarValue(value: unknown): boolean {
+  return value === null || typeof value !== "object" || (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object"));
+}
+
+function priceable(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, value]) => isScalarValue(value)));
 }
 
 const ESTIMATORS = [fieldExtensionsEstimator(), rowEstimator].map(checked);

@@ -20,6 +20,7 @@ import { OrderEvents1732420000070 } from "./1732420000070-order-events";
 import { WebhooksAndKeyLimits1732420000080 } from "./1732420000080-webhooks-and-key-limits";
 import { TransactionsByTime1732420000090 } from "./1732420000090-transactions-by-time";
 import { SequencerFencing1732420000120 } from "./1732420000120-sequencer-fencing";
+import { AuditChainHead1732420000130 } from "./1732420000130-audit-chain-head";
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and on embedded PGlite. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   WebhooksAndKeyLimits1732420000080,
   TransactionsByTime1732420000090,
   SequencerFencing1732420000120,
+  AuditChainHead1732420000130,
 ];
