@@ -17,7 +17,7 @@ import { graphqlPost, machine, ms, now, startBuiltServer, summarize, writeSectio
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const SUSTAINED_RATE = 500;
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 15);
-const SEARCH_RATES = (process.env.BENCH_RATES ?? "100,150,250,500,750,1000,1250").split(",").map(Number);
+const SEARCH_RATES = (process.env.BENCH_RATES ?? "50,100,150,250,500,750,1000,1250").split(",").map(Number);
 const TRADERS = 20;
 /** The eight books: lot, and the tick the limit prices are put on. */
 const MARKETS = [
