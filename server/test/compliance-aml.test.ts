@@ -62,9 +62,6 @@ describe("compliance: AML monitoring and CTR/SAR reports", () => {
   const activitiesOf = async (userId: string) =>
     (await gql(server, ACTIVITIES, {}, bearer(officer.accessToken))).data!.suspiciousActivities.edges.map((e: { node: any }) => e.node).filter((a: { userId: string }) => a.userId === userId);
 
-  const riskOf = async (userId: string) =>
-    (await gql(server, `query ($u: ID!) { customer(userId: $u) { user { amlRiskLevel } } }`, { u: userId }, bearer(officer.accessToken))).data!.customer.user.amlRiskLevel;
-
   const report = async (type: "CTR" | "SAR", from: Date, to: Date, format = "JSON") => {
     const response = await gql(server, REPORT, { t: type, from: from.toISOString(), to: to.toISOString(), f: format }, bearer(officer.accessToken));
     if (response.errors) throw new Error(JSON.stringify(response.errors));

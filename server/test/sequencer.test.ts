@@ -143,6 +143,21 @@ describe("the sequencer under concurrent load", () => {
       if (server.services.trading.commitStats.groups === batches) break;
     }
     expect(seen.memory).to.deep.equal(seen.journal);
+    // Valuation takes each changed portfolio from the sequencer's event as committed, with no
+    // read: what it holds must be what a reload from the journal gives.
+    const valuation = server.services.valuation!;
+    const values = (id: string) => {
+      const { timestamp: _, ...value } = valuation.current(id)!;
+      return value;
+    };
+    for (const { portfolioId } of traders) {
+      const [row] = await query(`SELECT cash_balance FROM portfolios WHERE id = $1`, [portfolioId]);
+      const committed = formatFixed(parseFixed(row.cash_balance));
+      for (let i = 0; i < 100 && valuation.current(portfolioId)?.cashBalance !== committed; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const pushed = values(portfolioId);
+      await valuation.reload(portfolioId);
+      expect(pushed).to.deep.equal(values(portfolioId));
+    }
   });
 
   it("when a batch's commit fails, then its callers get an error, memory is rebuilt from the journal, and the next orders trade as before", async function () {

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, Float, ID, Int, Query, Resolver } from "type-graphql";
 import type { Context } from "../app/context";
 import { Role, Scope, scope } from "../infra/auth";
-import { AppError } from "../infra/errors";
 import { DateTimeScalar } from "../infra/graphql/scalars";
 import { BarInterval } from "../market";
 import { BacktestInput, PerformanceReport, VolatilityForecast, VolatilityModel } from "./analytics.types";

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { type BulkColumn, Journal } from "../infra/database/bulk";
 import { type Fixed, divFixed, formatFixed, mulFixed, parseFixed, ZERO } from "../infra/fixed";
+import type { CommittedPortfolio } from "../infra/pubsub";
 import { TransactionStatus, TransactionType } from "./portfolio.entities";
 
 export interface FillInput {
@@ -73,6 +74,8 @@ export interface NewTransaction {
 export class Accounts {
   private readonly accounts = new Map<string, CashAccount>();
   private readonly holdings = new Map<string, Holding>();
+  /** portfolio id -> the symbols it has a holding of (held or once held), for `state`. */
+  private readonly symbols = new Map<string, Set<string>>();
   private readonly touchedAccounts = new Set<string>();
   private readonly touchedHoldings = new Set<string>();
   private readonly transactions: NewTransaction[] = [];
@@ -111,6 +114,7 @@ export class Accounts {
       [rows.map((row) => row.id)],
     );
     for (const row of positions) {
+      this.symbolsOf(row.portfolio_id).add(row.symbol);
       this.holdings.set(holdingKey(row.portfolio_id, row.symbol), {
         quantity: parseFixed(row.quantity),
         reserved: parseFixed(row.reserved_quantity),
@@ -124,6 +128,7 @@ export class Accounts {
   reset(): void {
     this.accounts.clear();
     this.holdings.clear();
+    this.symbols.clear();
     this.touchedAccounts.clear();
     this.touchedHoldings.clear();
     this.transactions.length = 0;
@@ -143,8 +148,28 @@ export class Accounts {
     this.account(portfolioId);
     const key = holdingKey(portfolioId, symbol);
     let holding = this.holdings.get(key);
-    if (!holding) this.holdings.set(key, (holding = { quantity: ZERO, reserved: ZERO, averageCost: ZERO, realized: ZERO }));
+    if (!holding) {
+      this.holdings.set(key, (holding = { quantity: ZERO, reserved: ZERO, averageCost: ZERO, realized: ZERO }));
+      this.symbolsOf(portfolioId).add(symbol);
+    }
     return holding;
+  }
+
+  /** The portfolio's cash and positions as held now: after a commit, what it committed (valuation takes it as is). */
+  state(portfolioId: string): CommittedPortfolio {
+    const account = this.account(portfolioId);
+    const positions: CommittedPortfolio["positions"] = [];
+    for (const symbol of this.symbols.get(portfolioId) ?? []) {
+      const holding = this.holdings.get(holdingKey(portfolioId, symbol))!;
+      if (holding.quantity > ZERO) positions.push({ symbol, quantity: formatFixed(holding.quantity), averageCost: formatFixed(holding.averageCost) });
+    }
+    return { userId: account.userId, cashBalance: formatFixed(account.cash), realizedPnl: formatFixed(account.realized), positions };
+  }
+
+  private symbolsOf(portfolioId: string): Set<string> {
+    let symbols = this.symbols.get(portfolioId);
+    if (!symbols) this.symbols.set(portfolioId, (symbols = new Set()));
+    return symbols;
   }
 
   /** The quantity held, or zero when the portfolio holds none or is not loaded yet. */

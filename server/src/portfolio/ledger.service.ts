@@ -4,7 +4,6 @@ import { type Fixed, formatFixed, parseFixed, placesOf, ZERO } from "../infra/fi
 import { type PubSub, topics } from "../infra/pubsub";
 import type { FillInput } from "./accounts";
 import { type TransactionRow, TransactionType } from "./portfolio.entities";
-import { isUuid } from "../infra/graphql/text";
 
 /** Cash precision per currency: deposits and withdrawals off it are refused, never rounded. */
 const CURRENCY_PLACES: Record<string, number> = { USD: 2 };

@@ -1,7 +1,7 @@
 import type { TradingCompliance } from "../compliance";
 import { formatFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { type BookEvent, type OrderEvent, type PubSub, topics } from "../infra/pubsub";
+import { type BookEvent, type OrderEvent, type PortfolioChangedEvent, type PubSub, topics } from "../infra/pubsub";
 import type { MarketDataService } from "../market";
 import type { InstrumentDesk } from "./instrument-desk";
 import type { CommandOutcome } from "./order-persistence";
@@ -37,8 +37,11 @@ export class Publisher {
     clearInterval(this.timer);
   }
 
-  /** Publishes what a committed batch changed; `orderEvents` are its numbered order updates, in sequence. */
-  async afterCommit(outcome: CommandOutcome, desks: Iterable<InstrumentDesk>, orderEvents: OrderEvent[]): Promise<void> {
+  /**
+   * Publishes what a committed batch changed; `orderEvents` are its numbered order updates, in
+   * sequence, and `portfolios` the changed portfolios as committed (valuation reads nothing).
+   */
+  async afterCommit(outcome: CommandOutcome, desks: Iterable<InstrumentDesk>, orderEvents: OrderEvent[], portfolios: PortfolioChangedEvent[]): Promise<void> {
     for (const desk of desks) this.dirty.add(desk);
     const publications: Array<Promise<void>> = orderEvents.map((event) => this.pubsub.publish(topics.orders(event.userId), event));
     const tradesBySymbol = new Map<string, TradeRow[]>();
@@ -57,7 +60,7 @@ export class Publisher {
       );
     }
     for (const [symbol, trades] of tradesBySymbol) publications.push(this.marketData.recordTrades(symbol, trades));
-    for (const portfolioId of outcome.portfolios) publications.push(this.pubsub.publish(topics.portfolioChanged(), { portfolioId }));
+    for (const changed of portfolios) publications.push(this.pubsub.publish(topics.portfolioChanged(), changed));
     if (outcome.fills.length > 0) this.compliance?.onFills(outcome.fills);
     await Promise.all(publications);
   }

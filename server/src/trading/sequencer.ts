@@ -215,7 +215,9 @@ export class Sequencer implements CashSequencer, SequencerGateway {
     jobs.forEach((job, i) => (results[i].error ? job.reject(results[i].error) : job.resolve(results[i].value)));
     // Not awaited: the next batch need not wait for Redis. Every publication of this batch is
     // issued before afterCommit returns, so events still leave in sequence order.
-    const published = this.publisher.afterCommit(step!.outcome, step!.touchedDesks, step!.orderEvents).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
+    // The changed portfolios as committed, taken now: the next batch changes memory again.
+    const portfolios = [...step!.outcome.portfolios].filter((id) => this.state.accounts.has(id)).map((id) => ({ portfolioId: id, state: this.state.accounts.state(id) }));
+    const published = this.publisher.afterCommit(step!.outcome, step!.touchedDesks, step!.orderEvents, portfolios).catch((error: unknown) => this.log.error({ err: error }, "publishing committed events failed"));
     this.publishing.add(published);
     void published.finally(() => this.publishing.delete(published));
   }

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import type { Logger } from "../infra/logger";
-import { type PortfolioChangedEvent, type PubSub, type Topic, type ValuationEvent, type ValuationWatchEvent, topics } from "../infra/pubsub";
+import { type PortfolioChangedEvent, type CommittedPortfolio, type PubSub, type Topic, type ValuationEvent, type ValuationWatchEvent, topics } from "../infra/pubsub";
 import type { MarketDataService, PriceChange } from "../market";
 import { product20, round20, type WalletHolding, type WalletHoldingsSource } from "../portfolio";
 
@@ -49,7 +49,8 @@ const WATCH_TTL_MS = 2 * WATCH_RENEW_MS;
  * `valuation.<id>` right away when it has been quiet, otherwise once per publish interval with
  * its latest value (coalescing), and only while a `portfolioValuation` subscription on some
  * process watches it: values nobody watches are kept current but never published. Ledger
- * changes arrive as `portfolios.changed` and reload the one portfolio from the database.
+ * changes arrive as `portfolios.changed`: with the portfolio as committed (the sequencer sends it),
+ * taken as it is; without it (a new portfolio, a wallet), reloaded from the database.
  */
 export class ValuationEngine {
   private readonly portfolios = new Map<string, PortfolioState>();
@@ -59,9 +60,10 @@ export class ValuationEngine {
   private readonly watchedUntil = new Map<string, number>();
   private readonly prices = new Map<string, Fixed>();
   private readonly pending = new Set<PortfolioState>();
-  /** Portfolios changed since their last reload, and the reload under way. */
+  /** Portfolios changed since their last reload, the reload under way and the portfolios it reads. */
   private readonly stale = new Set<string>();
   private reloading: Promise<void> | null = null;
+  private inReload = new Set<string>();
   private changes?: AsyncIterableIterator<PortfolioChangedEvent>;
   private watches?: AsyncIterableIterator<ValuationWatchEvent>;
   /** Runs only while something watched waits to be published: an idle server wakes for nothing. */
@@ -337,6 +339,11 @@ export class ValuationEngine {
    */
   private async consumeChanges(events: AsyncIterableIterator<PortfolioChangedEvent>): Promise<void> {
     for await (const event of events) {
+      if (event.state) {
+        this.applyState(event.portfolioId, event.state);
+        // A reload under way may have read the portfolio before this commit: read it once more.
+        if (!this.inReload.has(event.portfolioId)) continue;
+      }
       this.stale.add(event.portfolioId);
       this.reloading ??= this.reloadStale();
     }
@@ -346,9 +353,22 @@ export class ValuationEngine {
     while (this.stale.size > 0) {
       const ids = [...this.stale];
       this.stale.clear();
+      this.inReload = new Set(ids);
       await this.reloadMany(ids).catch((error: unknown) => this.log.error({ err: error, portfolios: ids.length }, "valuation reload failed"));
+      this.inReload = new Set();
     }
     this.reloading = null;
+  }
+
+  /** Replaces a portfolio's state with the one its commit sent, keeping its linked wallets' holdings. */
+  private applyState(portfolioId: string, state: CommittedPortfolio): void {
+    const wallet: WalletHolding[] = [];
+    for (const [symbol, holding] of this.portfolios.get(portfolioId)?.holdings ?? []) {
+      if (holding.wallet !== 0n) wallet.push({ symbol, quantity: formatFixed(holding.wallet) });
+    }
+    const positions = state.positions.map((p) => ({ symbol: p.symbol, quantity: p.quantity, average_cost: p.averageCost }));
+    this.remove(portfolioId);
+    this.add({ id: portfolioId, user_id: state.userId, cash_balance: state.cashBalance, realized_pnl: state.realizedPnl }, positions, wallet, Date.now());
   }
 
   /** Stores every portfolio's value for analytics. */

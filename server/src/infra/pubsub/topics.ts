@@ -79,6 +79,19 @@ export interface SessionRevokedEvent {
 /** A portfolio's cash or positions changed; valuation reloads it. */
 export interface PortfolioChangedEvent {
   portfolioId: string;
+  /**
+   * The portfolio as just committed, when the sequencer (its one writer) sends it: valuation
+   * takes it as it is, with no read. Without it (a new portfolio, a wallet), valuation reloads.
+   */
+  state?: CommittedPortfolio;
+}
+
+/** A portfolio's cash and positions (quantity above zero), decimal text, as a commit left them. */
+export interface CommittedPortfolio {
+  userId: string;
+  cashBalance: string;
+  realizedPnl: string;
+  positions: Array<{ symbol: string; quantity: string; averageCost: string }>;
 }
 
 /** A `portfolioValuation` subscription is open on some process (repeated while it stays open). */
