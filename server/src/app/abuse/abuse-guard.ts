@@ -43,7 +43,7 @@ export class AbuseGuard {
     bounds: () => ListBounds,
   ) {
     this.validationRules = [queryShapeRule(shape)];
-    this.costs = new CostCache(bounds, (document, variables, operationName, listBounds) => operationCost(this.schema, document, variables, operationName, listBounds));
+    this.costs = new CostCache(schema, bounds, (document, variables, operationName, listBounds) => operationCost(this.schema, document, variables, operationName, listBounds));
   }
 
   /**

@@ -1,6 +1,13 @@
 import { expect } from "chai";
-import { GraphQLError, parse } from "graphql";
+import { buildSchema, GraphQLError, parse } from "graphql";
 import { CostCache } from "./cost-cache";
+
+const SCHEMA = buildSchema(`
+  type Query { page(first: Int): [Item] }
+  type Item { id: ID }
+  input PlaceOrderInput { quantity: String, symbol: String }
+  type Mutation { placeOrder(input: PlaceOrderInput!, symbols: [String!], n: Int): Item }
+`);
 
 describe("cost cache", () => {
   const bounds = () => ({ instruments: 14 });
@@ -8,7 +15,7 @@ describe("cost cache", () => {
 
   it("when the same document comes with the same variables, then it is priced once; other variables are priced for themselves", () => {
     const priced: unknown[] = [];
-    const cache = new CostCache(bounds, (_doc, variables) => {
+    const cache = new CostCache(SCHEMA, bounds, (_doc, variables) => {
       priced.push(variables);
       return 1 + 2 * Number(variables?.n ?? 20);
     });
@@ -22,7 +29,7 @@ describe("cost cache", () => {
 
   it("when a document cannot be priced, then nothing is remembered and it is refused every time", () => {
     let calls = 0;
-    const cache = new CostCache(bounds, () => {
+    const cache = new CostCache(SCHEMA, bounds, () => {
       calls++;
       throw new GraphQLError("Variable \"$n\" got invalid value");
     });
@@ -33,7 +40,7 @@ describe("cost cache", () => {
 
   it("when a mutation's variables differ on every call, then the document stops remembering new sets but still prices each", () => {
     let calls = 0;
-    const cache = new CostCache(bounds, () => ++calls && 3);
+    const cache = new CostCache(SCHEMA, bounds, () => ++calls && 3);
     for (let i = 0; i < 200; i++) expect(cache.cost(document, { n: i }, null)).to.equal(3);
     for (let i = 0; i < 200; i++) cache.cost(document, { n: i }, null);
     // The first 64 sets are remembered; the other 136 are priced again.
@@ -42,16 +49,16 @@ describe("cost cache", () => {
 
   it("when an instrument is listed, then a document is priced again with the new bound", () => {
     let listed = 14;
-    const cache = new CostCache(() => ({ instruments: listed }), (_doc, _variables, _name, { instruments }) => instruments);
+    const cache = new CostCache(SCHEMA, () => ({ instruments: listed }), (_doc, _variables, _name, { instruments }) => instruments);
     expect(cache.cost(document, {}, null)).to.equal(14);
     listed = 15;
     expect(cache.cost(document, {}, null)).to.equal(15);
   });
 
-  it("when only an input object differs (a new order each time), then the document is priced once", () => {
+  it("when only a variable of an input object type differs (a new order each time), then the document is priced once", () => {
     let calls = 0;
-    const cache = new CostCache(bounds, () => ++calls && 2);
-    const mutation = parse(`mutation ($i: PlaceOrderInput!, $n: Int) { placeOrder(input: $i) { id } }`);
+    const cache = new CostCache(SCHEMA, bounds, () => ++calls && 2);
+    const mutation = parse(`mutation ($i: PlaceOrderInput!, $n: Int, $s: [String!]) { placeOrder(input: $i, n: $n, symbols: $s) { id } }`);
     for (let i = 0; i < 100; i++) expect(cache.cost(mutation, { i: { quantity: String(i), symbol: "AAPL" }, n: 3 }, null)).to.equal(2);
     expect(calls).to.equal(1);
     // A scalar variable still keys the price; so does a list of scalars.

@@ -1,6 +1,5 @@
-import type { DocumentNode } from "graphql";
+import { type DocumentNode, type GraphQLSchema, isInputObjectType, Kind, type TypeNode } from "graphql";
 import type { ListBounds } from "../../infra/graphql/rows";
-import { isScalarValue } from "./query-cost";
 
 type Price = (document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, bounds: ListBounds) => number;
 
@@ -10,42 +9,50 @@ const MAX_KEY_LENGTH = 2_048;
 
 /**
  * Remembers what an operation costs, per parsed document (Apollo hands the same document object
- * to every request that sends the same query text) and per operation name, scalar variables and
- * list bounds (the instruments listed), the only other inputs of the price. A variable holding an
- * input object (an order, a deposit) never changes a price: estimators see only scalar arguments
- * (`priceable` in query-cost.ts), so `placeOrder` with a new order each time is priced once. Only
+ * to every request that sends the same query text) and per operation name, priced variables and
+ * list bounds (the instruments listed), the only other inputs of the price. A variable of an
+ * input object type (an order, a deposit) never changes a price: estimators never see such
+ * arguments (`priceable` in query-cost.ts), so `placeOrder` with a new order each time is priced
+ * once. Only
  * prices are remembered: a document that cannot be priced (its variables do not coerce) is
  * priced, and refused, again on every request, and the caller compares every remembered price
  * with the limit as if it were new. An input object that does not coerce is refused when the
  * operation runs, as every variable is.
  */
 export class CostCache {
-  private readonly byDocument = new WeakMap<DocumentNode, Map<string, number>>();
+  private readonly byDocument = new WeakMap<DocumentNode, { priced: string[]; costs: Map<string, number> }>();
 
   constructor(
+    private readonly schema: GraphQLSchema,
     private readonly bounds: () => ListBounds,
     private readonly price: Price,
   ) {}
 
   cost(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined): number {
     const bounds = this.bounds();
-    const key = JSON.stringify([operationName ?? null, variables ? scalarsOf(variables) : null, bounds.instruments]);
-    const costs = this.byDocument.get(document);
-    const known = costs?.get(key);
+    let remembered = this.byDocument.get(document);
+    if (!remembered) this.byDocument.set(document, (remembered = { priced: this.pricedVariables(document), costs: new Map() }));
+    const key = JSON.stringify([operationName ?? null, remembered.priced.map((name) => variables?.[name] ?? null), bounds.instruments]);
+    const known = remembered.costs.get(key);
     if (known !== undefined) return known;
     const cost = this.price(document, variables, operationName, bounds);
-    if (key.length <= MAX_KEY_LENGTH) {
-      const entries = costs ?? new Map<string, number>();
-      if (!costs) this.byDocument.set(document, entries);
-      if (entries.size < MAX_VARIABLE_SETS) entries.set(key, cost);
-    }
+    if (key.length <= MAX_KEY_LENGTH && remembered.costs.size < MAX_VARIABLE_SETS) remembered.costs.set(key, cost);
     return cost;
+  }
+
+  /** The document's variables that may change a price, by name, sorted: all but those of an input object type. */
+  private pricedVariables(document: DocumentNode): string[] {
+    const names = new Set<string>();
+    for (const definition of document.definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+      for (const variable of definition.variableDefinitions ?? []) {
+        if (!isInputObjectType(this.schema.getType(namedType(variable.type)))) names.add(variable.variable.name.value);
+      }
+    }
+    return [...names].sort();
   }
 }
 
-/** The variables a price may depend on, in a stable order: those holding scalars. */
-function scalarsOf(variables: Record<string, unknown>): Array<[string, unknown]> {
-  return Object.entries(variables)
-    .filter(([, value]) => isScalarValue(value))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+function namedType(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedType(type.type);
 }

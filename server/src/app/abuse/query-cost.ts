@@ -1,5 +1,5 @@
-import { type DocumentNode, GraphQLError, type GraphQLField, type GraphQLSchema, getNamedType, isLeafType, isListType, isNonNullType, type GraphQLOutputType } from "graphql";
-import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity } from "graphql-query-complexity";
+import { type DocumentNode, GraphQLError, type GraphQLField, type GraphQLSchema, getNamedType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLOutputType } from "graphql";
+import { type ComplexityEstimator, type ComplexityEstimatorArgs, fieldExtensionsEstimator, getComplexity } from "graphql-query-complexity";
 import { type ListBounds, sizeArgument } from "../../infra/graphql/rows";
 
 /** Connections and pages cost what they may return: `first` (or this default) rows. */
@@ -45,12 +45,12 @@ const rowEstimator: ComplexityEstimator = (options) => {
 
 /**
  * Whatever an estimator answers must be a cost: a whole number of points, never below zero. It
- * sees only a field's scalar arguments (sizes, windows): an input object never prices anything,
- * which is what lets the cost cache ignore variables that hold one.
+ * sees a field's arguments but its input objects (an order, a deposit never prices anything),
+ * which is what lets the cost cache ignore variables of an input object type.
  */
 function checked(estimator: ComplexityEstimator): ComplexityEstimator {
   return (options) => {
-    const cost = estimator({ ...options, args: priceable(options.args) });
+    const cost = estimator({ ...options, args: priceable(options) });
     if (cost === undefined) return undefined;
     if (!Number.isSafeInteger(cost) || cost < 0) {
       throw new GraphQLError(`Cannot price ${options.field.name} with these arguments`, { extensions: { code: "BAD_USER_INPUT" } });
@@ -59,13 +59,13 @@ function checked(estimator: ComplexityEstimator): ComplexityEstimator {
   };
 }
 
-/** A scalar, or a list of scalars: what a price may depend on. */
-export function isScalarValue(value: unknown): boolean {
-  return value === null || typeof value !== "object" || (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object"));
-}
-
-function priceable(args: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).filter(([, value]) => isScalarValue(value)));
+/** The arguments an estimator sees: all but input objects (an order, a deposit), which never price anything. */
+function priceable(options: ComplexityEstimatorArgs): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const arg of options.field.args) {
+    if (arg.name in options.args && !isInputObjectType(getNamedType(arg.type))) kept[arg.name] = options.args[arg.name];
+  }
+  return kept;
 }
 
 const ESTIMATORS = [fieldExtensionsEstimator(), rowEstimator].map(checked);
