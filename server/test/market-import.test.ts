@@ -118,4 +118,30 @@ describe("loading market data", () => {
     const closes = await server.services.bars.closes([symbol], BarInterval.MINUTE_5, new Date(range.from), new Date(range.to), 500);
     expect(closes.get(symbol)).to.deep.equal({ times: [0, 5, 10].map((m) => Date.UTC(2024, 5, 3, 9, 55 + m)), closes: ["15", "2", "25"] });
   });
+
+  it("when the markets table asks for every instrument's last 24 hours, then each gets its first hour's open, the volume and hourly closes as priceHistory has them, in one statement", async () => {
+    const fresh = `${symbol}D`;
+    await gql(server, LIST, { input: { symbol: fresh, name: "Day", assetClass: "EQUITY", currency: "USD", tickSize: "0.01", lotSize: "1" } }, bearer(admin.accessToken));
+    const hour = 3_600_000;
+    const current = Math.floor(Date.now() / hour) * hour;
+    const bar = (start: number, close: string, volume: string) => ({ time: new Date(start).toISOString(), open: close, high: close, low: close, close, volume });
+    // 30 hours ago is outside the window; 23 hours ago is its first hour; the current hour is its last.
+    const bars = [bar(current - 30 * hour, "5", "100"), bar(current - 23 * hour, "10", "1"), bar(current - 5 * hour, "12.5", "2"), bar(current, "11", "3")];
+    expect((await gql(server, IMPORT, { symbol: fresh, interval: "HOUR_1", bars }, bearer(analyst.accessToken))).errors).to.equal(undefined);
+    const statements: string[] = [];
+    const query = server.database.dataSource.query.bind(server.database.dataSource);
+    server.database.dataSource.query = ((sql: string, ...rest: unknown[]) => (statements.push(sql), query(sql, ...(rest as [])))) as typeof query;
+    let listed;
+    try {
+      listed = await gql(server, `{ instruments { symbol last24Hours { open volume closes } } }`, {}, bearer(trader.accessToken));
+    } finally {
+      server.database.dataSource.query = query;
+    }
+    expect(listed.errors).to.equal(undefined);
+    const days = new Map(listed.data!.instruments.map((i: { symbol: string; last24Hours: unknown }) => [i.symbol, i.last24Hours]));
+    expect(days.get(fresh)).to.deep.equal({ open: "10", volume: "6", closes: ["10", "12.5", "11"] });
+    expect(statements.filter((sql) => sql.includes("string_agg"))).to.have.length(1);
+    const history = await gql(server, HISTORY, { symbol: fresh, from: new Date(current - 23 * hour).toISOString(), interval: "HOUR_1" }, bearer(trader.accessToken));
+    expect(history.data!.priceHistory.map((b: { close: string }) => b.close)).to.deep.equal(["10", "12.5", "11"]);
+  });
 });

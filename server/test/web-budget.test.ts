@@ -48,8 +48,7 @@ const SCREENS: Record<string, Array<[string, Record<string, unknown>]>> = {
   markets: [
     ["Instruments", {}], // InstrumentsTable
     ["Quotes", { symbols: ["AAPL", "MSFT", "BTC-USD", "ETH-USD", "EUR-USD", "SPY", "TSLA", "NVDA"] }],
-    // MarketDay: one day of 15-minute bars per row, for each listed instrument (fourteen here).
-    ...Array.from({ length: 14 }, (): [string, Record<string, unknown>] => ["MarketDay", { symbol: "AAPL", from: "2026-01-01T00:00:00.000Z" }]),
+    ["MarketDays", {}], // every row's last 24 hours (open, volume, hourly closes) in one request
   ],
   account: [
     ["Me", {}], // AccountPage

@@ -5,7 +5,7 @@ import type { WalletService } from "../chain";
 import type { AccessClaims, ApiKeyService, AuthService, Authentication, Authenticator, MfaService, PasswordService, Session, SessionCookie, UserService, UserView } from "../identity";
 import type { Logger } from "../infra/logger";
 import type { Topic } from "../infra/pubsub";
-import type { BarService, InstrumentService, ListingService, MarketDataService } from "../market";
+import type { BarService, InstrumentService, ListingService, MarketDataService, MarketLoaders } from "../market";
 import type { LedgerService, PortfolioLoaders, PortfolioService } from "../portfolio";
 import type { AutoRebalancer, MarketMaker, TradingLoaders, TradingService } from "../trading";
 import type { ValuationEngine } from "../valuation";
@@ -74,7 +74,7 @@ export interface Context {
   cost?: CostReport;
   services: Services;
   /** Per-request batching: one statement per kind of row, however many parents ask. */
-  loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders;
+  loaders: PortfolioLoaders & TradingLoaders & ComplianceLoaders & MarketLoaders;
   /** Subscribes to pub/sub topics for the lifetime of one GraphQL subscription. */
   subscribe<P>(topics: Topic<P>[]): AsyncIterableIterator<P>;
   /** `subscribe`, resolved once the subscription is in place (a stream that replays, then goes live). */

@@ -18,7 +18,7 @@ import { fundDemoTrader } from "./demo-portfolio";
 import { formatError } from "./errors";
 import { answerErrorsAsJson, createHttpApp, createWebServer, MAX_BODY, serveWebApp } from "./http";
 import { Metrics } from "./metrics";
-import { CompositeFeed, ExchangeFeed, type PriceFeed, PriceSimulator, PROTOCOLS } from "../market";
+import { CompositeFeed, createMarketLoaders, ExchangeFeed, type PriceFeed, PriceSimulator, PROTOCOLS } from "../market";
 import { createPortfolioLoaders } from "../portfolio";
 import { createTradingLoaders } from "../trading";
 import { introspectionPlugin } from "./introspection";
@@ -132,7 +132,7 @@ async function listen(config: Config, log: Logger, infra: Infrastructure, servic
   const contextDeps: ContextDeps = {
     log,
     services,
-    createLoaders: () => ({ ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource), ...services.compliance.createLoaders() }),
+    createLoaders: () => ({ ...createPortfolioLoaders(database.dataSource, chain?.holdings), ...createTradingLoaders(database.dataSource), ...services.compliance.createLoaders(), ...createMarketLoaders(services.bars) }),
     subscribe: (topics) => trackSubscription(pubsub.subscribe(topics), metrics.activeSubscriptions),
     listen: async (topics) => trackSubscription(await pubsub.listen(topics), metrics.activeSubscriptions),
   };

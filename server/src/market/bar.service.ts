@@ -118,6 +118,44 @@ export class BarService {
     );
   }
 
+  /**
+   * The last LAST_DAY_HOURS hours of each symbol in hourly bars, as history() would give them
+   * (the current hour forming, the live minute folded in), summed up in one query for all the
+   * symbols: the first bar's open, the volume traded and every hour's close. What the markets
+   * table shows per row, at one row's price instead of a day of bars.
+   */
+  async lastDay(symbols: readonly string[], now = Date.now()): Promise<Map<string, DaySummary>> {
+    const since = new Date(barStart(now, BarInterval.HOUR_1) - (LAST_DAY_HOURS - 1) * INTERVAL_MS[BarInterval.HOUR_1]);
+    const to = new Date(now + 1);
+    const targets = this.targets([...new Set(symbols)], since, to);
+    const rows: Array<PackedCloses & { open: string | null; volume: string }> = await this.dataSource.query(
+      `SELECT targets.symbol, packed.* FROM ${TARGETS} CROSS JOIN LATERAL (
+         SELECT string_agg((date_part('epoch', bars.bucket) * 1000)::bigint::text, ',') AS times,
+                string_agg(trim_scale(bars.close)::text, ',') AS closes,
+                (array_agg(bars.open ORDER BY bars.bucket))[1]::text AS open,
+                coalesce(sum(bars.volume), 0)::text AS volume,
+                coalesce(bool_or(bars.imported AND bars.bucket = targets.forming_start), false) AS forming_held
+         FROM (${barsOf(BarInterval.HOUR_1)}) bars) packed`,
+      parameters(targets, BarInterval.HOUR_1, since, to, LAST_DAY_HOURS),
+    );
+    const forming = new Map(targets.map((target) => [target.symbol, target.forming]));
+    return new Map(
+      rows.map((row) => {
+        const series = unpack(row);
+        let open = row.open === null ? null : parseFixed(row.open);
+        let volume = parseFixed(row.volume);
+        const live = forming.get(row.symbol);
+        // As history() merges it: into its hour, or as the newest hour; an imported hour holding it wins.
+        if (live && !row.forming_held) {
+          foldForming(series, live, BarInterval.HOUR_1, LAST_DAY_HOURS);
+          volume += live.volume;
+          open ??= live.open;
+        }
+        return [row.symbol, { open, volume, closes: series.closes }];
+      }),
+    );
+  }
+
   /** Each symbol with its live forming minute when that minute falls in [since, to). */
   private targets(symbols: readonly string[], since: Date, to: Date): Target[] {
     return symbols.map((symbol) => {
@@ -125,6 +163,16 @@ export class BarService {
       return { symbol, forming: forming && forming.bucket >= since.getTime() && forming.bucket < to.getTime() ? forming : undefined };
     });
   }
+}
+
+/** The hours `lastDay` covers, the current one included. */
+export const LAST_DAY_HOURS = 24;
+
+/** A symbol's last LAST_DAY_HOURS hours: the first hour's open (null without a bar), the volume traded, each hour's close (oldest first). */
+export interface DaySummary {
+  open: Fixed | null;
+  volume: Fixed;
+  closes: string[];
 }
 
 /** Closes of one symbol, oldest first: the bar start (epoch ms) and its close, exact decimal text without trailing zeros, at the same index. */

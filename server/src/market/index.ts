@@ -7,6 +7,7 @@ export { PriceSimulator, type SimulatedInstrument, tickSchedule } from "./price-
 export type { PriceFeed, PriceTick } from "./price-feed";
 export { BarInterval, INTERVAL_MS, barStart } from "./bar-interval";
 export { BarService, type StoredBar, type BarImportResult, type CloseSeries } from "./bar.service";
+export { createMarketLoaders, type MarketLoaders } from "./market.loaders";
 export { ListingService } from "./listing.service";
 export { parseBarCsv } from "./bar-csv";
 export { CompositeFeed, ExchangeFeed, type FeedMapping } from "./feeds/exchange-feed";

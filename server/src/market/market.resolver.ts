@@ -5,6 +5,7 @@ import { formatFixed } from "../infra/fixed";
 import { DateTimeScalar, DecimalScalar } from "../infra/graphql/scalars";
 import { type QuoteEvent, topics } from "../infra/pubsub";
 import { BarInterval, INTERVAL_MS } from "./bar-interval";
+import { LAST_DAY_HOURS } from "./bar.service";
 import { Instrument } from "./instrument.entity";
 import { Quote } from "./quote.type";
 import type { ComplexityEstimatorArgs } from "graphql-query-complexity";
@@ -39,6 +40,18 @@ export class PriceBar {
   volume!: string;
 }
 
+@ObjectType({ description: `An instrument's last ${LAST_DAY_HOURS} hours in hourly bars, the current hour forming: what a markets table shows per row.` })
+export class MarketDay {
+  @Field(() => DecimalScalar, { nullable: true, description: "The first hour's open; null when nothing traded and no bar was imported in the window." })
+  open!: string | null;
+
+  @Field(() => DecimalScalar, { description: "The volume traded in the window." })
+  volume!: string;
+
+  @Field(() => [DecimalScalar], { description: `Each hour's close, oldest first (at most ${LAST_DAY_HOURS}).` })
+  closes!: string[];
+}
+
 /**
  * The bars priceHistory may return, each a row of its price: `limit` when given; else, with
  * `from`, the interval's bar starts in [from, to) (to: now), at most MAX_BARS; else the default 60.
@@ -62,6 +75,11 @@ export class MarketResolver {
   @FieldResolver(() => DecimalScalar, { nullable: true, description: "The last traded or reference price; null before the first." })
   lastPrice(@Root() instrument: Instrument, @Ctx() ctx: Context): string | null {
     return ctx.services.marketData.lastPrice(instrument.symbol) ?? instrument.lastPrice;
+  }
+
+  @FieldResolver(() => MarketDay, { description: `The last ${LAST_DAY_HOURS} hours: open, volume and hourly closes, for every instrument asked in one statement.` })
+  last24Hours(@Root() instrument: Instrument, @Ctx() ctx: Context): Promise<MarketDay> {
+    return ctx.loaders.lastDay.load(instrument.symbol);
   }
 
   @Query(() => [PriceBar], {

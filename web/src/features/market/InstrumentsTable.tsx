@@ -3,7 +3,7 @@ import { Link, useNavigate } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/ui/States";
 import { type InstrumentsQuery, type QuotesSubscription, useInstrumentsQuery, useQuotesSubscription } from "../../gql/graphql";
 import { formatStepGrouped } from "../../lib/decimal";
-import { ChangePercent, formatVolume, MARKET_HOURS, Sparkline, useMarketDay } from "./MarketDay";
+import { ChangePercent, type Day, dayFigures, formatVolume, MARKET_HOURS, Sparkline, useMarketDays } from "./MarketDay";
 
 type LiveQuote = QuotesSubscription["quotes"];
 type Listed = InstrumentsQuery["instruments"][number];
@@ -14,6 +14,7 @@ const ASSET_CLASS_LABELS: Record<string, string> = { EQUITY: "Equity", CRYPTO: "
 export function InstrumentsTable() {
   const { data, loading, error, refetch } = useInstrumentsQuery();
   const symbols = data?.instruments.map((instrument) => instrument.symbol) ?? [];
+  const days = useMarketDays();
   const [quotes, setQuotes] = useState<Record<string, LiveQuote>>({});
   useQuotesSubscription({
     variables: { symbols },
@@ -48,7 +49,7 @@ export function InstrumentsTable() {
         </thead>
         <tbody>
           {data.instruments.map((instrument) => (
-            <InstrumentRow key={instrument.symbol} instrument={instrument} quote={quotes[instrument.symbol]} />
+            <InstrumentRow key={instrument.symbol} instrument={instrument} quote={quotes[instrument.symbol]} day={days.get(instrument.symbol)} />
           ))}
         </tbody>
       </table>
@@ -56,11 +57,11 @@ export function InstrumentsTable() {
   );
 }
 
-function InstrumentRow({ instrument, quote }: { instrument: Listed; quote: LiveQuote | undefined }) {
+function InstrumentRow({ instrument, quote, day: summary }: { instrument: Listed; quote: LiveQuote | undefined; day: Day | undefined }) {
   const navigate = useNavigate();
   const price = (value: string | null | undefined) => (value ? formatStepGrouped(value, instrument.tickSize) : "—");
   const last = quote?.last ?? instrument.lastPrice;
-  const day = useMarketDay(instrument.symbol, last);
+  const day = dayFigures(summary, last);
   const trade = `/trade/${instrument.symbol}`;
   return (
     // The whole row opens the trade screen for the mouse; the symbol is the link for keyboards and screen readers.

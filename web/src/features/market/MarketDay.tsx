@@ -1,27 +1,26 @@
-import { useMemo } from "react";
-import { useMarketDayQuery } from "../../gql/graphql";
-import { compareDecimal, formatMoney, sumDecimals } from "../../lib/decimal";
+import { type MarketDaysQuery, useMarketDaysQuery } from "../../gql/graphql";
+import { compareDecimal, formatMoney } from "../../lib/decimal";
 
-const HOUR_MS = 60 * 60 * 1000;
-/** The hours a row of the markets table covers: twelve hourly bars each, for fourteen or so instruments, stay within a third of the rate-limit budget. */
-export const MARKET_HOURS = 12;
+/** The hours a row of the markets table covers: the server sums them up per instrument (`last24Hours`). */
+export const MARKET_HOURS = 24;
 
-/**
- * The last 12 hours of an instrument: hourly bars loaded once per visit (the current one forming),
- * for the change since the first bar's open (to the live last price), the volume traded and a
- * sparkline of closes.
- */
-export function useMarketDay(symbol: string, last: string | null | undefined) {
-  // Fixed for the visit: a new `from` on every render would be a new query every render.
-  const from = useMemo(() => new Date((Math.floor(Date.now() / HOUR_MS) - (MARKET_HOURS - 1)) * HOUR_MS).toISOString(), []);
-  const { data } = useMarketDayQuery({ variables: { symbol, from } });
-  const bars = data?.priceHistory ?? [];
-  const open = bars[0]?.open ?? null;
-  const now = last ?? bars.at(-1)?.close ?? null;
+/** One instrument's last 24 hours as the server sums them up. */
+export type Day = MarketDaysQuery["instruments"][number]["last24Hours"];
+
+/** Every instrument's last 24 hours, loaded once per visit in one request: symbol -> its day. */
+export function useMarketDays(): Map<string, Day> {
+  const { data } = useMarketDaysQuery();
+  return new Map((data?.instruments ?? []).map((instrument) => [instrument.symbol, instrument.last24Hours]));
+}
+
+/** The change since the first hour's open (to the live last price), the volume traded and a sparkline of hourly closes. */
+export function dayFigures(day: Day | undefined, last: string | null | undefined) {
+  const open = day?.open ?? null;
+  const now = last ?? day?.closes.at(-1) ?? null;
   // A ratio to show, not money: a float is fine here, as it is for the chart.
   const change = open && now && compareDecimal(open, "0") > 0 ? ((Number(now) - Number(open)) / Number(open)) * 100 : null;
-  const volume = bars.length ? sumDecimals(bars.map((b) => b.volume)) : null;
-  return { change, volume, closes: bars.map((b) => Number(b.close)), loaded: data !== undefined };
+  const volume = day && (day.closes.length > 0 || compareDecimal(day.volume, "0") > 0) ? day.volume : null;
+  return { change, volume, closes: (day?.closes ?? []).map(Number) };
 }
 
 export function ChangePercent({ change }: { change: number | null }) {

@@ -1,0 +1,23 @@
+import DataLoader from "dataloader";
+import { formatFixed } from "../infra/fixed";
+import type { BarService } from "./bar.service";
+import { MarketDay } from "./market.resolver";
+
+/** Every listed instrument's last 24 hours in one statement per request, however many rows ask. */
+export function createMarketLoaders(bars: BarService) {
+  return {
+    lastDay: new DataLoader<string, MarketDay>(async (symbols) => {
+      const days = await bars.lastDay(symbols);
+      return symbols.map((symbol) => {
+        const day = days.get(symbol);
+        return Object.assign(new MarketDay(), {
+          open: day?.open === null || day?.open === undefined ? null : formatFixed(day.open),
+          volume: day ? formatFixed(day.volume) : "0",
+          closes: day?.closes ?? [],
+        });
+      });
+    }),
+  };
+}
+
+export type MarketLoaders = ReturnType<typeof createMarketLoaders>;
