@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type CustomerActivity, behaviourFeatures, EXPLAIN_Z, explain, FEATURES, type FeatureVector, featureLabels, MAD_SCALE, MEAN_AD_SCALE, median, robustScale, robustZ, scorePopulation, Z_CAP } from "./behaviour";
+import { type CustomerActivity, behaviourFeatures, EXPLAIN_Z, exactMedian, explain, FEATURES, type FeatureVector, featureLabels, MAD_SCALE, MEAN_AD_SCALE, median, robustScale, robustZ, scorePopulation, Z_CAP } from "./behaviour";
 
 const labels = featureLabels("10000.00", 48);
 
@@ -88,8 +88,21 @@ describe("behaviour features and robust scores (figures worked by hand)", () => 
 
   it("when a money feature is explained, then the customer's own sum is the ledger's exact text, not a float's rounding", () => {
     // 98,765,432,109,876,543.21 has more digits than a double holds: as a float it reads ...544.00.
-    const words = explain([{ name: "depositAmount", value: 98765432109876543.21, zScore: 12, typical: 1500.5, exact: "98765432109876543.21" }], labels);
+    const words = explain([{ name: "depositAmount", value: 98765432109876543.21, zScore: 12, typical: 1500.5, exact: "98765432109876543.21", typicalExact: "1500.50" }], labels);
     expect(words).to.deep.equal(["98765432109876543.21 USD deposited, typical 1500.50 USD (depositAmount: 12.0 robust deviations above typical)."]);
+  });
+
+  it("when a money feature's typical value is said, then it is the exact median of the population's exact sums, never a float's", () => {
+    expect(exactMedian(["3.10", "1.05", "2.20"])).to.equal("2.2");
+    // Two middles: their exact mean; 0.1 + 0.2 as floats would read 0.15000000000000002.
+    expect(exactMedian(["0.1", "0.2"])).to.equal("0.15");
+    expect(exactMedian(["98765432109876543.21", "98765432109876543.23"])).to.equal("98765432109876543.22");
+    expect(exactMedian([])).to.equal("0");
+    const sums = ["98765432109876543.21", "98765432109876543.23", "98765432109876543.25"];
+    const population = sums.map((depositAmount, i) => ({ userId: `m${i}`, features: { ...zeros(), depositAmount: Number(depositAmount) }, exact: { depositAmount, withdrawalAmount: "0", tradeNotional: "0" } }));
+    const scored = scorePopulation(population, labels);
+    expect(scored[0].features.find((f) => f.name === "depositAmount")!.typicalExact).to.equal("98765432109876543.23");
+    expect(() => explain([{ name: "withdrawalAmount", value: 10, zScore: 9, typical: 5, exact: "10" }], labels)).to.throw("exact amount");
   });
 
   it("when no feature is EXPLAIN_Z above typical, then the explanation says so", () => {

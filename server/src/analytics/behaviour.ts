@@ -2,8 +2,10 @@
  * Behavioural features of customers for AML, and how far each customer is from the population:
  * pure functions, no I/O, amounts arrive already aggregated (the service reads them in one query).
  * Features are statistics, not money: they are floats here; the ledger's amounts stay exact, and
- * words about a customer's own amounts show the exact sums (`ActivityRow.exact`).
+ * words about amounts show exact decimals: a customer's own sums (`ActivityRow.exact`) and the
+ * population's typical sum, the median of those exact sums (`exactMedian`).
  */
+import { divFixed, type Fixed, formatFixed, parseFixed } from "../infra/fixed";
 import type { ActivityRow, ExactAmounts } from "../portfolio";
 
 /** One customer's activity over the window, aggregated by the database (portfolio's activity query). */
@@ -62,6 +64,19 @@ export interface RobustScale {
   median: number;
   /** The deviation a z-score divides by; 0: the population has no spread. */
   scale: number;
+  /** A money feature's median over the population's exact sums (decimal text): what words show. */
+  exactMedian?: string;
+}
+
+/**
+ * The median of exact amounts, exact: the middle one, or the two middle ones' mean (rounded
+ * half-even at the tenth decimal place only when their sum is odd there). Zero for no amounts.
+ */
+export function exactMedian(amounts: readonly string[]): string {
+  if (amounts.length === 0) return "0";
+  const sorted: Fixed[] = amounts.map(parseFixed).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const mid = Math.floor(sorted.length / 2);
+  return formatFixed(sorted.length % 2 === 1 ? sorted[mid] : divFixed(sorted[mid - 1] + sorted[mid], parseFixed("2"), "half-even"));
 }
 
 /**
@@ -97,6 +112,8 @@ export interface ScoredFeature {
   typical: number;
   /** A money feature's value as the ledger sums it (exact decimal text). */
   exact?: string;
+  /** A money feature's typical value: the median of the population's exact sums (decimal text). */
+  typicalExact?: string;
 }
 
 export interface BehaviourScore {
@@ -116,14 +133,19 @@ export function scorePopulation(vectors: ReadonlyArray<{ userId: string; feature
   return vectors.map(({ userId, features, exact }) => scoreOne(userId, features, scales, labels, exact));
 }
 
-/** Each feature's median and robust scale over the population. */
-export function populationScales(vectors: ReadonlyArray<{ features: FeatureVector }>): Record<FeatureName, RobustScale> {
-  return Object.fromEntries(FEATURES.map((name) => [name, robustScale(vectors.map((v) => v.features[name]))])) as Record<FeatureName, RobustScale>;
+/** Each feature's median and robust scale over the population; a money feature's median also exact, from the exact sums. */
+export function populationScales(vectors: ReadonlyArray<{ features: FeatureVector; exact: ExactAmounts }>): Record<FeatureName, RobustScale> {
+  const scales = Object.fromEntries(FEATURES.map((name) => [name, robustScale(vectors.map((v) => v.features[name]))])) as Record<FeatureName, RobustScale>;
+  for (const name of MONEY_FEATURES) scales[name].exactMedian = exactMedian(vectors.map((v) => v.exact[name]));
+  return scales;
 }
+
+/** The features that are sums of money: said only as exact decimals. */
+const MONEY_FEATURES = ["depositAmount", "withdrawalAmount", "tradeNotional"] as const satisfies ReadonlyArray<FeatureName & keyof ExactAmounts>;
 
 export function scoreOne(userId: string, features: FeatureVector, scales: Record<FeatureName, RobustScale>, labels: FeatureLabels, exact: ExactAmounts): BehaviourScore {
   const amounts: Partial<Record<FeatureName, string>> = exact;
-  const scored = FEATURES.map((name) => ({ name, value: features[name], zScore: robustZ(features[name], scales[name]), typical: scales[name].median, exact: amounts[name] }));
+  const scored = FEATURES.map((name) => ({ name, value: features[name], zScore: robustZ(features[name], scales[name]), typical: scales[name].median, exact: amounts[name], typicalExact: scales[name].exactMedian }));
   const anomalyScore = Math.sqrt(scored.reduce((s, f) => s + contribution(f) ** 2, 0));
   return { userId, features: scored, anomalyScore, explanation: explain(scored, labels) };
 }
@@ -132,11 +154,11 @@ const contribution = (f: ScoredFeature) => Math.min(Math.max(f.zScore ?? 0, 0), 
 
 /**
  * How a feature reads in words: its value alone ("12"), and as a phrase ("12 deposits just under
- * ..."). `exact`, for a customer's own money sums, is shown as it is; the typical value is a
- * median, a statistic, shown rounded.
+ * ..."). For money, only exact decimals are said: `exact`, a customer's own sum, and the typical
+ * value's exact median; other typical values are statistics, shown rounded.
  */
 export interface FeatureLabel {
-  value: (v: number) => string;
+  value: (v: number, exact?: string) => string;
   phrase: (v: number, exact?: string) => string;
 }
 export type FeatureLabels = Record<FeatureName, FeatureLabel>;
@@ -147,7 +169,7 @@ export function explain(features: readonly ScoredFeature[], labels: FeatureLabel
     .filter((f) => f.zScore !== null && f.zScore >= EXPLAIN_Z)
     .sort((a, b) => contribution(b) - contribution(a) || b.zScore! - a.zScore! || a.name.localeCompare(b.name));
   if (unusual.length === 0) return [`Nothing unusual: no feature is ${EXPLAIN_Z} or more robust deviations above the population's typical value.`];
-  return unusual.map((f) => `${labels[f.name].phrase(f.value, f.exact)}, typical ${labels[f.name].value(f.typical)} (${f.name}: ${formatZ(f.zScore!)} robust deviations above typical).`);
+  return unusual.map((f) => `${labels[f.name].phrase(f.value, f.exact)}, typical ${labels[f.name].value(f.typical, f.typicalExact)} (${f.name}: ${formatZ(f.zScore!)} robust deviations above typical).`);
 }
 
 function formatZ(z: number): string {
@@ -157,20 +179,17 @@ function formatZ(z: number): string {
 /** Words for each feature, given the reporting threshold and the "soon" interval they were measured with. */
 export function featureLabels(ctrThreshold: string, soonHours: number): FeatureLabels {
   const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
-  const usd = (v: number) => `${v.toFixed(2)} USD`;
   const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
   const hours = (v: number) => `${n(v)} hours`;
   const count = (one: string, many: string) => ({ value: n, phrase: (v: number) => `${n(v)} ${v === 1 ? one : many}` });
   const with_ = (value: (v: number) => string, words: string) => ({ value, phrase: (v: number) => `${value(v)} ${words}` });
-  // A customer's own sum is said as the ledger's exact text, never a float's rounding; `usd`
-  // formats only the population's typical value, a median (a statistic, not an amount held).
-  const money = (words: string) => ({
-    value: usd,
-    phrase: (_v: number, exact?: string) => {
-      if (exact === undefined) throw new Error(`the ${words} sum needs its exact amount`);
-      return `${exact} USD ${words}`;
-    },
-  });
+  // A sum of money is said only as exact decimal text (the customer's ledger sum, the population's
+  // exact median), never as a float's rounding: without its exact amount it is a programming error.
+  const usd = (words: string) => (_v: number, exact?: string) => {
+    if (exact === undefined) throw new Error(`the ${words} sum needs its exact amount`);
+    return `${exact} USD`;
+  };
+  const money = (words: string) => ({ value: usd(words), phrase: (v: number, exact?: string) => `${usd(words)(v, exact)} ${words}` });
   return {
     depositCount: count("deposit", "deposits"),
     depositAmount: money("deposited"),
