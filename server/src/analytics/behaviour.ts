@@ -185,11 +185,13 @@ export function featureLabels(ctrThreshold: string, soonHours: number): FeatureL
   const with_ = (value: (v: number) => string, words: string) => ({ value, phrase: (v: number) => `${value(v)} ${words}` });
   // A sum of money is said only as exact decimal text (the customer's ledger sum, the population's
   // exact median), never as a float's rounding: without its exact amount it is a programming error.
-  const usd = (words: string) => (_v: number, exact?: string) => {
-    if (exact === undefined) throw new Error(`the ${words} sum needs its exact amount`);
-    return `${exact} USD`;
+  const money = (words: string) => {
+    const value = (_v: number, exact?: string) => {
+      if (exact === undefined) throw new Error(`the ${words} sum needs its exact amount`);
+      return `${exact} USD`;
+    };
+    return { value, phrase: (v: number, exact?: string) => `${value(v, exact)} ${words}` };
   };
-  const money = (words: string) => ({ value: usd(words), phrase: (v: number, exact?: string) => `${usd(words)(v, exact)} ${words}` });
   return {
     depositCount: count("deposit", "deposits"),
     depositAmount: money("deposited"),

@@ -126,6 +126,7 @@ export class BarService {
    */
   async lastDay(symbols: readonly string[], now = Date.now()): Promise<Map<string, DaySummary>> {
     const since = new Date(barStart(now, BarInterval.HOUR_1) - (LAST_DAY_HOURS - 1) * INTERVAL_MS[BarInterval.HOUR_1]);
+    // Every bar starting up to now, the current hour's included: [since, now].
     const to = new Date(now + 1);
     const targets = this.targets([...new Set(symbols)], since, to);
     const rows: Array<PackedCloses & { open: string | null; volume: string }> = await this.dataSource.query(

@@ -10,11 +10,8 @@ export function createMarketLoaders(bars: BarService) {
       const days = await bars.lastDay(symbols);
       return symbols.map((symbol) => {
         const day = days.get(symbol);
-        return Object.assign(new MarketDay(), {
-          open: day?.open === null || day?.open === undefined ? null : formatFixed(day.open),
-          volume: day ? formatFixed(day.volume) : "0",
-          closes: day?.closes ?? [],
-        });
+        const open = day?.open ?? null;
+        return Object.assign(new MarketDay(), { open: open === null ? null : formatFixed(open), volume: formatFixed(day?.volume ?? 0n), closes: day?.closes ?? [] });
       });
     }),
   };

@@ -73,11 +73,11 @@ export interface NewTransaction {
  */
 export class Accounts {
   private readonly accounts = new Map<string, CashAccount>();
-  private readonly holdings = new Map<string, Holding>();
-  /** portfolio id -> the symbols it has a holding of (held or once held), for `state`. */
-  private readonly symbols = new Map<string, Set<string>>();
+  /** portfolio id -> symbol -> holding (held or once held). */
+  private readonly holdings = new Map<string, Map<string, Holding>>();
   private readonly touchedAccounts = new Set<string>();
-  private readonly touchedHoldings = new Set<string>();
+  /** The holdings a batch changed, by `portfolio id|symbol`, for the journal. */
+  private readonly touchedHoldings = new Map<string, { portfolioId: string; symbol: string; holding: Holding }>();
   private readonly transactions: NewTransaction[] = [];
 
   /** Portfolios held in memory. */
@@ -114,8 +114,7 @@ export class Accounts {
       [rows.map((row) => row.id)],
     );
     for (const row of positions) {
-      this.symbolsOf(row.portfolio_id).add(row.symbol);
-      this.holdings.set(holdingKey(row.portfolio_id, row.symbol), {
+      this.holdingsOf(row.portfolio_id).set(row.symbol, {
         quantity: parseFixed(row.quantity),
         reserved: parseFixed(row.reserved_quantity),
         averageCost: parseFixed(row.average_cost),
@@ -128,7 +127,6 @@ export class Accounts {
   reset(): void {
     this.accounts.clear();
     this.holdings.clear();
-    this.symbols.clear();
     this.touchedAccounts.clear();
     this.touchedHoldings.clear();
     this.transactions.length = 0;
@@ -146,12 +144,9 @@ export class Accounts {
 
   holding(portfolioId: string, symbol: string): Holding {
     this.account(portfolioId);
-    const key = holdingKey(portfolioId, symbol);
-    let holding = this.holdings.get(key);
-    if (!holding) {
-      this.holdings.set(key, (holding = { quantity: ZERO, reserved: ZERO, averageCost: ZERO, realized: ZERO }));
-      this.symbolsOf(portfolioId).add(symbol);
-    }
+    const held = this.holdingsOf(portfolioId);
+    let holding = held.get(symbol);
+    if (!holding) held.set(symbol, (holding = { quantity: ZERO, reserved: ZERO, averageCost: ZERO, realized: ZERO }));
     return holding;
   }
 
@@ -159,22 +154,25 @@ export class Accounts {
   state(portfolioId: string): CommittedPortfolio {
     const account = this.account(portfolioId);
     const positions: CommittedPortfolio["positions"] = [];
-    for (const symbol of this.symbols.get(portfolioId) ?? []) {
-      const holding = this.holdings.get(holdingKey(portfolioId, symbol))!;
+    for (const [symbol, holding] of this.holdings.get(portfolioId) ?? []) {
       if (holding.quantity > ZERO) positions.push({ symbol, quantity: formatFixed(holding.quantity), averageCost: formatFixed(holding.averageCost) });
     }
     return { userId: account.userId, cashBalance: formatFixed(account.cash), realizedPnl: formatFixed(account.realized), positions };
   }
 
-  private symbolsOf(portfolioId: string): Set<string> {
-    let symbols = this.symbols.get(portfolioId);
-    if (!symbols) this.symbols.set(portfolioId, (symbols = new Set()));
-    return symbols;
+  private holdingsOf(portfolioId: string): Map<string, Holding> {
+    let held = this.holdings.get(portfolioId);
+    if (!held) this.holdings.set(portfolioId, (held = new Map()));
+    return held;
+  }
+
+  private touchHolding(portfolioId: string, symbol: string, holding: Holding): void {
+    this.touchedHoldings.set(`${portfolioId}|${symbol}`, { portfolioId, symbol, holding });
   }
 
   /** The quantity held, or zero when the portfolio holds none or is not loaded yet. */
   held(portfolioId: string, symbol: string): Fixed {
-    return this.holdings.get(holdingKey(portfolioId, symbol))?.quantity ?? ZERO;
+    return this.holdings.get(portfolioId)?.get(symbol)?.quantity ?? ZERO;
   }
 
   /** Cash not promised to open buy orders. */
@@ -204,7 +202,7 @@ export class Accounts {
     const next = holding.reserved + delta;
     if (next < ZERO || next > holding.quantity) throw new Error(`reserved ${symbol} would be ${formatFixed(next)} of ${formatFixed(holding.quantity)}`);
     holding.reserved = next;
-    this.touchedHoldings.add(holdingKey(portfolioId, symbol));
+    this.touchHolding(portfolioId, symbol, holding);
   }
 
   /**
@@ -243,7 +241,7 @@ export class Accounts {
     holding.averageCost = nextAverage;
     holding.realized += realized;
     this.touchedAccounts.add(fill.portfolioId);
-    this.touchedHoldings.add(holdingKey(fill.portfolioId, fill.symbol));
+    this.touchHolding(fill.portfolioId, fill.symbol, holding);
     const base = { userId: fill.userId, portfolioId: fill.portfolioId, symbol: fill.symbol, assetName: fill.assetName, currency: account.currency, metadata: fill.reference };
     const trade = this.addTransaction({
       ...base,
@@ -308,7 +306,7 @@ export class Accounts {
     journal.insert(
       "positions",
       POSITION_COLUMNS(now),
-      [...this.touchedHoldings].map((key) => ({ key, holding: this.holdings.get(key)! })),
+      [...this.touchedHoldings.values()],
       `ON CONFLICT (portfolio_id, symbol) DO UPDATE
           SET quantity = EXCLUDED.quantity, reserved_quantity = EXCLUDED.reserved_quantity, average_cost = EXCLUDED.average_cost,
               realized_pnl = EXCLUDED.realized_pnl, updated_at = EXCLUDED.updated_at`,
@@ -347,9 +345,9 @@ const TRANSACTION_COLUMNS = (settlementDate: string, now: Date): Array<BulkColum
   ["updated_at", "timestamptz", () => now],
 ];
 
-const POSITION_COLUMNS = (now: Date): Array<BulkColumn<{ key: string; holding: Holding }>> => [
-  ["portfolio_id", "uuid", ({ key }) => key.split("|")[0]],
-  ["symbol", "varchar", ({ key }) => key.split("|")[1]],
+const POSITION_COLUMNS = (now: Date): Array<BulkColumn<{ portfolioId: string; symbol: string; holding: Holding }>> => [
+  ["portfolio_id", "uuid", ({ portfolioId }) => portfolioId],
+  ["symbol", "varchar", ({ symbol }) => symbol],
   ["quantity", "numeric", ({ holding }) => formatFixed(holding.quantity)],
   ["reserved_quantity", "numeric", ({ holding }) => formatFixed(holding.reserved)],
   ["average_cost", "numeric", ({ holding }) => formatFixed(holding.averageCost)],
@@ -357,7 +355,6 @@ const POSITION_COLUMNS = (now: Date): Array<BulkColumn<{ key: string; holding: H
   ["updated_at", "timestamptz", () => now],
 ];
 
-const holdingKey = (portfolioId: string, symbol: string) => `${portfolioId}|${symbol}`;
 
 /** `TX-YYYYMMDD-<12 hex>`: readable on a statement, unique without a round trip. */
 export function newTransactionId(now = new Date()): string {

@@ -13,11 +13,10 @@ const MAX_KEY_LENGTH = 2_048;
  * list bounds (the instruments listed), the only other inputs of the price. A variable of an
  * input object type (an order, a deposit) never changes a price: estimators never see such
  * arguments (`priceable` in query-cost.ts), so `placeOrder` with a new order each time is priced
- * once. Only
- * prices are remembered: a document that cannot be priced (its variables do not coerce) is
- * priced, and refused, again on every request, and the caller compares every remembered price
- * with the limit as if it were new. An input object that does not coerce is refused when the
- * operation runs, as every variable is.
+ * once. Only prices are remembered: a document that cannot be priced (its variables do not
+ * coerce) is priced, and refused, again on every request, and the caller compares every
+ * remembered price with the limit as if it were new. An input object that does not coerce is
+ * refused when the operation runs, as every variable is.
  */
 export class CostCache {
   private readonly byDocument = new WeakMap<DocumentNode, { priced: string[]; costs: Map<string, number> }>();

@@ -45,8 +45,8 @@ const rowEstimator: ComplexityEstimator = (options) => {
 
 /**
  * Whatever an estimator answers must be a cost: a whole number of points, never below zero. It
- * sees a field's arguments but its input objects (an order, a deposit never prices anything),
- * which is what lets the cost cache ignore variables of an input object type.
+ * sees every argument of the field except input objects (an order or a deposit never prices
+ * anything), which is what lets the cost cache ignore variables of an input object type.
  */
 function checked(estimator: ComplexityEstimator): ComplexityEstimator {
   return (options) => {

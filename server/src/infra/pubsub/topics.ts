@@ -76,7 +76,7 @@ export interface SessionRevokedEvent {
   userId?: string;
 }
 
-/** A portfolio's cash or positions changed; valuation reloads it. */
+/** A portfolio's cash or positions changed: valuation takes the committed state it carries, or reloads the portfolio. */
 export interface PortfolioChangedEvent {
   portfolioId: string;
   /**
