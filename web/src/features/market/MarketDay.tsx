@@ -1,3 +1,4 @@
+import { useMemo } from "react";
 import { type MarketDaysQuery, useMarketDaysQuery } from "../../gql/graphql";
 import { compareDecimal, formatMoney } from "../../lib/decimal";
 
@@ -10,7 +11,8 @@ export type Day = MarketDaysQuery["instruments"][number]["last24Hours"];
 /** Every instrument's last 24 hours, loaded once per visit in one request: symbol -> its day. */
 export function useMarketDays(): Map<string, Day> {
   const { data } = useMarketDaysQuery();
-  return new Map((data?.instruments ?? []).map((instrument) => [instrument.symbol, instrument.last24Hours]));
+  // The table re-renders on every quote; the map changes only with the answer.
+  return useMemo(() => new Map((data?.instruments ?? []).map((instrument) => [instrument.symbol, instrument.last24Hours])), [data]);
 }
 
 /** The change since the first hour's open (to the live last price), the volume traded and a sparkline of hourly closes. */
